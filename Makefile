@@ -1,0 +1,74 @@
+# SFO Review — make help lists the targets.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app sfo_review
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export SFO_ENV ?= development
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-12s\033[0m %s\n", $$1, $$2}'
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+static/vendor/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf static/vendor && mkdir -p static/vendor/govuk static/vendor/moj
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk/
+	cp -r node_modules/govuk-frontend/dist/govuk/assets static/vendor/govuk/assets
+	# The CSS asks for /assets/...; serve the fonts and images from our static folder instead.
+	sed 's#url(/assets/#url(/static/vendor/govuk/assets/#g' \
+	  node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > static/vendor/govuk/govuk-frontend.min.css
+	sed 's#url(/assets/#url(/static/vendor/govuk/assets/#g' \
+	  node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css > static/vendor/moj/moj-frontend.min.css
+	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js static/vendor/moj/
+	touch $@
+
+.PHONY: install
+install: $(VENV)/.installed static/vendor/.installed ## Create .venv and install Python and front-end dependencies (idempotent)
+
+.PHONY: db-upgrade
+db-upgrade: install ## Create or migrate the database (DATABASE_URL, default instance/sfo_review.db)
+	$(FLASK) db upgrade
+
+.PHONY: seed
+seed: db-upgrade ## Add the demo accounts and reviews (idempotent)
+	$(FLASK) seed-demo
+
+.PHONY: run
+run: seed ## Install, migrate, seed demo data and serve on http://127.0.0.1:5000
+	@echo ""
+	@echo "SFO Review is starting on http://$(HOST):$(PORT) — sign in with one of the demo accounts above."
+	@echo ""
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+.PHONY: lint
+lint: install ## ruff (lint and format check) and mypy
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+.PHONY: format
+format: install ## Apply ruff's formatting and safe fixes
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+.PHONY: test
+test: lint ## Lint, then run the whole test suite (TEST_DATABASE_URL for PostgreSQL)
+	$(VENV)/bin/pytest
+
+.PHONY: test-postgres
+test-postgres: install ## Run the suite against PostgreSQL (default postgresql://postgres@127.0.0.1:5432/test)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest
+
+.PHONY: clean
+clean: ## Remove the virtualenv, front-end assets and the local database
+	rm -rf $(VENV) node_modules static/vendor instance

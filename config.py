@@ -1,0 +1,100 @@
+"""Configuration classes. Secrets come only from the environment."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def database_url(default: str | None) -> str | None:
+    """Return DATABASE_URL normalised for SQLAlchemy (psycopg 3 for PostgreSQL)."""
+    url = os.environ.get("DATABASE_URL", default)
+    if url is None:
+        return None
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _int_env(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'sfo_review.db'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # Request bodies over 1 MiB answer 413 (API contract).
+    MAX_CONTENT_LENGTH = 1024 * 1024
+    # Working days from notification to the review deadline (domain.md).
+    REVIEW_DEADLINE_WORKING_DAYS = _int_env("REVIEW_DEADLINE_WORKING_DAYS", 60)
+    # Published reference points flagged next to caseload figures (domain.md).
+    CASELOAD_REFERENCE_MAX = _int_env("CASELOAD_REFERENCE_MAX", 60)
+    WORKLOAD_REFERENCE_PERCENT = _int_env("WORKLOAD_REFERENCE_PERCENT", 110)
+
+    # Sessions: HTTP-only, SameSite, secure outside development; timeouts checked server-side.
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SECURE = True
+    SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=_int_env("SESSION_INACTIVITY_MINUTES", 30))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_int_env("SESSION_ABSOLUTE_HOURS", 10))
+    PERMANENT_SESSION_LIFETIME = SESSION_INACTIVITY_TIMEOUT
+
+    # Login rate limiting (Flask-Limiter); shared storage through Redis when REDIS_URL is set.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # Argon2 parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 65536
+    ARGON2_PARALLELISM = 4
+
+    WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
+    PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-not-secret")  # noqa: S105 - development only
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"  # noqa: S105 - tests only
+    SQLALCHEMY_DATABASE_URI = database_url(None) if os.environ.get("DATABASE_URL") else None
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    # Cheap hashes keep the suite fast; production uses the defaults above.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+
+
+class ProductionConfig(Config):
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start without the secrets production needs."""
+        missing = [name for name in ("SECRET_KEY", "DATABASE_URL") if not os.environ.get(name)]
+        if missing:
+            raise RuntimeError(
+                "Production configuration needs these environment variables: " + ", ".join(missing)
+            )
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}

@@ -1,0 +1,1 @@
+"""Sign-in, sessions and the route decorators that need a signed-in user."""

@@ -1,0 +1,37 @@
+"""Sign-in and password forms."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
+from wtforms import PasswordField, StringField, SubmitField
+from wtforms.validators import InputRequired, Length
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired("Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your password"), Length(max=200)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter your current password"), Length(max=200)],
+    )
+    new_password = PasswordField(
+        "New password",
+        description="At least 12 characters. Changing it signs you out everywhere else.",
+        widget=GovPasswordInput(),
+        validators=[InputRequired("Enter a new password"), Length(max=200)],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())

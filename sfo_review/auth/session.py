@@ -1,0 +1,95 @@
+"""Flask-Login wiring and server-side session timeouts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from sfo_review.extensions import db, login_manager
+from sfo_review.models import User
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+@login_manager.user_loader
+def load_user(session_token: str) -> User | None:
+    # Flask-Login "alternative tokens": the cookie carries User.session_token, which rotates
+    # on logout, password change and deactivation, ending those sessions at once.
+    user = db.session.scalar(select(User).where(User.session_token == session_token))
+    if user is None or not user.active:
+        return None
+    return user
+
+
+def _now() -> float:
+    return datetime.now(UTC).timestamp()
+
+
+def start_session() -> None:
+    session.permanent = True
+    session["login_at"] = _now()
+    session["last_seen"] = _now()
+
+
+def _expired() -> str | None:
+    now = _now()
+    cfg = current_app.config
+    login_at = session.get("login_at")
+    last_seen = session.get("last_seen")
+    if login_at is None or last_seen is None:
+        return "Sign in to continue."
+    if now - login_at > cfg["SESSION_ABSOLUTE_TIMEOUT"].total_seconds():
+        return "Your session has ended. Sign in again to continue."
+    if now - last_seen > cfg["SESSION_INACTIVITY_TIMEOUT"].total_seconds():
+        minutes = int(cfg["SESSION_INACTIVITY_TIMEOUT"].total_seconds() // 60)
+        return f"You were signed out after {minutes} minutes without activity. Sign in again."
+    return None
+
+
+def enforce_timeouts() -> Response | None:
+    """before_request: end sessions that were idle or open too long."""
+    if request.blueprint == "api" or request.endpoint in (None, "static", "healthz"):
+        return None
+    if not current_user.is_authenticated:
+        return None
+    message = _expired()
+    if message:
+        logout_user()
+        session.clear()
+        flash(message)
+        return redirect(url_for("auth.login", next=request.path))
+    session["last_seen"] = _now()
+    return None
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = "basic"
+    app.before_request(enforce_timeouts)
+
+
+def login_required_for(*roles: str) -> Any:
+    """Decorator: a signed-in user with one of `roles` (403 otherwise)."""
+    from sfo_review.services.errors import Forbidden
+
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if roles and current_user.role not in roles:
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        wrapped.permission_checked = True  # type: ignore[attr-defined]
+        return wrapped
+
+    return decorator

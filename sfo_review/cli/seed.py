@@ -1,0 +1,152 @@
+"""Demo data built through the services, so it obeys every rule real data does."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from sfo_review.extensions import db
+from sfo_review.models import Review, User
+from sfo_review.services import evidence, findings, reviews, statements, transitions
+from sfo_review.services import users as user_service
+
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo accounts only
+DEMO_USERS = [
+    ("reviewer", "reviewer@example.gov.uk", "Rina Reviewer"),
+    ("officer", "officer@example.gov.uk", "Olu Officer"),
+    ("officer", "manager@example.gov.uk", "Sam Senior"),
+    ("quality_assurer", "qa@example.gov.uk", "Quinn Assurer"),
+    ("leadership", "leadership@example.gov.uk", "Lee Leadership"),
+    ("admin", "admin@example.gov.uk", "Ada Admin"),
+]
+
+
+def _user(role: str, email: str, name: str) -> User:
+    user = user_service.user_by_email(email)
+    if user is None:
+        user = user_service.create_user(
+            None, {"email": email, "name": name, "role": role, "password": DEMO_PASSWORD}
+        )
+    return user
+
+
+def _review(reviewer: User, crn: str, offence: str, category: str, days_ago: int) -> Review | None:
+    if db.session.scalar(select(Review).where(Review.case_reference == crn)) is not None:
+        return None
+    charged = date.today() - timedelta(days=days_ago)
+    return reviews.create_review(
+        reviewer,
+        {
+            "case_reference": crn,
+            "person_initials": "JM" if crn.endswith("1") else "KT",
+            "offence_charged": offence,
+            "offence_category": category,
+            "charge_date": charged,
+            "notification_date": charged + timedelta(days=2),
+            "region": "London",
+            "pdu": "Camden and Islington",
+            "sentence_type": "licence",
+            "rosh_level": "high",
+        },
+    )
+
+
+def _populate(review: Review, reviewer: User, officer: User, manager: User, qa: User) -> None:
+    po = reviews.add_participant(
+        reviewer, review, {"email": officer.email, "role_in_case": "responsible_officer"}
+    )
+    reviews.add_participant(
+        reviewer, review, {"email": manager.email, "role_in_case": "line_manager"}
+    )
+    start = review.charge_date - timedelta(days=180)
+    entry = evidence.add_chronology_entry(
+        reviewer,
+        review,
+        {
+            "occurred_on": start + timedelta(days=10),
+            "source": "Prison",
+            "summary": "Released on licence; handover from the prison offender manager arrived "
+            "two days after release.",
+            "significant": True,
+        },
+    )
+    evidence.add_chronology_entry(
+        reviewer,
+        review,
+        {
+            "occurred_on": start + timedelta(days=40),
+            "source": "Police",
+            "summary": "Domestic abuse call-out information requested; no reply received.",
+            "significant": True,
+        },
+    )
+    context = evidence.add_caseload_context(
+        reviewer,
+        review,
+        {
+            "participant_id": po.id,
+            "period_start": start,
+            "period_end": review.charge_date,
+            "caseload_count": 68,
+            "high_risk_count": 14,
+            "workload_percent": 143,
+            "grade": "probation_services_officer",
+            "months_in_role": 14,
+            "team_vacancy_percent": 30,
+            "officer_changes_on_case": 3,
+            "management_oversight_sessions": 1,
+            "notes": "Covering two vacant caseloads for most of the period.",
+        },
+    )
+    factor = evidence.add_systemic_factor(
+        reviewer,
+        review,
+        {
+            "category": "transitions_and_handovers",
+            "level": "organisational",
+            "description": "Late custody-to-community handover.",
+            "evidence": "Handover received after release (chronology).",
+        },
+    )
+    findings.add_finding(
+        reviewer,
+        review,
+        {
+            "title": "Risk assessment not reviewed after police information",
+            "practice_area": "assessment",
+            "judgement": "insufficient",
+            "narrative": "The risk assessment was not updated when new information arrived.",
+            "attribution": ["individual", "organisational"],
+            "systemic_factor_ids": [factor.id],
+            "caseload_context_ids": [context.id],
+            "chronology_ids": [entry.id],
+        },
+    )
+    reviews.update_review(
+        reviewer, review, {"version": review.version, "countersigner_email": qa.email}
+    )
+    statements.create_statement(
+        officer,
+        review,
+        {"body": "I held 68 cases at the time and was covering two vacant caseloads."},
+    )
+
+
+def seed() -> list[tuple[str, str]]:
+    people = {email: _user(role, email, name) for role, email, name in DEMO_USERS}
+    reviewer = people["reviewer@example.gov.uk"]
+    officer = people["officer@example.gov.uk"]
+    manager = people["manager@example.gov.uk"]
+    qa = people["qa@example.gov.uk"]
+    first = _review(reviewer, "X123451", "Murder", "murder", 30)
+    if first is not None:
+        _populate(first, reviewer, officer, manager, qa)
+    second = _review(reviewer, "X123452", "Rape", "rape", 60)
+    if second is not None:
+        _populate(second, reviewer, officer, manager, qa)
+        submitted = statements.own_statement(officer, second)
+        if submitted is not None:
+            statements.submit_statement(officer, second, submitted)
+        transitions.transition(reviewer, second, {"to": "factual_accuracy"})
+    return [(role, email) for role, email, _ in DEMO_USERS]

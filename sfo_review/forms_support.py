@@ -1,0 +1,51 @@
+"""Glue between WTForms and the service layer: the rules live in the services only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask_wtf import FlaskForm
+
+from sfo_review.services.errors import Conflict, ServiceError, ValidationFailed
+
+T = TypeVar("T")
+SKIP = ("csrf_token", "submit")
+
+
+def form_data(form: FlaskForm, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The form's values for a service call ("" and None both mean 'not given')."""
+    data: dict[str, Any] = {}
+    for name, field in form._fields.items():
+        if name in SKIP or name in skip:
+            continue
+        value = field.data
+        if isinstance(value, str) and value == "":
+            value = None
+        data[name] = value
+    return data
+
+
+def show_errors(form: FlaskForm, exc: ServiceError) -> None:
+    """Put the service's messages next to the fields they concern (form-level otherwise)."""
+    for name, messages in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*list(field.errors), *messages]
+        else:
+            form.form_errors.extend(messages)
+    if not exc.fields:
+        form.form_errors.append(exc.message)
+
+
+def submit(form: FlaskForm, call: Callable[[], T]) -> T | None:
+    """Run a service call for a validated form; on failure show its errors and return None.
+
+    Validation problems and conflicts (a stale version, a closed edit window) are shown on
+    the form; permission errors propagate and become 403/404 pages.
+    """
+    try:
+        return call()
+    except (ValidationFailed, Conflict) as exc:
+        show_errors(form, exc)
+        return None

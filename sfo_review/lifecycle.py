@@ -1,0 +1,153 @@
+"""The review lifecycle: one table of allowed transitions and the rules each needs.
+
+`unmet_rules()` returns *every* rule not met, each with the field it concerns, a sentence
+for a person, and the page where it can be fixed (an endpoint name for url_for).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sfo_review.models import Review
+
+BALANCE_NOTE_MIN = 100
+
+
+@dataclass(frozen=True)
+class UnmetRule:
+    field: str
+    message: str
+    endpoint: str  # where a person fixes it
+    params: tuple[tuple[str, int], ...] = ()
+
+
+RuleCheck = Callable[[Review], list[UnmetRule]]
+
+
+def _needs_chronology(review: Review) -> list[UnmetRule]:
+    if review.chronology:
+        return []
+    return [UnmetRule("chronology", "Add at least one chronology entry", "reviews.chronology")]
+
+
+def _needs_finding(review: Review) -> list[UnmetRule]:
+    if review.findings:
+        return []
+    return [UnmetRule("findings", "Add at least one finding", "reviews.findings")]
+
+
+def _needs_caseload_for_responsible_officers(review: Review) -> list[UnmetRule]:
+    unmet = []
+    for p in review.participants:
+        if p.role_in_case == "responsible_officer" and not p.caseload_contexts:
+            unmet.append(
+                UnmetRule(
+                    "caseload_contexts",
+                    f"Record the caseload context of {p.user.name} (responsible officer)",
+                    "reviews.caseload_contexts",
+                )
+            )
+    return unmet
+
+
+def finding_is_balanced(finding: object) -> bool:
+    """The balance rule for one finding (see domain.md, 'The balance rule')."""
+    attribution: list[str] = getattr(finding, "attribution", [])
+    if "individual" not in attribution:
+        return True
+    if getattr(finding, "systemic_factors", None) or getattr(finding, "caseload_contexts", None):
+        return True
+    note = getattr(finding, "context_note", None) or ""
+    return len(note.strip()) >= BALANCE_NOTE_MIN
+
+
+def _balance_rule(review: Review) -> list[UnmetRule]:
+    return [
+        UnmetRule(
+            "findings",
+            f"Finding “{f.title}” attributes a shortfall to an individual: link it to a "
+            "systemic factor or caseload context, or explain in at least "
+            f"{BALANCE_NOTE_MIN} characters why no wider factor applied",
+            "reviews.edit_finding",
+            (("finding_id", f.id),),
+        )
+        for f in review.findings
+        if not finding_is_balanced(f)
+    ]
+
+
+def _needs_overall_judgement(review: Review) -> list[UnmetRule]:
+    if review.overall_judgement and review.overall_judgement.strip():
+        return []
+    return [UnmetRule("overall_judgement", "Write the overall judgement", "reviews.judgement")]
+
+
+def _needs_countersigner(review: Review) -> list[UnmetRule]:
+    if review.countersigner_id:
+        return []
+    return [UnmetRule("countersigner", "Name a countersigner", "reviews.judgement")]
+
+
+def _actions_done(review: Review) -> list[UnmetRule]:
+    if all(a.status == "done" for a in review.actions):
+        return []
+    open_count = sum(1 for a in review.actions if a.status != "done")
+    return [
+        UnmetRule(
+            "actions",
+            f"Complete every action before closing ({open_count} not done)",
+            "reviews.actions",
+        )
+    ]
+
+
+def _reason_given(_review: Review) -> list[UnmetRule]:
+    return []  # the reason is part of the request; checked in the service
+
+
+TRANSITIONS: dict[tuple[str, str], tuple[RuleCheck, ...]] = {
+    ("in_review", "factual_accuracy"): (
+        _needs_chronology,
+        _needs_finding,
+        _needs_caseload_for_responsible_officers,
+    ),
+    ("factual_accuracy", "quality_assurance"): (
+        _balance_rule,
+        _needs_overall_judgement,
+        _needs_countersigner,
+    ),
+    ("quality_assurance", "approved"): (),
+    ("quality_assurance", "in_review"): (_reason_given,),
+    ("approved", "closed"): (_actions_done,),
+}
+
+
+def next_statuses(status: str) -> list[str]:
+    return [to for (frm, to) in TRANSITIONS if frm == status]
+
+
+def forward_status(status: str) -> str | None:
+    """The next step forward (not a return), for pages that show 'what is next'."""
+    for frm, to in TRANSITIONS:
+        if frm == status and to != "in_review":
+            return to
+    return None
+
+
+def is_allowed(frm: str, to: str) -> bool:
+    return (frm, to) in TRANSITIONS
+
+
+def unmet_rules(review: Review, to: str) -> list[UnmetRule]:
+    checks = TRANSITIONS.get((review.status, to))
+    if checks is None:
+        return [
+            UnmetRule(
+                "to",
+                f"A review that is {review.status.replace('_', ' ')} cannot move to "
+                f"{to.replace('_', ' ')}",
+                "reviews.overview",
+            )
+        ]
+    return [rule for check in checks for rule in check(review)]

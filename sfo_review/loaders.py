@@ -1,0 +1,33 @@
+"""Object loaders: 404 when the caller may not see it, 403 when they may see but not act."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sfo_review import permissions as perm
+from sfo_review.extensions import db
+from sfo_review.models import Review, User
+from sfo_review.services.errors import Forbidden, NotFound
+
+T = TypeVar("T")
+
+ReviewAction = Callable[[User, Review], bool]
+
+
+def get_review_or_404(review_id: int, user: User, action: ReviewAction | None = None) -> Review:
+    """The review if `user` may see it (else 404) and may do `action` on it (else 403)."""
+    review = db.session.get(Review, review_id)
+    if review is None or not perm.can_see_review(user, review):
+        raise NotFound("Review not found.")
+    if action is not None and not action(user, review):
+        raise Forbidden()
+    return review
+
+
+def get_child_or_404(review: Review, model: type[T], child_id: int) -> T:
+    """A row that belongs to this review (ids from another review are simply not found)."""
+    obj: Any = db.session.get(model, child_id)
+    if obj is None or getattr(obj, "review_id", None) != review.id:
+        raise NotFound(f"{model.__name__} not found.")
+    return obj

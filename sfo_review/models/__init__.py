@@ -1,0 +1,38 @@
+"""SQLAlchemy models, one module per aggregate."""
+
+from sfo_review.models.action import Action, action_findings
+from sfo_review.models.audit import AuditEvent, ReportSnapshot
+from sfo_review.models.evidence import CaseloadContext, ChronologyEntry, SystemicFactor
+from sfo_review.models.finding import (
+    Finding,
+    FindingAttribution,
+    FindingResponse,
+    finding_caseload_contexts,
+    finding_chronology_entries,
+    finding_systemic_factors,
+)
+from sfo_review.models.review import Participant, Review
+from sfo_review.models.statement import Statement
+from sfo_review.models.user import ApiToken, Role, User
+
+__all__ = [
+    "Action",
+    "ApiToken",
+    "AuditEvent",
+    "CaseloadContext",
+    "ChronologyEntry",
+    "Finding",
+    "FindingAttribution",
+    "FindingResponse",
+    "Participant",
+    "ReportSnapshot",
+    "Review",
+    "Role",
+    "Statement",
+    "SystemicFactor",
+    "User",
+    "action_findings",
+    "finding_caseload_contexts",
+    "finding_chronology_entries",
+    "finding_systemic_factors",
+]

@@ -1,0 +1,108 @@
+"""The review aggregate root and its participants."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sfo_review.extensions import db
+from sfo_review.models._base import UTCDateTime, Versioned, utcnow
+from sfo_review.models.user import User
+
+if TYPE_CHECKING:
+    from sfo_review.models.action import Action
+    from sfo_review.models.evidence import CaseloadContext, ChronologyEntry, SystemicFactor
+    from sfo_review.models.finding import Finding
+    from sfo_review.models.statement import Statement
+
+
+class Review(Versioned, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "reviews"
+    __table_args__ = (
+        Index("ix_reviews_status_due_date", "status", "due_date"),
+        Index("ix_reviews_region", "region"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True, nullable=False)
+    case_reference: Mapped[str] = mapped_column(String(7), nullable=False, index=True)
+    person_initials: Mapped[str] = mapped_column(String(4), nullable=False)
+    offence_charged: Mapped[str] = mapped_column(String(200), nullable=False)
+    offence_category: Mapped[str] = mapped_column(String(40), nullable=False)
+    charge_date: Mapped[date] = mapped_column(Date, nullable=False)
+    notification_date: Mapped[date] = mapped_column(Date, nullable=False)
+    region: Mapped[str] = mapped_column(String(200), nullable=False)
+    pdu: Mapped[str] = mapped_column(String(200), nullable=False)
+    sentence_type: Mapped[str] = mapped_column(String(40), nullable=False)
+    rosh_level: Mapped[str] = mapped_column(String(20), nullable=False)
+    status: Mapped[str] = mapped_column(String(30), nullable=False, default="in_review")
+    due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    overall_judgement: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The latest reason given by quality assurance for returning the review.
+    return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    countersigner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id"), nullable=True, index=True
+    )
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    reviewer: Mapped[User] = relationship(foreign_keys=[reviewer_id])
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    countersigner: Mapped[User | None] = relationship(foreign_keys=[countersigner_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="review", order_by="Participant.id", cascade="all, delete-orphan"
+    )
+    chronology: Mapped[list[ChronologyEntry]] = relationship(
+        back_populates="review",
+        order_by="(ChronologyEntry.occurred_on, ChronologyEntry.id)",
+        cascade="all, delete-orphan",
+    )
+    caseload_contexts: Mapped[list[CaseloadContext]] = relationship(
+        back_populates="review", order_by="CaseloadContext.id", cascade="all, delete-orphan"
+    )
+    systemic_factors: Mapped[list[SystemicFactor]] = relationship(
+        back_populates="review", order_by="SystemicFactor.id", cascade="all, delete-orphan"
+    )
+    findings: Mapped[list[Finding]] = relationship(
+        back_populates="review", order_by="Finding.id", cascade="all, delete-orphan"
+    )
+    statements: Mapped[list[Statement]] = relationship(
+        back_populates="review", order_by="Statement.id", cascade="all, delete-orphan"
+    )
+    actions: Mapped[list[Action]] = relationship(
+        back_populates="review", order_by="Action.id", cascade="all, delete-orphan"
+    )
+
+    def participant_for(self, user: User) -> Participant | None:
+        for p in self.participants:
+            if p.user_id == user.id:
+                return p
+        return None
+
+
+class Participant(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "participants"
+    __table_args__ = (UniqueConstraint("review_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    role_in_case: Mapped[str] = mapped_column(String(40), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    review: Mapped[Review] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship()
+    caseload_contexts: Mapped[list[CaseloadContext]] = relationship(
+        back_populates="participant", order_by="CaseloadContext.id", viewonly=True
+    )

@@ -1,0 +1,32 @@
+"""Officers' contextual statements."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sfo_review.extensions import db
+from sfo_review.models._base import UTCDateTime, Versioned
+from sfo_review.models.review import Review
+from sfo_review.models.user import User
+
+
+class Statement(Versioned, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("review_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(
+        ForeignKey("reviews.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    include_in_report: Mapped[str] = mapped_column(String(20), nullable=False, default="full")
+    summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+    review: Mapped[Review] = relationship(back_populates="statements")
+    author: Mapped[User] = relationship()

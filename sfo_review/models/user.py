@@ -1,0 +1,83 @@
+"""Users and their API tokens."""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sfo_review.extensions import db
+from sfo_review.models._base import UTCDateTime, Versioned, utcnow
+
+
+class Role(enum.StrEnum):
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    OFFICER = "officer"
+    QUALITY_ASSURER = "quality_assurer"
+    LEADERSHIP = "leadership"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class User(Versioned, db.Model):  # type: ignore[name-defined]
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(String(200), nullable=False)
+    role: Mapped[str] = mapped_column(String(30), nullable=False)
+    password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
+    active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Flask-Login's "alternative token": rotating it ends every session of this user.
+    session_token: Mapped[str] = mapped_column(
+        String(64), unique=True, nullable=False, default=new_session_token
+    )
+
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    # Flask-Login protocol
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label
+
+    def summary(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "email": self.email}
+
+
+class ApiToken(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    # SHA-256 of the token: tokens are 256-bit random, so a fast hash is enough.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,0 +1,120 @@
+"""Who may see and do what: pure functions, the only place that decides.
+
+Route decorators, the object loader, the API and the templates all call these.
+Visibility (`can_see_review`) decides 404; the other checks decide 403. Whether the
+review's *status* allows an edit is a lifecycle rule (409), decided in the services.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sfo_review.models import Review, Statement, User
+
+EDITABLE_STATUSES = ("in_review", "factual_accuracy")
+QA_VISIBLE_STATUSES = ("quality_assurance", "approved", "closed")
+
+
+def is_role(user: User | None, *roles: str) -> bool:
+    return user is not None and getattr(user, "is_authenticated", False) and user.role in roles
+
+
+def is_reviewer_of(user: User, review: Review) -> bool:
+    return user.role == "reviewer" and user.id in (review.reviewer_id, review.created_by_id)
+
+
+def is_participant(user: User, review: Review) -> bool:
+    return user.role == "officer" and review.participant_for(user) is not None
+
+
+def can_see_review(user: User, review: Review) -> bool:
+    if user.role == "reviewer":
+        return is_reviewer_of(user, review)
+    if user.role == "officer":
+        return is_participant(user, review)
+    if user.role == "quality_assurer":
+        return review.status in QA_VISIBLE_STATUSES or review.countersigner_id == user.id
+    return user.role == "leadership"
+
+
+def can_list_reviews(user: User) -> bool:
+    return user.role in ("reviewer", "officer", "quality_assurer", "leadership")
+
+
+def can_create_review(user: User) -> bool:
+    return user.role == "reviewer"
+
+
+def can_edit_review(user: User, review: Review) -> bool:
+    """The reviewer's right to edit content; the edit window itself is a lifecycle rule."""
+    return is_reviewer_of(user, review)
+
+
+def can_see_findings(user: User, review: Review) -> bool:
+    if user.role == "officer":
+        return review.status != "in_review"
+    return can_see_review(user, review)
+
+
+def can_see_statement(user: User, review: Review, statement: Statement) -> bool:
+    if statement.author_id == user.id:
+        return True
+    if user.role == "officer":
+        return False  # never another participant's statement, draft or submitted
+    return statement.status == "submitted" and can_see_review(user, review)
+
+
+def can_write_statement(user: User, review: Review) -> bool:
+    return is_participant(user, review)
+
+
+def can_set_statement_inclusion(user: User, review: Review) -> bool:
+    return can_edit_review(user, review)
+
+
+def can_respond_to_findings(user: User, review: Review) -> bool:
+    return is_participant(user, review)
+
+
+def can_manage_actions(user: User, review: Review) -> bool:
+    """Reviewer until approval, leadership after (the window is checked by the service)."""
+    return can_edit_review(user, review) or user.role == "leadership"
+
+
+def can_export(user: User, review: Review) -> bool:
+    if user.role == "reviewer":
+        return is_reviewer_of(user, review)
+    return user.role in ("quality_assurer", "leadership")
+
+
+def can_view_history(user: User, review: Review) -> bool:
+    return user.role != "officer"
+
+
+def can_transition(user: User, review: Review, to: str) -> bool:
+    """Who may ask for each transition (the rules themselves live in lifecycle.py)."""
+    if to in ("factual_accuracy", "quality_assurance"):
+        return can_edit_review(user, review)
+    if to == "approved":
+        # Segregation of duties: only the named countersigner, never the review's own reviewer.
+        return (
+            user.role == "quality_assurer"
+            and review.countersigner_id == user.id
+            and user.id not in (review.reviewer_id, review.created_by_id)
+        )
+    if to == "in_review":
+        return user.role == "quality_assurer"
+    if to == "closed":
+        return user.role in ("leadership", "quality_assurer")
+    return False
+
+
+def can_manage_users(user: User) -> bool:
+    return user.role == "admin"
+
+
+def can_read_themes(user: User) -> bool:
+    return user.role == "leadership"
+
+
+ReviewCheck = Callable[[User, Review], bool]

@@ -1,0 +1,1 @@
+"""PDF reports rendered with WeasyPrint from templates/pdf/."""

@@ -1,0 +1,99 @@
+"""What every use case shares: one transaction, the audit event, version and window checks."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from sfo_review.extensions import db
+from sfo_review.models import AuditEvent, Review, User
+from sfo_review.permissions import EDITABLE_STATUSES
+from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+STALE_MESSAGE = "This was changed by someone else since you opened it"
+
+
+def use_case(func: Callable[P, T]) -> Callable[P, T]:
+    """Run a use case in one transaction: commit on success, roll back and re-raise otherwise."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        try:
+            result = func(*args, **kwargs)
+            db.session.commit()
+        except StaleDataError as exc:
+            db.session.rollback()
+            raise Conflict(STALE_MESSAGE, {"version": [STALE_MESSAGE]}) from exc
+        except Exception:
+            db.session.rollback()
+            raise
+        return result
+
+    return wrapper
+
+
+def audit(
+    review: Review | None,
+    actor: User | None,
+    action: str,
+    summary: str,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Add the audit event to the current transaction (it commits with the change)."""
+    event = AuditEvent(
+        review_id=review.id if review is not None else None,
+        user_id=actor.id if actor is not None else None,
+        action=action,
+        summary=summary[:500],
+        detail=detail,
+    )
+    db.session.add(event)
+
+
+def require_permission(allowed: bool, message: str | None = None) -> None:
+    if not allowed:
+        raise Forbidden(message or "You do not have permission to do that.")
+
+
+def ensure_editable(review: Review) -> None:
+    if review.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            f"This review is {review.status.replace('_', ' ')}: it can only be edited while "
+            "in review or at factual accuracy.",
+            {"status": [f"Review status is {review.status}"]},
+        )
+
+
+def check_version(obj: Any, data: dict[str, Any]) -> None:
+    """PATCH requires the version the editor started from; a stale one changes nothing."""
+    version = data.pop("version", None)
+    if version is None:
+        raise ValidationFailed({"version": ["Enter the version you are editing"]})
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ValidationFailed({"version": ["Version must be a whole number"]})
+    if version != obj.version:
+        raise Conflict(
+            STALE_MESSAGE,
+            {
+                "version": [
+                    f"{STALE_MESSAGE} (you edited version {version}, "
+                    f"it is now version {obj.version})"
+                ]
+            },
+        )
+
+
+def apply(obj: Any, values: dict[str, Any]) -> list[str]:
+    """Set attributes, returning the names of those that changed."""
+    changed = []
+    for key, value in values.items():
+        if getattr(obj, key) != value:
+            setattr(obj, key, value)
+            changed.append(key)
+    return changed

@@ -1,0 +1,241 @@
+"""Use cases on the review itself: create, edit, participants, listing and viewing."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import Select, false, func, or_, select
+
+from sfo_review import permissions as perm
+from sfo_review import vocab
+from sfo_review.extensions import db
+from sfo_review.models import Participant, Review, User
+from sfo_review.services import validation as v
+from sfo_review.services._common import (
+    apply,
+    audit,
+    check_version,
+    ensure_editable,
+    require_permission,
+    use_case,
+)
+from sfo_review.services.deadlines import add_working_days
+from sfo_review.services.errors import Conflict, ValidationFailed
+
+REVIEW_RULES: dict[str, v.Rule] = {
+    "case_reference": v.short(
+        "case reference",
+        pattern=r"[A-Za-z]\d{6}",
+        pattern_message="Enter the case reference (CRN) as one letter followed by 6 digits, "
+        "like X123456",
+    ),
+    "person_initials": v.short(
+        "initials of the person on probation",
+        pattern=r"[A-Za-z]{1,4}",
+        pattern_message="Enter the initials of the person on probation as 1 to 4 letters",
+    ),
+    "offence_charged": v.short("offence charged"),
+    "offence_category": v.enum("offence category", vocab.keys(vocab.OFFENCE_CATEGORIES)),
+    "charge_date": v.a_date("charge date"),
+    "notification_date": v.a_date("notification date"),
+    "region": v.short("region"),
+    "pdu": v.short("probation delivery unit (PDU)"),
+    "sentence_type": v.enum("sentence type", vocab.keys(vocab.SENTENCE_TYPES)),
+    "rosh_level": v.enum("risk of serious harm level", vocab.keys(vocab.ROSH_LEVELS)),
+}
+REVIEW_EDIT_RULES: dict[str, v.Rule] = {
+    **REVIEW_RULES,
+    "countersigner_email": v.email("countersigner's email address", required=False),
+    "overall_judgement": v.long("overall judgement", required=False),
+}
+PARTICIPANT_RULES: dict[str, v.Rule] = {
+    "email": v.email("participant's email address"),
+    "role_in_case": v.enum("role in the case", vocab.keys(vocab.PARTICIPANT_ROLES)),
+}
+
+
+def today() -> date:
+    return date.today()
+
+
+def _check_dates(values: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    charge, notified = values.get("charge_date"), values.get("notification_date")
+    if charge and notified and notified < charge:
+        errors["notification_date"] = ["Notification date must be on or after the charge date"]
+    if notified and notified > today():
+        errors.setdefault("notification_date", []).append(
+            "Notification date must be today or in the past"
+        )
+    if charge and charge > today():
+        errors["charge_date"] = ["Charge date must be today or in the past"]
+    v.require(errors)
+
+
+def _normalise(values: dict[str, Any]) -> None:
+    if values.get("case_reference"):
+        values["case_reference"] = values["case_reference"].upper()
+    if values.get("person_initials"):
+        values["person_initials"] = values["person_initials"].upper()
+
+
+def _next_reference(year: int) -> str:
+    prefix = f"SFO-{year}-"
+    last = db.session.scalar(
+        select(func.max(Review.reference)).where(Review.reference.like(prefix + "%"))
+    )
+    number = int(last.rsplit("-", 1)[1]) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def due_date_for(notification_date: date) -> date:
+    return add_working_days(notification_date, current_app.config["REVIEW_DEADLINE_WORKING_DAYS"])
+
+
+@use_case
+def create_review(actor: User, data: dict[str, Any]) -> Review:
+    """Record an SFO notification; the creator becomes the reviewer."""
+    require_permission(perm.can_create_review(actor), "Only reviewers can create reviews.")
+    values = v.clean(data, REVIEW_RULES)
+    _check_dates(values)
+    _normalise(values)
+    review = Review(
+        **values,
+        reference=_next_reference(today().year),
+        status="in_review",
+        reviewer_id=actor.id,
+        created_by_id=actor.id,
+        due_date=due_date_for(values["notification_date"]),
+    )
+    db.session.add(review)
+    db.session.flush()
+    audit(review, actor, "review.created", f"Created review {review.reference}")
+    return review
+
+
+def _countersigner(email: str | None) -> User | None:
+    if email is None:
+        return None
+    user = db.session.scalar(select(User).where(func.lower(User.email) == email.lower()))
+    if user is None or user.role != "quality_assurer" or not user.active:
+        raise ValidationFailed(
+            {"countersigner_email": ["Enter the email address of an active quality assurer"]}
+        )
+    return user
+
+
+@use_case
+def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
+    """Edit the notification details, the overall judgement or the countersigner."""
+    require_permission(perm.can_edit_review(actor, review))
+    data = dict(data)
+    check_version(review, data)
+    ensure_editable(review)
+    values = v.clean(data, REVIEW_EDIT_RULES, partial=True)
+    merged = {k: getattr(review, k) for k in ("charge_date", "notification_date")}
+    merged.update({k: values[k] for k in merged if k in values})
+    if {"charge_date", "notification_date"} & values.keys():
+        _check_dates(merged)
+    _normalise(values)
+    if "countersigner_email" in values:
+        countersigner = _countersigner(values.pop("countersigner_email"))
+        if countersigner is not None and countersigner.id == review.reviewer_id:
+            raise ValidationFailed(
+                {"countersigner_email": ["The countersigner cannot be the review's reviewer"]}
+            )
+        values["countersigner_id"] = countersigner.id if countersigner else None
+    if "notification_date" in values:
+        values["due_date"] = due_date_for(values["notification_date"])
+    changed = apply(review, values)
+    if changed:
+        audit(review, actor, "review.updated", "Edited the review", {"fields": changed})
+    return review
+
+
+@use_case
+def add_participant(actor: User, review: Review, data: dict[str, Any]) -> Participant:
+    require_permission(perm.can_edit_review(actor, review))
+    ensure_editable(review)
+    values = v.clean(data, PARTICIPANT_RULES)
+    user = db.session.scalar(select(User).where(func.lower(User.email) == values["email"].lower()))
+    if user is None or user.role != "officer":
+        raise ValidationFailed(
+            {"email": ["Enter the email address of a user with the officer role"]}
+        )
+    if review.participant_for(user) is not None:
+        raise ValidationFailed({"email": [f"{user.name} is already a participant"]})
+    participant = Participant(review=review, user=user, role_in_case=values["role_in_case"])
+    db.session.add(participant)
+    db.session.flush()
+    audit(
+        review,
+        actor,
+        "participant.added",
+        f"Added {user.name} as {vocab.label(vocab.PARTICIPANT_ROLES, values['role_in_case'])}",
+    )
+    return participant
+
+
+@use_case
+def remove_participant(actor: User, review: Review, participant: Participant) -> None:
+    require_permission(perm.can_edit_review(actor, review))
+    ensure_editable(review)
+    has_statement = any(s.author_id == participant.user_id for s in review.statements)
+    has_replies = any(
+        r.author_id == participant.user_id for f in review.findings for r in f.responses
+    )
+    if has_statement or has_replies:
+        raise Conflict(
+            f"{participant.user.name} has written a statement or replied to findings, "
+            "so they stay on the review."
+        )
+    for context in list(participant.caseload_contexts):
+        review.caseload_contexts.remove(context)
+    name = participant.user.name
+    review.participants.remove(participant)
+    audit(review, actor, "participant.removed", f"Removed {name} from the review")
+
+
+def visible_reviews_query(
+    actor: User, status: str | None = None, region: str | None = None
+) -> Select[tuple[Review]]:
+    """The reviews `actor` may see (the same rule as permissions.can_see_review), newest first."""
+    query = select(Review)
+    if actor.role == "reviewer":
+        query = query.where(or_(Review.reviewer_id == actor.id, Review.created_by_id == actor.id))
+    elif actor.role == "officer":
+        query = query.where(
+            Review.id.in_(select(Participant.review_id).where(Participant.user_id == actor.id))
+        )
+    elif actor.role == "quality_assurer":
+        query = query.where(
+            or_(
+                Review.status.in_(perm.QA_VISIBLE_STATUSES),
+                Review.countersigner_id == actor.id,
+            )
+        )
+    elif actor.role != "leadership":
+        query = query.where(false())
+    if status:
+        query = query.where(Review.status == status)
+    if region:
+        query = query.where(Review.region == region)
+    return query.order_by(Review.due_date, Review.id)
+
+
+def list_reviews(actor: User, status: str | None = None, region: str | None = None) -> list[Review]:
+    errors: dict[str, list[str]] = {}
+    if status and status not in vocab.keys(vocab.STATUSES):
+        errors["status"] = [f"Status must be one of: {', '.join(vocab.keys(vocab.STATUSES))}"]
+    if region is not None and len(region) > v.SHORT_MAX:
+        errors["region"] = ["Region must be 200 characters or fewer"]
+    v.require(errors)
+    return list(db.session.scalars(visible_reviews_query(actor, status, region)))
+
+
+@use_case
+def record_view(actor: User, review: Review, what: str = "review") -> None:
+    """Every view of a review is an audit event (who read what, and when)."""
+    audit(review, actor, "review.viewed", f"Viewed the {what}")

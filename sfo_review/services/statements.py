@@ -1,0 +1,129 @@
+"""Use cases for officers' contextual statements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfo_review import permissions as perm
+from sfo_review import vocab
+from sfo_review.extensions import db
+from sfo_review.models import Review, Statement, User
+from sfo_review.models._base import utcnow
+from sfo_review.services import validation as v
+from sfo_review.services._common import (
+    apply,
+    audit,
+    check_version,
+    ensure_editable,
+    require_permission,
+    use_case,
+)
+from sfo_review.services.errors import Conflict, Forbidden
+
+BODY_RULES: dict[str, v.Rule] = {"body": v.long("statement")}
+INCLUSION_RULES: dict[str, v.Rule] = {
+    "include_in_report": v.enum("report inclusion", vocab.keys(vocab.REPORT_INCLUSIONS)),
+    "summary": v.long("summary", required=False),
+}
+
+
+def statements_visible_to(actor: User, review: Review) -> list[Statement]:
+    return [s for s in review.statements if perm.can_see_statement(actor, review, s)]
+
+
+def own_statement(actor: User, review: Review) -> Statement | None:
+    for statement in review.statements:
+        if statement.author_id == actor.id:
+            return statement
+    return None
+
+
+def _writing_open(review: Review) -> None:
+    if review.status != "in_review":
+        raise Conflict("Statements can only be written while the review is in review.")
+
+
+@use_case
+def create_statement(actor: User, review: Review, data: dict[str, Any]) -> Statement:
+    """A participant starts their own statement, as a private draft."""
+    require_permission(
+        perm.can_write_statement(actor, review), "Only participants can write a statement."
+    )
+    _writing_open(review)
+    values = v.clean(data, BODY_RULES)
+    if own_statement(actor, review) is not None:
+        raise Conflict("You already have a statement on this review: edit your draft instead.")
+    statement = Statement(review=review, author_id=actor.id, body=values["body"], status="draft")
+    db.session.add(statement)
+    db.session.flush()
+    audit(
+        review,
+        actor,
+        "statement.drafted",
+        "Started a contextual statement (draft)",
+        {"id": statement.id},
+    )
+    return statement
+
+
+@use_case
+def update_statement(
+    actor: User, review: Review, statement: Statement, data: dict[str, Any]
+) -> Statement:
+    """The author edits their draft; the reviewer chooses how it appears in the report."""
+    data = dict(data)
+    if statement.author_id == actor.id:
+        check_version(statement, data)
+        if statement.status == "submitted":
+            raise Conflict("A submitted statement cannot be changed.")
+        _writing_open(review)
+        values = v.clean(data, BODY_RULES, partial=True)
+        changed = apply(statement, values)
+        if changed:
+            audit(
+                review,
+                actor,
+                "statement.edited",
+                "Edited their draft statement",
+                {"id": statement.id},
+            )
+        return statement
+    if not perm.can_set_statement_inclusion(actor, review):
+        raise Forbidden("Only the statement's author or the reviewer can change it.")
+    check_version(statement, data)
+    ensure_editable(review)
+    values = v.clean(data, INCLUSION_RULES, partial=True)
+    include = values.get("include_in_report", statement.include_in_report)
+    summary = values.get("summary", statement.summary)
+    if include == "summary" and not (summary and summary.strip()):
+        v.require({"summary": ["Enter the summary to use in the report"]})
+    changed = apply(statement, values)
+    if changed:
+        audit(
+            review,
+            actor,
+            "statement.inclusion_set",
+            f"Set {statement.author.name}'s statement to appear as "
+            f"{statement.include_in_report} in the report",
+            {"id": statement.id},
+        )
+    return statement
+
+
+@use_case
+def submit_statement(actor: User, review: Review, statement: Statement) -> Statement:
+    if statement.author_id != actor.id:
+        raise Forbidden("Only the author can submit a statement.")
+    if statement.status == "submitted":
+        raise Conflict("This statement has already been submitted.")
+    _writing_open(review)
+    statement.status = "submitted"
+    statement.submitted_at = utcnow()
+    audit(
+        review,
+        actor,
+        "statement.submitted",
+        "Submitted their contextual statement",
+        {"id": statement.id},
+    )
+    return statement

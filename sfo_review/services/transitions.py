@@ -1,0 +1,76 @@
+"""Moving a review through its lifecycle (the rules themselves live in lifecycle.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfo_review import lifecycle, vocab
+from sfo_review import permissions as perm
+from sfo_review.extensions import db
+from sfo_review.models import ReportSnapshot, Review, User
+from sfo_review.models._base import utcnow
+from sfo_review.services import validation as v
+from sfo_review.services._common import audit, require_permission, use_case
+from sfo_review.services.errors import Conflict
+
+TRANSITION_RULES: dict[str, v.Rule] = {
+    "to": v.enum("status to move to", vocab.keys(vocab.STATUSES)),
+    "reason": v.long("reason", required=False),
+}
+
+
+def _unmet_as_fields(unmet: list[lifecycle.UnmetRule]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for rule in unmet:
+        fields.setdefault(rule.field, []).append(rule.message)
+    return fields
+
+
+def _freeze(actor: User, review: Review) -> None:
+    """Approval: store the approved PDFs with their SHA-256, in the same transaction."""
+    from sfo_review.reports.render import render_pdf, sha256_hex
+
+    review.approved_by_id = actor.id
+    review.approved_at = utcnow()
+    db.session.flush()
+    for variant in vocab.keys(vocab.REPORT_VARIANTS):
+        pdf = render_pdf(review, variant)
+        db.session.add(
+            ReportSnapshot(review_id=review.id, variant=variant, pdf=pdf, sha256=sha256_hex(pdf))
+        )
+
+
+@use_case
+def transition(actor: User, review: Review, data: dict[str, Any]) -> Review:
+    """Move the review to `to`, or raise Conflict listing every unmet rule."""
+    values = v.clean(data, TRANSITION_RULES)
+    to: str = values["to"]
+    reason: str | None = values.get("reason")
+    require_permission(
+        perm.can_transition(actor, review, to),
+        f"You cannot move this review to {to.replace('_', ' ')}.",
+    )
+    unmet = lifecycle.unmet_rules(review, to)
+    if unmet:
+        raise Conflict(
+            f"The review cannot move to {to.replace('_', ' ')} yet: "
+            f"{len(unmet)} rule{'s' if len(unmet) != 1 else ''} not met.",
+            _unmet_as_fields(unmet),
+        )
+    if review.status == "quality_assurance" and to == "in_review":
+        if not reason or not reason.strip():
+            v.require({"reason": ["Enter the reason for returning the review"]})
+        review.return_reason = reason
+    elif to == "factual_accuracy":
+        review.return_reason = None
+    frm = review.status
+    review.status = to
+    if to == "approved":
+        _freeze(actor, review)
+    if to == "closed":
+        review.closed_at = utcnow()
+    summary = f"Moved the review from {frm.replace('_', ' ')} to {to.replace('_', ' ')}"
+    if reason:
+        summary += f": {reason}"
+    audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
+    return review

@@ -1,0 +1,145 @@
+"""Accounts, passwords (argon2) and API tokens (stored as SHA-256)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from sfo_review import permissions as perm
+from sfo_review.extensions import db
+from sfo_review.models import ApiToken, Role, User
+from sfo_review.models.user import new_session_token
+from sfo_review.services import validation as v
+from sfo_review.services._common import audit, require_permission, use_case
+from sfo_review.services.errors import ValidationFailed
+
+PASSWORD_MIN = 12
+USER_RULES: dict[str, v.Rule] = {
+    "email": v.email("email address"),
+    "name": v.short("full name"),
+    "role": v.enum("role", tuple(r.value for r in Role)),
+    "password": v.short("password"),
+}
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(
+        time_cost=cfg["ARGON2_TIME_COST"],
+        memory_cost=cfg["ARGON2_MEMORY_COST"],
+        parallelism=cfg["ARGON2_PARALLELISM"],
+    )
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < PASSWORD_MIN:
+        raise ValidationFailed(
+            {"password": [f"Password must be at least {PASSWORD_MIN} characters"]}
+        )
+
+
+@use_case
+def create_user(actor: User | None, data: dict[str, Any]) -> User:
+    """Create an account (from the CLI, actor None, or by an admin)."""
+    if actor is not None:
+        require_permission(perm.can_manage_users(actor))
+    values = v.clean(data, USER_RULES)
+    _check_password(values["password"])
+    if user_by_email(values["email"]) is not None:
+        raise ValidationFailed({"email": ["A user with this email address already exists"]})
+    user = User(
+        email=values["email"].lower(),
+        name=values["name"].strip(),
+        role=values["role"],
+        password_hash=hash_password(values["password"]),
+        active=True,
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit(None, actor, "user.created", f"Created user {user.email} ({user.role})")
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same answer either way)."""
+    user = user_by_email(email) if email else None
+    hasher = _hasher()
+    if user is None:
+        # Spend the same time as a real check so timing does not reveal which emails exist.
+        try:
+            hasher.verify(hasher.hash("not-a-real-password"), password or "-")
+        except VerificationError:
+            pass
+        return None
+    try:
+        hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return None
+    return user if user.active else None
+
+
+@use_case
+def set_active(actor: User, user: User, active: bool) -> User:
+    """Deactivating ends every session and makes every API token useless."""
+    require_permission(perm.can_manage_users(actor))
+    if user.id == actor.id and not active:
+        raise ValidationFailed({"active": ["You cannot deactivate your own account"]})
+    user.active = active
+    user.session_token = new_session_token()
+    audit(
+        None,
+        actor,
+        "user.activated" if active else "user.deactivated",
+        f"{'Reactivated' if active else 'Deactivated'} {user.email}",
+    )
+    return user
+
+
+@use_case
+def change_password(actor: User, user: User, password: str) -> User:
+    if actor.id != user.id:
+        require_permission(perm.can_manage_users(actor))
+    _check_password(password)
+    user.password_hash = hash_password(password)
+    user.session_token = new_session_token()  # ends the other sessions
+    audit(None, actor, "user.password_changed", f"Changed the password of {user.email}")
+    return user
+
+
+@use_case
+def end_sessions(user: User) -> None:
+    """Logout: rotating the session token invalidates every cookie that carries the old one."""
+    user.session_token = new_session_token()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@use_case
+def issue_token(user: User) -> str:
+    token = "sfo_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token)))
+    audit(None, user, "token.issued", f"Issued an API token for {user.email}")
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    return row.user

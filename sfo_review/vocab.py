@@ -1,0 +1,175 @@
+"""The contract's enumerations and the systemic factor taxonomy (shared/docs/domain.md).
+
+Keys are part of the public API contract: never rename them.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Choice(NamedTuple):
+    key: str
+    label: str
+
+
+def _choices(*keys: str, labels: dict[str, str] | None = None) -> tuple[Choice, ...]:
+    labels = labels or {}
+    return tuple(Choice(k, labels.get(k, k.replace("_", " ").capitalize())) for k in keys)
+
+
+STATUSES = _choices(
+    "in_review",
+    "factual_accuracy",
+    "quality_assurance",
+    "approved",
+    "closed",
+    labels={"in_review": "In review"},
+)
+OFFENCE_CATEGORIES = _choices(
+    "murder",
+    "attempted_murder",
+    "manslaughter",
+    "rape",
+    "attempted_rape",
+    "other_serious_sexual",
+    "serious_violence",
+    "arson_endangering_life",
+    "kidnap_false_imprisonment",
+    "exceptional",
+    labels={
+        "other_serious_sexual": "Other serious sexual offence",
+        "arson_endangering_life": "Arson endangering life",
+        "kidnap_false_imprisonment": "Kidnap or false imprisonment",
+        "exceptional": "Exceptional (other) case",
+    },
+)
+SENTENCE_TYPES = _choices(
+    "community_order", "suspended_sentence_order", "licence", "post_sentence_supervision"
+)
+ROSH_LEVELS = _choices("low", "medium", "high", "very_high")
+PARTICIPANT_ROLES = _choices("responsible_officer", "previous_officer", "line_manager", "other")
+GRADES = _choices(
+    "probation_officer",
+    "probation_services_officer",
+    "trainee_probation_officer",
+    "senior_probation_officer",
+    "agency_probation_officer",
+    labels={
+        "probation_officer": "Probation officer (PO)",
+        "probation_services_officer": "Probation services officer (PSO)",
+        "trainee_probation_officer": "Trainee probation officer (PQiP)",
+        "senior_probation_officer": "Senior probation officer (SPO)",
+        "agency_probation_officer": "Agency probation officer",
+    },
+)
+FACTOR_LEVELS = _choices("team", "organisational", "partnership", "national")
+ATTRIBUTIONS = _choices("individual", "team", "organisational", "partnership", "national")
+PRACTICE_AREAS = _choices(
+    "assessment",
+    "planning",
+    "implementation",
+    "review",
+    "management_oversight",
+    "partnership_working",
+)
+JUDGEMENTS = _choices("sufficient", "insufficient", "good_practice")
+ACTION_LEVELS = _choices(
+    "pdu", "regional", "national", labels={"pdu": "PDU (probation delivery unit)"}
+)
+ACTION_STATUSES = _choices("open", "in_progress", "done")
+STATEMENT_STATUSES = _choices("draft", "submitted")
+REPORT_INCLUSIONS = _choices("full", "summary")
+REPORT_VARIANTS = _choices(
+    "full", "family_summary", labels={"full": "Full report", "family_summary": "Family summary"}
+)
+
+
+class Category(NamedTuple):
+    key: str
+    label: str
+    definition: str
+
+
+SYSTEMIC_FACTOR_CATEGORIES: tuple[Category, ...] = (
+    Category(
+        "workload_and_capacity",
+        "Workload and capacity",
+        "caseload size, WMT %, time pressure, covering for absent colleagues",
+    ),
+    Category(
+        "staffing_experience_and_allocation",
+        "Staffing, experience and allocation",
+        "vacancies, turnover, agency staff, cases allocated above grade or experience",
+    ),
+    Category(
+        "management_oversight_and_supervision",
+        "Management oversight and supervision",
+        "span of control, frequency and quality of supervision and countersigning",
+    ),
+    Category(
+        "information_sharing_and_partnerships",
+        "Information sharing and partnerships",
+        "police, children's services, MAPPA/MARAC, health, housing; checks requested and received",
+    ),
+    Category(
+        "transitions_and_handovers",
+        "Transitions and handovers",
+        "custody to community, transfers between officers or areas, court to sentence management",
+    ),
+    Category(
+        "assessment_tools_and_forms",
+        "Assessment tools and forms",
+        "design, duplication and usability of OASys and other risk tools",
+    ),
+    Category(
+        "it_systems_and_data",
+        "IT systems and data",
+        "outages, lost records, access rights, data quality",
+    ),
+    Category(
+        "policy_guidance_and_procedure",
+        "Policy, guidance and procedure",
+        "unclear or conflicting instructions, recall and enforcement thresholds, "
+        "prioritisation frameworks",
+    ),
+    Category(
+        "court_and_report_inputs",
+        "Court and report inputs",
+        "pre-sentence report quality, time, remote interviews, missing checks at sentence",
+    ),
+    Category(
+        "training_and_development",
+        "Training and development",
+        "induction, trainee support, specialist skills",
+    ),
+    Category(
+        "working_environment_and_wellbeing",
+        "Working environment and wellbeing",
+        "estates, remote working, sickness, stress",
+    ),
+    Category(
+        "culture_and_leadership",
+        "Culture and leadership",
+        "defensive or blame culture, competing priorities, leadership churn",
+    ),
+    Category(
+        "external_and_national_pressures",
+        "External and national pressures",
+        "prison capacity and early release, funding, restructuring",
+    ),
+    Category("other", "Other", "anything the above does not name (description required)"),
+)
+
+CATEGORY_BY_KEY = {c.key: c for c in SYSTEMIC_FACTOR_CATEGORIES}
+
+
+def keys(choices: tuple[Choice, ...]) -> tuple[str, ...]:
+    return tuple(c.key for c in choices)
+
+
+def label(choices: tuple[Choice, ...], key: str | None) -> str:
+    for c in choices:
+        if c.key == key:
+            return c.label
+    return key or ""

@@ -1,0 +1,149 @@
+"""Browser-facing wiring: blueprints, error pages, security headers, template helpers."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+from flask_login import current_user
+from sqlalchemy import text
+from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response
+
+from sfo_review import lifecycle, permissions, vocab
+from sfo_review.auth import session as auth_session
+from sfo_review.extensions import csrf, db
+from sfo_review.services.errors import ServiceError
+
+ERROR_TITLES = {
+    400: "There is a problem with your request",
+    403: "You do not have permission to see or do this",
+    404: "Page not found",
+    405: "That action is not possible here",
+    409: "This cannot be done now",
+    413: "The file or text you sent is too large",
+    422: "There is a problem with what you entered",
+    429: "Too many attempts",
+    500: "Sorry, there is a problem with the service",
+}
+
+
+def register(app: Flask) -> None:
+    from sfo_review.admin.views import admin_bp
+    from sfo_review.reviews import reviews_bp
+
+    app.register_blueprint(reviews_bp)
+    app.register_blueprint(admin_bp)
+    auth_session.init_app(app)
+    app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/accessibility", "accessibility", accessibility)
+    csrf.exempt(healthz)
+    app.before_request(_nonce)
+    app.after_request(_security_headers)
+    app.register_error_handler(ServiceError, _service_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.context_processor(_template_context)
+
+
+def healthz() -> Response:
+    """No login: pings the database."""
+    db.session.execute(text("SELECT 1"))
+    db.session.rollback()
+    return jsonify(status="ok")
+
+
+healthz.permission_checked = True  # type: ignore[attr-defined]  # public by design
+
+
+def accessibility() -> str:
+    return render_template("accessibility.html")
+
+
+accessibility.permission_checked = True  # type: ignore[attr-defined]  # public by design
+
+
+def _nonce() -> None:
+    g.csp_nonce = secrets.token_urlsafe(16)
+
+
+def _security_headers(response: Response) -> Response:
+    nonce = getattr(g, "csp_nonce", "")
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; "
+        f"script-src 'self' 'nonce-{nonce}'; "
+        "style-src 'self'; img-src 'self' data:; font-src 'self'; "
+        "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
+    if request.is_secure:
+        response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    if request.endpoint != "static":
+        # Review content is OFFICIAL-SENSITIVE: never kept in a browser or proxy cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _wants_json() -> bool:
+    return request.blueprint == "api" or request.path.startswith("/api/")
+
+
+def _error_page(status: int, message: str | None = None) -> tuple[str, int]:
+    return (
+        render_template(
+            "error.html", status=status, title=ERROR_TITLES.get(status, "Error"), message=message
+        ),
+        status,
+    )
+
+
+def _service_error(exc: ServiceError) -> Any:
+    if _wants_json():
+        from sfo_review.api.errors import error_response
+
+        return error_response(exc.status, exc.code, exc.message, exc.fields)
+    db.session.rollback()
+    return _error_page(exc.status, exc.message)
+
+
+def _http_error(exc: HTTPException) -> Any:
+    status = exc.code or 500
+    if _wants_json():
+        from sfo_review.api.errors import http_error_response
+
+        return http_error_response(exc)
+    message = None
+    if status == 429:
+        message = "You have tried to sign in too many times. Wait a minute, then try again."
+    elif status == 400:
+        message = exc.description
+    return _error_page(status, message)
+
+
+def _unexpected_error(exc: Exception) -> Any:
+    db.session.rollback()
+    if isinstance(exc, HTTPException):  # pragma: no cover - handled above
+        return _http_error(exc)
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error")
+    if current_app.config.get("TESTING") and current_app.config.get("PROPAGATE_EXCEPTIONS"):
+        raise exc
+    if _wants_json():
+        from sfo_review.api.errors import error_response
+
+        return error_response(500, "internal_error", "Sorry, something went wrong.")
+    return _error_page(500)
+
+
+def _template_context() -> dict[str, Any]:
+    return {
+        "perm": permissions,
+        "vocab": vocab,
+        "lifecycle": lifecycle,
+        "current_user": current_user,
+        "cspNonce": getattr(g, "csp_nonce", None),
+    }

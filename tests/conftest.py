@@ -1,0 +1,221 @@
+"""Fixtures: an app on a database built by the real migrations, clients, users, factories.
+
+The database is SQLite in a temporary folder unless TEST_DATABASE_URL names another one
+(CI runs the suite a second time against PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from config import TestConfig, database_url
+from sfo_review import create_app
+from sfo_review.extensions import db as _db
+from sfo_review.models import Review, User
+from sfo_review.services import evidence, findings, reviews, users
+
+PASSWORD = "correct-horse-battery"  # noqa: S105
+
+
+def _database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        os.environ.setdefault("DATABASE_URL", url)
+        normalised = database_url(None)
+        assert normalised
+        engine = create_engine(normalised)
+        with engine.begin() as conn:  # start from an empty schema: migrations build it all
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+        return normalised
+    folder: Path = tmp_path_factory.mktemp("db")
+    return f"sqlite:///{folder / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """The app, with the schema made by running every migration once."""
+
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = _database_uri(tmp_path_factory)
+
+    application = create_app(Config)
+    with application.app_context():
+        upgrade()
+    yield application
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator[Any]:
+    """A clean database for each test (rows removed; the migrated schema stays)."""
+    with app.app_context():
+        yield _db
+        _db.session.rollback()
+        _db.session.remove()
+        tables = list(reversed(_db.metadata.sorted_tables))
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(t.name for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def client(app: Flask, db: Any) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def factory(role: str = "reviewer", **overrides: Any) -> User:
+        counter["n"] += 1
+        data = {
+            "email": f"{role}{counter['n']}@example.gov.uk",
+            "name": f"{role.replace('_', ' ').title()} {counter['n']}",
+            "role": role,
+            "password": PASSWORD,
+        }
+        data.update(overrides)
+        return users.create_user(None, data)
+
+    return factory
+
+
+REVIEW_DATA: dict[str, Any] = {
+    "case_reference": "X123456",
+    "person_initials": "JM",
+    "offence_charged": "Murder",
+    "offence_category": "murder",
+    "charge_date": "2023-06-26",
+    "notification_date": "2023-06-28",
+    "region": "London",
+    "pdu": "Camden and Islington",
+    "sentence_type": "licence",
+    "rosh_level": "medium",
+}
+
+
+@pytest.fixture
+def make_review(make_user: Callable[..., User]) -> Callable[..., Review]:
+    def factory(reviewer: User | None = None, **overrides: Any) -> Review:
+        data = {**REVIEW_DATA, **overrides}
+        return reviews.create_review(reviewer or make_user("reviewer"), data)
+
+    return factory
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
+    """Sign the test client in as a new user of `role` (or as `user`) through the real form."""
+
+    def sign_in(role: str = "reviewer", user: User | None = None) -> User:
+        user = user or make_user(role)
+        client.get("/sign-in")
+        response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+
+    return sign_in
+
+
+@pytest.fixture
+def full_review(
+    make_user: Callable[..., User], make_review: Callable[..., Review]
+) -> Callable[..., dict[str, Any]]:
+    """A review ready for factual accuracy: participants, chronology, caseload, factor, finding."""
+
+    def build(individual: bool = True, balanced: bool = True) -> dict[str, Any]:
+        reviewer = make_user("reviewer")
+        officer = make_user("officer")
+        manager = make_user("officer")
+        qa = make_user("quality_assurer")
+        review = make_review(reviewer)
+        po = reviews.add_participant(
+            reviewer, review, {"email": officer.email, "role_in_case": "responsible_officer"}
+        )
+        reviews.add_participant(
+            reviewer, review, {"email": manager.email, "role_in_case": "line_manager"}
+        )
+        entry = evidence.add_chronology_entry(
+            reviewer,
+            review,
+            {
+                "occurred_on": "2023-05-02",
+                "source": "Probation",
+                "summary": "Home visit missed",
+                "significant": True,
+            },
+        )
+        context = evidence.add_caseload_context(
+            reviewer,
+            review,
+            {
+                "participant_id": po.id,
+                "period_start": "2023-01-01",
+                "period_end": "2023-06-26",
+                "caseload_count": 58,
+                "high_risk_count": 12,
+                "workload_percent": 143,
+                "grade": "probation_services_officer",
+                "months_in_role": 14,
+                "team_vacancy_percent": 30,
+                "officer_changes_on_case": 3,
+                "management_oversight_sessions": 1,
+            },
+        )
+        factor = evidence.add_systemic_factor(
+            reviewer,
+            review,
+            {
+                "category": "workload_and_capacity",
+                "level": "team",
+                "description": "Team carrying 30% vacancies",
+                "evidence": "Staffing return",
+            },
+        )
+        finding = findings.add_finding(
+            reviewer,
+            review,
+            {
+                "title": "Risk not reassessed",
+                "practice_area": "assessment",
+                "judgement": "insufficient",
+                "narrative": "The assessment was not updated.",
+                "attribution": ["individual", "team"] if individual else ["team"],
+                "systemic_factor_ids": [factor.id] if balanced else [],
+                "chronology_ids": [entry.id],
+            },
+        )
+        return {
+            "review": review,
+            "reviewer": reviewer,
+            "officer": officer,
+            "manager": manager,
+            "qa": qa,
+            "participant": po,
+            "entry": entry,
+            "context": context,
+            "factor": factor,
+            "finding": finding,
+        }
+
+    return build
+
+
+def days_ago(n: int) -> str:
+    return (date.today() - timedelta(days=n)).isoformat()
