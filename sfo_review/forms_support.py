@@ -6,11 +6,18 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
+from wtforms import IntegerField
+from wtforms.widgets import HiddenInput
 
 from sfo_review.services.errors import Conflict, ServiceError, ValidationFailed
 
 T = TypeVar("T")
 SKIP = ("csrf_token", "submit")
+
+
+def version_field() -> IntegerField:
+    """The version the editor started from, so a stale save never overwrites (409)."""
+    return IntegerField(widget=HiddenInput())
 
 
 def form_data(form: FlaskForm, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:

@@ -28,13 +28,13 @@ RuleCheck = Callable[[Review], list[UnmetRule]]
 def _needs_chronology(review: Review) -> list[UnmetRule]:
     if review.chronology:
         return []
-    return [UnmetRule("chronology", "Add at least one chronology entry", "reviews.chronology")]
+    return [UnmetRule("chronology", "Add at least one chronology entry", "evidence.chronology")]
 
 
 def _needs_finding(review: Review) -> list[UnmetRule]:
     if review.findings:
         return []
-    return [UnmetRule("findings", "Add at least one finding", "reviews.findings")]
+    return [UnmetRule("findings", "Add at least one finding", "findings.findings")]
 
 
 def _needs_caseload_for_responsible_officers(review: Review) -> list[UnmetRule]:
@@ -45,7 +45,7 @@ def _needs_caseload_for_responsible_officers(review: Review) -> list[UnmetRule]:
                 UnmetRule(
                     "caseload_contexts",
                     f"Record the caseload context of {p.user.name} (responsible officer)",
-                    "reviews.caseload_contexts",
+                    "evidence.caseload_contexts",
                 )
             )
     return unmet
@@ -69,7 +69,7 @@ def _balance_rule(review: Review) -> list[UnmetRule]:
             f"Finding “{f.title}” attributes a shortfall to an individual: link it to a "
             "systemic factor or caseload context, or explain in at least "
             f"{BALANCE_NOTE_MIN} characters why no wider factor applied",
-            "reviews.edit_finding",
+            "findings.edit_finding",
             (("finding_id", f.id),),
         )
         for f in review.findings
@@ -97,7 +97,7 @@ def _actions_done(review: Review) -> list[UnmetRule]:
         UnmetRule(
             "actions",
             f"Complete every action before closing ({open_count} not done)",
-            "reviews.actions",
+            "actions.actions",
         )
     ]
 

@@ -30,11 +30,24 @@ ERROR_TITLES = {
 
 
 def register(app: Flask) -> None:
+    from sfo_review.actions import actions_bp
     from sfo_review.admin.views import admin_bp
+    from sfo_review.evidence import evidence_bp
+    from sfo_review.findings import findings_bp
+    from sfo_review.reports import reports_bp
     from sfo_review.reviews import reviews_bp
+    from sfo_review.statements import statements_bp
 
-    app.register_blueprint(reviews_bp)
-    app.register_blueprint(admin_bp)
+    for blueprint in (
+        reviews_bp,
+        evidence_bp,
+        findings_bp,
+        statements_bp,
+        actions_bp,
+        reports_bp,
+        admin_bp,
+    ):
+        app.register_blueprint(blueprint)
     auth_session.init_app(app)
     app.add_url_rule("/healthz", "healthz", healthz)
     app.add_url_rule("/accessibility", "accessibility", accessibility)

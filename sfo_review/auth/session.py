@@ -76,6 +76,12 @@ def init_app(app: Flask) -> None:
     app.before_request(enforce_timeouts)
 
 
+def actor() -> User:
+    """The signed-in user as a plain User object (for service calls)."""
+    user: User = current_user._get_current_object()
+    return user
+
+
 def login_required_for(*roles: str) -> Any:
     """Decorator: a signed-in user with one of `roles` (403 otherwise)."""
     from sfo_review.services.errors import Forbidden

@@ -1,0 +1,3 @@
+"""actions pages."""
+
+from __future__ import annotations

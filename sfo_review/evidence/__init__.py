@@ -1,0 +1,9 @@
+"""Browser pages: evidence."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+evidence_bp = Blueprint("evidence", __name__)
+
+from sfo_review.evidence import views  # noqa: E402,F401 - registers the routes

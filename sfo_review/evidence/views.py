@@ -1,0 +1,3 @@
+"""evidence pages."""
+
+from __future__ import annotations

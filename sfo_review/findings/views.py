@@ -1,0 +1,3 @@
+"""findings pages."""
+
+from __future__ import annotations

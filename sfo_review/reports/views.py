@@ -1,0 +1,3 @@
+"""Report pages."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""statements pages."""
+
+from __future__ import annotations
