@@ -74,8 +74,9 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = database_url(None) if os.environ.get("DATABASE_URL") else None
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
-    RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    # Limits stay on (so they are tested) but high; a test lowers this to see a 429.
+    LOGIN_RATE_LIMIT = "1000 per minute"
     # Cheap hashes keep the suite fast; production uses the defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 
 from sfo_review.services.errors import Conflict, ServiceError, ValidationFailed
@@ -15,9 +16,31 @@ T = TypeVar("T")
 SKIP = ("csrf_token", "submit")
 
 
+def select_choices(items: Iterable[tuple[str, str]]) -> list[SelectChoice]:
+    """WTForms 3.3 choices from (value, label) pairs such as sfo_review.vocab's."""
+    return [SelectChoice(value, label) for value, label in items]
+
+
 def version_field() -> IntegerField:
     """The version the editor started from, so a stale save never overwrites (409)."""
     return IntegerField(widget=HiddenInput())
+
+
+def error_summary_items(form: FlaskForm) -> list[dict[str, str]]:
+    """GOV.UK error summary entries, each linking to the first input of its field."""
+    items: list[dict[str, str]] = []
+    for name, field in form._fields.items():
+        if not field.errors or name == "csrf_token":
+            continue
+        # A date input's first box is "<id>-day"; other fields link to their own id.
+        is_date = type(field.widget).__name__ == "GovDateInput"
+        href = f"#{field.id}-day" if is_date else f"#{field.id}"
+        items.extend({"text": str(message), "href": href} for message in field.errors[:1])
+    csrf = form._fields.get("csrf_token")
+    if csrf is not None and csrf.errors:
+        items.append({"text": "Your form expired. Submit it again.", "href": "#main-content"})
+    items.extend({"text": str(m), "href": "#main-content"} for m in form.form_errors)
+    return items
 
 
 def form_data(form: FlaskForm, *, skip: tuple[str, ...] = ()) -> dict[str, Any]:

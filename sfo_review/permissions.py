@@ -64,6 +64,11 @@ def can_see_statement(user: User, review: Review, statement: Statement) -> bool:
     return statement.status == "submitted" and can_see_review(user, review)
 
 
+def can_list_statements(user: User, review: Review) -> bool:
+    """The page of submitted statements: reviewer, quality assurance and leadership."""
+    return user.role != "officer" and can_see_review(user, review)
+
+
 def can_write_statement(user: User, review: Review) -> bool:
     return is_participant(user, review)
 

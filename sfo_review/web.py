@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from sfo_review import lifecycle, permissions, vocab
 from sfo_review.auth import session as auth_session
 from sfo_review.extensions import csrf, db
+from sfo_review.forms_support import error_summary_items
 from sfo_review.services.errors import ServiceError
 
 ERROR_TITLES = {
@@ -143,8 +144,8 @@ def _unexpected_error(exc: Exception) -> Any:
     from flask import current_app
 
     current_app.logger.exception("Unhandled error")
-    if current_app.config.get("TESTING") and current_app.config.get("PROPAGATE_EXCEPTIONS"):
-        raise exc
+    if current_app.testing:
+        raise exc  # tests see the real error rather than a 500 page
     if _wants_json():
         from sfo_review.api.errors import error_response
 
@@ -159,4 +160,5 @@ def _template_context() -> dict[str, Any]:
         "lifecycle": lifecycle,
         "current_user": current_user,
         "cspNonce": getattr(g, "csp_nonce", None),
+        "error_summary_items": error_summary_items,
     }

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from flask import Flask
+from bs4 import BeautifulSoup
+from flask import Flask, g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
@@ -43,6 +44,27 @@ def _database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
     return f"sqlite:///{folder / 'test.db'}"
 
 
+def _clear_g() -> None:
+    for name in list(vars(g)):
+        g.pop(name, None)
+
+
+class Client(FlaskClient):
+    """A test client whose requests don't share Flask-Login's cached user.
+
+    Tests run inside one app context (so they can call services), and Flask reuses it for
+    each request; without this, what extensions cache on `g` for one request (Flask-Login's
+    user, Flask-WTF's CSRF token) would leak into the next, as it never does in a server.
+    """
+
+    def open(self, *args: Any, **kwargs: Any) -> Any:
+        _clear_g()
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _clear_g()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app, with the schema made by running every migration once."""
@@ -51,6 +73,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
         SQLALCHEMY_DATABASE_URI = _database_uri(tmp_path_factory)
 
     application = create_app(Config)
+    application.test_client_class = Client
     with application.app_context():
         upgrade()
     yield application
@@ -125,8 +148,13 @@ def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..
 
     def sign_in(role: str = "reviewer", user: User | None = None) -> User:
         user = user or make_user(role)
-        client.get("/sign-in")
-        response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})
+        html = client.get("/sign-in").get_data(as_text=True)
+        token = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
+        assert token is not None
+        response = client.post(
+            "/sign-in",
+            data={"email": user.email, "password": PASSWORD, "csrf_token": token["value"]},
+        )
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
         return user
 

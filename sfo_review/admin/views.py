@@ -1,7 +1,51 @@
-"""Admin pages: manage user accounts."""
+"""Admin pages: manage user accounts (admins never see review content)."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from sfo_review.admin.forms import AccountStatusForm, NewUserForm
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.extensions import db
+from sfo_review.forms_support import form_data, submit
+from sfo_review.models import User
+from sfo_review.services import users as user_service
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@admin_bp.route("/users")
+@login_required_for("admin")
+def users() -> str:
+    rows = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@admin_bp.route("/users/new", methods=["GET", "POST"])
+@login_required_for("admin")
+def new_user() -> str | Response:
+    form = NewUserForm()
+    if form.validate_on_submit():
+        user = submit(form, lambda: user_service.create_user(actor(), form_data(form)))
+        if user is not None:
+            flash(f"Account created for {user.name} ({user.role_label}).")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/new_user.html", form=form)
+
+
+@admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required_for("admin")
+def user(user_id: int) -> str | Response:
+    account = db.session.get(User, user_id)
+    if account is None:
+        abort(404)
+    form = AccountStatusForm()
+    if form.validate_on_submit():
+        wanted = request.form.get("active") == "yes"
+        if submit(form, lambda: user_service.set_active(actor(), account, wanted)) is not None:
+            state = "reactivated" if wanted else "deactivated and signed out everywhere"
+            flash(f"{account.name}'s account has been {state}.")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user.html", account=account, form=form)

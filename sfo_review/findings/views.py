@@ -1,3 +1,161 @@
-"""findings pages."""
+"""Findings pages: the list with its balance summary, one finding with its replies, the editor."""
 
 from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from sfo_review import lifecycle
+from sfo_review import permissions as perm
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.findings import findings_bp
+from sfo_review.findings.forms import ConfirmForm, EditFindingForm, FindingForm, ResponseForm
+from sfo_review.forms_support import form_data, submit
+from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404
+from sfo_review.models import Finding, Review
+from sfo_review.services import findings as finding_service
+from sfo_review.services import reviews as review_service
+from sfo_review.services.errors import Forbidden
+
+NOT_SHARED_YET = (
+    "The findings are shared with the people involved in the case at the factual accuracy "
+    "check, once the reviewer has written them. You can read and reply to them then."
+)
+
+
+def _review_with_findings(review_id: int, action: ReviewAction | None = None) -> Review:
+    """The review, if the signed-in user may read its findings (officers: not while drafted)."""
+    user = actor()
+    review = get_review_or_404(review_id, user, action)
+    if not perm.can_see_findings(user, review):
+        raise Forbidden(NOT_SHARED_YET)
+    return review
+
+
+@findings_bp.route("/reviews/<int:review_id>/findings")
+@login_required_for()
+def findings(review_id: int) -> str:
+    review = _review_with_findings(review_id)
+    review_service.record_view(actor(), review, "findings")
+    individual = [f for f in review.findings if "individual" in f.attribution]
+    unbalanced = [f for f in individual if not lifecycle.finding_is_balanced(f)]
+    return render_template(
+        "findings/findings.html", review=review, individual=individual, unbalanced=unbalanced
+    )
+
+
+def _finding_page(review: Review, finding: Finding, form: ResponseForm) -> str:
+    user = actor()
+    can_reply = perm.can_respond_to_findings(user, review) and review.status == "factual_accuracy"
+    return render_template(
+        "findings/finding.html",
+        review=review,
+        finding=finding,
+        form=form,
+        can_reply=can_reply,
+        balanced=lifecycle.finding_is_balanced(finding),
+    )
+
+
+@findings_bp.route("/reviews/<int:review_id>/findings/<int:finding_id>")
+@login_required_for()
+def finding(review_id: int, finding_id: int) -> str:
+    review = _review_with_findings(review_id)
+    item = get_child_or_404(review, Finding, finding_id)
+    review_service.record_view(actor(), review, f"finding “{item.title}”")
+    return _finding_page(review, item, ResponseForm())
+
+
+@findings_bp.route("/reviews/<int:review_id>/findings/<int:finding_id>/responses", methods=["POST"])
+@login_required_for()
+def respond(review_id: int, finding_id: int) -> str | Response:
+    review = _review_with_findings(review_id, perm.can_respond_to_findings)
+    item = get_child_or_404(review, Finding, finding_id)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        saved = submit(
+            form, lambda: finding_service.add_response(actor(), review, item, form_data(form))
+        )
+        if saved is not None:
+            flash("Your reply has been added under the finding.")
+            return redirect(
+                url_for("findings.finding", review_id=review.id, finding_id=finding_id)
+                + "#replies"
+            )
+    return _finding_page(review, item, form)
+
+
+def _editor(review: Review, form: FindingForm, item: Finding | None) -> str:
+    return render_template("findings/edit_finding.html", review=review, form=form, finding=item)
+
+
+@findings_bp.route("/reviews/<int:review_id>/findings/new", methods=["GET", "POST"])
+@login_required_for()
+def new_finding(review_id: int) -> str | Response:
+    review = get_review_or_404(review_id, actor(), perm.can_edit_review)
+    form = FindingForm()
+    if form.validate_on_submit():
+        created = submit(
+            form, lambda: finding_service.add_finding(actor(), review, form_data(form))
+        )
+        if created is not None:
+            flash(f"Finding “{created.title}” added.")
+            return redirect(url_for("findings.finding", review_id=review.id, finding_id=created.id))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "new finding form")
+    form.fill_choices(review)
+    return _editor(review, form, None)
+
+
+def _link_ids(item: Finding) -> dict[str, Any]:
+    return {
+        "chronology_ids": [e.id for e in item.chronology_entries],
+        "systemic_factor_ids": [f.id for f in item.systemic_factors],
+        "caseload_context_ids": [c.id for c in item.caseload_contexts],
+    }
+
+
+@findings_bp.route(
+    "/reviews/<int:review_id>/findings/<int:finding_id>/edit", methods=["GET", "POST"]
+)
+@login_required_for()
+def edit_finding(review_id: int, finding_id: int) -> str | Response:
+    review = get_review_or_404(review_id, actor(), perm.can_edit_review)
+    item = get_child_or_404(review, Finding, finding_id)
+    form = EditFindingForm(obj=item, **_link_ids(item))
+    if form.validate_on_submit():
+        saved = submit(
+            form, lambda: finding_service.update_finding(actor(), review, item, form_data(form))
+        )
+        if saved is not None:
+            flash(f"Finding “{saved.title}” saved.")
+            return redirect(url_for("findings.finding", review_id=review.id, finding_id=item.id))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, f"finding “{item.title}” for editing")
+    form.fill_choices(review)
+    return _editor(review, form, item)
+
+
+@findings_bp.route(
+    "/reviews/<int:review_id>/findings/<int:finding_id>/delete", methods=["GET", "POST"]
+)
+@login_required_for()
+def delete_finding(review_id: int, finding_id: int) -> str | Response:
+    review = get_review_or_404(review_id, actor(), perm.can_edit_review)
+    item = get_child_or_404(review, Finding, finding_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        title = item.title
+
+        def delete() -> bool:
+            finding_service.delete_finding(actor(), review, item)
+            return True
+
+        if submit(form, delete):
+            flash(f"Finding “{title}” deleted.")
+            return redirect(url_for("findings.findings", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, f"finding “{item.title}” before deleting")
+    return render_template("findings/delete_finding.html", review=review, finding=item, form=form)

@@ -1,3 +1,116 @@
-"""statements pages."""
+"""Contextual statements: the officer's own (private draft, then submitted), and the list of
+submitted statements for the reviewer, quality assurance and leadership."""
 
 from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from sfo_review import permissions as perm
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.forms_support import form_data, submit
+from sfo_review.loaders import get_child_or_404, get_review_or_404
+from sfo_review.models import Review, Statement, User
+from sfo_review.services import reviews as review_service
+from sfo_review.services import statements as statement_service
+from sfo_review.services.errors import NotFound
+from sfo_review.statements import statements_bp
+from sfo_review.statements.forms import InclusionForm, StatementForm, SubmitStatementForm
+
+
+def _save_draft(user: User, review: Review, mine: Statement | None, form: StatementForm) -> bool:
+    """Create the draft, or update it from the version the author started from."""
+    if mine is None or form.version.data is None:
+        # A first draft (or a second tab that started before the first save: the service
+        # answers that a statement already exists).
+        body = {"body": form.body.data or None}
+        return submit(form, lambda: statement_service.create_statement(user, review, body)) is not None
+    data = form_data(form)
+    return submit(form, lambda: statement_service.update_statement(user, review, mine, data)) is not None
+
+
+@statements_bp.route("/reviews/<int:review_id>/statement", methods=["GET", "POST"])
+@login_required_for()
+def my_statement(review_id: int) -> str | Response:
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_write_statement)
+    mine = statement_service.own_statement(user, review)
+    form = StatementForm(obj=mine)
+    if form.validate_on_submit():
+        if _save_draft(user, review, mine, form):
+            flash("Your draft has been saved. Only you can see it until you submit it.")
+            return redirect(url_for("statements.my_statement", review_id=review.id) + "#preview")
+    elif request.method == "GET":
+        review_service.record_view(user, review, "their own statement")
+    return render_template("statements/my_statement.html", review=review, mine=mine, form=form)
+
+
+@statements_bp.route("/reviews/<int:review_id>/statement/submit", methods=["GET", "POST"])
+@login_required_for()
+def submit_statement(review_id: int) -> str | Response:
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_write_statement)
+    mine = statement_service.own_statement(user, review)
+    if mine is None or mine.status == "submitted":
+        if mine is None:
+            flash("Save a draft of your statement before you submit it.")
+        return redirect(url_for("statements.my_statement", review_id=review.id))
+    form = SubmitStatementForm()
+    if form.validate_on_submit():
+        if submit(form, lambda: statement_service.submit_statement(user, review, mine)):
+            flash("Your statement has been submitted. It is now part of the review.")
+            return redirect(url_for("statements.my_statement", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(user, review, "their statement before submitting")
+    return render_template(
+        "statements/submit_statement.html", review=review, statement=mine, form=form
+    )
+
+
+@statements_bp.route("/reviews/<int:review_id>/statements")
+@login_required_for()
+def statements(review_id: int) -> str:
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_list_statements)
+    review_service.record_view(user, review, "statements")
+    items = statement_service.statements_visible_to(user, review)
+    return render_template("statements/statements.html", review=review, statements=items)
+
+
+def _visible_statement(review: Review, statement_id: int) -> Statement:
+    """A statement the user may read; drafts and other officers' statements are not found."""
+    item = get_child_or_404(review, Statement, statement_id)
+    if not perm.can_see_statement(actor(), review, item):
+        raise NotFound("Statement not found.")
+    return item
+
+
+@statements_bp.route("/reviews/<int:review_id>/statements/<int:statement_id>")
+@login_required_for()
+def statement(review_id: int, statement_id: int) -> str:
+    user = actor()
+    review = get_review_or_404(review_id, user)
+    item = _visible_statement(review, statement_id)
+    review_service.record_view(user, review, f"statement of {item.author.name}")
+    return render_template("statements/statement.html", review=review, statement=item)
+
+
+@statements_bp.route(
+    "/reviews/<int:review_id>/statements/<int:statement_id>/inclusion", methods=["GET", "POST"]
+)
+@login_required_for()
+def statement_inclusion(review_id: int, statement_id: int) -> str | Response:
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_set_statement_inclusion)
+    item = _visible_statement(review, statement_id)
+    form = InclusionForm(obj=item)
+    if form.validate_on_submit():
+        data = form_data(form)
+        if submit(form, lambda: statement_service.update_statement(user, review, item, data)):
+            flash(f"Saved how {item.author.name}'s statement appears in the report.")
+            return redirect(url_for("statements.statements", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(user, review, f"report inclusion of {item.author.name}'s statement")
+    return render_template(
+        "statements/statement_inclusion.html", review=review, statement=item, form=form
+    )

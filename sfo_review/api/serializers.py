@@ -1,0 +1,219 @@
+"""JSON shapes of the contract (shared/docs/api-v1.md): one function per resource.
+
+Dates are ISO `YYYY-MM-DD`; timestamps ISO 8601 in UTC with the zone (`+00:00`).
+What a caller may see is decided by `sfo_review.permissions` and the services; these
+functions only shape what they are given.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sfo_review import permissions as perm
+from sfo_review.models import (
+    Action,
+    CaseloadContext,
+    ChronologyEntry,
+    Finding,
+    FindingResponse,
+    Participant,
+    Review,
+    Statement,
+    SystemicFactor,
+    User,
+)
+from sfo_review.services.statements import statements_visible_to
+
+JSON = dict[str, Any]
+
+REVIEW_FIELDS = (
+    "case_reference",
+    "person_initials",
+    "offence_charged",
+    "offence_category",
+    "region",
+    "pdu",
+    "sentence_type",
+    "rosh_level",
+    "status",
+    "reference",
+)
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def timestamp(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def user_json(user: User | None) -> JSON | None:
+    if user is None:
+        return None
+    return {"id": user.id, "name": user.name, "email": user.email}
+
+
+def review_json(review: Review, actor: User) -> JSON:
+    """The review object of GET /reviews (no nested lists)."""
+    body: JSON = {"id": review.id, "version": review.version}
+    body.update({name: getattr(review, name) for name in REVIEW_FIELDS})
+    body.update(
+        {
+            "charge_date": day(review.charge_date),
+            "notification_date": day(review.notification_date),
+            "due_date": day(review.due_date),
+            "reviewer": user_json(review.reviewer),
+            "countersigner": user_json(review.countersigner),
+            # The overall judgement is part of the draft analysis: officers read it with the
+            # findings, from the factual accuracy check on.
+            "overall_judgement": (
+                review.overall_judgement if perm.can_see_findings(actor, review) else None
+            ),
+            "return_reason": review.return_reason,
+            "approved_at": timestamp(review.approved_at),
+            "closed_at": timestamp(review.closed_at),
+            "created_at": timestamp(review.created_at),
+            "updated_at": timestamp(review.updated_at),
+        }
+    )
+    return body
+
+
+def review_detail_json(review: Review, actor: User) -> JSON:
+    """GET /reviews/{id}: the review with every nested list, as `actor` may see them."""
+    body = review_json(review, actor)
+    body.update(
+        {
+            "participants": [participant_json(p) for p in review.participants],
+            "chronology": [chronology_json(e) for e in review.chronology],
+            "caseload_contexts": [caseload_json(c) for c in review.caseload_contexts],
+            "systemic_factors": [factor_json(f) for f in review.systemic_factors],
+            "statements": [statement_json(s) for s in statements_visible_to(actor, review)],
+            "findings": [finding_json(f) for f in visible_findings(actor, review)],
+            "actions": [action_json(a) for a in review.actions],
+        }
+    )
+    return body
+
+
+def visible_findings(actor: User, review: Review) -> list[Finding]:
+    """Officers see the findings from the factual accuracy check on; before that, none."""
+    return list(review.findings) if perm.can_see_findings(actor, review) else []
+
+
+def participant_json(participant: Participant) -> JSON:
+    return {
+        "id": participant.id,
+        "user": user_json(participant.user),
+        "role_in_case": participant.role_in_case,
+        "created_at": timestamp(participant.created_at),
+    }
+
+
+def _versioned(obj: Any) -> JSON:
+    return {
+        "id": obj.id,
+        "version": obj.version,
+        "created_at": timestamp(obj.created_at),
+        "updated_at": timestamp(obj.updated_at),
+    }
+
+
+def chronology_json(entry: ChronologyEntry) -> JSON:
+    return {
+        **_versioned(entry),
+        "occurred_on": day(entry.occurred_on),
+        "source": entry.source,
+        "summary": entry.summary,
+        "significant": entry.significant,
+    }
+
+
+CASELOAD_NUMBERS = (
+    "participant_id",
+    "caseload_count",
+    "high_risk_count",
+    "workload_percent",
+    "grade",
+    "months_in_role",
+    "team_vacancy_percent",
+    "officer_changes_on_case",
+    "management_oversight_sessions",
+    "notes",
+)
+
+
+def caseload_json(context: CaseloadContext) -> JSON:
+    body = _versioned(context)
+    body.update(
+        {
+            "period_start": day(context.period_start),
+            "period_end": day(context.period_end),
+        }
+    )
+    body.update({name: getattr(context, name) for name in CASELOAD_NUMBERS})
+    return body
+
+
+def factor_json(factor: SystemicFactor) -> JSON:
+    return {
+        **_versioned(factor),
+        "category": factor.category,
+        "level": factor.level,
+        "description": factor.description,
+        "evidence": factor.evidence,
+    }
+
+
+def response_json(response: FindingResponse) -> JSON:
+    return {
+        "id": response.id,
+        "finding_id": response.finding_id,
+        "author": user_json(response.author),
+        "body": response.body,
+        "created_at": timestamp(response.created_at),
+    }
+
+
+def finding_json(finding: Finding) -> JSON:
+    return {
+        **_versioned(finding),
+        "title": finding.title,
+        "practice_area": finding.practice_area,
+        "judgement": finding.judgement,
+        "narrative": finding.narrative,
+        "attribution": finding.attribution,
+        "systemic_factor_ids": [f.id for f in finding.systemic_factors],
+        "caseload_context_ids": [c.id for c in finding.caseload_contexts],
+        "chronology_ids": [e.id for e in finding.chronology_entries],
+        "context_note": finding.context_note,
+        "responses": [response_json(r) for r in finding.responses],
+    }
+
+
+def statement_json(statement: Statement) -> JSON:
+    return {
+        **_versioned(statement),
+        "author": user_json(statement.author),
+        "body": statement.body,
+        "status": statement.status,
+        "submitted_at": timestamp(statement.submitted_at),
+        "include_in_report": statement.include_in_report,
+        "summary": statement.summary,
+    }
+
+
+def action_json(action: Action) -> JSON:
+    return {
+        **_versioned(action),
+        "description": action.description,
+        "owner": action.owner,
+        "level": action.level,
+        "due_date": day(action.due_date),
+        "status": action.status,
+        "completion_note": action.completion_note,
+        "completed_at": timestamp(action.completed_at),
+        "finding_ids": [f.id for f in action.findings],
+    }

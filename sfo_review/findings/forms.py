@@ -1,0 +1,147 @@
+"""Forms for findings and replies: typing only (the rules live in services.findings)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+
+from sfo_review import lifecycle, vocab
+from sfo_review.forms_support import version_field
+from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor
+
+FIRST_WORDS = 12
+
+
+class IdsField(SelectMultipleField):
+    """Checkboxes of rows on this review; whose ids they are is checked by the service."""
+
+    widget = GovCheckboxesInput()
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, coerce=int, validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        try:
+            self.data = [int(value) for value in valuelist]
+        except ValueError as exc:
+            self.data = []
+            raise ValueError(f"Select {self.label.text.lower()} from the list") from exc
+
+
+def first_words(text: str, count: int = FIRST_WORDS) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+def chronology_label(entry: ChronologyEntry) -> str:
+    return f"{entry.occurred_on.day} {entry.occurred_on:%B %Y} · {entry.source} · " + first_words(
+        entry.summary
+    )
+
+
+def factor_label(factor: SystemicFactor) -> str:
+    category = vocab.CATEGORY_BY_KEY.get(factor.category)
+    name = category.label if category else factor.category
+    level = vocab.label(vocab.FACTOR_LEVELS, factor.level).lower()
+    return f"{name} ({level}) · {first_words(factor.description)}"
+
+
+def caseload_label(context: CaseloadContext) -> str:
+    start, end = context.period_start, context.period_end
+    return (
+        f"{context.participant.user.name} · {start.day} {start:%b %Y} to {end.day} {end:%b %Y} · "
+        f"{context.caseload_count} cases, {context.workload_percent}% workload (WMT)"
+    )
+
+
+class FindingForm(FlaskForm):
+    title = StringField(
+        "Title",
+        description="A short statement of what was found, for example ‘Risk not reassessed "
+        "after the arrest’.",
+        widget=GovTextInput(),
+    )
+    practice_area = RadioField(
+        "Practice area",
+        choices=[(c.key, c.label) for c in vocab.PRACTICE_AREAS],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    judgement = RadioField(
+        "Judgement",
+        choices=[(c.key, c.label) for c in vocab.JUDGEMENTS],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    narrative = TextAreaField(
+        "Narrative",
+        description="What happened, what the evidence shows, and what should have happened.",
+        widget=GovTextArea(),
+    )
+    attribution = SelectMultipleField(
+        "Who or what the finding is attributed to",
+        description="Select every level that applies. A finding attributed to an individual "
+        "must show the conditions they worked in (see ‘Context’ below).",
+        choices=[(c.key, c.label) for c in vocab.ATTRIBUTIONS],
+        widget=GovCheckboxesInput(),
+        validate_choice=False,
+    )
+    chronology_ids = IdsField(
+        "Chronology entries",
+        description="The events in the chronology this finding is based on.",
+    )
+    systemic_factor_ids = IdsField(
+        "Systemic factors",
+        description="The wider conditions that contributed to what was found.",
+    )
+    caseload_context_ids = IdsField(
+        "Caseload contexts",
+        description="The working conditions of the people involved at the time.",
+    )
+    context_note = TextAreaField(
+        "Context note (optional)",
+        description="If the finding is attributed to an individual and you have not linked a "
+        "systemic factor or caseload context, explain in at least "
+        f"{lifecycle.BALANCE_NOTE_MIN} characters why no wider factor applied (would a "
+        "colleague in the same conditions have done the same?). The review cannot go to "
+        "quality assurance otherwise.",
+        widget=GovTextArea(),
+    )
+    submit = SubmitField("Save finding", widget=GovSubmitInput())
+
+    def fill_choices(self, review: Review) -> None:
+        """The checkboxes offer this review's own evidence, with enough text to choose."""
+        self.chronology_ids.choices = [(e.id, chronology_label(e)) for e in review.chronology]
+        self.systemic_factor_ids.choices = [
+            (f.id, factor_label(f)) for f in review.systemic_factors
+        ]
+        self.caseload_context_ids.choices = [
+            (c.id, caseload_label(c)) for c in review.caseload_contexts
+        ]
+
+
+class EditFindingForm(FindingForm):
+    version = version_field()
+
+
+class ResponseForm(FlaskForm):
+    body = TextAreaField(
+        "Your reply",
+        description="Say what is factually wrong or missing, and what you would add. Your reply "
+        "appears under the finding, in the review and in the report.",
+        widget=GovTextArea(),
+    )
+    submit = SubmitField("Add your reply", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField("Yes, delete this finding", widget=GovSubmitInput())

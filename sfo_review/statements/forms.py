@@ -1,0 +1,51 @@
+"""Forms for contextual statements: typing only (the rules live in services.statements)."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
+
+from sfo_review import vocab
+from sfo_review.forms_support import version_field
+
+
+class StatementForm(FlaskForm):
+    body = TextAreaField(
+        "Your statement",
+        description="Write in your own words. Only you can see your draft until you submit "
+        "it. Once submitted, the reviewer, quality assurance and leadership can read it; the "
+        "other officers involved never see it.",
+        widget=GovTextArea(),
+    )
+    # Empty for a first draft; the version of the saved draft afterwards.
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    submit = SubmitField("Save draft", widget=GovSubmitInput())
+
+
+class SubmitStatementForm(FlaskForm):
+    submit = SubmitField("Submit your statement", widget=GovSubmitInput())
+
+
+class InclusionForm(FlaskForm):
+    include_in_report = RadioField(
+        "How should this statement appear in the report?",
+        choices=[
+            ("full", "In full, exactly as written"),
+            ("summary", "As a summary you write below"),
+        ],
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    summary = TextAreaField(
+        "Summary (needed if you choose a summary)",
+        description="A fair summary of what the officer said, in plain words.",
+        widget=GovTextArea(),
+    )
+    version = version_field()
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+INCLUSION_LABELS = {c.key: c.label for c in vocab.REPORT_INCLUSIONS}

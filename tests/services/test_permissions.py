@@ -1,0 +1,95 @@
+"""The permission vocabulary, as a table: who sees and may do what, by role and status."""
+
+from __future__ import annotations
+
+import pytest
+
+from sfo_review import permissions as perm
+from sfo_review.services import statements, transitions
+
+ROLES = ["reviewer", "other_reviewer", "officer", "other_officer", "qa", "other_qa",
+         "leadership", "admin"]
+
+
+@pytest.fixture
+def people(full_review, make_user):
+    data = full_review()
+    return data, {
+        "reviewer": data["reviewer"],
+        "other_reviewer": make_user("reviewer"),
+        "officer": data["officer"],
+        "other_officer": make_user("officer"),
+        "qa": data["qa"],
+        "other_qa": make_user("quality_assurer"),
+        "leadership": make_user("leadership"),
+        "admin": make_user("admin"),
+    }
+
+
+def _visible(people):
+    data, users = people
+    return {name: perm.can_see_review(u, data["review"]) for name, u in users.items()}
+
+
+def test_visibility_in_review(people):
+    assert _visible(people) == {
+        "reviewer": True, "other_reviewer": False, "officer": True, "other_officer": False,
+        "qa": False, "other_qa": False, "leadership": True, "admin": False,
+    }
+
+
+def test_named_countersigner_sees_the_review_early(people):
+    from sfo_review.services import reviews
+
+    data, users = people
+    reviews.update_review(data["reviewer"], data["review"],
+                          {"version": data["review"].version, "countersigner_email": data["qa"].email})
+    visible = _visible(people)
+    assert visible["qa"] is True and visible["other_qa"] is False
+
+
+def test_every_quality_assurer_sees_reviews_from_quality_assurance_on(people):
+    data, _ = people
+    data["review"].status = "quality_assurance"
+    visible = _visible(people)
+    assert visible["qa"] and visible["other_qa"]
+
+
+@pytest.mark.parametrize(
+    ("check", "allowed"),
+    [
+        (perm.can_edit_review, {"reviewer"}),
+        (perm.can_export, {"reviewer", "qa", "other_qa", "leadership"}),
+        (perm.can_write_statement, {"officer"}),
+        (perm.can_respond_to_findings, {"officer"}),
+        (perm.can_manage_actions, {"reviewer", "leadership"}),
+    ],
+)
+def test_actions_by_role(people, check, allowed):
+    data, users = people
+    got = {name for name, u in users.items() if check(u, data["review"])}
+    assert got == allowed
+
+
+def test_officers_see_findings_only_from_factual_accuracy(people):
+    data, users = people
+    assert not perm.can_see_findings(users["officer"], data["review"])
+    transitions.transition(data["reviewer"], data["review"], {"to": "factual_accuracy"})
+    assert perm.can_see_findings(users["officer"], data["review"])
+
+
+def test_draft_statements_are_private(people):
+    data, users = people
+    review = data["review"]
+    draft = statements.create_statement(users["officer"], review, {"body": "My caseload was 70"})
+    seen = {n: perm.can_see_statement(u, review, draft) for n, u in users.items()}
+    assert seen == {n: n == "officer" for n in users}
+    statements.submit_statement(users["officer"], review, draft)
+    seen = {n: perm.can_see_statement(u, review, draft) for n, u in users.items()}
+    assert {n for n, ok in seen.items() if ok} == {"officer", "reviewer", "leadership"}
+
+
+def test_only_admins_manage_users_and_only_leadership_reads_themes(people):
+    _, users = people
+    assert {n for n, u in users.items() if perm.can_manage_users(u)} == {"admin"}
+    assert {n for n, u in users.items() if perm.can_read_themes(u)} == {"leadership"}

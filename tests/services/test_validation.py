@@ -1,0 +1,92 @@
+"""Field rules shared by the browser and the API."""
+
+from __future__ import annotations
+
+import pytest
+
+from sfo_review.services import evidence, reviews
+from sfo_review.services.errors import Conflict, ValidationFailed
+from tests.conftest import REVIEW_DATA, days_ago
+
+
+def _errors(make_user, **changes):
+    data = {**REVIEW_DATA, **changes}
+    with pytest.raises(ValidationFailed) as caught:
+        reviews.create_review(make_user("reviewer"), data)
+    return caught.value.fields
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"case_reference": "123"}, "case_reference", "one letter followed by 6 digits"),
+        ({"case_reference": "   "}, "case_reference", "Enter the case reference"),
+        ({"person_initials": "J1"}, "person_initials", "1 to 4 letters"),
+        ({"offence_charged": "x" * 201}, "offence_charged", "200 characters or fewer"),
+        ({"offence_category": "theft"}, "offence_category", "Select the offence category"),
+        ({"charge_date": "2023-02-30"}, "charge_date", "real date"),
+        ({"charge_date": 20230226}, "charge_date", "real date"),
+        ({"notification_date": "2023-06-01"}, "notification_date", "on or after the charge"),
+        ({"notification_date": days_ago(-3)}, "notification_date", "today or in the past"),
+        ({"rosh_level": None}, "rosh_level", "Select the risk of serious harm level"),
+        ({"region": ["London"]}, "region", "must be text"),
+        ({"surprise": 1}, "surprise", "Unknown field"),
+    ],
+)
+def test_review_fields(make_user, db, changes, field, message):
+    fields = _errors(make_user, **changes)
+    assert any(message in m for m in fields[field]), fields
+
+
+def test_all_errors_are_reported_together(make_user, db):
+    fields = _errors(make_user, case_reference="", region="", pdu="")
+    assert {"case_reference", "region", "pdu"} <= set(fields)
+
+
+def test_text_is_stored_exactly_as_sent(make_user, db):
+    hostile = "<script>alert(1)</script> & <img src=x onerror=alert(1)>"
+    review = reviews.create_review(make_user("reviewer"), {**REVIEW_DATA, "offence_charged": hostile})
+    assert review.offence_charged == hostile
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"caseload_count": 501}, "caseload_count"),
+        ({"caseload_count": -1}, "caseload_count"),
+        ({"caseload_count": "58"}, "caseload_count"),
+        ({"caseload_count": True}, "caseload_count"),
+        ({"high_risk_count": 59}, "high_risk_count"),
+        ({"workload_percent": 401}, "workload_percent"),
+        ({"team_vacancy_percent": 101}, "team_vacancy_percent"),
+        ({"period_end": "2022-12-31"}, "period_end"),
+        ({"grade": "chief"}, "grade"),
+        ({"participant_id": 999999}, "participant_id"),
+    ],
+)
+def test_caseload_context_ranges(full_review, db, changes, field):
+    data = full_review()
+    base = {
+        "participant_id": data["participant"].id, "period_start": "2023-01-01",
+        "period_end": "2023-06-26", "caseload_count": 58, "high_risk_count": 12,
+        "workload_percent": 143, "grade": "probation_officer", "months_in_role": 14,
+        "team_vacancy_percent": 30, "officer_changes_on_case": 3,
+        "management_oversight_sessions": 1,
+    }
+    with pytest.raises(ValidationFailed) as caught:
+        evidence.add_caseload_context(data["reviewer"], data["review"], {**base, **changes})
+    assert field in caught.value.fields
+
+
+def test_stale_version_changes_nothing(full_review, db):
+    data = full_review()
+    entry = data["entry"]
+    old = entry.version
+    evidence.update_evidence(data["reviewer"], data["review"], entry,
+                             {"version": old, "source": "Police"})
+    assert entry.version == old + 1
+    with pytest.raises(Conflict) as caught:
+        evidence.update_evidence(data["reviewer"], data["review"], entry,
+                                 {"version": old, "source": "Prison"})
+    assert "changed by someone else" in caught.value.message
+    assert entry.source == "Police"

@@ -1,0 +1,117 @@
+"""Guard tests: properties every route must have, checked by walking the URL map."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+# Routes that are public on purpose; everything else needs a signed-in user and a
+# permission check (the API authenticates every request in its before_request hook).
+PUBLIC_ENDPOINTS = {"static", "healthz", "accessibility", "auth.login"}
+
+
+def _browser_rules(app):
+    return [r for r in app.url_map.iter_rules() if not r.endpoint.startswith("api.")]
+
+
+def test_every_browser_route_is_permission_checked(app):
+    unchecked = []
+    for rule in _browser_rules(app):
+        view = app.view_functions[rule.endpoint]
+        if rule.endpoint not in PUBLIC_ENDPOINTS and not getattr(view, "permission_checked", False):
+            unchecked.append(rule.endpoint)
+    assert unchecked == [], f"routes without @login_required_for: {unchecked}"
+
+
+def test_paths_are_kebab_case_with_typed_ids(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        static_parts = re.sub(r"<[^>]+>", "", rule.rule)
+        assert static_parts == static_parts.lower(), rule.rule
+        assert "_" not in static_parts, f"{rule.rule} is not kebab-case"
+        for arg in re.findall(r"<([^>]+)>", rule.rule):
+            if ":" not in arg and arg.endswith("_id"):
+                pytest.fail(f"{rule.rule}: id '{arg}' needs a typed converter like <int:{arg}>")
+
+
+def test_endpoint_names_are_snake_case(app):
+    for rule in app.url_map.iter_rules():
+        assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)?", rule.endpoint), rule.endpoint
+
+
+def test_anonymous_users_are_sent_to_sign_in(app, client):
+    for rule in _browser_rules(app):
+        if rule.endpoint in PUBLIC_ENDPOINTS or "GET" not in rule.methods:
+            continue
+        url = re.sub(r"<int:[^>]+>", "1", rule.rule)
+        response = client.get(url)
+        assert response.status_code == 302, url
+        assert "/sign-in" in response.headers["Location"], url
+
+
+def test_api_requires_a_token_everywhere(app, client):
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api."):
+            continue
+        url = re.sub(r"<int:[^>]+>", "1", rule.rule)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            assert response.status_code == 401, f"{method} {url}"
+            assert response.get_json()["error"]["code"] == "unauthenticated"
+
+
+def test_every_post_form_carries_csrf(app, client, login_as, full_review):
+    """Walk every GET page as the reviewer and check each POST form has a CSRF token."""
+    from bs4 import BeautifulSoup
+
+    data = full_review()
+    login_as(user=data["reviewer"])
+    ids = {
+        "review_id": data["review"].id,
+        "entry_id": data["entry"].id,
+        "context_id": data["context"].id,
+        "factor_id": data["factor"].id,
+        "finding_id": data["finding"].id,
+        "participant_id": data["participant"].id,
+    }
+    checked = 0
+    for rule in _browser_rules(app):
+        if "GET" not in rule.methods or rule.endpoint in ("static", "reports.report", "healthz"):
+            continue
+        args = re.findall(r"<int:([^>]+)>", rule.rule)
+        if any(a not in ids for a in args):
+            continue
+        url = rule.rule
+        for arg in args:
+            url = url.replace(f"<int:{arg}>", str(ids[arg]))
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        assert len(soup.select("h1")) == 1, f"{url} must have exactly one <h1>"
+        for form in soup.select("form"):
+            if (form.get("method") or "get").lower() == "post":
+                assert form.select_one("input[name=csrf_token]"), f"POST form without CSRF on {url}"
+        checked += 1
+    assert checked >= 5
+
+
+def test_security_headers(client):
+    response = client.get("/sign-in")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["Cache-Control"] == "no-store"
+    nonce = re.search(r"'nonce-([^']+)'", csp).group(1)
+    assert f'nonce="{nonce}"' in response.get_data(as_text=True)
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers
+    secure = client.get("/sign-in", base_url="https://localhost")
+    assert "max-age=" in secure.headers["Strict-Transport-Security"]
