@@ -21,9 +21,19 @@ def select_choices(items: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in items]
 
 
+class _VersionField(IntegerField):
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(
+                "This page is out of date or was changed: open it again and make your changes"
+            ) from exc
+
+
 def version_field() -> IntegerField:
     """The version the editor started from, so a stale save never overwrites (409)."""
-    return IntegerField(widget=HiddenInput())
+    return _VersionField(widget=HiddenInput())
 
 
 def error_summary_items(form: FlaskForm) -> list[dict[str, str]]:
@@ -79,3 +89,21 @@ def submit(form: FlaskForm, call: Callable[[], T]) -> T | None:
     except (ValidationFailed, Conflict) as exc:
         show_errors(form, exc)
         return None
+
+
+def submit_form(form: FlaskForm, call: Callable[[], T]) -> T | None:
+    """forms_support.submit, with a closed edit window shown in the service's own words.
+
+    A stale version keeps its field message (the page explains it next to the form); any
+    other conflict (the review moved on) is one sentence at the top of the form.
+    """
+
+    def guarded() -> T:
+        try:
+            return call()
+        except Conflict as exc:
+            if "version" in exc.fields:
+                raise
+            raise Conflict(exc.message) from exc
+
+    return submit(form, guarded)

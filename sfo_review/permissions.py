@@ -50,6 +50,13 @@ def can_edit_review(user: User, review: Review) -> bool:
     return is_reviewer_of(user, review)
 
 
+def can_see_evidence(user: User, review: Review) -> bool:
+    """Participants, chronology, caseload contexts and systemic factors: the review team's
+    working material. Officers see their own part only (statement, findings), never a
+    colleague's recorded working conditions."""
+    return user.role != "officer" and can_see_review(user, review)
+
+
 def can_see_findings(user: User, review: Review) -> bool:
     if user.role == "officer":
         return review.status != "in_review"

@@ -27,6 +27,7 @@ ERROR_TITLES = {
     422: "There is a problem with what you entered",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",
+    503: "Sorry, the report could not be produced",
 }
 
 

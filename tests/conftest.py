@@ -77,6 +77,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with application.app_context():
         upgrade()
     yield application
+    with application.app_context():
+        _db.engine.dispose()
 
 
 @pytest.fixture

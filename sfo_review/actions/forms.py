@@ -2,51 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovDateInput,
     GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, StringField, SubmitField, TextAreaField
 
 from sfo_review import vocab
-from sfo_review.findings.forms import IdsField
-from sfo_review.forms_support import version_field
+from sfo_review.fields import GovDateField, IdsField
+from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import Review
-
-
-class GovDateField(DateField):
-    """Day, month and year boxes. All empty means 'not given' (the service says it is needed)."""
-
-    widget = GovDateInput()
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label, format="%d %m %Y", **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        # The widget unpacks exactly three boxes when it redraws the form.
-        parts = [str(v).strip() for v in valuelist[:3]]
-        parts += [""] * (3 - len(parts))
-        self.raw_data = parts
-        if len(valuelist) > 3:
-            self.data = None
-            raise ValueError(f"{self.label.text} must be a real date, for example 27 3 2026")
-        if not any(parts):
-            self.data = None
-            return
-        try:
-            self.data = datetime.strptime(" ".join(parts), "%d %m %Y").date()  # noqa: DTZ007
-        except ValueError as exc:
-            self.data = None
-            raise ValueError(
-                f"{self.label.text} must be a real date, for example 27 3 2026"
-            ) from exc
 
 
 class ActionForm(FlaskForm):
@@ -62,22 +30,27 @@ class ActionForm(FlaskForm):
     )
     level = RadioField(
         "Level",
-        choices=[(c.key, c.label) for c in vocab.ACTION_LEVELS],
+        description="Where the change has to be made.",
+        choices=select_choices((c.key, c.label) for c in vocab.ACTION_LEVELS),
         widget=GovRadioInput(),
         validate_choice=False,
     )
     due_date = GovDateField("Due date", description="For example, 27 3 2026")
-    finding_ids = IdsField("Findings this action responds to")
+    finding_ids = IdsField(
+        "Findings this action responds to",
+        description="Select every finding whose learning this action acts on.",
+    )
     submit = SubmitField("Save action", widget=GovSubmitInput())
 
     def fill_choices(self, review: Review) -> None:
-        self.finding_ids.choices = [(f.id, f.title) for f in review.findings]
+        self.finding_ids.choices = select_choices((str(f.id), f.title) for f in review.findings)
 
 
 class EditActionForm(ActionForm):
     status = RadioField(
         "Status",
-        choices=[(c.key, c.label) for c in vocab.ACTION_STATUSES],
+        description="An action is done once what it describes has changed.",
+        choices=select_choices((c.key, c.label) for c in vocab.ACTION_STATUSES),
         widget=GovRadioInput(),
         validate_choice=False,
     )

@@ -9,7 +9,7 @@ from sfo_review import permissions as perm
 from sfo_review.actions import actions_bp
 from sfo_review.actions.forms import ActionForm, EditActionForm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.forms_support import form_data, submit
+from sfo_review.forms_support import form_data, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Action, Review
 from sfo_review.services import actions as action_service
@@ -30,7 +30,8 @@ def actions(review_id: int) -> str:
     if not perm.can_see_findings(user, review):
         raise Forbidden(NOT_SHARED_YET)
     review_service.record_view(user, review, "actions")
-    return render_template("actions/actions.html", review=review)
+    can_manage = action_service.window_open(user, review)
+    return render_template("actions/actions.html", review=review, can_manage=can_manage)
 
 
 def _editor(review: Review, form: ActionForm, action: Action | None) -> str:
@@ -46,7 +47,7 @@ def new_action(review_id: int) -> str | Response:
     form = ActionForm()
     if form.validate_on_submit():
         data = form_data(form)
-        if submit(form, lambda: action_service.add_action(user, review, data)):
+        if submit_form(form, lambda: action_service.add_action(user, review, data)):
             flash("Action added.")
             return redirect(url_for("actions.actions", review_id=review.id))
     elif request.method == "GET":
@@ -60,10 +61,15 @@ def edit_action(review_id: int, action_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_manage_actions)
     item = get_child_or_404(review, Action, action_id)
-    form = EditActionForm(obj=item, finding_ids=[f.id for f in item.findings])
+    # On POST only what was sent counts: a missing version must not be filled from the row.
+    form = (
+        EditActionForm(obj=item, finding_ids=[f.id for f in item.findings])
+        if request.method == "GET"
+        else EditActionForm()
+    )
     if form.validate_on_submit():
         data = form_data(form)
-        if submit(form, lambda: action_service.update_action(user, review, item, data)):
+        if submit_form(form, lambda: action_service.update_action(user, review, item, data)):
             flash("Action saved.")
             return redirect(url_for("actions.actions", review_id=review.id))
     elif request.method == "GET":

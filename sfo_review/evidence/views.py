@@ -1,3 +1,266 @@
-"""evidence pages."""
+"""Evidence pages: the chronology, caseload contexts and systemic factors of a review.
+
+Each kind has a list, an add form, an edit form (carrying the version) and a delete
+confirmation; the three share the helpers below and differ only in their `Kind`.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+
+from sfo_review import permissions as perm
+from sfo_review import vocab
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.evidence import evidence_bp
+from sfo_review.evidence.forms import (
+    CaseloadForm,
+    ChronologyForm,
+    DeleteForm,
+    EditCaseloadForm,
+    EditChronologyForm,
+    EditFactorForm,
+    FactorForm,
+)
+from sfo_review.forms_support import form_data, submit_form
+from sfo_review.loaders import get_child_or_404, get_review_or_404
+from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor, User
+from sfo_review.services import evidence as evidence_service
+from sfo_review.services import reviews as review_service
+
+BASE = "/reviews/<int:review_id>"
+
+
+@dataclass(frozen=True)
+class Kind:
+    model: type[Any]
+    label: str  # "chronology entry"
+    list_endpoint: str
+    edit_endpoint: str
+    id_arg: str
+    form: type[FlaskForm]
+    edit_form: type[FlaskForm]
+    template: str
+    add: Callable[[User, Review, dict[str, Any]], Any]
+
+
+CHRONOLOGY = Kind(
+    ChronologyEntry,
+    "chronology entry",
+    "evidence.chronology",
+    "evidence.edit_chronology",
+    "entry_id",
+    ChronologyForm,
+    EditChronologyForm,
+    "evidence/chronology_form.html",
+    evidence_service.add_chronology_entry,
+)
+CASELOAD = Kind(
+    CaseloadContext,
+    "caseload context",
+    "evidence.caseload_contexts",
+    "evidence.edit_caseload_context",
+    "context_id",
+    CaseloadForm,
+    EditCaseloadForm,
+    "evidence/caseload_form.html",
+    evidence_service.add_caseload_context,
+)
+FACTOR = Kind(
+    SystemicFactor,
+    "systemic factor",
+    "evidence.systemic_factors",
+    "evidence.edit_systemic_factor",
+    "factor_id",
+    FactorForm,
+    EditFactorForm,
+    "evidence/factor_form.html",
+    evidence_service.add_systemic_factor,
+)
+
+
+def _readable(review_id: int) -> Review:
+    review = get_review_or_404(review_id, actor(), perm.can_see_evidence)
+    return review
+
+
+def _editable(review_id: int) -> Review:
+    return get_review_or_404(review_id, actor(), perm.can_edit_review)
+
+
+def _prepare(form: FlaskForm, review: Review) -> FlaskForm:
+    if isinstance(form, CaseloadForm):
+        form.fill_choices(review)
+    return form
+
+
+def _list_url(kind: Kind, review: Review, obj: Any = None) -> str:
+    anchor = f"#{kind.model.__tablename__}-{obj.id}" if obj is not None else ""
+    return url_for(kind.list_endpoint, review_id=review.id) + anchor
+
+
+def _render_form(kind: Kind, review: Review, form: FlaskForm, obj: Any = None) -> str:
+    return render_template(kind.template, review=review, form=form, item=obj, kind=kind)
+
+
+def _add(kind: Kind, review_id: int) -> str | Response:
+    review = _editable(review_id)
+    form = _prepare(kind.form(), review)
+    if form.validate_on_submit():
+        created = submit_form(form, lambda: kind.add(actor(), review, form_data(form)))
+        if created is not None:
+            flash(f"The {kind.label} has been added.")
+            return redirect(_list_url(kind, review, created))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, f"new {kind.label} form")
+    return _render_form(kind, review, form)
+
+
+def _edit(kind: Kind, review_id: int, obj_id: int) -> str | Response:
+    review = _editable(review_id)
+    obj = get_child_or_404(review, kind.model, obj_id)
+    form = _prepare(kind.edit_form(obj=obj), review)
+    if form.validate_on_submit():
+        saved = submit_form(
+            form,
+            lambda: evidence_service.update_evidence(actor(), review, obj, form_data(form)),
+        )
+        if saved is not None:
+            flash(f"The {kind.label} has been saved.")
+            return redirect(_list_url(kind, review, obj))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, f"{kind.label} for editing")
+    return _render_form(kind, review, form, obj)
+
+
+def _delete(kind: Kind, review_id: int, obj_id: int) -> str | Response:
+    review = _editable(review_id)
+    obj = get_child_or_404(review, kind.model, obj_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+
+        def delete() -> bool:
+            evidence_service.delete_evidence(actor(), review, obj)
+            return True
+
+        if submit_form(form, delete):
+            flash(f"The {kind.label} has been deleted.")
+            return redirect(_list_url(kind, review))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, f"{kind.label} before deleting")
+    return render_template("evidence/delete.html", review=review, form=form, item=obj, kind=kind)
+
+
+# Chronology
+
+
+@evidence_bp.route(f"{BASE}/chronology")
+@login_required_for()
+def chronology(review_id: int) -> str:
+    review = _readable(review_id)
+    significant_only = request.args.get("significant") == "1"
+    entries = [e for e in review.chronology if e.significant or not significant_only]
+    review_service.record_view(actor(), review, "chronology")
+    return render_template(
+        "evidence/chronology.html",
+        review=review,
+        entries=entries,
+        significant_only=significant_only,
+    )
+
+
+@evidence_bp.route(f"{BASE}/chronology/new", methods=["GET", "POST"])
+@login_required_for()
+def new_chronology(review_id: int) -> str | Response:
+    return _add(CHRONOLOGY, review_id)
+
+
+@evidence_bp.route(f"{BASE}/chronology/<int:entry_id>/edit", methods=["GET", "POST"])
+@login_required_for()
+def edit_chronology(review_id: int, entry_id: int) -> str | Response:
+    return _edit(CHRONOLOGY, review_id, entry_id)
+
+
+@evidence_bp.route(f"{BASE}/chronology/<int:entry_id>/delete", methods=["GET", "POST"])
+@login_required_for()
+def delete_chronology(review_id: int, entry_id: int) -> str | Response:
+    return _delete(CHRONOLOGY, review_id, entry_id)
+
+
+# Caseload contexts
+
+
+@evidence_bp.route(f"{BASE}/caseload-contexts")
+@login_required_for()
+def caseload_contexts(review_id: int) -> str:
+    review = _readable(review_id)
+    review_service.record_view(actor(), review, "caseload contexts")
+    return render_template(
+        "evidence/caseload_contexts.html",
+        review=review,
+        caseload_max=current_app.config["CASELOAD_REFERENCE_MAX"],
+        workload_max=current_app.config["WORKLOAD_REFERENCE_PERCENT"],
+    )
+
+
+@evidence_bp.route(f"{BASE}/caseload-contexts/new", methods=["GET", "POST"])
+@login_required_for()
+def new_caseload_context(review_id: int) -> str | Response:
+    return _add(CASELOAD, review_id)
+
+
+@evidence_bp.route(f"{BASE}/caseload-contexts/<int:context_id>/edit", methods=["GET", "POST"])
+@login_required_for()
+def edit_caseload_context(review_id: int, context_id: int) -> str | Response:
+    return _edit(CASELOAD, review_id, context_id)
+
+
+@evidence_bp.route(f"{BASE}/caseload-contexts/<int:context_id>/delete", methods=["GET", "POST"])
+@login_required_for()
+def delete_caseload_context(review_id: int, context_id: int) -> str | Response:
+    return _delete(CASELOAD, review_id, context_id)
+
+
+# Systemic factors
+
+
+def factor_groups(review: Review) -> list[tuple[vocab.Category, list[SystemicFactor]]]:
+    """The review's factors under each category of the taxonomy, in its order."""
+    groups = [
+        (c, [f for f in review.systemic_factors if f.category == c.key])
+        for c in vocab.SYSTEMIC_FACTOR_CATEGORIES
+    ]
+    return [(c, items) for c, items in groups if items]
+
+
+@evidence_bp.route(f"{BASE}/systemic-factors")
+@login_required_for()
+def systemic_factors(review_id: int) -> str:
+    review = _readable(review_id)
+    review_service.record_view(actor(), review, "systemic factors")
+    return render_template(
+        "evidence/systemic_factors.html", review=review, groups=factor_groups(review)
+    )
+
+
+@evidence_bp.route(f"{BASE}/systemic-factors/new", methods=["GET", "POST"])
+@login_required_for()
+def new_systemic_factor(review_id: int) -> str | Response:
+    return _add(FACTOR, review_id)
+
+
+@evidence_bp.route(f"{BASE}/systemic-factors/<int:factor_id>/edit", methods=["GET", "POST"])
+@login_required_for()
+def edit_systemic_factor(review_id: int, factor_id: int) -> str | Response:
+    return _edit(FACTOR, review_id, factor_id)
+
+
+@evidence_bp.route(f"{BASE}/systemic-factors/<int:factor_id>/delete", methods=["GET", "POST"])
+@login_required_for()
+def delete_systemic_factor(review_id: int, factor_id: int) -> str | Response:
+    return _delete(FACTOR, review_id, factor_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -15,26 +13,11 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from sfo_review import lifecycle, vocab
-from sfo_review.forms_support import version_field
+from sfo_review.fields import IdsField
+from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor
 
 FIRST_WORDS = 12
-
-
-class IdsField(SelectMultipleField):
-    """Checkboxes of rows on this review; whose ids they are is checked by the service."""
-
-    widget = GovCheckboxesInput()
-
-    def __init__(self, label: str, **kwargs: Any) -> None:
-        super().__init__(label, coerce=int, validate_choice=False, **kwargs)
-
-    def process_formdata(self, valuelist: list[str]) -> None:
-        try:
-            self.data = [int(value) for value in valuelist]
-        except ValueError as exc:
-            self.data = []
-            raise ValueError(f"Select {self.label.text.lower()} from the list") from exc
 
 
 def first_words(text: str, count: int = FIRST_WORDS) -> str:
@@ -72,13 +55,15 @@ class FindingForm(FlaskForm):
     )
     practice_area = RadioField(
         "Practice area",
-        choices=[(c.key, c.label) for c in vocab.PRACTICE_AREAS],
+        description="The area of practice the finding is about.",
+        choices=select_choices((c.key, c.label) for c in vocab.PRACTICE_AREAS),
         widget=GovRadioInput(),
         validate_choice=False,
     )
     judgement = RadioField(
         "Judgement",
-        choices=[(c.key, c.label) for c in vocab.JUDGEMENTS],
+        description="Was the practice sufficient, insufficient, or good practice to share?",
+        choices=select_choices((c.key, c.label) for c in vocab.JUDGEMENTS),
         widget=GovRadioInput(),
         validate_choice=False,
     )
@@ -91,7 +76,7 @@ class FindingForm(FlaskForm):
         "Who or what the finding is attributed to",
         description="Select every level that applies. A finding attributed to an individual "
         "must show the conditions they worked in (see ‘Context’ below).",
-        choices=[(c.key, c.label) for c in vocab.ATTRIBUTIONS],
+        choices=select_choices((c.key, c.label) for c in vocab.ATTRIBUTIONS),
         widget=GovCheckboxesInput(),
         validate_choice=False,
     )
@@ -120,13 +105,15 @@ class FindingForm(FlaskForm):
 
     def fill_choices(self, review: Review) -> None:
         """The checkboxes offer this review's own evidence, with enough text to choose."""
-        self.chronology_ids.choices = [(e.id, chronology_label(e)) for e in review.chronology]
-        self.systemic_factor_ids.choices = [
-            (f.id, factor_label(f)) for f in review.systemic_factors
-        ]
-        self.caseload_context_ids.choices = [
-            (c.id, caseload_label(c)) for c in review.caseload_contexts
-        ]
+        self.chronology_ids.choices = select_choices(
+            (str(e.id), chronology_label(e)) for e in review.chronology
+        )
+        self.systemic_factor_ids.choices = select_choices(
+            (str(f.id), factor_label(f)) for f in review.systemic_factors
+        )
+        self.caseload_context_ids.choices = select_choices(
+            (str(c.id), caseload_label(c)) for c in review.caseload_contexts
+        )
 
 
 class EditFindingForm(FindingForm):

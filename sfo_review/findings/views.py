@@ -12,7 +12,7 @@ from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.findings import findings_bp
 from sfo_review.findings.forms import ConfirmForm, EditFindingForm, FindingForm, ResponseForm
-from sfo_review.forms_support import form_data, submit
+from sfo_review.forms_support import form_data, submit_form
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404
 from sfo_review.models import Finding, Review
 from sfo_review.services import findings as finding_service
@@ -75,14 +75,13 @@ def respond(review_id: int, finding_id: int) -> str | Response:
     item = get_child_or_404(review, Finding, finding_id)
     form = ResponseForm()
     if form.validate_on_submit():
-        saved = submit(
+        saved = submit_form(
             form, lambda: finding_service.add_response(actor(), review, item, form_data(form))
         )
         if saved is not None:
             flash("Your reply has been added under the finding.")
             return redirect(
-                url_for("findings.finding", review_id=review.id, finding_id=finding_id)
-                + "#replies"
+                url_for("findings.finding", review_id=review.id, finding_id=finding_id) + "#replies"
             )
     return _finding_page(review, item, form)
 
@@ -97,7 +96,7 @@ def new_finding(review_id: int) -> str | Response:
     review = get_review_or_404(review_id, actor(), perm.can_edit_review)
     form = FindingForm()
     if form.validate_on_submit():
-        created = submit(
+        created = submit_form(
             form, lambda: finding_service.add_finding(actor(), review, form_data(form))
         )
         if created is not None:
@@ -124,9 +123,14 @@ def _link_ids(item: Finding) -> dict[str, Any]:
 def edit_finding(review_id: int, finding_id: int) -> str | Response:
     review = get_review_or_404(review_id, actor(), perm.can_edit_review)
     item = get_child_or_404(review, Finding, finding_id)
-    form = EditFindingForm(obj=item, **_link_ids(item))
+    # On POST only what was sent counts: a missing version must not be filled from the row.
+    form = (
+        EditFindingForm(obj=item, **_link_ids(item))
+        if request.method == "GET"
+        else EditFindingForm()
+    )
     if form.validate_on_submit():
-        saved = submit(
+        saved = submit_form(
             form, lambda: finding_service.update_finding(actor(), review, item, form_data(form))
         )
         if saved is not None:
@@ -153,7 +157,7 @@ def delete_finding(review_id: int, finding_id: int) -> str | Response:
             finding_service.delete_finding(actor(), review, item)
             return True
 
-        if submit(form, delete):
+        if submit_form(form, delete):
             flash(f"Finding “{title}” deleted.")
             return redirect(url_for("findings.findings", review_id=review.id))
     elif request.method == "GET":

@@ -116,7 +116,7 @@ def _within(seconds: float, work: Callable[[], bytes]) -> bytes:
 def render_html(review: Review, variant: str) -> str:
     if variant not in VARIANTS:
         raise ValueError(f"Unknown report variant {variant!r}")
-    template = _environment(current_app._get_current_object()).get_template(f"{variant}.html")  # type: ignore[attr-defined]
+    template = _environment(current_app).get_template(f"{variant}.html")
     context = _common_context(review, variant)
     if variant == "full":
         context.update(_full_context(review))
@@ -220,9 +220,7 @@ def _balance(findings: list[Any]) -> dict[str, Any]:
     individual = [f for f in findings if "individual" in f.attribution]
     return {
         "total": len(findings),
-        "judgements": [
-            (c.label, judgements[c.key]) for c in vocab.JUDGEMENTS if judgements[c.key]
-        ],
+        "judgements": [(c.label, judgements[c.key]) for c in vocab.JUDGEMENTS if judgements[c.key]],
         "attributions": [
             (c.label, attributions[c.key]) for c in vocab.ATTRIBUTIONS if attributions[c.key]
         ],
@@ -288,9 +286,14 @@ def _redactor(review: Review) -> Callable[[str | None], str]:
     )
     lookup = {n.strip().casefold(): phrase for n, phrase in phrases.items()}
 
+    def replace(match: re.Match[str]) -> str:
+        phrase = lookup.get(match.group(0).casefold(), "a member of staff")
+        before = match.string[: match.start()].rstrip()
+        if not before or before[-1] in ".!?:":  # the start of a sentence
+            phrase = phrase[0].upper() + phrase[1:]
+        return phrase
+
     def redact(text: str | None) -> str:
-        if not text:
-            return ""
-        return pattern.sub(lambda m: lookup.get(m.group(0).casefold(), "a member of staff"), text)
+        return pattern.sub(replace, text) if text else ""
 
     return redact

@@ -6,4 +6,7 @@ from flask import Blueprint
 
 reviews_bp = Blueprint("reviews", __name__)
 
-from sfo_review.reviews import views  # noqa: E402,F401 - registers the routes
+from sfo_review.reviews import (  # noqa: E402,F401 - registers the routes
+    lifecycle_views,
+    views,
+)

@@ -1,17 +1,163 @@
-"""Review pages."""
+"""Review pages: the list, the notification form, the overview, details, participants and
+the overall judgement. Thin views: load-and-authorise, WTForms for typing, a service call."""
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_login import current_user
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.wrappers import Response
 
-from sfo_review.auth.session import login_required_for
+from sfo_review import permissions as perm
+from sfo_review import vocab
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.extensions import db
+from sfo_review.forms_support import form_data, submit_form
+from sfo_review.loaders import get_child_or_404, get_review_or_404
+from sfo_review.models import Participant, Review, User
+from sfo_review.reviews import overview as summary
 from sfo_review.reviews import reviews_bp
+from sfo_review.reviews.forms import (
+    ConfirmForm,
+    EditDetailsForm,
+    JudgementForm,
+    ParticipantForm,
+    ReviewForm,
+)
 from sfo_review.services import reviews as review_service
+from sfo_review.services.errors import Forbidden
 
 
 @reviews_bp.route("/")
 @login_required_for()
-def index() -> str:
-    items = review_service.list_reviews(current_user._get_current_object())
-    return render_template("reviews/index.html", reviews=items)
+def index() -> str | Response:
+    user = actor()
+    if not perm.can_list_reviews(user):
+        if perm.can_manage_users(user):
+            return redirect(url_for("admin.users"))  # admins never see review content
+        raise Forbidden()
+    items = review_service.list_reviews(user)
+    asked = {r.id: summary.asked_of_officer(user, r) for r in items if user.role == "officer"}
+    return render_template("reviews/index.html", reviews=items, asked=asked)
+
+
+@reviews_bp.route("/reviews/new", methods=["GET", "POST"])
+@login_required_for("reviewer")
+def new() -> str | Response:
+    form = ReviewForm()
+    if form.validate_on_submit():
+        created = submit_form(form, lambda: review_service.create_review(actor(), form_data(form)))
+        if created is not None:
+            due = f"{created.due_date.day} {created.due_date:%B %Y}"
+            flash(f"Review {created.reference} created. It is due on {due}.")
+            return redirect(url_for("reviews.overview", review_id=created.id))
+    return render_template("reviews/new.html", form=form)
+
+
+@reviews_bp.route("/reviews/<int:review_id>")
+@login_required_for()
+def overview(review_id: int) -> str:
+    user = actor()
+    review = get_review_or_404(review_id, user)
+    review_service.record_view(user, review, "overview")
+    if user.role == "officer":
+        return render_template(
+            "reviews/overview.html",
+            review=review,
+            officer_view=True,
+            asked=summary.asked_of_officer(user, review),
+        )
+    forward, unmet = summary.next_step(review)
+    return render_template(
+        "reviews/overview.html",
+        review=review,
+        officer_view=False,
+        forward=forward,
+        unmet=unmet,
+        tasks=summary.tasks(review),
+    )
+
+
+@reviews_bp.route("/reviews/<int:review_id>/details", methods=["GET", "POST"])
+@login_required_for()
+def edit_details(review_id: int) -> str | Response:
+    review = get_review_or_404(review_id, actor(), perm.can_edit_review)
+    form = EditDetailsForm(obj=review)
+    if form.validate_on_submit():
+        saved = submit_form(
+            form, lambda: review_service.update_review(actor(), review, form_data(form))
+        )
+        if saved is not None:
+            flash("Notification details saved.")
+            return redirect(url_for("reviews.overview", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "notification details for editing")
+    return render_template("reviews/details.html", review=review, form=form)
+
+
+def _participants_page(review: Review, add_form: ParticipantForm, form: object) -> str:
+    return render_template("reviews/participants.html", review=review, add_form=add_form, form=form)
+
+
+@reviews_bp.route("/reviews/<int:review_id>/participants", methods=["GET", "POST"])
+@login_required_for()
+def participants(review_id: int) -> str | Response:
+    user = actor()
+    action = perm.can_edit_review if request.method == "POST" else perm.can_see_evidence
+    review = get_review_or_404(review_id, user, action)
+    form = ParticipantForm()
+    if form.validate_on_submit():
+        added = submit_form(
+            form, lambda: review_service.add_participant(actor(), review, form_data(form))
+        )
+        if added is not None:
+            role = vocab.label(vocab.PARTICIPANT_ROLES, added.role_in_case).lower()
+            flash(f"{added.user.name} added as {role}.")
+            return redirect(url_for("reviews.participants", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(user, review, "participants")
+    return _participants_page(review, form, form)
+
+
+@reviews_bp.route(
+    "/reviews/<int:review_id>/participants/<int:participant_id>/remove", methods=["POST"]
+)
+@login_required_for()
+def remove_participant(review_id: int, participant_id: int) -> str | Response:
+    review = get_review_or_404(review_id, actor(), perm.can_edit_review)
+    participant = get_child_or_404(review, Participant, participant_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        name = participant.user.name
+
+        def remove() -> bool:
+            review_service.remove_participant(actor(), review, participant)
+            return True
+
+        if submit_form(form, remove):
+            flash(f"{name} removed from the review.")
+            return redirect(url_for("reviews.participants", review_id=review.id))
+    return _participants_page(review, ParticipantForm(formdata=None), form)
+
+
+def _active_assurers() -> list[User]:
+    query = select(User).where(User.role == "quality_assurer", User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.name)))
+
+
+@reviews_bp.route("/reviews/<int:review_id>/judgement", methods=["GET", "POST"])
+@login_required_for()
+def judgement(review_id: int) -> str | Response:
+    review = get_review_or_404(review_id, actor(), perm.can_edit_review)
+    current = review.countersigner
+    form = JudgementForm(obj=review, countersigner_email=current.email if current else "")
+    form.fill_choices(_active_assurers(), current)
+    if form.validate_on_submit():
+        saved = submit_form(
+            form, lambda: review_service.update_review(actor(), review, form_data(form))
+        )
+        if saved is not None:
+            flash("Overall judgement and countersigner saved.")
+            return redirect(url_for("reviews.overview", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "overall judgement")
+    return render_template("reviews/judgement.html", review=review, form=form)

@@ -65,8 +65,7 @@ def ensure_editable(review: Review) -> None:
     if review.status not in EDITABLE_STATUSES:
         raise Conflict(
             f"This review is {review.status.replace('_', ' ')}: it can only be edited while "
-            "in review or at factual accuracy.",
-            {"status": [f"Review status is {review.status}"]},
+            "in review or at factual accuracy."
         )
 
 

@@ -17,7 +17,7 @@ from sfo_review.services._common import (
     require_permission,
     use_case,
 )
-from sfo_review.services.errors import Conflict
+from sfo_review.services.errors import Conflict, Forbidden
 
 ACTION_RULES: dict[str, v.Rule] = {
     "description": v.long("description of the action"),
@@ -44,6 +44,15 @@ def _window(actor: User, review: Review) -> None:
             "Actions can be changed by the reviewer while the review is in review "
             "or at factual accuracy."
         )
+
+
+def window_open(actor: User, review: Review) -> bool:
+    """Whether `actor` may change actions now (pages use it to show or hide the buttons)."""
+    try:
+        _window(actor, review)
+    except (Conflict, Forbidden):
+        return False
+    return True
 
 
 def _findings(review: Review, ids: list[int]) -> list[Any]:

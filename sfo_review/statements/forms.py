@@ -9,7 +9,7 @@ from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from sfo_review import vocab
-from sfo_review.forms_support import version_field
+from sfo_review.forms_support import select_choices, version_field
 
 
 class StatementForm(FlaskForm):
@@ -32,10 +32,11 @@ class SubmitStatementForm(FlaskForm):
 class InclusionForm(FlaskForm):
     include_in_report = RadioField(
         "How should this statement appear in the report?",
-        choices=[
-            ("full", "In full, exactly as written"),
-            ("summary", "As a summary you write below"),
-        ],
+        description="Statements appear in full unless there is a reason to summarise, for "
+        "example length. A summary must be fair to what the officer said.",
+        choices=select_choices(
+            [("full", "In full, exactly as written"), ("summary", "As a summary you write below")]
+        ),
         widget=GovRadioInput(),
         validate_choice=False,
     )

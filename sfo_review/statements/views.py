@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.forms_support import form_data, submit
+from sfo_review.forms_support import form_data, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Review, Statement, User
 from sfo_review.services import reviews as review_service
@@ -24,9 +24,14 @@ def _save_draft(user: User, review: Review, mine: Statement | None, form: Statem
         # A first draft (or a second tab that started before the first save: the service
         # answers that a statement already exists).
         body = {"body": form.body.data or None}
-        return submit(form, lambda: statement_service.create_statement(user, review, body)) is not None
+        saved = submit_form(form, lambda: statement_service.create_statement(user, review, body))
+        return saved is not None
     data = form_data(form)
-    return submit(form, lambda: statement_service.update_statement(user, review, mine, data)) is not None
+    draft = mine
+    updated = submit_form(
+        form, lambda: statement_service.update_statement(user, review, draft, data)
+    )
+    return updated is not None
 
 
 @statements_bp.route("/reviews/<int:review_id>/statement", methods=["GET", "POST"])
@@ -35,7 +40,7 @@ def my_statement(review_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_write_statement)
     mine = statement_service.own_statement(user, review)
-    form = StatementForm(obj=mine)
+    form = StatementForm(obj=mine) if request.method == "GET" else StatementForm()
     if form.validate_on_submit():
         if _save_draft(user, review, mine, form):
             flash("Your draft has been saved. Only you can see it until you submit it.")
@@ -57,7 +62,7 @@ def submit_statement(review_id: int) -> str | Response:
         return redirect(url_for("statements.my_statement", review_id=review.id))
     form = SubmitStatementForm()
     if form.validate_on_submit():
-        if submit(form, lambda: statement_service.submit_statement(user, review, mine)):
+        if submit_form(form, lambda: statement_service.submit_statement(user, review, mine)):
             flash("Your statement has been submitted. It is now part of the review.")
             return redirect(url_for("statements.my_statement", review_id=review.id))
     elif request.method == "GET":
@@ -103,14 +108,16 @@ def statement_inclusion(review_id: int, statement_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_set_statement_inclusion)
     item = _visible_statement(review, statement_id)
-    form = InclusionForm(obj=item)
+    form = InclusionForm(obj=item) if request.method == "GET" else InclusionForm()
     if form.validate_on_submit():
         data = form_data(form)
-        if submit(form, lambda: statement_service.update_statement(user, review, item, data)):
+        if submit_form(form, lambda: statement_service.update_statement(user, review, item, data)):
             flash(f"Saved how {item.author.name}'s statement appears in the report.")
             return redirect(url_for("statements.statements", review_id=review.id))
     elif request.method == "GET":
-        review_service.record_view(user, review, f"report inclusion of {item.author.name}'s statement")
+        review_service.record_view(
+            user, review, f"report inclusion of {item.author.name}'s statement"
+        )
     return render_template(
         "statements/statement_inclusion.html", review=review, statement=item, form=form
     )

@@ -15,9 +15,14 @@ def test_admin_lists_and_creates_users(client, login_as):
     soup = page(client.get("/admin/users"))
     assert soup.select_one("h1").get_text(strip=True) == "Users"
     response = post_form(
-        client, "/admin/users/new",
-        {"name": "Nia Officer", "email": "nia@example.gov.uk", "role": "officer",
-         "password": "a-temporary-password"},
+        client,
+        "/admin/users/new",
+        {
+            "name": "Nia Officer",
+            "email": "nia@example.gov.uk",
+            "role": "officer",
+            "password": "a-temporary-password",
+        },
     )
     assert response.status_code == 302
     assert "Nia Officer" in page(client.get("/admin/users")).get_text()
@@ -27,18 +32,55 @@ def test_admin_lists_and_creates_users(client, login_as):
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({"name": "", "email": "a@example.gov.uk", "role": "officer",
-          "password": "a-temporary-password"}, "Enter the full name"),
-        ({"name": "   ", "email": "a@example.gov.uk", "role": "officer",
-          "password": "a-temporary-password"}, "Enter the full name"),
-        ({"name": "x" * 201, "email": "a@example.gov.uk", "role": "officer",
-          "password": "a-temporary-password"}, "200 characters or fewer"),
-        ({"name": "A", "email": "not-an-email", "role": "officer",
-          "password": "a-temporary-password"}, "correct format"),
-        ({"name": "A", "email": "a@example.gov.uk", "role": "emperor",
-          "password": "a-temporary-password"}, "Select the role"),
-        ({"name": "A", "email": "a@example.gov.uk", "role": "officer",
-          "password": "short"}, "at least 12"),
+        (
+            {
+                "name": "",
+                "email": "a@example.gov.uk",
+                "role": "officer",
+                "password": "a-temporary-password",
+            },
+            "Enter the full name",
+        ),
+        (
+            {
+                "name": "   ",
+                "email": "a@example.gov.uk",
+                "role": "officer",
+                "password": "a-temporary-password",
+            },
+            "Enter the full name",
+        ),
+        (
+            {
+                "name": "x" * 201,
+                "email": "a@example.gov.uk",
+                "role": "officer",
+                "password": "a-temporary-password",
+            },
+            "200 characters or fewer",
+        ),
+        (
+            {
+                "name": "A",
+                "email": "not-an-email",
+                "role": "officer",
+                "password": "a-temporary-password",
+            },
+            "correct format",
+        ),
+        (
+            {
+                "name": "A",
+                "email": "a@example.gov.uk",
+                "role": "emperor",
+                "password": "a-temporary-password",
+            },
+            "Select the role",
+        ),
+        (
+            {"name": "A", "email": "a@example.gov.uk", "role": "officer", "password": "short"},
+            "at least 12",
+        ),
     ],
 )
 def test_new_user_bad_input(client, login_as, data, message):
@@ -51,9 +93,16 @@ def test_new_user_bad_input(client, login_as, data, message):
 
 def test_hostile_names_are_shown_escaped(client, login_as):
     login_as("admin")
-    post_form(client, "/admin/users/new",
-              {"name": "<script>alert(1)</script>", "email": "h@example.gov.uk",
-               "role": "officer", "password": "a-temporary-password"})
+    post_form(
+        client,
+        "/admin/users/new",
+        {
+            "name": "<script>alert(1)</script>",
+            "email": "h@example.gov.uk",
+            "role": "officer",
+            "password": "a-temporary-password",
+        },
+    )
     html = client.get("/admin/users").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

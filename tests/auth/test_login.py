@@ -159,8 +159,9 @@ def test_login_is_rate_limited_with_a_clear_message(app, client, make_user):
         assert "too many times" in statuses[-1].get_data(as_text=True)
         # The account is limited too, whichever address the attempts come from.
         other = app.test_client()
-        response = post_form(other, "/sign-in", {"email": user.email, "password": PASSWORD},
-                             form_url="/sign-in")
+        response = post_form(
+            other, "/sign-in", {"email": user.email, "password": PASSWORD}, form_url="/sign-in"
+        )
         assert response.status_code == 429
     finally:
         app.config["LOGIN_RATE_LIMIT"] = "1000 per minute"

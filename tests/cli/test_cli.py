@@ -10,8 +10,15 @@ from sfo_review.services import users as user_service
 def test_users_create_reads_the_password_from_stdin(app, db):
     runner = app.test_cli_runner()
     result = runner.invoke(
-        args=["users", "create", "pat@example.gov.uk", "--name", "Pat Officer", "--role",
-              "officer"],
+        args=[
+            "users",
+            "create",
+            "pat@example.gov.uk",
+            "--name",
+            "Pat Officer",
+            "--role",
+            "officer",
+        ],
         input="a-long-enough-password\n",
     )
     assert result.exit_code == 0, result.output
@@ -24,10 +31,16 @@ def test_users_create_reads_the_password_from_stdin(app, db):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["x@example.gov.uk", "--name", "X", "--role", "wizard"], "a-long-enough-password\n",
-         "Select the role"),
-        (["not-an-email", "--name", "X", "--role", "officer"], "a-long-enough-password\n",
-         "correct format"),
+        (
+            ["x@example.gov.uk", "--name", "X", "--role", "wizard"],
+            "a-long-enough-password\n",
+            "Select the role",
+        ),
+        (
+            ["not-an-email", "--name", "X", "--role", "officer"],
+            "a-long-enough-password\n",
+            "correct format",
+        ),
         (["x@example.gov.uk", "--name", "X", "--role", "officer"], "short\n", "12 characters"),
         (["x@example.gov.uk", "--name", "X", "--role", "officer"], "", "Enter the password"),
     ],

@@ -19,17 +19,22 @@ def _to_fa(data):
 def _ready_for_qa(data):
     _to_fa(data)
     reviews.update_review(
-        data["reviewer"], data["review"],
-        {"version": data["review"].version, "overall_judgement": "All reasonable steps taken.",
-         "countersigner_email": data["qa"].email},
+        data["reviewer"],
+        data["review"],
+        {
+            "version": data["review"].version,
+            "overall_judgement": "All reasonable steps taken.",
+            "countersigner_email": data["qa"].email,
+        },
     )
 
 
 def test_factual_accuracy_needs_chronology_finding_and_caseload(make_user, make_review, db):
     reviewer, officer = make_user("reviewer"), make_user("officer")
     review = make_review(reviewer)
-    reviews.add_participant(reviewer, review,
-                            {"email": officer.email, "role_in_case": "responsible_officer"})
+    reviews.add_participant(
+        reviewer, review, {"email": officer.email, "role_in_case": "responsible_officer"}
+    )
     with pytest.raises(Conflict) as caught:
         transitions.transition(reviewer, review, {"to": "factual_accuracy"})
     assert set(caught.value.fields) == {"chronology", "findings", "caseload_contexts"}
@@ -67,8 +72,12 @@ def test_balance_rule_blocks_then_passes(full_review, db, fix):
 def test_a_short_note_does_not_satisfy_the_balance_rule(full_review, db):
     data = full_review(balanced=False)
     finding = data["finding"]
-    findings.update_finding(data["reviewer"], data["review"], finding,
-                            {"version": finding.version, "context_note": "x" * 99})
+    findings.update_finding(
+        data["reviewer"],
+        data["review"],
+        finding,
+        {"version": finding.version, "context_note": "x" * 99},
+    )
     assert not lifecycle.finding_is_balanced(finding)
 
 
@@ -100,12 +109,14 @@ def test_approved_reviews_are_frozen(full_review, db):
     transitions.transition(data["qa"], review, {"to": "approved"})
     with pytest.raises(Conflict):
         evidence.add_chronology_entry(
-            data["reviewer"], review,
+            data["reviewer"],
+            review,
             {"occurred_on": "2023-05-03", "source": "Police", "summary": "Late"},
         )
     with pytest.raises(Conflict):
-        reviews.update_review(data["reviewer"], review,
-                              {"version": review.version, "region": "Wales"})
+        reviews.update_review(
+            data["reviewer"], review, {"version": review.version, "region": "Wales"}
+        )
 
 
 def test_return_needs_a_reason_and_keeps_it(full_review, db):
@@ -117,8 +128,9 @@ def test_return_needs_a_reason_and_keeps_it(full_review, db):
         transitions.transition(data["qa"], review, {"to": "in_review", "reason": "   "})
     assert "reason" in caught.value.fields
     assert review.status == "quality_assurance"
-    transitions.transition(data["qa"], review,
-                           {"to": "in_review", "reason": "Chronology misses the MAPPA meeting"})
+    transitions.transition(
+        data["qa"], review, {"to": "in_review", "reason": "Chronology misses the MAPPA meeting"}
+    )
     assert review.status == "in_review"
     assert review.return_reason == "Chronology misses the MAPPA meeting"
 
@@ -136,8 +148,13 @@ def test_every_change_writes_an_audit_event_in_the_same_transaction(full_review,
     events = db.session.query(AuditEvent).filter_by(review_id=data["review"].id)
     actions = [e.action for e in events.order_by(AuditEvent.id)]
     assert actions[:1] == ["review.created"]
-    assert {"participant.added", "chronology.added", "caseload_context.added",
-            "systemic_factor.added", "finding.added"} <= set(actions)
+    assert {
+        "participant.added",
+        "chronology.added",
+        "caseload_context.added",
+        "systemic_factor.added",
+        "finding.added",
+    } <= set(actions)
     # A failed use case leaves neither the change nor an audit event behind.
     before = db.session.query(AuditEvent).count()
     with pytest.raises(ValidationFailed):

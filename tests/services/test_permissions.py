@@ -7,8 +7,16 @@ import pytest
 from sfo_review import permissions as perm
 from sfo_review.services import statements, transitions
 
-ROLES = ["reviewer", "other_reviewer", "officer", "other_officer", "qa", "other_qa",
-         "leadership", "admin"]
+ROLES = [
+    "reviewer",
+    "other_reviewer",
+    "officer",
+    "other_officer",
+    "qa",
+    "other_qa",
+    "leadership",
+    "admin",
+]
 
 
 @pytest.fixture
@@ -33,8 +41,14 @@ def _visible(people):
 
 def test_visibility_in_review(people):
     assert _visible(people) == {
-        "reviewer": True, "other_reviewer": False, "officer": True, "other_officer": False,
-        "qa": False, "other_qa": False, "leadership": True, "admin": False,
+        "reviewer": True,
+        "other_reviewer": False,
+        "officer": True,
+        "other_officer": False,
+        "qa": False,
+        "other_qa": False,
+        "leadership": True,
+        "admin": False,
     }
 
 
@@ -42,8 +56,11 @@ def test_named_countersigner_sees_the_review_early(people):
     from sfo_review.services import reviews
 
     data, users = people
-    reviews.update_review(data["reviewer"], data["review"],
-                          {"version": data["review"].version, "countersigner_email": data["qa"].email})
+    reviews.update_review(
+        data["reviewer"],
+        data["review"],
+        {"version": data["review"].version, "countersigner_email": data["qa"].email},
+    )
     visible = _visible(people)
     assert visible["qa"] is True and visible["other_qa"] is False
 

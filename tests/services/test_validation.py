@@ -45,7 +45,9 @@ def test_all_errors_are_reported_together(make_user, db):
 
 def test_text_is_stored_exactly_as_sent(make_user, db):
     hostile = "<script>alert(1)</script> & <img src=x onerror=alert(1)>"
-    review = reviews.create_review(make_user("reviewer"), {**REVIEW_DATA, "offence_charged": hostile})
+    review = reviews.create_review(
+        make_user("reviewer"), {**REVIEW_DATA, "offence_charged": hostile}
+    )
     assert review.offence_charged == hostile
 
 
@@ -67,10 +69,16 @@ def test_text_is_stored_exactly_as_sent(make_user, db):
 def test_caseload_context_ranges(full_review, db, changes, field):
     data = full_review()
     base = {
-        "participant_id": data["participant"].id, "period_start": "2023-01-01",
-        "period_end": "2023-06-26", "caseload_count": 58, "high_risk_count": 12,
-        "workload_percent": 143, "grade": "probation_officer", "months_in_role": 14,
-        "team_vacancy_percent": 30, "officer_changes_on_case": 3,
+        "participant_id": data["participant"].id,
+        "period_start": "2023-01-01",
+        "period_end": "2023-06-26",
+        "caseload_count": 58,
+        "high_risk_count": 12,
+        "workload_percent": 143,
+        "grade": "probation_officer",
+        "months_in_role": 14,
+        "team_vacancy_percent": 30,
+        "officer_changes_on_case": 3,
         "management_oversight_sessions": 1,
     }
     with pytest.raises(ValidationFailed) as caught:
@@ -82,11 +90,13 @@ def test_stale_version_changes_nothing(full_review, db):
     data = full_review()
     entry = data["entry"]
     old = entry.version
-    evidence.update_evidence(data["reviewer"], data["review"], entry,
-                             {"version": old, "source": "Police"})
+    evidence.update_evidence(
+        data["reviewer"], data["review"], entry, {"version": old, "source": "Police"}
+    )
     assert entry.version == old + 1
     with pytest.raises(Conflict) as caught:
-        evidence.update_evidence(data["reviewer"], data["review"], entry,
-                                 {"version": old, "source": "Prison"})
+        evidence.update_evidence(
+            data["reviewer"], data["review"], entry, {"version": old, "source": "Prison"}
+        )
     assert "changed by someone else" in caught.value.message
     assert entry.source == "Police"

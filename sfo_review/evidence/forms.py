@@ -1,0 +1,177 @@
+"""Forms for the evidence pages: typing only (the rules live in services.evidence)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+
+from sfo_review import vocab
+from sfo_review.fields import GovDateField, WholeNumberField, radio
+from sfo_review.forms_support import version_field
+from sfo_review.models import Review
+
+
+class ChronologyForm(FlaskForm):
+    occurred_on = GovDateField(
+        "Date of the event", "date of the event", description="For example, 2 5 2023."
+    )
+    source = StringField(
+        "Source",
+        description="Where this comes from, for example ‘nDelius contact log’ or ‘Police "
+        "intelligence’.",
+        widget=GovTextInput(),
+    )
+    summary = TextAreaField(
+        "What happened",
+        description="The facts as recorded. Keep analysis for the findings.",
+        widget=GovTextArea(),
+    )
+    significant = BooleanField(
+        "This is a significant event",
+        description="Significant events are marked in the chronology and can be shown on "
+        "their own.",
+        widget=GovCheckboxInput(),
+    )
+    submit = SubmitField("Save entry", widget=GovSubmitInput())
+
+
+class EditChronologyForm(ChronologyForm):
+    version = version_field()
+
+
+class ParticipantChoiceField(RadioField):
+    """The participant whose conditions these are (whose review they belong to: the service)."""
+
+    def __init__(self, label: str, **kwargs: Any) -> None:
+        super().__init__(label, widget=GovRadioInput(), coerce=int, validate_choice=False, **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        self.data = None
+        if not valuelist or not str(valuelist[0]).strip():
+            return
+        try:
+            self.data = int(valuelist[0])
+        except ValueError as exc:
+            raise ValueError("Select a participant of this review") from exc
+
+
+class CaseloadForm(FlaskForm):
+    participant_id = ParticipantChoiceField("Whose working conditions are these?")
+    period_start = GovDateField(
+        "Start of the period",
+        "start of the period",
+        description="Usually the start of the period under review, for example 1 1 2023.",
+    )
+    period_end = GovDateField(
+        "End of the period",
+        "end of the period",
+        description="Usually the date of the offence or the charge.",
+    )
+    caseload_count = WholeNumberField(
+        "Number of cases",
+        "number of cases",
+        description="Cases held on average in the period. 50 to 60 cases is the agreed "
+        "maximum; quality falls above 50.",
+    )
+    high_risk_count = WholeNumberField(
+        "Number of high-risk cases",
+        "number of high-risk cases",
+        description="Cases assessed as high or very high risk of serious harm.",
+    )
+    workload_percent = WholeNumberField(
+        "Workload measurement tool (WMT) percentage",
+        "workload measurement tool percentage",
+        description="Above 110% for four weeks in a row counts as excessive. The service "
+        "averaged about 120% in 2023.",
+    )
+    grade = radio("Grade", vocab.GRADES)
+    months_in_role = WholeNumberField(
+        "Months in role", "months in role", description="How long they had held this grade."
+    )
+    team_vacancy_percent = WholeNumberField(
+        "Team vacancy rate (%)",
+        "team vacancy rate",
+        description="The share of the team's posts that were vacant in the period.",
+    )
+    officer_changes_on_case = WholeNumberField(
+        "Changes of officer on this case",
+        "number of changes of officer on this case",
+        description="How many times the case changed officer before the offence.",
+    )
+    management_oversight_sessions = WholeNumberField(
+        "Management supervision sessions received",
+        "number of management supervision sessions",
+        description="Supervision sessions with their manager in the period.",
+    )
+    notes = TextAreaField(
+        "Notes (optional)",
+        description="Anything else about their conditions: covering for colleagues, sickness "
+        "in the team, a trainee caseload, office moves.",
+        widget=GovTextArea(),
+    )
+    submit = SubmitField("Save caseload context", widget=GovSubmitInput())
+
+    def fill_choices(self, review: Review) -> None:
+        self.participant_id.choices = [
+            SelectChoice(
+                p.id, f"{p.user.name} ({vocab.label(vocab.PARTICIPANT_ROLES, p.role_in_case)})"
+            )
+            for p in review.participants
+        ]
+
+
+class EditCaseloadForm(CaseloadForm):
+    version = version_field()
+
+
+class FactorForm(FlaskForm):
+    category = radio(
+        "Category",
+        tuple(vocab.Choice(c.key, c.label) for c in vocab.SYSTEMIC_FACTOR_CATEGORIES),
+        description="The part of the system this factor belongs to.",
+    )
+    level = radio(
+        "Level",
+        vocab.FACTOR_LEVELS,
+        description="Where it sits: the team, the probation region or service "
+        "(organisational), other agencies (partnership), or HMPPS and national policy.",
+    )
+    description = TextAreaField(
+        "Description",
+        description="What the condition was and how it bore on this case.",
+        widget=GovTextArea(),
+    )
+    evidence = TextAreaField(
+        "Evidence (optional)",
+        description="Where this is shown, for example a staffing return or interviews.",
+        widget=GovTextArea(),
+    )
+    submit = SubmitField("Save systemic factor", widget=GovSubmitInput())
+
+    def category_params(self) -> dict[str, Any]:
+        """Radios whose hints are the taxonomy's definitions."""
+        return {
+            "fieldset": {"legend": {"text": "Category", "classes": "govuk-fieldset__legend--s"}},
+            "items": [
+                {"hint": {"text": c.definition[:1].upper() + c.definition[1:]}}
+                for c in vocab.SYSTEMIC_FACTOR_CATEGORIES
+            ],
+        }
+
+
+class EditFactorForm(FactorForm):
+    version = version_field()
+
+
+class DeleteForm(FlaskForm):
+    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())

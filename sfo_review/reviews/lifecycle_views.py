@@ -1,0 +1,176 @@
+"""The review's lifecycle pages: where it is and what is next, countersigning, the history."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from sfo_review import lifecycle, vocab
+from sfo_review import permissions as perm
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.extensions import db
+from sfo_review.forms_support import submit
+from sfo_review.loaders import get_review_or_404
+from sfo_review.models import AuditEvent, Review, User
+from sfo_review.reviews import reviews_bp
+from sfo_review.reviews.lifecycle_forms import CountersignForm, TransitionForm
+from sfo_review.services import reviews as review_service
+from sfo_review.services import transitions as transition_service
+
+LONDON = ZoneInfo("Europe/London")
+HISTORY_PAGE_SIZE = 100
+HISTORY_MAX_PAGE = 10_000
+LIFECYCLE = ("in_review", "factual_accuracy", "quality_assurance", "approved", "closed")
+BUTTONS = {
+    "factual_accuracy": "Send for factual accuracy check",
+    "quality_assurance": "Send for quality assurance",
+    "closed": "Close the review",
+}
+
+
+@reviews_bp.app_template_filter("london_datetime")
+def london_datetime(value: datetime | None) -> str:
+    """‘3 June 2025 at 2:05pm’ in UK time (stored in UTC)."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def _status_label(status: str) -> str:
+    return vocab.label(vocab.STATUSES, status)
+
+
+def _url_or_none(endpoint: str, **values: Any) -> str | None:
+    """A link to where something is fixed, or None while that page does not exist."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+def _unmet(review: Review, to: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "message": rule.message,
+            "href": _url_or_none(rule.endpoint, review_id=review.id, **dict(rule.params)),
+        }
+        for rule in lifecycle.unmet_rules(review, to)
+    ]
+
+
+def _next_steps(user: User, review: Review) -> list[dict[str, Any]]:
+    """Each transition this user may ask for now, with every rule not yet met."""
+    return [
+        {
+            "to": to,
+            "label": _status_label(to),
+            "button": BUTTONS.get(to),
+            "unmet": _unmet(review, to),
+            "at_countersign": to in ("approved", "in_review"),
+        }
+        for to in lifecycle.next_statuses(review.status)
+        if perm.can_transition(user, review, to)
+    ]
+
+
+def _after_move(user: User, review: Review) -> Response:
+    if perm.can_see_review(user, review):
+        return redirect(url_for("reviews.status", review_id=review.id))
+    return redirect(url_for("reviews.index"))
+
+
+@reviews_bp.route("/reviews/<int:review_id>/status", methods=["GET", "POST"])
+@login_required_for()
+def status(review_id: int) -> str | Response:
+    user = actor()
+    review = get_review_or_404(review_id, user)
+    form = TransitionForm()
+    if form.validate_on_submit():
+        data = {"to": form.to.data or None}
+        if submit(form, lambda: transition_service.transition(user, review, data)):
+            flash(f"The review is now at {_status_label(review.status).lower()}.")
+            return _after_move(user, review)
+    elif request.method == "GET":
+        review_service.record_view(user, review, "status")
+    return render_template(
+        "reviews/lifecycle/status.html",
+        review=review,
+        form=form,
+        stages=LIFECYCLE,
+        steps=_next_steps(user, review),
+    )
+
+
+def _may_countersign(user: User, review: Review) -> bool:
+    # Quality assurers countersign; who may approve (the named countersigner) is decided
+    # again by permissions.can_transition when they press the button.
+    return perm.can_transition(user, review, "in_review")
+
+
+def _countersign_data(form: CountersignForm) -> dict[str, Any]:
+    to = form.to.data or None
+    if to == "in_review":
+        return {"to": to, "reason": form.reason.data or None}
+    return {"to": to}
+
+
+@reviews_bp.route("/reviews/<int:review_id>/countersign", methods=["GET", "POST"])
+@login_required_for()
+def countersign(review_id: int) -> str | Response:
+    user = actor()
+    review = get_review_or_404(review_id, user, _may_countersign)
+    form = CountersignForm()
+    if form.validate_on_submit():
+        data = _countersign_data(form)
+        if submit(form, lambda: transition_service.transition(user, review, data)):
+            if data["to"] == "approved":
+                flash("You have approved the review. The approved report has been kept.")
+            else:
+                flash("The review has been returned to the reviewer with your reason.")
+            return _after_move(user, review)
+    elif request.method == "GET":
+        review_service.record_view(user, review, "countersigning page")
+    individual = [f for f in review.findings if "individual" in f.attribution]
+    at_qa = review.status == "quality_assurance"
+    return render_template(
+        "reviews/lifecycle/countersign.html",
+        review=review,
+        form=form,
+        at_qa=at_qa,
+        individual=individual,
+        unbalanced=[f for f in individual if not lifecycle.finding_is_balanced(f)],
+        unmet=_unmet(review, "approved") if at_qa else [],
+        can_approve=perm.can_transition(user, review, "approved"),
+        draft_pdf=_url_or_none("reports.report", review_id=review.id, variant="full"),
+    )
+
+
+@reviews_bp.route("/reviews/<int:review_id>/history")
+@login_required_for()
+def history(review_id: int) -> str:
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_view_history)
+    review_service.record_view(user, review, "history")
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), HISTORY_MAX_PAGE)
+    rows = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.review_id == review.id)
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * HISTORY_PAGE_SIZE)
+        .limit(HISTORY_PAGE_SIZE + 1)
+    ).all()
+    return render_template(
+        "reviews/lifecycle/history.html",
+        review=review,
+        events=rows[:HISTORY_PAGE_SIZE],
+        page=page,
+        has_next=len(rows) > HISTORY_PAGE_SIZE,
+    )

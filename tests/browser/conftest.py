@@ -1,0 +1,91 @@
+"""A live server on a fresh database with the demo data, and headless Chromium to drive it.
+
+Chromium comes from Debian (/usr/bin/chromium, installed by .ci/run); Playwright never
+downloads a browser of its own here.
+"""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from werkzeug.serving import make_server
+
+from config import TestConfig
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+DEMO_PASSWORD = "demo-password-2026"
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from flask_migrate import upgrade
+
+    from sfo_review import create_app
+    from sfo_review.cli.seed import seed
+
+    folder: Path = tmp_path_factory.mktemp("live")
+
+    class LiveConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'live.db'}"
+        TESTING = False  # behave like the real server: error pages, not tracebacks
+
+    app = create_app(LiveConfig)
+    with app.app_context():
+        upgrade()
+        seed()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Chromium is not installed: apt-get install chromium (or run .ci/run)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def new_page(browser: Any, live_server: str) -> Iterator[Any]:
+    contexts = []
+
+    def open_page(email: str | None = None) -> Any:
+        context = browser.new_context(base_url=live_server)
+        contexts.append(context)
+        page = context.new_page()
+        if email:
+            page.goto("/sign-in")
+            page.get_by_label("Email address").fill(email)
+            page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.wait_for_load_state()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()

@@ -1,0 +1,222 @@
+"""The reports page and the PDF download: who may use them, what they return, bad input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sfo_review.extensions import db
+from sfo_review.models import AuditEvent, ReportSnapshot, User
+from sfo_review.reports.render import sha256_hex
+from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of
+from tests.reports.conftest import pdf_pages
+
+Builder = Callable[..., dict[str, Any]]
+PAGE = "/reviews/{r}/reports"
+PDF = "/reviews/{r}/report.pdf?variant={v}"
+
+# Expected answers by role, before quality assurance and once approved.
+BEFORE_QA = {
+    "reviewer": 200,
+    "other_reviewer": 404,
+    "officer": 403,  # a participant sees the review but never exports it
+    "other_officer": 404,
+    "quality_assurer": 404,  # not the named countersigner; not yet at quality assurance
+    "leadership": 200,
+    "admin": 404,
+    "anonymous": "sign-in",
+}
+APPROVED = {**BEFORE_QA, "quality_assurer": 200}
+
+
+def exported(review_id: int) -> int:
+    return (
+        db.session.query(AuditEvent)
+        .filter_by(review_id=review_id, action="report.exported")
+        .count()
+    )
+
+
+@pytest.mark.parametrize(
+    "stage, expected", [("factual_accuracy", BEFORE_QA), ("approved", APPROVED)]
+)
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", ["page", "full", "family_summary"])
+def test_who_may_see_the_reports_and_download_them(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    stage: str,
+    expected: dict[str, int | str],
+    role: str,
+    route: str,
+) -> None:
+    data = rich_review(stage)
+    review_id = data["review"].id
+    sign_in(role, data, login_as)
+    url = PAGE.format(r=review_id) if route == "page" else PDF.format(r=review_id, v=route)
+
+    response = client.get(url)
+
+    expect_status(response, expected[role])
+    if response.status_code == 200 and route != "page":
+        assert response.mimetype == "application/pdf"
+        assert response.data.startswith(b"%PDF-")
+    if response.status_code != 200 and route != "page":
+        assert exported(review_id) == 0
+
+
+def test_the_reports_page_offers_both_reports_and_warns_about_draft(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    data = rich_review("factual_accuracy")
+    login_as(user=data["reviewer"])
+
+    response = client.get(PAGE.format(r=data["review"].id))
+
+    soup = page(response)
+    assert soup.select_one("h1").get_text(strip=True) == "Reports"
+    assert len(soup.select("h1")) == 1
+    links = [a["href"] for a in soup.select("a[download]")]
+    assert links == [
+        PDF.format(r=data["review"].id, v="full"),
+        PDF.format(r=data["review"].id, v="family_summary"),
+    ]
+    assert "every page of these PDFs is marked DRAFT" in text_of(response)
+    assert soup.select_one(".app-sha256") is None
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_viewing_the_reports_page_is_recorded(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    data = rich_review("factual_accuracy")
+    login_as("leadership")
+
+    client.get(PAGE.format(r=data["review"].id))
+
+    viewed = db.session.query(AuditEvent).filter_by(
+        review_id=data["review"].id, action="review.viewed"
+    )
+    assert viewed.count() == 1
+
+
+@pytest.mark.parametrize("variant", ["full", "family_summary"])
+def test_the_download_is_an_attachment_that_is_never_cached(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User], variant: str
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+
+    response = client.get(PDF.format(r=review.id, v=variant))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    suffix = variant.replace("_", "-")
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{review.reference}-{suffix}.pdf"'
+    )
+    assert response.headers["Cache-Control"] == "no-store"
+    assert exported(review.id) == 1
+
+
+def test_an_approved_report_downloads_the_same_bytes_the_page_fingerprints(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    data = rich_review("approved")
+    review = data["review"]
+    login_as("leadership")
+
+    first = client.get(PDF.format(r=review.id, v="full")).data
+    second = client.get(PDF.format(r=review.id, v="full")).data
+    shown = page(client.get(PAGE.format(r=review.id)))
+
+    assert first == second
+    assert "DRAFT" not in " ".join(pdf_pages(first))
+    fingerprints = {
+        p["data-variant"]: p.select_one(".app-sha256").get_text(strip=True)
+        for p in shown.select("[data-variant]")
+    }
+    stored = {s.variant: s.sha256 for s in db.session.query(ReportSnapshot).all()}
+    assert fingerprints["full"] == sha256_hex(first) == stored["full"]
+    assert fingerprints["family_summary"] == stored["family_summary"]
+    assert exported(review.id) == 2
+
+
+@pytest.mark.parametrize(
+    "variant",
+    [
+        "summary",
+        "   ",
+        "x" * 201,
+        "FULL",
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+    ],
+)
+def test_a_report_that_does_not_exist_gets_a_clear_message(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User], variant: str
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+
+    response = client.get(f"/reviews/{review.id}/report.pdf", query_string={"variant": variant})
+
+    assert response.status_code == 422
+    assert response.mimetype == "text/html"
+    soup = page(response)
+    assert soup.select_one("h1").get_text(strip=True) == "This report does not exist"
+    assert "Select the report variant (one of: full, family_summary)" in text_of(response)
+    assert soup.select_one("script:-soup-contains('alert')") is None
+    assert soup.select_one("img[onerror]") is None
+    assert exported(review.id) == 0
+
+
+@pytest.mark.parametrize("query", ["", "?variant=", "?other=1"])
+def test_no_variant_means_the_full_report(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User], query: str
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+
+    response = client.get(f"/reviews/{review.id}/report.pdf{query}")
+
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].endswith('-full.pdf"')
+
+
+def test_a_report_that_cannot_be_produced_shows_a_page_not_a_trace(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    app: Flask,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+    monkeypatch.setitem(app.config, "PDF_RENDER_TIMEOUT_SECONDS", 0.001)
+
+    response = client.get(PDF.format(r=review.id, v="full"))
+
+    assert response.status_code == 503
+    assert response.mimetype == "text/html"
+    assert "The report could not be produced" in text_of(response)
+    assert len(page(response).select("h1")) == 1
+    assert exported(review.id) == 0
+
+
+def test_an_unknown_review_is_not_found(
+    client: FlaskClient, db: Any, login_as: Callable[..., User]
+) -> None:
+    login_as("leadership")
+
+    assert client.get("/reviews/999999/reports").status_code == 404
+    assert client.get("/reviews/999999/report.pdf?variant=full").status_code == 404

@@ -1,0 +1,82 @@
+"""Configuration and database set-up."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+import config
+from sfo_review import create_app
+from sfo_review.extensions import db as _db
+from sfo_review.models import (
+    Action,
+    CaseloadContext,
+    ChronologyEntry,
+    Finding,
+    Review,
+    Statement,
+    SystemicFactor,
+    User,
+)
+
+
+def test_production_refuses_to_start_without_secrets(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="SECRET_KEY, DATABASE_URL"):
+        create_app(config.ProductionConfig)
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    with pytest.raises(RuntimeError, match="DATABASE_URL"):
+        create_app(config.ProductionConfig)
+
+
+def test_database_url_is_normalised_for_psycopg3(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@h:5432/d")
+    assert config.database_url(None) == "postgresql+psycopg://u@h:5432/d"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@h/d")
+    assert config.database_url(None) == "postgresql+psycopg://u@h/d"
+    monkeypatch.setenv("DATABASE_URL", "sqlite:////tmp/x.db")
+    assert config.database_url(None) == "sqlite:////tmp/x.db"
+
+
+def test_production_cookies_are_secure():
+    assert config.ProductionConfig.SESSION_COOKIE_SECURE is True
+    assert config.ProductionConfig.SESSION_COOKIE_HTTPONLY is True
+    assert config.ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def test_sqlite_transactions_begin_immediate(app, db):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    statements: list[str] = []
+    from sqlalchemy import event
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(text("SELECT 1"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert statements[0] == "BEGIN IMMEDIATE"
+
+
+@pytest.mark.parametrize(
+    "model",
+    [User, Review, ChronologyEntry, CaseloadContext, SystemicFactor, Finding, Statement, Action],
+)
+def test_every_editable_table_is_versioned(model):
+    mapper = _db.inspect(model)
+    assert mapper.version_id_col is not None
+    assert mapper.version_id_col.name == "version"
