@@ -1,13 +1,120 @@
-"""API v1 routes."""
+"""API v1 routes on the review itself: reviews, participants, lifecycle, report, themes.
+
+Thin views: load-and-authorise (404 when not visible, 403 when not allowed), call one
+service, shape the answer. Service errors become the contract's error body in web.py.
+"""
 
 from __future__ import annotations
 
 from flask import Response, jsonify
+from flask.typing import ResponseReturnValue
 
+from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.api import api_bp
+from sfo_review.api import serializers as s
+from sfo_review.api.helpers import (
+    api_user,
+    created,
+    json_body,
+    load_review,
+    no_content,
+    query_args,
+    viewed,
+)
+from sfo_review.loaders import get_child_or_404
+from sfo_review.models import Participant
+from sfo_review.services import reports as report_service
+from sfo_review.services import reviews as review_service
+from sfo_review.services import themes as theme_service
+from sfo_review.services import transitions as transition_service
+from sfo_review.services.errors import Forbidden
 
 
 @api_bp.get("/taxonomy/systemic-factors")
 def taxonomy() -> Response:
     return jsonify(items=[c._asdict() for c in vocab.SYSTEMIC_FACTOR_CATEGORIES])
+
+
+@api_bp.get("/themes")
+def themes() -> Response:
+    return jsonify(theme_service.themes(api_user(), query_args("from", "to", "region")))
+
+
+@api_bp.get("/reviews")
+def reviews() -> Response:
+    user = api_user()
+    if not perm.can_list_reviews(user):
+        raise Forbidden("Your role has no access to review content.")
+    filters = query_args("status", "region")
+    items = review_service.list_reviews(user, filters.get("status"), filters.get("region"))
+    return jsonify(items=[s.review_json(r, user) for r in items])
+
+
+@api_bp.post("/reviews")
+def create_review() -> ResponseReturnValue:
+    user = api_user()
+    review = review_service.create_review(user, json_body())
+    return created(s.review_json(review, user))
+
+
+@api_bp.get("/reviews/<int:review_id>")
+def review(review_id: int) -> Response:
+    user = api_user()
+    item = viewed(load_review(review_id), "review")
+    return jsonify(s.review_detail_json(item, user))
+
+
+@api_bp.patch("/reviews/<int:review_id>")
+def update_review(review_id: int) -> Response:
+    user = api_user()
+    item = load_review(review_id, perm.can_edit_review)
+    item = review_service.update_review(user, item, json_body())
+    return jsonify(s.review_json(item, user))
+
+
+@api_bp.get("/reviews/<int:review_id>/participants")
+def participants(review_id: int) -> Response:
+    item = viewed(load_review(review_id), "participants")
+    return jsonify(items=[s.participant_json(p) for p in item.participants])
+
+
+@api_bp.post("/reviews/<int:review_id>/participants")
+def add_participant(review_id: int) -> ResponseReturnValue:
+    item = load_review(review_id, perm.can_edit_review)
+    participant = review_service.add_participant(api_user(), item, json_body())
+    return created(s.participant_json(participant))
+
+
+@api_bp.get("/reviews/<int:review_id>/participants/<int:participant_id>")
+def participant(review_id: int, participant_id: int) -> Response:
+    item = viewed(load_review(review_id), "participants")
+    return jsonify(s.participant_json(get_child_or_404(item, Participant, participant_id)))
+
+
+@api_bp.delete("/reviews/<int:review_id>/participants/<int:participant_id>")
+def remove_participant(review_id: int, participant_id: int) -> ResponseReturnValue:
+    item = load_review(review_id, perm.can_edit_review)
+    child = get_child_or_404(item, Participant, participant_id)
+    review_service.remove_participant(api_user(), item, child)
+    return no_content()
+
+
+@api_bp.post("/reviews/<int:review_id>/transitions")
+def transition(review_id: int) -> Response:
+    user = api_user()
+    item = load_review(review_id)
+    item = transition_service.transition(user, item, json_body())
+    return jsonify(s.review_json(item, user))
+
+
+@api_bp.get("/reviews/<int:review_id>/report.pdf")
+def report(review_id: int) -> Response:
+    item = load_review(review_id, perm.can_export)
+    variant = query_args("variant").get("variant")
+    pdf, filename = report_service.export_report(api_user(), item, variant)
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )

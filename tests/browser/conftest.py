@@ -78,6 +78,7 @@ def new_page(browser: Any, live_server: str) -> Iterator[Any]:
         context = browser.new_context(base_url=live_server)
         contexts.append(context)
         page = context.new_page()
+        page.set_default_timeout(10_000)
         if email:
             page.goto("/sign-in")
             page.get_by_label("Email address").fill(email)

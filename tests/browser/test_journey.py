@@ -1,0 +1,123 @@
+"""Each demo role's journey, driven in headless Chromium like a person would.
+
+The live server runs on a fresh database seeded by `seed-demo`: SFO-YYYY-0001 is in review
+(with a draft statement), SFO-YYYY-0002 is at factual accuracy (statement submitted).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def _open_review(page, number: str) -> None:
+    page.goto("/")
+    _press(page, "link", re.compile(rf"SFO-\d{{4}}-{number}"))
+
+
+def _press(page, role: str, name) -> None:
+    """Click a button or link and wait for the page it leads to."""
+    with page.expect_navigation():
+        page.get_by_role(role, name=name).first.click()
+
+
+def _errors(page) -> list[str]:
+    return page.locator(".govuk-error-summary__list a").all_inner_texts()
+
+
+def test_journey_of_every_role(new_page):
+    # 1. The reviewer records a notification and sees the form's errors first.
+    reviewer = new_page("reviewer@example.gov.uk")
+    assert reviewer.locator("h1").inner_text() == "Your reviews"
+    _press(reviewer, "link", "Record a new SFO notification")
+    _press(reviewer, "button", "Record notification")
+    assert "Enter the case reference" in " ".join(_errors(reviewer))
+    reviewer.get_by_label("Case reference number (CRN)").fill("Y654321")
+    reviewer.get_by_label("Initials of the person on probation").fill("AB")
+    reviewer.get_by_label("Offence charged").fill("Manslaughter <script>alert(1)</script>")
+    reviewer.get_by_label("Manslaughter", exact=True).check()
+    for legend, (d, m, y) in {"Charge date": ("1", "3", "2024"),
+                              "Notification date": ("4", "3", "2024")}.items():
+        group = reviewer.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill(d)
+        group.get_by_label("Month").fill(m)
+        group.get_by_label("Year").fill(y)
+    reviewer.get_by_label("Probation region").fill("Wales")
+    reviewer.get_by_label("Probation delivery unit (PDU)").fill("Cardiff and Vale")
+    reviewer.get_by_label("Licence").check()
+    reviewer.get_by_label("High", exact=True).check()
+    _press(reviewer, "button", "Record notification")
+    assert reviewer.locator("h1").inner_text().startswith("Review SFO-")
+    assert "Manslaughter <script>alert(1)</script>" in reviewer.content().replace(
+        "&lt;", "<").replace("&gt;", ">")
+
+    # The seeded review in review can move to factual accuracy from its status page.
+    _open_review(reviewer, "0001")
+    _press(reviewer, "link", "Status and next steps")
+    _press(reviewer, "button", re.compile("factual accuracy", re.I))
+    assert "Factual accuracy" in reviewer.locator(".govuk-caption-l").inner_text()
+
+    # 2. The officer sees only their reviews and replies to a finding of review 0002.
+    officer = new_page("officer@example.gov.uk")
+    assert officer.get_by_role("link", name=re.compile(r"SFO-\d{4}-0002")).count() == 1
+    assert officer.get_by_role("link", name=re.compile(r"SFO-\d{4}-0003")).count() == 0
+    _open_review(officer, "0002")
+    _press(officer, "link", "Findings")
+    _press(officer, "link", re.compile("Risk assessment not reviewed"))
+    officer.get_by_label("Your reply").fill("The police information arrived after my leave.")
+    _press(officer, "button", "Add your reply")
+    assert "The police information arrived after my leave." in officer.content()
+
+    # 3. The reviewer writes the overall judgement and sends 0002 to quality assurance.
+    _open_review(reviewer, "0002")
+    reviewer.goto(reviewer.url.rstrip("/") + "/judgement")
+    reviewer.get_by_label("Overall judgement").fill(
+        "Not all reasonable steps were taken, in conditions that made them hard to take."
+    )
+    _press(reviewer, "button", "Save")
+    reviewer.goto(re.sub(r"/reviews/(\d+).*", r"/reviews/\1/status", reviewer.url))
+    _press(reviewer, "button", re.compile("quality assurance", re.I))
+    assert "Quality assurance" in reviewer.locator(".govuk-caption-l").inner_text()
+
+    # 4. The quality assurer approves it.
+    qa = new_page("qa@example.gov.uk")
+    _open_review(qa, "0002")
+    qa.goto(re.sub(r"/reviews/(\d+).*", r"/reviews/\1/countersign", qa.url))
+    _press(qa, "button", re.compile("^Approve", re.I))
+    assert "Approved" in qa.locator(".govuk-caption-l").inner_text()
+
+    # 5. Leadership downloads the approved PDF, adds and completes an action, closes it.
+    leader = new_page("leadership@example.gov.uk")
+    _open_review(leader, "0002")
+    _press(leader, "link", "Reports")
+    with leader.expect_download() as download:
+        leader.get_by_role("link", name=re.compile("Download the full report")).click()
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    _press(leader, "link", "Actions")
+    _press(leader, "button", "Add an action")
+    leader.get_by_label("Description of the action").fill("Handover checklist for releases")
+    leader.get_by_label("Owner").fill("Head of PDU")
+    leader.get_by_role("group", name="Level").get_by_label(re.compile("PDU")).check()
+    due = leader.get_by_role("group", name="Due date")
+    due.get_by_label("Day").fill("30")
+    due.get_by_label("Month").fill("6")
+    due.get_by_label("Year").fill("2027")
+    _press(leader, "button", "Save action")
+    _press(leader, "link", re.compile("^Change"))
+    leader.get_by_label("Done").check()
+    leader.get_by_label("Completion note").fill("Checklist in use since May.")
+    _press(leader, "button", "Save action")
+    leader.goto(re.sub(r"/reviews/(\d+).*", r"/reviews/\1/status", leader.url))
+    _press(leader, "button", "Close the review")
+    assert "Closed" in leader.locator(".govuk-caption-l").inner_text()
+
+    # 6. The history shows who did what, including views and the export.
+    _press(leader, "link", "History")
+    timeline = leader.locator(".moj-timeline").inner_text()
+    assert "Exported the full report PDF" in timeline
+    assert "Viewed" in timeline
+    assert "Lee Leadership" in timeline
