@@ -39,8 +39,10 @@ def test_journey_of_every_role(new_page):
     reviewer.get_by_label("Initials of the person on probation").fill("AB")
     reviewer.get_by_label("Offence charged").fill("Manslaughter <script>alert(1)</script>")
     reviewer.get_by_label("Manslaughter", exact=True).check()
-    for legend, (d, m, y) in {"Charge date": ("1", "3", "2024"),
-                              "Notification date": ("4", "3", "2024")}.items():
+    for legend, (d, m, y) in {
+        "Charge date": ("1", "3", "2024"),
+        "Notification date": ("4", "3", "2024"),
+    }.items():
         group = reviewer.get_by_role("group", name=legend)
         group.get_by_label("Day").fill(d)
         group.get_by_label("Month").fill(m)
@@ -52,7 +54,8 @@ def test_journey_of_every_role(new_page):
     _press(reviewer, "button", "Record notification")
     assert reviewer.locator("h1").inner_text().startswith("Review SFO-")
     assert "Manslaughter <script>alert(1)</script>" in reviewer.content().replace(
-        "&lt;", "<").replace("&gt;", ">")
+        "&lt;", "<"
+    ).replace("&gt;", ">")
 
     # The seeded review in review can move to factual accuracy from its status page.
     _open_review(reviewer, "0001")
