@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, StringField, SubmitField, TextAreaField
+from wtforms import StringField, SubmitField, TextAreaField
 
 from sfo_review import vocab
-from sfo_review.fields import GovDateField, IdsField
+from sfo_review.fields import GovDateField, IdsField, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import Review
 
@@ -28,12 +27,10 @@ class ActionForm(FlaskForm):
         description="The role responsible, for example ‘Head of PDU’.",
         widget=GovTextInput(),
     )
-    level = RadioField(
+    level = radio(
         "Level",
+        vocab.ACTION_LEVELS,
         description="Where the change has to be made.",
-        choices=select_choices((c.key, c.label) for c in vocab.ACTION_LEVELS),
-        widget=GovRadioInput(),
-        validate_choice=False,
     )
     due_date = GovDateField("Due date", description="For example, 27 3 2026")
     finding_ids = IdsField(
@@ -47,12 +44,10 @@ class ActionForm(FlaskForm):
 
 
 class EditActionForm(ActionForm):
-    status = RadioField(
+    status = radio(
         "Status",
+        vocab.ACTION_STATUSES,
         description="An action is done once what it describes has changed.",
-        choices=select_choices((c.key, c.label) for c in vocab.ACTION_STATUSES),
-        widget=GovRadioInput(),
-        validate_choice=False,
     )
     completion_note = TextAreaField(
         "Completion note",

@@ -5,15 +5,14 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovRadioInput,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import RadioField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from sfo_review import lifecycle, vocab
-from sfo_review.fields import IdsField
+from sfo_review.fields import IdsField, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor
 
@@ -53,19 +52,15 @@ class FindingForm(FlaskForm):
         "after the arrest’.",
         widget=GovTextInput(),
     )
-    practice_area = RadioField(
+    practice_area = radio(
         "Practice area",
+        vocab.PRACTICE_AREAS,
         description="The area of practice the finding is about.",
-        choices=select_choices((c.key, c.label) for c in vocab.PRACTICE_AREAS),
-        widget=GovRadioInput(),
-        validate_choice=False,
     )
-    judgement = RadioField(
+    judgement = radio(
         "Judgement",
+        vocab.JUDGEMENTS,
         description="Was the practice sufficient, insufficient, or good practice to share?",
-        choices=select_choices((c.key, c.label) for c in vocab.JUDGEMENTS),
-        widget=GovRadioInput(),
-        validate_choice=False,
     )
     narrative = TextAreaField(
         "Narrative",
