@@ -5,18 +5,17 @@ Browser POSTs go through the real CSRF protection: the token is read from the pa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import pytest
-from bs4 import BeautifulSoup
-from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from sfo_review.extensions import db
 from sfo_review.models import Review, User
 from sfo_review.services import reviews, transitions
+from tests.helpers import page
+from tests.helpers import post_form as post
 
 # Every kind of visitor a review page must answer correctly.
 ROLES = (
@@ -38,26 +37,8 @@ WHY_NO_WIDER_FACTOR = (
 )
 
 
-def page(response: TestResponse) -> BeautifulSoup:
-    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
-
-
 def text_of(response: TestResponse) -> str:
     return " ".join(page(response).get_text(" ").split())
-
-
-def csrf_from(client: FlaskClient, url: str) -> str:
-    field = page(client.get(url)).select_one("input[name=csrf_token]")
-    assert field is not None, f"no CSRF token on {url}"
-    return str(field["value"])
-
-
-def post(
-    client: FlaskClient, url: str, data: dict[str, Any], *, form_url: str | None = None
-) -> TestResponse:
-    """POST like a browser: read the CSRF token from the page with the form first."""
-    token = csrf_from(client, form_url or url)
-    return client.post(url, data={**data, "csrf_token": token})
 
 
 def errors(response: TestResponse) -> list[str]:
@@ -111,32 +92,6 @@ def expect_status(response: TestResponse, expected: int | str) -> None:
         assert "/sign-in" in response.headers["Location"]
     else:
         assert response.status_code == expected, response.get_data(as_text=True)[:800]
-
-
-# Pages the review layout links to that were still being built when these helpers were
-# written. While one is missing, links to it render as "#pending" instead of failing to
-# build; nothing else is masked. Other test folders import this autouse fixture in their
-# conftest.py; once every endpoint below exists it does nothing.
-PENDING_ENDPOINTS = {
-    "reviews.overview",
-    "reviews.participants",
-    "reviews.judgement",
-    "evidence.chronology",
-    "evidence.caseload_contexts",
-    "evidence.systemic_factors",
-}
-
-
-@pytest.fixture(autouse=True)
-def pending_pages(app: Flask) -> Iterator[None]:
-    def stand_in(error: Exception, endpoint: str, values: dict[str, Any]) -> str:
-        if endpoint in PENDING_ENDPOINTS and endpoint not in app.view_functions:
-            return "#pending"
-        raise error
-
-    app.url_build_error_handlers.append(stand_in)
-    yield
-    app.url_build_error_handlers.remove(stand_in)
 
 
 def sign_out(client: FlaskClient) -> None:

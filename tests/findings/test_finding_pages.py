@@ -247,7 +247,7 @@ def test_reply_after_the_check_is_refused_with_a_message(client, full_review, lo
     move_to(data, "factual_accuracy")
     login_as(user=data["officer"])
     token_page = url(ONE, data)
-    from tests.helpers_forms import csrf_from
+    from tests.helpers import csrf_token as csrf_from
 
     token = csrf_from(client, token_page)
     move_to(data, "quality_assurance")

@@ -13,7 +13,6 @@ from pypdf import PdfReader
 
 from sfo_review.models import Review, User
 from sfo_review.services import actions, evidence, findings, reviews, statements, transitions
-from tests.helpers_forms import pending_pages  # noqa: F401 - autouse stand-ins for pending pages
 
 OFFICER_NAME = "Zebedee Quillfeather"
 MANAGER_NAME = "Philippa Marchbanks-Oyelaran"
