@@ -9,11 +9,11 @@ from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot, Review
 from sfo_review.services import findings as finding_service
 from sfo_review.services import reviews as review_service
+from tests.helpers import csrf_token as csrf_from
 from tests.helpers_forms import (
     HOSTILE,
     JUDGEMENT,
     ROLES,
-    csrf_from,
     errors,
     expect_status,
     move_to,

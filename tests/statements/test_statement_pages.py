@@ -8,10 +8,10 @@ import pytest
 from sfo_review.extensions import db
 from sfo_review.models import Statement
 from sfo_review.services import statements as statement_service
+from tests.helpers import csrf_token as csrf_from
 from tests.helpers_forms import (
     HOSTILE,
     ROLES,
-    csrf_from,
     errors,
     expect_status,
     move_to,
