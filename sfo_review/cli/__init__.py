@@ -1,4 +1,4 @@
-"""Flask CLI: `users create`, `users token`, `seed-demo` (and Flask-Migrate's `db`)."""
+"""Flask CLI: `users create`, `users token`, `seed-demo`, `send-outbox` (and `db`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from sfo_review.cli.outbox import send_outbox
 from sfo_review.models import Role
 from sfo_review.services import users as user_service
 from sfo_review.services.errors import ServiceError
@@ -56,3 +57,4 @@ def seed_demo() -> None:
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(send_outbox)

@@ -11,8 +11,9 @@ from sfo_review.models.finding import (
     finding_chronology_entries,
     finding_systemic_factors,
 )
+from sfo_review.models.notification import Notification, OutboxEmail, Setting
 from sfo_review.models.review import Participant, Review
-from sfo_review.models.statement import Statement
+from sfo_review.models.statement import Statement, StatementAddendum
 from sfo_review.models.user import ApiToken, Role, User
 
 __all__ = [
@@ -24,11 +25,15 @@ __all__ = [
     "Finding",
     "FindingAttribution",
     "FindingResponse",
+    "Notification",
+    "OutboxEmail",
     "Participant",
     "ReportSnapshot",
     "Review",
     "Role",
+    "Setting",
     "Statement",
+    "StatementAddendum",
     "SystemicFactor",
     "User",
     "action_findings",

@@ -43,6 +43,8 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     overall_judgement: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The latest reason given by quality assurance for returning the review.
     return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Set on the move to factual accuracy: the last day participants can reply.
+    factual_accuracy_ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
 
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)

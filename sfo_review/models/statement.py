@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sfo_review.extensions import db
-from sfo_review.models._base import UTCDateTime, Versioned
+from sfo_review.models._base import UTCDateTime, Versioned, utcnow
 from sfo_review.models.review import Review
 from sfo_review.models.user import User
 
@@ -30,3 +30,21 @@ class Statement(Versioned, db.Model):  # type: ignore[name-defined]
 
     review: Mapped[Review] = relationship(back_populates="statements")
     author: Mapped[User] = relationship()
+    addenda: Mapped[list[StatementAddendum]] = relationship(
+        back_populates="statement", order_by="StatementAddendum.id", cascade="all, delete-orphan"
+    )
+
+
+class StatementAddendum(db.Model):  # type: ignore[name-defined]
+    """Added by the author after submitting; submitted at once and never changed."""
+
+    __tablename__ = "statement_addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    statement: Mapped[Statement] = relationship(back_populates="addenda")

@@ -1,0 +1,97 @@
+"""Notifications list (mark as read), the support page and the admin's support text editor."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.forms_support import form_data, submit
+from sfo_review.models import Review, User
+from sfo_review.notifications import notifications_bp
+from sfo_review.notifications.forms import MarkReadForm, SupportTextForm
+from sfo_review.services import notifications as notification_service
+from sfo_review.services import statements as statement_service
+from sfo_review.services import support as support_service
+
+
+@notifications_bp.route("/notifications")
+@login_required_for()
+def notifications() -> str:
+    user = actor()
+    items = notification_service.list_for(user)
+    return render_template("notifications/notifications.html", items=items, form=MarkReadForm())
+
+
+@notifications_bp.post("/notifications/<int:notification_id>/read")
+@login_required_for()
+def mark_read(notification_id: int) -> Response:
+    form = MarkReadForm()
+    if form.validate_on_submit():
+        notification_service.mark_read(actor(), notification_id)
+        flash("Notification marked as read.")
+    else:
+        flash("Your form expired. Try again.")
+    return redirect(url_for("notifications.notifications"))
+
+
+@notifications_bp.post("/notifications/read-all")
+@login_required_for()
+def mark_all_read() -> Response:
+    form = MarkReadForm()
+    if form.validate_on_submit():
+        notification_service.mark_all_read(actor())
+        flash("All notifications marked as read.")
+    else:
+        flash("Your form expired. Try again.")
+    return redirect(url_for("notifications.notifications"))
+
+
+@notifications_bp.route("/support")
+@login_required_for()
+def support() -> str:
+    return render_template("notifications/support.html")
+
+
+@notifications_bp.route("/admin/support-text", methods=["GET", "POST"])
+@login_required_for("admin")
+def support_text() -> str | Response:
+    user = actor()
+    form = SupportTextForm()
+    if not form.is_submitted():
+        form.value.data = support_service.support_text()
+        form.version.data = support_service.support_version()
+    elif form.validate():
+        data = form_data(form)
+        if submit(form, lambda: support_service.update_support_text(user, data)):
+            flash("The support text has been saved.")
+            return redirect(url_for("notifications.support_text"))
+    return render_template("notifications/support_text.html", form=form)
+
+
+def officer_deadline(user: User, review: Review) -> date | None:
+    """By when the review asks something of this officer (None: nothing asked now)."""
+    if review.status == "in_review":
+        own = statement_service.own_statement(user, review)
+        return review.due_date if own is None or own.status != "submitted" else None
+    if review.status == "factual_accuracy":
+        return review.factual_accuracy_ends_on
+    return None
+
+
+@notifications_bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    def unread_notifications() -> int:
+        if not current_user.is_authenticated:
+            return 0
+        return notification_service.unread_count(actor())
+
+    return {
+        "unread_notifications": unread_notifications,
+        "support_text": support_service.support_text,
+        "officer_deadline": officer_deadline,
+    }

@@ -1,0 +1,57 @@
+"""Statement addenda: what an officer adds after submitting, kept apart and never changed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfo_review.extensions import db
+from sfo_review.models import Review, Statement, StatementAddendum, User
+from sfo_review.permissions import EDITABLE_STATUSES
+from sfo_review.services import validation as v
+from sfo_review.services._common import audit, use_case
+from sfo_review.services.errors import Conflict, Forbidden
+
+ADDENDUM_RULES: dict[str, v.Rule] = {"body": v.long("addendum")}
+
+
+def can_add_addendum(actor: User, review: Review, statement: Statement | None) -> bool:
+    return (
+        statement is not None
+        and statement.author_id == actor.id
+        and statement.status == "submitted"
+        and review.status in EDITABLE_STATUSES
+    )
+
+
+def check_addendum(
+    actor: User, review: Review, statement: Statement, data: dict[str, Any]
+) -> dict[str, Any]:
+    """Every rule of add_addendum, saving nothing (for the confirmation step)."""
+    if statement.author_id != actor.id:
+        raise Forbidden("Only the author of a statement can add an addendum to it.")
+    if statement.status != "submitted":
+        raise Conflict("Submit your statement first: an addendum is added after submission.")
+    if review.status not in EDITABLE_STATUSES:
+        raise Conflict(
+            "An addendum can only be added while the review is in review or at factual accuracy."
+        )
+    return v.clean(data, ADDENDUM_RULES)
+
+
+@use_case
+def add_addendum(
+    actor: User, review: Review, statement: Statement, data: dict[str, Any]
+) -> StatementAddendum:
+    """The author adds to their submitted statement; the addendum is submitted at once."""
+    values = check_addendum(actor, review, statement, data)
+    addendum = StatementAddendum(statement=statement, body=values["body"])
+    db.session.add(addendum)
+    db.session.flush()
+    audit(
+        review,
+        actor,
+        "statement.addendum_added",
+        "Added an addendum to their statement",
+        {"id": statement.id, "addendum_id": addendum.id},
+    )
+    return addendum

@@ -1,0 +1,219 @@
+"""Notifications: the in-app list of each user and the same as email through the outbox.
+
+Notifications are written in the transaction of the use case that causes them (the caller
+commits). Emails never carry review content: a generic sentence and a link to the list.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import date
+from email.message import EmailMessage
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from sfo_review.extensions import db
+from sfo_review.models import Notification, OutboxEmail, Review, User
+from sfo_review.models._base import utcnow
+from sfo_review.services._common import use_case
+from sfo_review.services.deadlines import add_working_days
+from sfo_review.services.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+EMAIL_SUBJECT = "You have a new notification in SFO Review"
+EMAIL_BODY = (
+    "You have a new notification in SFO Review.\n\n"
+    "Sign in to read it:\n{url}\n\n"
+    "This email is sent automatically; do not reply to it.\n"
+)
+MAX_ATTEMPTS = 5
+
+
+def long_date(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def notify(user: User | None, message: str, link: str, review: Review | None = None) -> None:
+    """Add the notification and its email to the current transaction."""
+    if user is None or not user.active:
+        return
+    db.session.add(
+        Notification(
+            user_id=user.id,
+            review_id=review.id if review is not None else None,
+            message=message[:200],
+            link=link,
+        )
+    )
+    url = current_app.config["SERVICE_URL"].rstrip("/") + "/notifications"
+    db.session.add(
+        OutboxEmail(to=user.email, subject=EMAIL_SUBJECT, body=EMAIL_BODY.format(url=url))
+    )
+
+
+# --- the events ------------------------------------------------------------------------------
+
+
+def statement_requested(review: Review, officer: User) -> None:
+    notify(
+        officer,
+        f"Your statement has been requested ({review.reference})",
+        f"/reviews/{review.id}/statement",
+        review,
+    )
+
+
+def factual_accuracy_end(start: date) -> date:
+    return add_working_days(start, current_app.config["FACTUAL_ACCURACY_WORKING_DAYS"])
+
+
+def transitioned(review: Review, frm: str, to: str) -> None:
+    """Tell the people the move concerns what is now asked of them."""
+    if to == "factual_accuracy" and review.factual_accuracy_ends_on is not None:
+        until = long_date(review.factual_accuracy_ends_on)
+        for participant in review.participants:
+            notify(
+                participant.user,
+                f"Factual accuracy check open until {until} ({review.reference})",
+                f"/reviews/{review.id}/findings",
+                review,
+            )
+    elif frm == "quality_assurance" and to == "in_review":
+        notify(
+            review.reviewer,
+            f"Review returned by QA ({review.reference})",
+            f"/reviews/{review.id}",
+            review,
+        )
+    elif to == "quality_assurance":
+        notify(
+            review.countersigner,
+            f"Review sent for quality assurance ({review.reference})",
+            f"/reviews/{review.id}/countersign",
+            review,
+        )
+    elif to == "approved":
+        notify(
+            review.reviewer,
+            f"Review approved ({review.reference})",
+            f"/reviews/{review.id}",
+            review,
+        )
+
+
+# --- the in-app list -------------------------------------------------------------------------
+
+
+def list_for(user: User) -> list[Notification]:
+    query = (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(200)
+    )
+    return list(db.session.scalars(query))
+
+
+def unread_count(user: User) -> int:
+    query = select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)
+    )
+    return db.session.scalar(query) or 0
+
+
+def own_notification(user: User, notification_id: int) -> Notification:
+    """A notification of `user`; anyone else's is not found (never 403: it reveals nothing)."""
+    item = db.session.get(Notification, notification_id)
+    if item is None or item.user_id != user.id:
+        raise NotFound("Notification not found.")
+    return item
+
+
+@use_case
+def mark_read(actor: User, notification_id: int) -> Notification:
+    item = own_notification(actor, notification_id)
+    if item.read_at is None:
+        item.read_at = utcnow()
+    return item
+
+
+@use_case
+def mark_all_read(actor: User) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == actor.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )
+
+
+# --- the outbox ------------------------------------------------------------------------------
+
+
+def _pending() -> list[OutboxEmail]:
+    query = (
+        select(OutboxEmail)
+        .where(OutboxEmail.sent_at.is_(None), OutboxEmail.attempts < MAX_ATTEMPTS)
+        .order_by(OutboxEmail.id)
+    )
+    return list(db.session.scalars(query))
+
+
+def _message(config: dict[str, Any], email: OutboxEmail) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = config["SMTP_FROM"]
+    message["To"] = email.to
+    message["Subject"] = email.subject
+    message.set_content(email.body)
+    return message
+
+
+def _send_all(config: dict[str, Any], pending: list[OutboxEmail]) -> int:
+    sent = 0
+    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
+        if config.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if config.get("SMTP_USERNAME"):
+            smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        for email in pending:
+            email.attempts += 1
+            try:
+                smtp.send_message(_message(config, email))
+            except smtplib.SMTPException as exc:
+                email.last_error = str(exc)[:2000]
+                log.warning("Email %s to %s not sent: %s", email.id, email.to, exc)
+            else:
+                email.sent_at = utcnow()
+                email.last_error = None
+                sent += 1
+            db.session.commit()
+    return sent
+
+
+def send_outbox() -> tuple[int, int]:
+    """Send every pending email; returns (sent, still pending). Logs only without SMTP_HOST."""
+    config = current_app.config
+    pending = _pending()
+    if not config.get("SMTP_HOST"):
+        for email in pending:
+            log.info("Email (not sent: SMTP_HOST is not set) to %s: %s", email.to, email.subject)
+            email.attempts += 1
+            email.sent_at = utcnow()
+            email.last_error = "Logged only: SMTP_HOST is not set"
+        db.session.commit()
+        return len(pending), 0
+    try:
+        sent = _send_all(config, pending)
+    except (OSError, smtplib.SMTPException) as exc:
+        db.session.rollback()
+        for email in _pending():
+            if email.id in {e.id for e in pending} and email.sent_at is None:
+                email.attempts += 1
+                email.last_error = str(exc)[:2000]
+        db.session.commit()
+        log.warning("Could not reach the mail server: %s", exc)
+        return 0, len(_pending())
+    return sent, len(_pending())
