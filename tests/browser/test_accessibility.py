@@ -1,0 +1,492 @@
+"""Accessibility (WCAG 2.2 AA) of every page, checked in headless Chromium.
+
+The pages come from the app's url_map, so a new page is checked as soon as it exists: every
+GET route whose path parameters we can fill from the demo data is visited by every role that
+can reach it. On each page axe-core (node_modules/axe-core, a devDependency) runs with the
+WCAG 2.0/2.1/2.2 A and AA rules, and no page may have a serious or critical violation. Each
+form is also submitted empty (or cleared) so its error summary is checked too. The same walk
+checks reflow: at 320 CSS pixels wide (400% zoom of 1280) no page scrolls sideways.
+
+This module runs its own live server on its own seeded database: the empty submissions and
+the extra demo data (an action, a review at quality assurance) never disturb the journey test.
+
+Set AXE_REPORT=/some/file.json to write every violation found (all impacts) for a report.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.routing import Rule
+from werkzeug.serving import make_server
+
+from config import TestConfig
+from sfo_review.cli.seed import DEMO_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+BLOCKING = ("serious", "critical")
+WIDE, NARROW = 1280, 320  # 320 CSS px = 1280 px at 400% zoom (WCAG 1.4.10 Reflow)
+
+ROLES = {
+    "reviewer": "reviewer@example.gov.uk",
+    "officer": "officer@example.gov.uk",
+    "quality_assurer": "qa@example.gov.uk",
+    "leadership": "leadership@example.gov.uk",
+    "admin": "admin@example.gov.uk",
+}
+# Not pages: files, JSON, and POST-only routes are never walked.
+NOT_PAGES = re.compile(r"(\.pdf|\.csv|\.json)$|^/(static|api|healthz)\b")
+# Forms submitted empty (text cleared) to see their error summary. Status, countersign and
+# inclusion forms are left alone: their buttons change the review, even when empty.
+FORM_ENDPOINT = re.compile(r"(^|\.)(new|edit)(_\w+)?$|\.(participants|change_password|user)$")
+
+
+@dataclass
+class Site:
+    url: str
+    app: Any
+    ids: dict[str, list[dict[str, int]]] = field(default_factory=dict)
+
+
+@dataclass
+class Findings:
+    """Everything one walk found, reported together at the end."""
+
+    checked: list[str] = field(default_factory=list)
+    violations: list[dict[str, Any]] = field(default_factory=list)
+    too_wide: list[str] = field(default_factory=list)
+    server_errors: list[str] = field(default_factory=list)
+    same_shape: list[str] = field(default_factory=list)
+
+    def blocking(self) -> list[dict[str, Any]]:
+        return [v for v in self.violations if v["impact"] in BLOCKING]
+
+
+# -- the site under test ---------------------------------------------------------------------
+
+
+def _more_demo_data() -> None:
+    """An action on the first review and a third review waiting for quality assurance, so
+    the action form and the countersign page are reachable too."""
+    from sqlalchemy import select
+
+    from sfo_review.cli.seed import _populate, _review
+    from sfo_review.extensions import db
+    from sfo_review.models import Review, User
+    from sfo_review.services import actions, reviews, statements, transitions
+
+    people = {u.email: u for u in db.session.scalars(select(User))}
+    reviewer = people["reviewer@example.gov.uk"]
+    officer = people["officer@example.gov.uk"]
+    first = db.session.scalars(select(Review).order_by(Review.id)).first()
+    assert first is not None
+    actions.add_action(
+        reviewer,
+        first,
+        {
+            "description": "Handover checklist for releases",
+            "owner": "Head of PDU",
+            "level": "pdu",
+            "due_date": date(2027, 6, 30),
+            "finding_ids": [],
+        },
+    )
+    third = _review(reviewer, "X123453", "Arson with intent", "arson_endangering_life", 90)
+    assert third is not None
+    _populate(
+        third, reviewer, officer, people["manager@example.gov.uk"], people["qa@example.gov.uk"]
+    )
+    own = statements.own_statement(officer, third)
+    assert own is not None
+    statements.submit_statement(officer, third, own)
+    transitions.transition(reviewer, third, {"to": "factual_accuracy"})
+    reviews.update_review(
+        reviewer,
+        third,
+        {"version": third.version, "overall_judgement": "Reasonable steps were not all taken."},
+    )
+    transitions.transition(reviewer, third, {"to": "quality_assurance"})
+
+
+def _ids() -> dict[str, list[dict[str, int]]]:
+    """For each review, the first child of each kind: the values for the url_map's params."""
+    from sqlalchemy import select
+
+    from sfo_review.extensions import db
+    from sfo_review.models import (
+        Action,
+        CaseloadContext,
+        ChronologyEntry,
+        Finding,
+        Participant,
+        Review,
+        Statement,
+        SystemicFactor,
+        User,
+    )
+
+    children = {
+        "entry_id": ChronologyEntry,
+        "context_id": CaseloadContext,
+        "factor_id": SystemicFactor,
+        "finding_id": Finding,
+        "statement_id": Statement,
+        "action_id": Action,
+        "participant_id": Participant,
+    }
+    per_review = []
+    for review in db.session.scalars(select(Review).order_by(Review.id)):
+        values = {"review_id": review.id}
+        for param, model in children.items():
+            child = db.session.scalars(
+                select(model).where(model.review_id == review.id).order_by(model.id)
+            ).first()
+            if child is not None:
+                values[param] = child.id
+        per_review.append(values)
+    user = db.session.scalars(select(User).where(User.role == "officer").order_by(User.id)).first()
+    assert user is not None
+    return {"reviews": per_review, "users": [{"user_id": user.id}]}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    from flask_migrate import upgrade
+
+    from sfo_review import create_app
+    from sfo_review.cli.seed import seed
+
+    folder = tmp_path_factory.mktemp("a11y")
+
+    class LiveConfig(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'a11y.db'}"
+        TESTING = False  # real error pages
+
+    app = create_app(LiveConfig)
+    with app.app_context():
+        upgrade()
+        seed()
+        _more_demo_data()
+        ids = _ids()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(f"http://127.0.0.1:{server.server_port}", app, ids)
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE_PATH.exists():
+        pytest.fail(
+            f"axe-core is not installed ({AXE_PATH} is missing): run `make install` "
+            "(npm ci installs the devDependencies in package.json)"
+        )
+    return AXE_PATH.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def open_as(browser: Any, site: Site, axe_source: str) -> Iterator[Callable[[str | None], Any]]:
+    """A page signed in as `email` (or anonymous). CSP is bypassed only so axe's script tag
+    can be injected; the app's own scripts run as they do for users."""
+    contexts = []
+
+    def open_page(email: str | None) -> Any:
+        context = browser.new_context(
+            base_url=site.url, bypass_csp=True, viewport={"width": WIDE, "height": 900}
+        )
+        context.add_init_script(path=str(AXE_PATH))  # axe on every page, once, before load
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if email:
+            page.goto("/sign-in")
+            page.get_by_label("Email address").fill(email)
+            page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
+            with page.expect_navigation():
+                page.get_by_role("button", name="Sign in").click()
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+# -- the checks ------------------------------------------------------------------------------
+
+
+def _urls(site: Site, authenticated: bool) -> list[tuple[str, str]]:
+    """(endpoint, path) for every GET page of the url_map, ids filled from the demo data."""
+    rules: list[Rule] = sorted(site.app.url_map.iter_rules(), key=lambda r: r.rule)
+    found: list[tuple[str, str]] = []
+    for rule in rules:
+        if "GET" not in (rule.methods or ()) or NOT_PAGES.search(rule.rule):
+            continue
+        if rule.endpoint == "auth.login" and authenticated:
+            continue  # signed-in users are sent on; the anonymous walk checks it
+        params = set(rule.arguments)
+        if not params:
+            found.append((rule.endpoint, rule.rule))
+            continue
+        pools = site.ids["reviews"] if "review_id" in params else site.ids["users"]
+        for values in pools:
+            if params <= values.keys():
+                path = site.app.url_map.bind("localhost").build(
+                    rule.endpoint, {p: values[p] for p in params}
+                )
+                found.append((rule.endpoint, path))
+    return found
+
+
+def _axe(page: Any, axe_source: str, where: str, findings: Findings) -> None:
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_PATH))
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')),"
+        " summary: (v.nodes[0] || {}).failureSummary || ''})))",
+        WCAG_TAGS,
+    )
+    findings.checked.append(where)
+    for violation in result + page.evaluate(OWN_CHECKS):
+        findings.violations.append({"page": where, **violation})
+
+
+# Two checks axe-core leaves out of its WCAG tags: unique ids (4.1.1 in WCAG 2.0/2.1, still a
+# common cause of wrong labels) and links whose text is the same but lead to different places
+# (2.4.4: "Change" must say what it changes, for screen reader link lists).
+OWN_CHECKS = """() => {
+  const out = [];
+  const counts = {};
+  for (const e of document.querySelectorAll('[id]')) counts[e.id] = (counts[e.id] || 0) + 1;
+  const duplicates = Object.keys(counts).filter(id => id && counts[id] > 1);
+  if (duplicates.length) out.push({id: 'app-duplicate-id', impact: 'serious',
+    help: 'Every id is unique', targets: duplicates.slice(0, 5), summary: ''});
+  const places = {};
+  for (const a of document.querySelectorAll('main a[href]')) {
+    const name = (a.getAttribute('aria-label') || a.textContent).replace(/\\s+/g, ' ').trim();
+    const url = new URL(a.href);
+    (places[name.toLowerCase()] = places[name.toLowerCase()] || new Set())
+      .add(url.pathname + url.search);
+  }
+  const ambiguous = Object.entries(places).filter(([, where]) => where.size > 1)
+    .map(([name, where]) => `"${name}" -> ${[...where].join(' | ')}`);
+  if (ambiguous.length) out.push({id: 'app-ambiguous-link-text', impact: 'serious',
+    help: 'Links with the same text go to the same place', targets: ambiguous.slice(0, 5),
+    summary: ''});
+  return out;
+}"""
+
+# What a page is made of, without its words: pages built the same way for two roles (or two
+# reviews) are checked once, which keeps the walk to a few minutes.
+SHAPE = """() => [...document.querySelectorAll('body *')].map(e => [e.tagName, e.className,
+  e.getAttribute('role'), e.getAttribute('type'), e.getAttribute('aria-current'),
+  [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())].join(':')).join('|')"""
+_SHAPES_SEEN: set[tuple[str, int]] = set()
+
+
+def _reflow(page: Any, where: str, findings: Findings) -> None:
+    page.set_viewport_size({"width": NARROW, "height": 900})
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    if width > NARROW + 1:
+        culprits = page.evaluate(
+            """limit => [...document.querySelectorAll('body *')]
+              .filter(e => e.getBoundingClientRect().right > limit + 1
+                        && !e.closest('.app-table-wrapper'))
+              .slice(-3).map(e => e.tagName.toLowerCase()
+                + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.'))""",
+            NARROW,
+        )
+        findings.too_wide.append(f"{where}: {width}px wide ({', '.join(culprits)})")
+    page.set_viewport_size({"width": WIDE, "height": 900})
+
+
+def _submit_empty(page: Any) -> bool:
+    """Clear the main form's text and submit it; True when an error summary shows."""
+    form = page.locator("main form:has(input:not([type=hidden]), textarea, select)").first
+    if form.count() == 0:
+        return False
+    for box in form.locator(
+        "input[type=text]:visible, input[type=email]:visible, input[type=password]:visible,"
+        " input[type=number]:visible, input:not([type]):visible, textarea:visible"
+    ).all():
+        box.fill("")
+    with page.expect_navigation():
+        form.locator("button[type=submit], button:not([type])").first.click()
+    return page.locator(".govuk-error-summary").count() > 0
+
+
+def _walk(page: Any, site: Site, axe_source: str, role: str) -> Findings:
+    findings = Findings()
+    for endpoint, path in _urls(site, authenticated=role != "anonymous"):
+        response = page.goto(path)
+        if response is not None and response.status >= 500:
+            findings.server_errors.append(f"{role} {path}: {response.status}")
+        if response is None or response.status != 200 or urlsplit(response.url).path != path:
+            continue  # not this role's page (sign-in and error pages are checked on their own)
+        if "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        shape = (endpoint, hash(page.evaluate(SHAPE)))
+        if shape in _SHAPES_SEEN:
+            findings.same_shape.append(path)
+            continue
+        _SHAPES_SEEN.add(shape)
+        where = f"{role} {path}"
+        _axe(page, axe_source, where, findings)
+        _reflow(page, where, findings)
+        if FORM_ENDPOINT.search(endpoint) and _submit_empty(page):
+            _axe(page, axe_source, where + " (errors)", findings)
+            _reflow(page, where + " (errors)", findings)
+    return findings
+
+
+def _report(findings: Findings) -> str:
+    lines = [
+        f"{v['page']}: [{v['impact']}] {v['id']} – {v['help']} at {v['targets']}\n"
+        f"      {v['summary'][:300]}"
+        for v in findings.blocking()
+    ]
+    lines += [f"not reflowing at {NARROW}px: {line}" for line in findings.too_wide]
+    lines += [f"server error: {line}" for line in findings.server_errors]
+    return "\n".join(lines)
+
+
+def _save(role: str, findings: Findings) -> None:
+    target = os.environ.get("AXE_REPORT")
+    if not target:
+        return
+    path = Path(target)
+    saved = json.loads(path.read_text()) if path.exists() else {}
+    saved[role] = {
+        "pages": findings.checked,
+        "violations": findings.violations,
+        "too_wide": findings.too_wide,
+        "same_shape_skipped": findings.same_shape,
+    }
+    path.write_text(json.dumps(saved, indent=2))
+
+
+# -- the specification -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_every_page_a_role_can_reach_has_no_serious_accessibility_problem(
+    open_as: Callable[[str | None], Any], site: Site, axe_source: str, role: str
+) -> None:
+    page = open_as(ROLES.get(role))
+    findings = _walk(page, site, axe_source, role)
+    _save(role, findings)
+    assert findings.checked, f"no page was checked for {role}"
+    assert not (findings.blocking() or findings.too_wide or findings.server_errors), (
+        f"{len(findings.checked)} pages checked for {role}:\n{_report(findings)}"
+    )
+
+
+def test_the_error_pages_have_no_serious_accessibility_problem(
+    open_as: Callable[[str | None], Any], site: Site, axe_source: str
+) -> None:
+    findings = Findings()
+    officer = open_as(ROLES["officer"])
+    first = site.ids["reviews"][0]["review_id"]
+    for path, status in {
+        f"/reviews/{first}/chronology": 403,  # visible review, not the officer's material
+        "/reviews/999999": 404,
+        "/no-such-page": 404,
+    }.items():
+        response = officer.goto(path)
+        assert response.status == status, path
+        _axe(officer, axe_source, f"officer {path} ({status})", findings)
+        _reflow(officer, f"officer {path} ({status})", findings)
+    _save("errors", findings)
+    assert not findings.blocking() and not findings.too_wide, _report(findings)
+
+
+def test_the_first_tab_reaches_skip_to_main_content_then_the_main_action(
+    open_as: Callable[[str | None], Any],
+) -> None:
+    page = open_as(None)
+    page.goto("/sign-in")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("() => document.activeElement.textContent.trim()")
+    assert focused == "Skip to main content"
+    page.keyboard.press("Enter")
+    order = []
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        order.append(
+            page.evaluate(
+                "() => { const e = document.activeElement;"
+                " return (e.labels && e.labels[0] ? e.labels[0].textContent : e.textContent)"
+                ".trim(); }"
+            )
+        )
+    assert order[:2] == ["Email address", "Password"]
+    assert "Sign in" in order  # after the password's Show button
+
+    reviewer = open_as(ROLES["reviewer"])
+    reviewer.goto("/")
+    reviewer.keyboard.press("Tab")
+    assert reviewer.evaluate("() => document.activeElement.textContent.trim()") == (
+        "Skip to main content"
+    )
+    for _ in range(30):
+        reviewer.keyboard.press("Tab")
+        if reviewer.evaluate("() => document.activeElement.textContent.trim()") == (
+            "Record a new SFO notification"
+        ):
+            break
+    else:
+        pytest.fail("Tab never reached 'Record a new SFO notification'")
+    style = reviewer.evaluate(
+        "() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.boxShadow, s.backgroundColor]; }"
+    )
+    assert style[0] != "none" or style[1] != "none", f"no visible focus indicator: {style}"
+
+
+def test_the_error_summary_links_move_focus_to_the_field_in_error(
+    open_as: Callable[[str | None], Any],
+) -> None:
+    page = open_as(ROLES["reviewer"])
+    page.goto("/reviews/new")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Record notification").click()
+    summary = page.locator(".govuk-error-summary")
+    assert page.evaluate("() => document.activeElement.classList.contains('govuk-error-summary')")
+    first = summary.locator("a").first
+    target = (first.get_attribute("href") or "").lstrip("#")
+    first.click()
+    assert page.evaluate("() => document.activeElement.id") == target
+    assert page.locator(f"#{target}").get_attribute("aria-describedby")
+
+
+def test_the_checker_itself_finds_a_known_problem(
+    open_as: Callable[[str | None], Any], axe_source: str
+) -> None:
+    """Guards against a silent pass: an unlabelled field added to a page must be reported."""
+    page = open_as(None)
+    page.goto("/accessibility")
+    page.evaluate(
+        "() => document.querySelector('main').insertAdjacentHTML('beforeend',"
+        ' \'<input type="text" id="unlabelled">\')'
+    )
+    findings = Findings()
+    _axe(page, axe_source, "accessibility with an unlabelled field", findings)
+    assert [v["id"] for v in findings.blocking()] == ["label"]
