@@ -60,6 +60,18 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
+    # Working days participants have to reply during the factual accuracy check.
+    FACTUAL_ACCURACY_WORKING_DAYS = _int_env("FACTUAL_ACCURACY_WORKING_DAYS", 10)
+
+    # Email notifications: sent by `flask send-outbox` over SMTP when SMTP_HOST is set,
+    # only logged when it is not. Emails carry a link to SERVICE_URL, never review content.
+    SERVICE_URL = os.environ.get("SERVICE_URL", "http://localhost:5000")
+    SMTP_HOST = os.environ.get("SMTP_HOST")
+    SMTP_PORT = _int_env("SMTP_PORT", 587)
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
+    SMTP_FROM = os.environ.get("SMTP_FROM", "sfo-review@localhost")
+    SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "true").lower() not in ("0", "false", "no")
 
 
 class DevelopmentConfig(Config):
@@ -81,6 +93,7 @@ class TestConfig(Config):
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
+    SMTP_HOST = None  # tests never reach a real mail server
 
 
 class ProductionConfig(Config):

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
     GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
@@ -20,6 +21,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectMultipleField
 
 from sfo_review import vocab
 from sfo_review.forms_support import select_choices
+from sfo_review.services.validation import LONG_MAX
 
 DATE_PARTS = ("day", "month", "year")
 DATE_EXAMPLE = "like 26 6 2023"
@@ -107,3 +109,22 @@ def radio(label: str, choices: tuple[vocab.Choice, ...], **kwargs: Any) -> Radio
         validate_choice=False,  # the service names the allowed values
         **kwargs,
     )
+
+
+class CharacterCount(GovCharacterCount):
+    """GOV.UK character count for long text: the hint states the limit without JavaScript and
+    the count follows typing with it. The limit itself is the service's (validation.LONG_MAX):
+    the textarea has no maxlength, so what was typed is kept and the message names the field.
+    """
+
+    def __init__(self, maxlength: int = LONG_MAX) -> None:
+        super().__init__()
+        self.maxlength = maxlength
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        params.setdefault("maxlength", self.maxlength)
+        params.setdefault(
+            "textareaDescriptionText", f"You can enter up to {self.maxlength:,} characters"
+        )
+        return params

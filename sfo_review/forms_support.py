@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any, TypeVar
 
 from flask_wtf import FlaskForm
@@ -10,6 +12,7 @@ from wtforms import IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 
+from sfo_review.services._common import STALE_MESSAGE
 from sfo_review.services.errors import Conflict, ServiceError, ValidationFailed
 
 T = TypeVar("T")
@@ -45,6 +48,8 @@ def error_summary_items(form: FlaskForm) -> list[dict[str, str]]:
         # A date input's first box is "<id>-day"; other fields link to their own id.
         is_date = type(field.widget).__name__ == "GovDateInput"
         href = f"#{field.id}-day" if is_date else f"#{field.id}"
+        if name == "version":
+            href = "#stale-help"  # the version is hidden: link to the explanation instead
         items.extend({"text": str(message), "href": href} for message in field.errors[:1])
     csrf = form._fields.get("csrf_token")
     if csrf is not None and csrf.errors:
@@ -107,3 +112,87 @@ def submit_form(form: FlaskForm, call: Callable[[], T]) -> T | None:
             raise Conflict(exc.message) from exc
 
     return submit(form, guarded)
+
+
+# Two people editing at once: a stale save is refused by the service (Conflict on "version");
+# the page then shows the saved row and what was typed side by side, keeping the form as typed.
+
+NOTHING = "Not given"
+
+
+@dataclass(frozen=True)
+class StaleRow:
+    label: str
+    saved: str  # the value saved now, by the other person
+    typed: str  # what this person typed
+
+
+@dataclass(frozen=True)
+class StaleComparison:
+    their_version: int
+    your_version: int | None
+    rows: list[StaleRow]
+
+
+def is_stale(form: FlaskForm) -> bool:
+    field = form._fields.get("version")
+    return field is not None and any(STALE_MESSAGE in str(m) for m in field.errors)
+
+
+def _choice_labels(field: Any) -> dict[str, str]:
+    labels: dict[str, str] = {}
+    for choice in getattr(field, "choices", None) or []:
+        if isinstance(choice, SelectChoice):
+            labels[str(choice.value)] = str(choice.label)
+        elif isinstance(choice, tuple | list) and len(choice) >= 2:
+            labels[str(choice[0])] = str(choice[1])
+    return labels
+
+
+def _shown(field: Any, value: Any) -> str:
+    """A value as a person reads it: labels for choices, dates in words, Yes/No."""
+    if value is None or value == "" or value == []:
+        return NOTHING
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    labels = _choice_labels(field)
+    if isinstance(value, list | tuple):
+        return "; ".join(labels.get(str(v), str(v)) for v in value)
+    text = labels.get(str(value), str(value))
+    return text.replace("\r\n", "\n")
+
+
+def _typed(field: Any) -> Any:
+    if field.data is None and field.raw_data:
+        return " ".join(str(v) for v in field.raw_data if str(v).strip()) or None
+    return field.data
+
+
+def stale_comparison(
+    form: FlaskForm, row: Any, current: dict[str, Any] | None = None
+) -> StaleComparison | None:
+    """After a stale save: each field whose saved value differs from what was typed.
+
+    `row` is the record as saved now (the service rolled back, so it reads afresh);
+    `current` gives saved values the row does not hold under the form's field names
+    (linked ids, a countersigner's email). The form keeps what was typed but now carries
+    the saved version: saving again is then a choice made with both versions in view.
+    """
+    if row is None or not is_stale(form):
+        return None
+    saved = current or {}
+    rows = []
+    for name, field in form._fields.items():
+        if name in SKIP or name == "version":
+            continue
+        value = saved[name] if name in saved else getattr(row, name, None)
+        theirs, yours = _shown(field, value), _shown(field, _typed(field))
+        if theirs.strip() != yours.strip():
+            rows.append(StaleRow(str(field.label.text), theirs, yours))
+    version_field_ = form._fields["version"]
+    yours_version = version_field_.data
+    version_field_.data = row.version
+    version_field_.raw_data = [str(row.version)]
+    return StaleComparison(row.version, yours_version, rows)

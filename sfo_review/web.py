@@ -36,6 +36,7 @@ def register(app: Flask) -> None:
     from sfo_review.admin.views import admin_bp
     from sfo_review.evidence import evidence_bp
     from sfo_review.findings import findings_bp
+    from sfo_review.notifications import notifications_bp
     from sfo_review.reports import reports_bp
     from sfo_review.reviews import reviews_bp
     from sfo_review.statements import statements_bp
@@ -48,6 +49,7 @@ def register(app: Flask) -> None:
         actions_bp,
         reports_bp,
         admin_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     auth_session.init_app(app)

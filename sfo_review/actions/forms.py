@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import StringField, SubmitField, TextAreaField
 
 from sfo_review import vocab
-from sfo_review.fields import GovDateField, IdsField, radio
+from sfo_review.fields import CharacterCount, GovDateField, IdsField, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import Review
 
@@ -20,7 +19,7 @@ class ActionForm(FlaskForm):
     description = TextAreaField(
         "Description of the action",
         description="What will change, so the learning is acted on.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     owner = StringField(
         "Owner",
@@ -52,6 +51,6 @@ class EditActionForm(ActionForm):
     completion_note = TextAreaField(
         "Completion note",
         description="What was done. Needed when the action is done.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     version = version_field()

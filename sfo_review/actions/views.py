@@ -9,7 +9,7 @@ from sfo_review import permissions as perm
 from sfo_review.actions import actions_bp
 from sfo_review.actions.forms import ActionForm, EditActionForm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.forms_support import form_data, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Action, Review
 from sfo_review.services import actions as action_service
@@ -36,7 +36,12 @@ def actions(review_id: int) -> str:
 
 def _editor(review: Review, form: ActionForm, action: Action | None) -> str:
     form.fill_choices(review)
-    return render_template("actions/edit_action.html", review=review, form=form, action=action)
+    stale = None
+    if action is not None:
+        stale = stale_comparison(form, action, {"finding_ids": [f.id for f in action.findings]})
+    return render_template(
+        "actions/edit_action.html", review=review, form=form, action=action, stale=stale
+    )
 
 
 @actions_bp.route("/reviews/<int:review_id>/actions/new", methods=["GET", "POST"])

@@ -28,4 +28,4 @@ def authenticate() -> ResponseReturnValue | None:
     return None
 
 
-from sfo_review.api import children, evidence, views  # noqa: E402,F401 - registers the routes
+from sfo_review.api import addenda, children, evidence, views  # noqa: E402,F401 - registers the routes

@@ -20,6 +20,7 @@ from sfo_review.models import (
     Participant,
     Review,
     Statement,
+    StatementAddendum,
     SystemicFactor,
     User,
 )
@@ -72,6 +73,7 @@ def review_json(review: Review, actor: User) -> JSON:
                 review.overall_judgement if perm.can_see_findings(actor, review) else None
             ),
             "return_reason": review.return_reason,
+            "factual_accuracy_ends_on": day(review.factual_accuracy_ends_on),
             "approved_at": timestamp(review.approved_at),
             "closed_at": timestamp(review.closed_at),
             "created_at": timestamp(review.created_at),
@@ -202,6 +204,15 @@ def statement_json(statement: Statement) -> JSON:
         "submitted_at": timestamp(statement.submitted_at),
         "include_in_report": statement.include_in_report,
         "summary": statement.summary,
+        "addenda": [addendum_json(a) for a in statement.addenda],
+    }
+
+
+def addendum_json(addendum: StatementAddendum) -> JSON:
+    return {
+        "id": addendum.id,
+        "body": addendum.body,
+        "submitted_at": timestamp(addendum.submitted_at),
     }
 
 

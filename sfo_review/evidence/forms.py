@@ -9,14 +9,13 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from sfo_review import vocab
-from sfo_review.fields import GovDateField, WholeNumberField, radio
+from sfo_review.fields import CharacterCount, GovDateField, WholeNumberField, radio
 from sfo_review.forms_support import version_field
 from sfo_review.models import Review
 
@@ -34,7 +33,7 @@ class ChronologyForm(FlaskForm):
     summary = TextAreaField(
         "What happened",
         description="The facts as recorded. Keep analysis for the findings.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     significant = BooleanField(
         "This is a significant event",
@@ -117,7 +116,7 @@ class CaseloadForm(FlaskForm):
         "Notes (optional)",
         description="Anything else about their conditions: covering for colleagues, sickness "
         "in the team, a trainee caseload, office moves.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     submit = SubmitField("Save caseload context", widget=GovSubmitInput())
 
@@ -149,12 +148,12 @@ class FactorForm(FlaskForm):
     description = TextAreaField(
         "Description",
         description="What the condition was and how it bore on this case.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     evidence = TextAreaField(
         "Evidence (optional)",
         description="Where this is shown, for example a staffing return or interviews.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     submit = SubmitField("Save systemic factor", widget=GovSubmitInput())
 

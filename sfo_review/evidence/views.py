@@ -27,7 +27,7 @@ from sfo_review.evidence.forms import (
     EditFactorForm,
     FactorForm,
 )
-from sfo_review.forms_support import form_data, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor, User
 from sfo_review.services import evidence as evidence_service
@@ -105,7 +105,10 @@ def _list_url(kind: Kind, review: Review, obj: Any = None) -> str:
 
 
 def _render_form(kind: Kind, review: Review, form: FlaskForm, obj: Any = None) -> str:
-    return render_template(kind.template, review=review, form=form, item=obj, kind=kind)
+    stale = stale_comparison(form, obj)
+    return render_template(
+        kind.template, review=review, form=form, item=obj, kind=kind, stale=stale
+    )
 
 
 def _add(kind: Kind, review_id: int) -> str | Response:

@@ -6,13 +6,12 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from sfo_review import lifecycle, vocab
-from sfo_review.fields import IdsField, radio
+from sfo_review.fields import CharacterCount, IdsField, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor
 
@@ -65,7 +64,7 @@ class FindingForm(FlaskForm):
     narrative = TextAreaField(
         "Narrative",
         description="What happened, what the evidence shows, and what should have happened.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     attribution = SelectMultipleField(
         "Who or what the finding is attributed to",
@@ -94,7 +93,7 @@ class FindingForm(FlaskForm):
         f"{lifecycle.BALANCE_NOTE_MIN} characters why no wider factor applied (would a "
         "colleague in the same conditions have done the same?). The review cannot go to "
         "quality assurance otherwise.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     submit = SubmitField("Save finding", widget=GovSubmitInput())
 
@@ -120,7 +119,7 @@ class ResponseForm(FlaskForm):
         "Your reply",
         description="Say what is factually wrong or missing, and what you would add. Your reply "
         "appears under the finding, in the review and in the report.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     submit = SubmitField("Add your reply", widget=GovSubmitInput())
 

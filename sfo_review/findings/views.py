@@ -11,8 +11,9 @@ from sfo_review import lifecycle
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.findings import findings_bp
+from sfo_review.findings.balance import balance, saved_message
 from sfo_review.findings.forms import ConfirmForm, EditFindingForm, FindingForm, ResponseForm
-from sfo_review.forms_support import form_data, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_form
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404
 from sfo_review.models import Finding, Review
 from sfo_review.services import findings as finding_service
@@ -87,7 +88,22 @@ def respond(review_id: int, finding_id: int) -> str | Response:
 
 
 def _editor(review: Review, form: FindingForm, item: Finding | None) -> str:
-    return render_template("findings/edit_finding.html", review=review, form=form, finding=item)
+    stale = stale_comparison(form, item, _link_ids(item)) if item is not None else None
+    return render_template(
+        "findings/edit_finding.html",
+        review=review,
+        form=form,
+        finding=item,
+        stale=stale,
+        balance=balance(actor(), review, form, item),
+    )
+
+
+def _flash_saved(text: str, finding: Finding) -> None:
+    flash(text)
+    message = saved_message(finding)
+    if message:
+        flash(message)
 
 
 @findings_bp.route("/reviews/<int:review_id>/findings/new", methods=["GET", "POST"])
@@ -100,7 +116,7 @@ def new_finding(review_id: int) -> str | Response:
             form, lambda: finding_service.add_finding(actor(), review, form_data(form))
         )
         if created is not None:
-            flash(f"Finding “{created.title}” added.")
+            _flash_saved(f"Finding “{created.title}” added.", created)
             return redirect(url_for("findings.finding", review_id=review.id, finding_id=created.id))
     elif request.method == "GET":
         review_service.record_view(actor(), review, "new finding form")
@@ -134,7 +150,7 @@ def edit_finding(review_id: int, finding_id: int) -> str | Response:
             form, lambda: finding_service.update_finding(actor(), review, item, form_data(form))
         )
         if saved is not None:
-            flash(f"Finding “{saved.title}” saved.")
+            _flash_saved(f"Finding “{saved.title}” saved.", saved)
             return redirect(url_for("findings.finding", review_id=review.id, finding_id=item.id))
     elif request.method == "GET":
         review_service.record_view(actor(), review, f"finding “{item.title}” for editing")

@@ -12,7 +12,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
     GovSubmitInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
@@ -23,7 +22,7 @@ from wtforms import (
 )
 
 from sfo_review import vocab
-from sfo_review.fields import GovDateField, radio
+from sfo_review.fields import CharacterCount, GovDateField, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import User
 
@@ -97,7 +96,7 @@ class JudgementForm(FlaskForm):
         description="Were all reasonable steps taken to manage the risk of serious harm the "
         "person posed, and why? Weigh the practice against the conditions the people involved "
         "worked in.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     countersigner_email = SelectField(
         "Countersigner",

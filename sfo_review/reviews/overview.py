@@ -1,7 +1,24 @@
-"""What the overview and the list show about a review: counts, the next step, what is asked.
+"""What the overview and the list show about a review: the task list, the next step, what is
+asked of an officer.
 
 Read-only summaries of the review for the pages; every rule they report on (the balance
-rule, the unmet rules of the next transition) comes from lifecycle.py.
+rule, the unmet rules of the next transition) comes from lifecycle.py. The task list uses
+the four statuses of the GOV.UK task list component, with these rules:
+
+- notification details: Completed (a review cannot exist without them);
+- participants: Not started (none) · In progress (no responsible officer yet) · Completed;
+- chronology: Not started (none) · In progress (no entry marked significant) · Completed;
+- caseload context: Cannot start yet (no participants) · Not started (none recorded) ·
+  In progress (a responsible officer has none) · Completed (every responsible officer has one);
+- systemic factors: Not started (none) · Completed (at least one);
+- statements: Cannot start yet (no participants) · Not started (no statement begun) ·
+  In progress (some participant has not submitted) · Completed (every participant submitted);
+- findings: Not started (none) · In progress (an individual-attributed finding lacks weighed
+  context) · Completed (at least one, all balanced);
+- overall judgement: Completed (written) · Cannot start yet (no findings) · Not started;
+- countersigner: Completed (named) · Not started;
+- actions: Cannot start yet (no findings) · Not started (none) · In progress (an
+  insufficient finding has no action; after approval: an action is not done) · Completed.
 """
 
 from __future__ import annotations
@@ -12,8 +29,16 @@ from typing import Any
 from flask import url_for
 
 from sfo_review import lifecycle, vocab
-from sfo_review.models import Review, User
+from sfo_review import permissions as perm
+from sfo_review.models import Review, Statement, User
 from sfo_review.services import statements as statement_service
+
+NOT_STARTED = "Not started"
+IN_PROGRESS = "In progress"
+COMPLETED = "Completed"
+CANNOT_START = "Cannot start yet"
+STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START)
+AFTER_APPROVAL = ("approved", "closed")
 
 
 @dataclass(frozen=True)
@@ -28,11 +53,24 @@ class Task:
 
     key: str
     name: str
-    href: str
+    href: str | None  # None: nothing to open (cannot start yet, or not for this user)
     hint: str
     status: str
-    done: bool
     details: list[Link] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.status == COMPLETED
+
+    def component_status(self) -> dict[str, Any]:
+        """The `status` parameter of govukTaskList: words first, the colour only repeats them."""
+        if self.status == NOT_STARTED:
+            return {"tag": {"text": NOT_STARTED, "classes": "govuk-tag--blue"}}
+        if self.status == IN_PROGRESS:
+            return {"tag": {"text": IN_PROGRESS, "classes": "govuk-tag--light-blue"}}
+        if self.status == CANNOT_START:
+            return {"text": CANNOT_START, "classes": "govuk-task-list__status--cannot-start-yet"}
+        return {"text": COMPLETED}
 
 
 def _plural(count: int, one: str, many: str | None = None) -> str:
@@ -64,115 +102,177 @@ def factor_groups(review: Review) -> list[tuple[str, int]]:
     return [(c.label, counts[c.key]) for c in vocab.SYSTEMIC_FACTOR_CATEGORIES if c.key in counts]
 
 
-def _evidence_tasks(review: Review) -> list[Task]:
-    rid = review.id
-    significant = sum(1 for e in review.chronology if e.significant)
+def _href(allowed: bool, endpoint: str, review: Review, anchor: str = "") -> str | None:
+    return url_for(endpoint, review_id=review.id) + anchor if allowed else None
+
+
+def _details_task(user: User, review: Review) -> Task:
+    editable = perm.can_edit_review(user, review) and review.status in perm.EDITABLE_STATUSES
+    href = _href(True, "reviews.edit_details", review) if editable else "#notification"
+    hint = f"{review.person_initials} ({review.case_reference}), {review.offence_charged}"
+    return Task("details", "Notification details", href, hint, COMPLETED)
+
+
+def _participants_task(user: User, review: Review) -> Task:
+    people = review.participants
+    has_officer = any(p.role_in_case == "responsible_officer" for p in people)
+    status = COMPLETED if has_officer else IN_PROGRESS if people else NOT_STARTED
+    hint = _plural(len(people), "participant")
+    if people and not has_officer:
+        hint += "; no responsible officer yet"
+    href = _href(perm.can_see_evidence(user, review), "reviews.participants", review)
+    return Task("participants", "Participants", href, hint, status)
+
+
+def _chronology_task(user: User, review: Review) -> Task:
+    entries = review.chronology
+    significant = sum(1 for e in entries if e.significant)
+    status = COMPLETED if significant else IN_PROGRESS if entries else NOT_STARTED
+    hint = f"{_plural(len(entries), 'entry', 'entries')}, {significant} significant"
+    href = _href(perm.can_see_evidence(user, review), "evidence.chronology", review)
+    return Task("chronology", "Chronology", href, hint, status)
+
+
+def _caseload_task(user: User, review: Review) -> Task:
     officers = [p for p in review.participants if p.role_in_case == "responsible_officer"]
     missing = [p for p in officers if not p.caseload_contexts]
-    groups = factor_groups(review)
-    return [
-        Task(
-            "participants",
-            "Participants",
-            url_for("reviews.participants", review_id=rid),
-            _plural(len(review.participants), "participant"),
-            "Added" if review.participants else "Not started",
-            bool(review.participants),
-        ),
-        Task(
-            "chronology",
-            "Chronology",
-            url_for("evidence.chronology", review_id=rid),
-            f"{_plural(len(review.chronology), 'entry', 'entries')}, {significant} significant",
-            "Started" if review.chronology else "Not started",
-            bool(review.chronology),
-        ),
-        Task(
-            "caseload",
-            "Caseload context",
-            url_for("evidence.caseload_contexts", review_id=rid),
-            _plural(len(review.caseload_contexts), "caseload context")
-            + (f"; {len(missing)} responsible officer(s) without one" if missing else ""),
-            "Missing for a responsible officer"
-            if missing
-            else "Recorded"
-            if review.caseload_contexts
-            else "Not started",
-            bool(review.caseload_contexts) and not missing,
-        ),
-        Task(
-            "factors",
-            "Systemic factors",
-            url_for("evidence.systemic_factors", review_id=rid),
-            _plural(len(review.systemic_factors), "systemic factor"),
-            "Recorded" if review.systemic_factors else "Not started",
-            bool(review.systemic_factors),
-            [Link(f"{label}: {count}", "") for label, count in groups],
-        ),
-    ]
+    contexts = review.caseload_contexts
+    if not review.participants:
+        status, hint = CANNOT_START, "Add the participants first"
+    else:
+        status = COMPLETED if contexts and not missing else IN_PROGRESS if contexts else NOT_STARTED
+        hint = _plural(len(contexts), "caseload context")
+        if missing:
+            hint += f"; still to record for {', '.join(p.user.name for p in missing)}"
+    allowed = perm.can_see_evidence(user, review) and status != CANNOT_START
+    href = _href(allowed, "evidence.caseload_contexts", review)
+    return Task("caseload", "Caseload context", href, hint, status)
 
 
-def _writing_tasks(review: Review) -> list[Task]:
-    rid = review.id
-    submitted = sum(1 for s in review.statements if s.status == "submitted")
+def _factors_task(user: User, review: Review) -> Task:
+    factors = review.systemic_factors
+    details = [Link(f"{label}: {count}", "") for label, count in factor_groups(review)]
+    href = _href(perm.can_see_evidence(user, review), "evidence.systemic_factors", review)
+    status = COMPLETED if factors else NOT_STARTED
+    hint = _plural(len(factors), "systemic factor")
+    return Task("factors", "Systemic factors", href, hint, status, details)
+
+
+def _statement_state(statement: Statement | None) -> str:
+    if statement is None:
+        return "not started"
+    return "submitted" if statement.status == "submitted" else "draft saved"
+
+
+def _statements_task(user: User, review: Review) -> Task:
+    by_author = {s.author_id: s for s in review.statements}
+    people = review.participants
+    states = {p.user_id: _statement_state(by_author.get(p.user_id)) for p in people}
+    submitted = sum(1 for state in states.values() if state == "submitted")
+    drafted = sum(1 for state in states.values() if state == "draft saved")
+    details = []
+    for p in people:
+        state = states[p.user_id]
+        role = vocab.label(vocab.PARTICIPANT_ROLES, p.role_in_case).lower()
+        details.append(Link(f"{p.user.name} ({role}): {state}", ""))
+    if not people:
+        status, hint = CANNOT_START, "Add the participants first: each is asked for a statement"
+    else:
+        begun = drafted + submitted
+        status = COMPLETED if submitted == len(people) else IN_PROGRESS if begun else NOT_STARTED
+        hint = f"{len(people)} requested, {drafted} drafted, {submitted} submitted"
+    allowed = perm.can_list_statements(user, review) and status != CANNOT_START
+    href = _href(allowed, "statements.statements", review)
+    return Task("statements", "Statements", href, hint, status, details)
+
+
+def _findings_task(user: User, review: Review) -> Task:
     unbalanced = [f for f in review.findings if not lifecycle.finding_is_balanced(f)]
-    open_actions = sum(1 for a in review.actions if a.status != "done")
-    countersigner = review.countersigner
-    return [
-        Task(
-            "statements",
-            "Statements",
-            url_for("statements.statements", review_id=rid),
-            f"{submitted} of {_plural(len(review.participants), 'participant')} submitted",
-            "All submitted"
-            if review.participants and submitted >= len(review.participants)
-            else "Waiting for participants",
-            bool(review.participants) and submitted >= len(review.participants),
-        ),
-        Task(
-            "findings",
-            "Findings",
-            url_for("findings.findings", review_id=rid),
-            _plural(len(review.findings), "finding")
-            + (f"; {len(unbalanced)} without the person's context weighed" if unbalanced else ""),
-            f"Context missing on {_plural(len(unbalanced), 'finding')}"
-            if unbalanced
-            else ("Balanced" if review.findings else "Not started"),
-            bool(review.findings) and not unbalanced,
-            [
-                Link(f.title, url_for("findings.finding", review_id=rid, finding_id=f.id))
-                for f in unbalanced
-            ],
-        ),
-        Task(
-            "judgement",
-            "Overall judgement",
-            url_for("reviews.judgement", review_id=rid),
-            "Were all reasonable steps taken to manage the risk?",
-            "Written" if (review.overall_judgement or "").strip() else "Not written",
-            bool((review.overall_judgement or "").strip()),
-        ),
-        Task(
-            "countersigner",
-            "Countersigner",
-            url_for("reviews.judgement", review_id=rid) + "#countersigner_email",
-            countersigner.name if countersigner else "A quality assurer who countersigns",
-            "Named" if countersigner else "Not named",
-            countersigner is not None,
-        ),
-        Task(
-            "actions",
-            "Actions",
-            url_for("actions.actions", review_id=rid),
-            f"{_plural(len(review.actions), 'action')}, {open_actions} not done",
-            "Recorded" if review.actions else "Not started",
-            bool(review.actions) and open_actions == 0,
-        ),
+    count = len(review.findings)
+    status = NOT_STARTED if not count else IN_PROGRESS if unbalanced else COMPLETED
+    hint = _plural(count, "finding")
+    if unbalanced:
+        hint += f"; context not yet weighed on {_plural(len(unbalanced), 'finding')}"
+    # The editor shows the balance indicator; readers open the finding itself.
+    endpoint = "findings.edit_finding" if perm.can_edit_review(user, review) else "findings.finding"
+    details = [
+        Link(f.title, url_for(endpoint, review_id=review.id, finding_id=f.id)) for f in unbalanced
     ]
+    href = _href(perm.can_see_findings(user, review), "findings.findings", review)
+    return Task("findings", "Findings", href, hint, status, details)
 
 
-def tasks(review: Review) -> list[Task]:
-    return _evidence_tasks(review) + _writing_tasks(review)
+def _judgement_task(user: User, review: Review) -> Task:
+    written = bool((review.overall_judgement or "").strip())
+    if written:
+        status = COMPLETED
+    else:
+        status = NOT_STARTED if review.findings else CANNOT_START
+    hint = "Were all reasonable steps taken to manage the risk?"
+    if status == CANNOT_START:
+        hint = "Add the findings first: the judgement weighs them"
+    allowed = perm.can_edit_review(user, review) and status != CANNOT_START
+    href = _href(allowed, "reviews.judgement", review)
+    return Task("judgement", "Overall judgement", href, hint, status)
+
+
+def _countersigner_task(user: User, review: Review) -> Task:
+    countersigner = review.countersigner
+    href = _href(
+        perm.can_edit_review(user, review), "reviews.judgement", review, "#countersigner_email"
+    )
+    hint = countersigner.name if countersigner else "A quality assurer who countersigns"
+    return Task(
+        "countersigner",
+        "Countersigner",
+        href,
+        hint,
+        COMPLETED if countersigner else NOT_STARTED,
+    )
+
+
+def _actions_status(review: Review) -> str:
+    if not review.findings:
+        return CANNOT_START
+    if not review.actions:
+        return NOT_STARTED
+    if review.status in AFTER_APPROVAL:
+        return COMPLETED if all(a.status == "done" for a in review.actions) else IN_PROGRESS
+    answered = {f.id for a in review.actions for f in a.findings}
+    unanswered = [
+        f for f in review.findings if f.judgement == "insufficient" and f.id not in answered
+    ]
+    return IN_PROGRESS if unanswered else COMPLETED
+
+
+def _actions_task(user: User, review: Review) -> Task:
+    status = _actions_status(review)
+    open_actions = sum(1 for a in review.actions if a.status != "done")
+    hint = f"{_plural(len(review.actions), 'action')}, {open_actions} not done"
+    if status == CANNOT_START:
+        hint = "Add the findings first: each action responds to the learning in a finding"
+    elif status == IN_PROGRESS and review.status not in AFTER_APPROVAL:
+        hint += "; an insufficient finding has no action yet"
+    allowed = perm.can_see_findings(user, review) and status != CANNOT_START
+    href = _href(allowed, "actions.actions", review)
+    return Task("actions", "Actions", href, hint, status)
+
+
+def tasks(review: Review, user: User) -> list[Task]:
+    """The sections of the review in the order a reviewer works through them."""
+    builders = (
+        _details_task,
+        _participants_task,
+        _chronology_task,
+        _caseload_task,
+        _factors_task,
+        _statements_task,
+        _findings_task,
+        _judgement_task,
+        _countersigner_task,
+        _actions_task,
+    )
+    return [build(user, review) for build in builders]
 
 
 def asked_of_officer(user: User, review: Review) -> list[Link]:

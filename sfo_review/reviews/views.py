@@ -11,7 +11,7 @@ from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
-from sfo_review.forms_support import form_data, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Participant, Review, User
 from sfo_review.reviews import overview as summary
@@ -73,7 +73,7 @@ def overview(review_id: int) -> str:
         officer_view=False,
         forward=forward,
         unmet=unmet,
-        tasks=summary.tasks(review),
+        tasks=summary.tasks(review, user),
     )
 
 
@@ -91,7 +91,8 @@ def edit_details(review_id: int) -> str | Response:
             return redirect(url_for("reviews.overview", review_id=review.id))
     elif request.method == "GET":
         review_service.record_view(actor(), review, "notification details for editing")
-    return render_template("reviews/details.html", review=review, form=form)
+    stale = stale_comparison(form, review)
+    return render_template("reviews/details.html", review=review, form=form, stale=stale)
 
 
 def _participants_page(review: Review, add_form: ParticipantForm, form: object) -> str:
@@ -160,4 +161,8 @@ def judgement(review_id: int) -> str | Response:
             return redirect(url_for("reviews.overview", review_id=review.id))
     elif request.method == "GET":
         review_service.record_view(actor(), review, "overall judgement")
-    return render_template("reviews/judgement.html", review=review, form=form)
+    signer = review.countersigner
+    stale = stale_comparison(
+        form, review, {"countersigner_email": signer.email if signer else None}
+    )
+    return render_template("reviews/judgement.html", review=review, form=form, stale=stale)

@@ -12,6 +12,7 @@ from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Participant, Review, User
+from sfo_review.services import notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import (
     apply,
@@ -175,6 +176,7 @@ def add_participant(actor: User, review: Review, data: dict[str, Any]) -> Partic
         "participant.added",
         f"Added {user.name} as {vocab.label(vocab.PARTICIPANT_ROLES, values['role_in_case'])}",
     )
+    notifications.statement_requested(review, user)
     return participant
 
 

@@ -9,9 +9,11 @@ from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot, Review, User
 from sfo_review.models._base import utcnow
+from sfo_review.services import notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import Conflict
+from sfo_review.services.reviews import today
 
 TRANSITION_RULES: dict[str, v.Rule] = {
     "to": v.enum("status to move to", vocab.keys(vocab.STATUSES)),
@@ -63,6 +65,7 @@ def transition(actor: User, review: Review, data: dict[str, Any]) -> Review:
         review.return_reason = reason
     elif to == "factual_accuracy":
         review.return_reason = None
+        review.factual_accuracy_ends_on = notifications.factual_accuracy_end(today())
     frm = review.status
     review.status = to
     if to == "approved":
@@ -73,4 +76,5 @@ def transition(actor: User, review: Review, data: dict[str, Any]) -> Review:
     if reason:
         summary += f": {reason}"
     audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
+    notifications.transitioned(review, frm, to)
     return review

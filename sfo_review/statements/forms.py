@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from sfo_review import vocab
+from sfo_review.fields import CharacterCount
 from sfo_review.forms_support import select_choices, version_field
 
 
@@ -18,7 +19,7 @@ class StatementForm(FlaskForm):
         description="Write in your own words. Only you can see your draft until you submit "
         "it. Once submitted, the reviewer, quality assurance and leadership can read it; the "
         "other officers involved never see it.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     # Empty for a first draft; the version of the saved draft afterwards.
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
@@ -43,7 +44,7 @@ class InclusionForm(FlaskForm):
     summary = TextAreaField(
         "Summary (needed if you choose a summary)",
         description="A fair summary of what the officer said, in plain words.",
-        widget=GovTextArea(),
+        widget=CharacterCount(),
     )
     version = version_field()
     submit = SubmitField("Save", widget=GovSubmitInput())

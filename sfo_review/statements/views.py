@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.forms_support import form_data, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Review, Statement, User
 from sfo_review.services import reviews as review_service
@@ -47,7 +47,10 @@ def my_statement(review_id: int) -> str | Response:
             return redirect(url_for("statements.my_statement", review_id=review.id) + "#preview")
     elif request.method == "GET":
         review_service.record_view(user, review, "their own statement")
-    return render_template("statements/my_statement.html", review=review, mine=mine, form=form)
+    stale = stale_comparison(form, mine)
+    return render_template(
+        "statements/my_statement.html", review=review, mine=mine, form=form, stale=stale
+    )
 
 
 @statements_bp.route("/reviews/<int:review_id>/statement/submit", methods=["GET", "POST"])
@@ -119,5 +122,9 @@ def statement_inclusion(review_id: int, statement_id: int) -> str | Response:
             user, review, f"report inclusion of {item.author.name}'s statement"
         )
     return render_template(
-        "statements/statement_inclusion.html", review=review, statement=item, form=form
+        "statements/statement_inclusion.html",
+        review=review,
+        statement=item,
+        form=form,
+        stale=stale_comparison(form, item),
     )

@@ -189,7 +189,8 @@ def test_finding_page_shows_narrative_links_and_replies(client, full_review, log
     assert "The visit was\nrearranged." in reply.get_text()
     form = soup.select_one(f"form[action='{url(REPLY, data)}']")
     assert form is not None and form.select_one("input[name=csrf_token]") is not None
-    assert "until the reviewer moves the review to quality assurance" in soup.get_text()
+    ends = data["review"].factual_accuracy_ends_on
+    assert f"open until {ends.day} {ends:%B %Y}" in soup.get_text()
 
 
 def test_reviewer_sees_no_reply_form_and_officers_none_after_the_check(

@@ -99,16 +99,16 @@ def test_the_overview_lists_sections_with_counts(client, login_as, full_review):
     soup = page(client.get(f"/reviews/{data['review'].id}"))
 
     def task(key):
-        return " ".join(soup.select_one(f"#task-{key}").get_text(" ").split())
+        return " ".join(soup.select_one(f".app-task-{key}").get_text(" ").split())
 
     assert "2 participants" in task("participants")
     assert "1 entry, 1 significant" in task("chronology")
     assert "1 caseload context" in task("caseload")
     assert "Workload and capacity: 1" in task("factors")
-    assert "0 of 2 participants submitted" in task("statements")
-    assert "1 finding" in task("findings") and "Balanced" in task("findings")
-    assert "Not written" in task("judgement")
-    assert "Not named" in task("countersigner")
+    assert "2 requested, 0 drafted, 0 submitted" in task("statements")
+    assert "1 finding" in task("findings") and "Completed" in task("findings")
+    assert "Not started" in task("judgement")
+    assert "Not started" in task("countersigner")
     assert "0 actions" in task("actions")
 
 
@@ -116,8 +116,9 @@ def test_the_overview_names_findings_that_lack_weighed_context(client, login_as,
     data = full_review(balanced=False)
     login_as(user=data["reviewer"])
     soup = page(client.get(f"/reviews/{data['review'].id}"))
-    findings = soup.select_one("#task-findings")
-    assert "Context missing on 1 finding" in findings.get_text()
+    findings = soup.select_one(".app-task-findings")
+    assert "In progress" in findings.get_text()
+    assert "context not yet weighed on 1 finding" in findings.get_text()
     link = findings.select_one(".govuk-task-list__hint a")
     assert link.get_text(strip=True) == "Risk not reassessed"
     assert client.get(link["href"]).status_code == 200

@@ -104,9 +104,9 @@ def test_a_reviewer_builds_a_review_through_the_forms(client, login_as, make_use
         ),
     )
     soup = page(overview)
-    assert "Written" in soup.select_one("#task-judgement").get_text()
-    assert "Quinn Adebayo" in soup.select_one("#task-countersigner").get_text()
-    assert "1 entry, 1 significant" in soup.select_one("#task-chronology").get_text()
+    assert "Completed" in soup.select_one(".app-task-judgement").get_text()
+    assert "Quinn Adebayo" in soup.select_one(".app-task-countersigner").get_text()
+    assert "1 entry, 1 significant" in soup.select_one(".app-task-chronology").get_text()
     rules = [a.get_text(strip=True) for a in soup.select("#unmet-rules a")]
     assert rules == ["Add at least one finding"]  # all the evidence is in place
 

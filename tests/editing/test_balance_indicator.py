@@ -1,0 +1,152 @@
+"""The balance indicator on the finding editor: the state of this finding and the review's
+individual-attributed findings still lacking weighed context, enhanced by static/js/balance.js."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sfo_review.services import findings as finding_service
+from tests.helpers import page
+from tests.helpers_forms import HOSTILE, WHY_NO_WIDER_FACTOR
+
+STATIC = Path(__file__).resolve().parents[2] / "static"
+
+
+def shown_state(soup):
+    visible = [p for p in soup.select("#balance [data-balance-state]") if not p.has_attr("hidden")]
+    assert len(visible) == 1
+    return visible[0]["data-balance-state"], " ".join(visible[0].get_text(" ").split())
+
+
+def edit_url(data, finding=None):
+    finding = finding or data["finding"]
+    return f"/reviews/{data['review'].id}/findings/{finding.id}/edit"
+
+
+def test_a_balanced_finding_shows_context_weighed(client, login_as, full_review):
+    data = full_review()
+    login_as(user=data["reviewer"])
+    soup = page(client.get(edit_url(data)))
+    state, text = shown_state(soup)
+    assert state == "weighed" and text.startswith("Context weighed")
+    assert soup.select_one("#balance")["data-note-min"] == "100"
+    assert "every finding attributed to an individual shows the context weighed" in (
+        soup.select_one("#review-balanced").get_text()
+    )
+    # The indicator comes before the form: it is seen while editing.
+    assert soup.select_one("#balance").find_next("form") is not None
+
+
+def test_an_unbalanced_finding_shows_context_missing_and_is_listed(client, login_as, full_review):
+    data = full_review(balanced=False)
+    login_as(user=data["reviewer"])
+    soup = page(client.get(edit_url(data)))
+    state, text = shown_state(soup)
+    assert state == "missing"
+    assert text.startswith("Context missing")
+    assert "0 of 100 so far" in text
+    listed = soup.select("#review-unbalanced li")
+    assert [" ".join(li.get_text(" ").split()) for li in listed] == [
+        "Risk not reassessed (this finding)"
+    ]
+    assert listed[0].select_one("a")["href"] == edit_url(data)
+
+
+def test_the_review_list_names_other_unbalanced_findings_escaped(client, login_as, full_review):
+    data = full_review()
+    other = finding_service.add_finding(
+        data["reviewer"],
+        data["review"],
+        {
+            "title": HOSTILE,
+            "practice_area": "assessment",
+            "judgement": "insufficient",
+            "narrative": "Not weighed.",
+            "attribution": ["individual"],
+        },
+    )
+    login_as(user=data["reviewer"])
+    response = client.get(edit_url(data))
+    soup = page(response)
+    assert shown_state(soup)[0] == "weighed"
+    link = soup.select_one("#review-unbalanced a")
+    assert link.get_text() == HOSTILE and link["href"] == edit_url(data, other)
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_a_finding_not_attributed_to_an_individual(client, login_as, full_review):
+    data = full_review(individual=False)
+    login_as(user=data["reviewer"])
+    state, text = shown_state(page(client.get(edit_url(data))))
+    assert state == "not-individual" and text.startswith("Not attributed to an individual")
+
+
+def test_a_new_finding_starts_not_attributed(client, login_as, full_review):
+    data = full_review()
+    login_as(user=data["reviewer"])
+    soup = page(client.get(f"/reviews/{data['review'].id}/findings/new"))
+    assert shown_state(soup)[0] == "not-individual"
+
+
+def test_without_javascript_a_rejected_save_shows_the_state_of_what_was_typed(
+    client, login_as, full_review
+):
+    data = full_review()
+    login_as(user=data["reviewer"])
+    url = f"/reviews/{data['review'].id}/findings/new"
+    token = page(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    values = {
+        "csrf_token": token,
+        "title": "",  # refused: the title is needed
+        "practice_area": "assessment",
+        "judgement": "insufficient",
+        "narrative": "Missed.",
+        "attribution": ["individual"],
+    }
+    soup = page(client.post(url, data={**values, "context_note": "Too short"}))
+    state, text = shown_state(soup)
+    assert state == "missing" and "9 of 100 so far" in text
+    soup = page(client.post(url, data={**values, "context_note": WHY_NO_WIDER_FACTOR}))
+    assert shown_state(soup)[0] == "weighed"
+
+
+def test_after_saving_an_unbalanced_finding_the_message_says_what_is_missing(
+    client, login_as, full_review
+):
+    data = full_review()
+    login_as(user=data["reviewer"])
+    url = f"/reviews/{data['review'].id}/findings/new"
+    token = page(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "title": "Unweighed",
+            "practice_area": "assessment",
+            "judgement": "insufficient",
+            "narrative": "Missed.",
+            "attribution": ["individual"],
+        },
+        follow_redirects=True,
+    )
+    banner = " ".join(page(response).select_one(".govuk-notification-banner").get_text(" ").split())
+    assert "Finding “Unweighed” added." in banner
+    assert "attributes a shortfall to an individual without weighing their context" in banner
+
+
+def test_the_script_is_a_module_file_with_the_page_nonce(client, login_as, full_review):
+    data = full_review()
+    login_as(user=data["reviewer"])
+    response = client.get(edit_url(data))
+    nonce = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"]).group(1)
+    script = page(response).select_one("script[src$='/js/balance.js']")
+    assert script["type"] == "module" and script["nonce"] == nonce
+    served = client.get(script["src"])
+    assert served.status_code == 200
+    served.close()
+    source = (STATIC / "js" / "balance.js").read_text()
+    # It reads the same fields the server does and only switches between the page's messages.
+    for name in ("attribution", "systemic_factor_ids", "caseload_context_ids", "context_note"):
+        assert name in source
+    assert "data-balance-state" in source or "balanceState" in source

@@ -1,0 +1,259 @@
+"""Two people editing at once: a stale save never overwrites. It shows "This was changed by
+someone else since you opened it" with their version and yours side by side, and the form
+keeps what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+
+from sfo_review.extensions import db
+from sfo_review.models import (
+    Action,
+    CaseloadContext,
+    ChronologyEntry,
+    Finding,
+    Review,
+    Statement,
+    SystemicFactor,
+)
+from sfo_review.services import actions as action_service
+from sfo_review.services import statements as statement_service
+from tests.editing.conftest import form_values
+from tests.helpers import page
+from tests.helpers_forms import HOSTILE
+
+THEIRS = "Their change, saved first."
+YOURS = "Your change, typed in the other window."
+
+
+@dataclass(frozen=True)
+class EditPage:
+    """One edit form: who edits it, where, the field both people change, how to read it back."""
+
+    name: str
+    editor: str  # key of the person in the full_review data
+    url: Callable[[dict[str, Any]], str]
+    field: str
+    label: str  # the field's label in the comparison table
+    saved: Callable[[dict[str, Any]], str | None]
+    prepare: Callable[[dict[str, Any]], None] = lambda data: None
+    extra: tuple[tuple[str, str], ...] = ()  # other values the form needs for this change
+
+
+def _statement(data: dict[str, Any], submitted: bool) -> Statement:
+    officer, review = data["officer"], data["review"]
+    mine = statement_service.create_statement(officer, review, {"body": "First draft"})
+    if submitted:
+        statement_service.submit_statement(officer, review, mine)
+    data["statement"] = mine
+    return mine
+
+
+def _action(data: dict[str, Any]) -> None:
+    data["action"] = action_service.add_action(
+        data["reviewer"],
+        data["review"],
+        {
+            "description": "Review allocation of high-risk cases",
+            "owner": "Head of PDU",
+            "level": "pdu",
+            "due_date": (date.today() + timedelta(days=60)).isoformat(),
+            "finding_ids": [data["finding"].id],
+        },
+    )
+
+
+def _row(model: type, key: str) -> Callable[[dict[str, Any]], Any]:
+    return lambda data: db.session.get(model, data[key].id)
+
+
+BASE = "/reviews/{}"
+PAGES = [
+    EditPage(
+        "review details",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/details",
+        "offence_charged",
+        "Offence charged",
+        lambda d: _row(Review, "review")(d).offence_charged,
+    ),
+    EditPage(
+        "overall judgement",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/judgement",
+        "overall_judgement",
+        "Overall judgement",
+        lambda d: _row(Review, "review")(d).overall_judgement,
+    ),
+    EditPage(
+        "chronology entry",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/chronology/{d['entry'].id}/edit",
+        "summary",
+        "What happened",
+        lambda d: _row(ChronologyEntry, "entry")(d).summary,
+    ),
+    EditPage(
+        "caseload context",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/caseload-contexts/{d['context'].id}/edit",
+        "notes",
+        "Notes (optional)",
+        lambda d: _row(CaseloadContext, "context")(d).notes,
+    ),
+    EditPage(
+        "systemic factor",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/systemic-factors/{d['factor'].id}/edit",
+        "description",
+        "Description",
+        lambda d: _row(SystemicFactor, "factor")(d).description,
+    ),
+    EditPage(
+        "finding",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/findings/{d['finding'].id}/edit",
+        "narrative",
+        "Narrative",
+        lambda d: _row(Finding, "finding")(d).narrative,
+    ),
+    EditPage(
+        "statement draft",
+        "officer",
+        lambda d: f"/reviews/{d['review'].id}/statement",
+        "body",
+        "Your statement",
+        lambda d: _row(Statement, "statement")(d).body,
+        lambda d: _statement(d, submitted=False),
+    ),
+    EditPage(
+        "statement inclusion",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/statements/{d['statement'].id}/inclusion",
+        "summary",
+        "Summary (needed if you choose a summary)",
+        lambda d: _row(Statement, "statement")(d).summary,
+        lambda d: _statement(d, submitted=True),
+        (("include_in_report", "summary"),),
+    ),
+    EditPage(
+        "action",
+        "reviewer",
+        lambda d: f"/reviews/{d['review'].id}/actions/{d['action'].id}/edit",
+        "description",
+        "Description of the action",
+        lambda d: _row(Action, "action")(d).description,
+        _action,
+    ),
+]
+IDS = [p.name for p in PAGES]
+
+
+def _open_two(edit: EditPage, data, client, login_as, second_client):
+    """You open the form; they open it too and save first."""
+    edit.prepare(data)
+    editor = data[edit.editor]
+    login_as(user=editor)
+    url = edit.url(data)
+    yours = form_values(page(client.get(url)))
+    other = second_client(editor)
+    theirs = form_values(page(other.get(url)))
+    return url, yours, other, theirs
+
+
+def _save(browser, url, values, edit, text):
+    return browser.post(url, data={**values, **dict(edit.extra), edit.field: text})
+
+
+@pytest.mark.parametrize("edit", PAGES, ids=IDS)
+def test_a_stale_save_shows_both_versions_and_keeps_what_you_typed(
+    edit, client, login_as, full_review, second_client
+):
+    data = full_review()
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    assert _save(other, url, theirs, edit, THEIRS).status_code == 302
+
+    response = _save(client, url, yours, edit, YOURS)
+
+    assert response.status_code == 200
+    db.session.expire_all()
+    assert edit.saved(data) == THEIRS  # nothing of yours was saved
+    soup = page(response)
+    help_text = " ".join(soup.select_one("#stale-help").get_text(" ").split())
+    assert "This was changed by someone else since you opened it" in help_text
+    assert "Nothing you entered has been saved" in help_text
+    summary = soup.select(".govuk-error-summary a")
+    assert summary[0].get_text(strip=True).startswith("This was changed by someone else")
+    assert summary[0]["href"] == "#stale-help"
+    rows = {
+        row.select_one("th").get_text(strip=True): [td.get_text() for td in row.select("td")]
+        for row in soup.select("#stale-comparison tbody tr")
+    }
+    assert rows[edit.label] == [THEIRS, YOURS]
+    headers = [th.get_text(strip=True) for th in soup.select("#stale-comparison thead th")]
+    assert headers == ["Field", "Saved now", "What you typed"]
+    # The form still holds what you typed.
+    assert form_values(soup)[edit.field].strip() == YOURS
+
+
+@pytest.mark.parametrize("edit", PAGES, ids=IDS)
+def test_hostile_text_is_shown_escaped_in_both_columns(
+    edit, client, login_as, full_review, second_client
+):
+    data = full_review()
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    their_text, your_text = f"Theirs {HOSTILE}", f"Yours {HOSTILE}"
+    assert _save(other, url, theirs, edit, their_text).status_code == 302
+
+    response = _save(client, url, yours, edit, your_text)
+
+    html = response.get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in html
+    assert "<img src=x" not in html
+    soup = page(response)
+    cells = [td.get_text() for td in soup.select("#stale-comparison tbody td")]
+    assert their_text in cells and your_text in cells
+
+
+@pytest.mark.parametrize(
+    "edit", [p for p in PAGES if p.name in ("finding", "action")], ids=["finding", "action"]
+)
+def test_saving_again_after_seeing_both_versions_keeps_yours(
+    edit, client, login_as, full_review, second_client
+):
+    data = full_review()
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    _save(other, url, theirs, edit, THEIRS)
+    refused = page(_save(client, url, yours, edit, YOURS))
+    assert "save it again" in refused.select_one("#stale-help").get_text()
+
+    again = client.post(url, data={**form_values(refused), **dict(edit.extra)})
+
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert edit.saved(data) == YOURS
+
+
+def test_fields_that_did_not_change_are_left_out_of_the_comparison(
+    client, login_as, full_review, second_client
+):
+    data = full_review()
+    edit = next(p for p in PAGES if p.name == "finding")
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    other.post(url, data={**theirs, "title": "Their new title"})
+    response = client.post(url, data={**yours, "narrative": YOURS})
+    rows = {
+        row.select_one("th").get_text(strip=True): [td.get_text() for td in row.select("td")]
+        for row in page(response).select("#stale-comparison tbody tr")
+    }
+    assert rows == {
+        "Title": ["Their new title", "Risk not reassessed"],
+        "Narrative": ["The assessment was not updated.", YOURS],
+    }
+    caption = page(response).select_one("#stale-comparison caption").get_text()
+    assert "version" in caption
