@@ -3,6 +3,7 @@
 from sfo_review.models.action import Action, action_findings
 from sfo_review.models.audit import AuditEvent, ReportSnapshot
 from sfo_review.models.evidence import CaseloadContext, ChronologyEntry, SystemicFactor
+from sfo_review.models.extension import DeadlineExtension
 from sfo_review.models.finding import (
     Finding,
     FindingAttribution,
@@ -22,6 +23,7 @@ __all__ = [
     "AuditEvent",
     "CaseloadContext",
     "ChronologyEntry",
+    "DeadlineExtension",
     "Finding",
     "FindingAttribution",
     "FindingResponse",

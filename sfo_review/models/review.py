@@ -15,6 +15,7 @@ from sfo_review.models.user import User
 if TYPE_CHECKING:
     from sfo_review.models.action import Action
     from sfo_review.models.evidence import CaseloadContext, ChronologyEntry, SystemicFactor
+    from sfo_review.models.extension import DeadlineExtension
     from sfo_review.models.finding import Finding
     from sfo_review.models.statement import Statement
 
@@ -40,6 +41,8 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     rosh_level: Mapped[str] = mapped_column(String(20), nullable=False)
     status: Mapped[str] = mapped_column(String(30), nullable=False, default="in_review")
     due_date: Mapped[date] = mapped_column(Date, nullable=False)
+    # The deadline in force: `due_date`, or the new date of the latest agreed extension.
+    effective_due_date: Mapped[date] = mapped_column(Date, nullable=False)
     overall_judgement: Mapped[str | None] = mapped_column(Text, nullable=True)
     # The latest reason given by quality assurance for returning the review.
     return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -82,6 +85,9 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     )
     actions: Mapped[list[Action]] = relationship(
         back_populates="review", order_by="Action.id", cascade="all, delete-orphan"
+    )
+    extensions: Mapped[list[DeadlineExtension]] = relationship(
+        back_populates="review", order_by="DeadlineExtension.id", cascade="all, delete-orphan"
     )
 
     def participant_for(self, user: User) -> Participant | None:

@@ -25,6 +25,9 @@ class Statement(Versioned, db.Model):  # type: ignore[name-defined]
     body: Mapped[str] = mapped_column(Text, nullable=False)
     status: Mapped[str] = mapped_column(String(20), nullable=False, default="draft")
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # A participant may decline to give a statement; their reason is shown in its place.
+    decline_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    declined_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     include_in_report: Mapped[str] = mapped_column(String(20), nullable=False, default="full")
     summary: Mapped[str | None] = mapped_column(Text, nullable=True)
 

@@ -102,13 +102,15 @@ def create_review(actor: User, data: dict[str, Any]) -> Review:
     values = v.clean(data, REVIEW_RULES)
     _check_dates(values)
     _normalise(values)
+    due = due_date_for(values["notification_date"])
     review = Review(
         **values,
         reference=_next_reference(today().year),
         status="in_review",
         reviewer_id=actor.id,
         created_by_id=actor.id,
-        due_date=due_date_for(values["notification_date"]),
+        due_date=due,
+        effective_due_date=due,
     )
     db.session.add(review)
     db.session.flush()
@@ -149,6 +151,8 @@ def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
         values["countersigner_id"] = countersigner.id if countersigner else None
     if "notification_date" in values:
         values["due_date"] = due_date_for(values["notification_date"])
+        if not any(e.status == "agreed" for e in review.extensions):
+            values["effective_due_date"] = values["due_date"]
     changed = apply(review, values)
     if changed:
         audit(review, actor, "review.updated", "Edited the review", {"fields": changed})
