@@ -68,7 +68,8 @@ def can_see_statement(user: User, review: Review, statement: Statement) -> bool:
         return True
     if user.role == "officer":
         return False  # never another participant's statement, draft or submitted
-    return statement.status == "submitted" and can_see_review(user, review)
+    # A declined statement shows only its reason (its private draft, if any, stays hidden).
+    return statement.status in ("submitted", "declined") and can_see_review(user, review)
 
 
 def can_list_statements(user: User, review: Review) -> bool:

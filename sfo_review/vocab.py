@@ -78,7 +78,7 @@ ACTION_LEVELS = _choices(
     "pdu", "regional", "national", labels={"pdu": "PDU (probation delivery unit)"}
 )
 ACTION_STATUSES = _choices("open", "in_progress", "done")
-STATEMENT_STATUSES = _choices("draft", "submitted")
+STATEMENT_STATUSES = _choices("draft", "submitted", "declined")
 REPORT_INCLUSIONS = _choices("full", "summary")
 REPORT_VARIANTS = _choices(
     "full", "family_summary", labels={"full": "Full report", "family_summary": "Family summary"}

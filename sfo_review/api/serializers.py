@@ -199,9 +199,13 @@ def statement_json(statement: Statement) -> JSON:
     return {
         **_versioned(statement),
         "author": user_json(statement.author),
-        "body": statement.body,
+        # A declined statement keeps its author's private draft (if any) for a change of
+        # mind; nobody reads it while declined.
+        "body": "" if statement.status == "declined" else statement.body,
         "status": statement.status,
         "submitted_at": timestamp(statement.submitted_at),
+        "decline_reason": statement.decline_reason,
+        "declined_at": timestamp(statement.declined_at),
         "include_in_report": statement.include_in_report,
         "summary": statement.summary,
         "addenda": [addendum_json(a) for a in statement.addenda],

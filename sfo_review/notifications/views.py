@@ -77,7 +77,8 @@ def officer_deadline(user: User, review: Review) -> date | None:
     """By when the review asks something of this officer (None: nothing asked now)."""
     if review.status == "in_review":
         own = statement_service.own_statement(user, review)
-        return review.due_date if own is None or own.status != "submitted" else None
+        answered = own is not None and own.status in ("submitted", "declined")
+        return None if answered else review.due_date
     if review.status == "factual_accuracy":
         return review.factual_accuracy_ends_on
     return None

@@ -12,7 +12,8 @@ the four statuses of the GOV.UK task list component, with these rules:
   In progress (a responsible officer has none) · Completed (every responsible officer has one);
 - systemic factors: Not started (none) · Completed (at least one);
 - statements: Cannot start yet (no participants) · Not started (no statement begun) ·
-  In progress (some participant has not submitted) · Completed (every participant submitted);
+  In progress (some participant has not answered) · Completed (every participant submitted a
+  statement or declined with a reason);
 - findings: Not started (none) · In progress (an individual-attributed finding lacks weighed
   context) · Completed (at least one, all balanced);
 - overall judgement: Completed (written) · Cannot start yet (no findings) · Not started;
@@ -161,7 +162,9 @@ def _factors_task(user: User, review: Review) -> Task:
 def _statement_state(statement: Statement | None) -> str:
     if statement is None:
         return "not started"
-    return "submitted" if statement.status == "submitted" else "draft saved"
+    return {"submitted": "submitted", "declined": "declined with reason"}.get(
+        statement.status, "draft saved"
+    )
 
 
 def _statements_task(user: User, review: Review) -> Task:
@@ -170,6 +173,7 @@ def _statements_task(user: User, review: Review) -> Task:
     states = {p.user_id: _statement_state(by_author.get(p.user_id)) for p in people}
     submitted = sum(1 for state in states.values() if state == "submitted")
     drafted = sum(1 for state in states.values() if state == "draft saved")
+    declined = sum(1 for state in states.values() if state == "declined with reason")
     details = []
     for p in people:
         state = states[p.user_id]
@@ -178,9 +182,18 @@ def _statements_task(user: User, review: Review) -> Task:
     if not people:
         status, hint = CANNOT_START, "Add the participants first: each is asked for a statement"
     else:
-        begun = drafted + submitted
-        status = COMPLETED if submitted == len(people) else IN_PROGRESS if begun else NOT_STARTED
-        hint = f"{len(people)} requested, {drafted} drafted, {submitted} submitted"
+        answered = submitted + declined
+        status = (
+            COMPLETED
+            if answered == len(people)
+            else IN_PROGRESS
+            if drafted + answered
+            else NOT_STARTED
+        )
+        hint = (
+            f"{len(people)} requested, {drafted} drafted, {submitted} submitted, "
+            f"{declined} declined with reason"
+        )
     allowed = perm.can_list_statements(user, review) and status != CANNOT_START
     href = _href(allowed, "statements.statements", review)
     return Task("statements", "Statements", href, hint, status, details)
@@ -284,6 +297,8 @@ def asked_of_officer(user: User, review: Review) -> list[Link]:
             return [Link("Write your statement", href)]
         if own.status == "draft":
             return [Link("Finish and submit your statement (draft saved)", href)]
+        if own.status == "declined":
+            return [Link("You declined to give a statement", href)]
         return [Link("Statement submitted", href)]
     if review.status == "factual_accuracy":
         replies = sum(1 for f in review.findings for r in f.responses if r.author_id == user.id)

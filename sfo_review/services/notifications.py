@@ -67,6 +67,17 @@ def statement_requested(review: Review, officer: User) -> None:
     )
 
 
+def statement_answered(review: Review, officer: User, declined: bool) -> None:
+    """Tell the reviewer that a participant submitted a statement or declined to give one."""
+    what = "declined to give a statement" if declined else "submitted their statement"
+    notify(
+        review.reviewer,
+        f"{officer.name} has {what} ({review.reference})",
+        f"/reviews/{review.id}/statements",
+        review,
+    )
+
+
 def factual_accuracy_end(start: date) -> date:
     return add_working_days(start, current_app.config["FACTUAL_ACCURACY_WORKING_DAYS"])
 

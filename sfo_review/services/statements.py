@@ -9,6 +9,7 @@ from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, User
 from sfo_review.models._base import utcnow
+from sfo_review.services import notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import (
     apply,
@@ -21,6 +22,7 @@ from sfo_review.services._common import (
 from sfo_review.services.errors import Conflict, Forbidden
 
 BODY_RULES: dict[str, v.Rule] = {"body": v.long("statement")}
+DECLINE_RULES: dict[str, v.Rule] = {"reason": v.long("reason for not giving a statement")}
 INCLUSION_RULES: dict[str, v.Rule] = {
     "include_in_report": v.enum("report inclusion", vocab.keys(vocab.REPORT_INCLUSIONS)),
     "summary": v.long("summary", required=False),
@@ -76,6 +78,8 @@ def update_statement(
         check_version(statement, data)
         if statement.status == "submitted":
             raise Conflict("A submitted statement cannot be changed.")
+        if statement.status == "declined":
+            raise Conflict("You declined to give a statement. Choose to write one after all first.")
         _writing_open(review)
         values = v.clean(data, BODY_RULES, partial=True)
         changed = apply(statement, values)
@@ -116,6 +120,8 @@ def submit_statement(actor: User, review: Review, statement: Statement) -> State
         raise Forbidden("Only the author can submit a statement.")
     if statement.status == "submitted":
         raise Conflict("This statement has already been submitted.")
+    if statement.status == "declined":
+        raise Conflict("You declined to give a statement. Choose to write one after all first.")
     _writing_open(review)
     statement.status = "submitted"
     statement.submitted_at = utcnow()
@@ -124,6 +130,63 @@ def submit_statement(actor: User, review: Review, statement: Statement) -> State
         actor,
         "statement.submitted",
         "Submitted their contextual statement",
+        {"id": statement.id},
+    )
+    notifications.statement_answered(review, actor, declined=False)
+    return statement
+
+
+@use_case
+def decline_statement(actor: User, review: Review, data: dict[str, Any]) -> Statement:
+    """A participant says they will not give a statement, and why.
+
+    A draft they had begun is kept, private to them, in case they change their mind; others
+    see only the reason and when it was given.
+    """
+    require_permission(
+        perm.can_write_statement(actor, review), "Only participants can decline a statement."
+    )
+    _writing_open(review)
+    values = v.clean(data, DECLINE_RULES)
+    statement = own_statement(actor, review)
+    if statement is not None and statement.status == "submitted":
+        raise Conflict("You have already submitted your statement, so it cannot be declined.")
+    if statement is not None and statement.status == "declined":
+        raise Conflict("You have already declined to give a statement.")
+    if statement is None:
+        statement = Statement(review=review, author_id=actor.id, body="")
+        db.session.add(statement)
+    statement.status = "declined"
+    statement.decline_reason = values["reason"]
+    statement.declined_at = utcnow()
+    db.session.flush()
+    audit(
+        review,
+        actor,
+        "statement.declined",
+        "Declined to give a contextual statement, with a reason",
+        {"id": statement.id},
+    )
+    notifications.statement_answered(review, actor, declined=True)
+    return statement
+
+
+@use_case
+def withdraw_decline(actor: User, review: Review, statement: Statement) -> Statement:
+    """The participant changes their mind: the statement becomes their private draft again."""
+    if statement.author_id != actor.id:
+        raise Forbidden("Only the author can change their mind about a statement.")
+    if statement.status != "declined":
+        raise Conflict("You have not declined to give a statement.")
+    _writing_open(review)
+    statement.status = "draft"
+    statement.decline_reason = None
+    statement.declined_at = None
+    audit(
+        review,
+        actor,
+        "statement.decline_withdrawn",
+        "Chose to write a statement after declining",
         {"id": statement.id},
     )
     return statement

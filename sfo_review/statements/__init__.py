@@ -6,4 +6,4 @@ from flask import Blueprint
 
 statements_bp = Blueprint("statements", __name__)
 
-from sfo_review.statements import addenda, views  # noqa: E402,F401 - registers the routes
+from sfo_review.statements import addenda, decline, views  # noqa: E402,F401 - registers the routes

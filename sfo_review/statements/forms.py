@@ -51,3 +51,18 @@ class InclusionForm(FlaskForm):
 
 
 INCLUSION_LABELS = {c.key: c.label for c in vocab.REPORT_INCLUSIONS}
+
+
+class DeclineStatementForm(FlaskForm):
+    reason = TextAreaField(
+        "Why are you choosing not to give a statement?",
+        description="You do not have to give a statement. Your reason is shown to the "
+        "reviewer, quality assurance and leadership in place of a statement; other officers "
+        "involved never see it. You can change your mind while the review is in review.",
+        widget=CharacterCount(),
+    )
+    submit = SubmitField("Decline to give a statement", widget=GovSubmitInput())
+
+
+class WithdrawDeclineForm(FlaskForm):
+    submit = SubmitField("Write a statement after all", widget=GovSubmitInput())

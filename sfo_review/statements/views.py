@@ -15,7 +15,12 @@ from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services.errors import NotFound
 from sfo_review.statements import statements_bp
-from sfo_review.statements.forms import InclusionForm, StatementForm, SubmitStatementForm
+from sfo_review.statements.forms import (
+    InclusionForm,
+    StatementForm,
+    SubmitStatementForm,
+    WithdrawDeclineForm,
+)
 
 
 def _save_draft(user: User, review: Review, mine: Statement | None, form: StatementForm) -> bool:
@@ -49,7 +54,12 @@ def my_statement(review_id: int) -> str | Response:
         review_service.record_view(user, review, "their own statement")
     stale = stale_comparison(form, mine)
     return render_template(
-        "statements/my_statement.html", review=review, mine=mine, form=form, stale=stale
+        "statements/my_statement.html",
+        review=review,
+        mine=mine,
+        form=form,
+        stale=stale,
+        withdraw_form=WithdrawDeclineForm(),
     )
 
 
@@ -59,7 +69,7 @@ def submit_statement(review_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_write_statement)
     mine = statement_service.own_statement(user, review)
-    if mine is None or mine.status == "submitted":
+    if mine is None or mine.status in ("submitted", "declined"):
         if mine is None:
             flash("Save a draft of your statement before you submit it.")
         return redirect(url_for("statements.my_statement", review_id=review.id))

@@ -76,6 +76,12 @@ def _submitted(w: W) -> None:
     statement_service.submit_statement(w["officer"], w["review"], w["statement"])
 
 
+def _declined(w: W) -> None:
+    w["statement"] = statement_service.decline_statement(
+        w["officer"], w["review"], {"reason": "On the advice of my union."}
+    )
+
+
 def _action(w: W) -> None:
     w["action"] = action_service.add_action(
         w["reviewer"],
@@ -261,6 +267,21 @@ ENDPOINTS = [
         setup=_draft,
     ),
     Endpoint("read submitted statement", "GET", _statement, _read(), setup=_submitted),
+    Endpoint(
+        "decline statement",
+        "POST",
+        lambda w: f"{_review(w)}/statements/decline",
+        {**_reviewer_only(403), "officer": 201},
+        lambda w: {"reason": "I was advised not to."},
+    ),
+    Endpoint("read declined statement", "GET", _statement, _read(), setup=_declined),
+    Endpoint(
+        "withdraw decline",
+        "POST",
+        lambda w: f"{_statement(w)}/withdraw-decline",
+        {**_reviewer_only(403), "officer": 200},
+        setup=_declined,
+    ),
     Endpoint(
         "set statement inclusion",
         "PATCH",
