@@ -45,6 +45,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = True
     SESSION_INACTIVITY_TIMEOUT = timedelta(minutes=_int_env("SESSION_INACTIVITY_MINUTES", 30))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_int_env("SESSION_ABSOLUTE_HOURS", 10))
+    # Signed-in pages warn this long before the inactivity sign-out and offer more time.
+    SESSION_WARNING_SECONDS = _int_env("SESSION_WARNING_SECONDS", 120)
     PERMANENT_SESSION_LIFETIME = SESSION_INACTIVITY_TIMEOUT
 
     # Login rate limiting (Flask-Limiter); shared storage through Redis when REDIS_URL is set.

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from sfo_review import lifecycle, permissions, vocab
 from sfo_review.auth import session as auth_session
+from sfo_review.auth.session import seconds_left
 from sfo_review.extensions import csrf, db
 from sfo_review.forms_support import error_summary_items
 from sfo_review.services.errors import ServiceError
@@ -163,5 +164,6 @@ def _template_context() -> dict[str, Any]:
         "lifecycle": lifecycle,
         "current_user": current_user,
         "cspNonce": getattr(g, "csp_nonce", None),
+        "session_seconds_left": seconds_left,
         "error_summary_items": error_summary_items,
     }

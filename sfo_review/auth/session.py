@@ -53,6 +53,19 @@ def _expired() -> str | None:
     return None
 
 
+def seconds_left() -> tuple[int, int]:
+    """(seconds until the inactivity sign-out, seconds until the absolute one)."""
+    now = _now()
+    cfg = current_app.config
+    idle = session.get("last_seen", now) + cfg["SESSION_INACTIVITY_TIMEOUT"].total_seconds()
+    absolute = session.get("login_at", now) + cfg["SESSION_ABSOLUTE_TIMEOUT"].total_seconds()
+    return max(0, int(idle - now)), max(0, int(absolute - now))
+
+
+# Asking how long is left is not activity: the timeout warning polls it.
+PASSIVE_ENDPOINTS = ("auth.session_status",)
+
+
 def enforce_timeouts() -> Response | None:
     """before_request: end sessions that were idle or open too long."""
     if request.blueprint == "api" or request.endpoint in (None, "static", "healthz"):
@@ -64,8 +77,10 @@ def enforce_timeouts() -> Response | None:
         logout_user()
         session.clear()
         flash(message)
-        return redirect(url_for("auth.login", next=request.path))
-    session["last_seen"] = _now()
+        next_page = request.path if request.endpoint not in PASSIVE_ENDPOINTS else None
+        return redirect(url_for("auth.login", next=next_page))
+    if request.endpoint not in PASSIVE_ENDPOINTS:
+        session["last_seen"] = _now()
     return None
 
 

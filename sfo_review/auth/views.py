@@ -85,3 +85,6 @@ def change_password() -> str | Response:
                 flash("Your password has been changed. Other sessions have been signed out.")
                 return redirect(url_for("reviews.index"))
     return render_template("auth/change_password.html", form=form)
+
+
+from sfo_review.auth import timeout  # noqa: E402,F401 - registers the session routes

@@ -79,8 +79,8 @@ class CaseloadForm(FlaskForm):
     caseload_count = WholeNumberField(
         "Number of cases",
         "number of cases",
-        description="Cases held on average in the period. 50 to 60 cases is the agreed "
-        "maximum; quality falls above 50.",
+        # The hint with the configured reference point is in templates/evidence/caseload_form.
+        description="Cases held on average in the period.",
     )
     high_risk_count = WholeNumberField(
         "Number of high-risk cases",
@@ -90,8 +90,7 @@ class CaseloadForm(FlaskForm):
     workload_percent = WholeNumberField(
         "Workload measurement tool (WMT) percentage",
         "workload measurement tool percentage",
-        description="Above 110% for four weeks in a row counts as excessive. The service "
-        "averaged about 120% in 2023.",
+        description="The percentage the workload measurement tool showed in the period.",
     )
     grade = radio("Grade", vocab.GRADES)
     months_in_role = WholeNumberField(

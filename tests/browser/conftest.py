@@ -22,7 +22,13 @@ DEMO_PASSWORD = "demo-password-2026"
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server(live_app: tuple[str, Any]) -> str:
+    return live_app[0]
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """(address, app) of the live server: tests may change the app's config for a while."""
     from flask_migrate import upgrade
 
     from sfo_review import create_app
@@ -42,7 +48,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield f"http://127.0.0.1:{server.server_port}", app
     finally:
         server.shutdown()
         thread.join(timeout=5)

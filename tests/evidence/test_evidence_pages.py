@@ -429,3 +429,29 @@ def test_dates_show_as_written_not_iso(client, reviewer_on):
     text = text_of(client.get(f"{base}/caseload-contexts"))
     assert "1 January 2023 to 26 June 2023" in text
     assert date(2023, 1, 1).isoformat() not in text
+
+
+def test_the_caseload_form_flags_reference_points_for_the_figures_as_loaded(
+    app, client, reviewer_on, monkeypatch
+):
+    """Without JavaScript the flags show after a failed save (and on editing); the script
+    that flags them as the user types is tested in tests/browser/test_enhancements.py."""
+    data, base = reviewer_on
+    monkeypatch.setitem(app.config, "CASELOAD_REFERENCE_MAX", 55)
+    soup = page(client.get(f"{base}/caseload-contexts/new"))
+    flag = soup.select_one("#caseload_count-reference")
+    assert flag["data-max"] == "55" and flag["aria-live"] == "polite"
+    assert flag["data-message"] == "Above the agreed maximum of 55 cases"
+    assert flag.get_text(strip=True) == ""
+    assert "The reference point is 55 cases" in soup.select_one("#caseload_count-hint").get_text()
+    assert "The reference point is 110%" in soup.select_one("#workload_percent-hint").get_text()
+    body = {**CONTEXT, "participant_id": "", "caseload_count": "56", "workload_percent": "111"}
+    soup = page(post(client, f"{base}/caseload-contexts/new", body))
+    assert soup.select_one("#caseload_count-reference").get_text(strip=True) == (
+        "Above the agreed maximum of 55 cases"
+    )
+    assert soup.select_one("#workload_percent-reference").get_text(strip=True) == (
+        "Above 110%: excessive if it lasted four weeks or more"
+    )
+    edit = page(client.get(f"{base}/caseload-contexts/{data['context'].id}/edit"))
+    assert edit.select_one("#caseload_count-reference .app-flag")  # the saved 58 is above 55
