@@ -490,3 +490,42 @@ def test_the_checker_itself_finds_a_known_problem(
     findings = Findings()
     _axe(page, axe_source, "accessibility with an unlabelled field", findings)
     assert [v["id"] for v in findings.blocking()] == ["label"]
+
+
+def test_the_pages_after_an_upload_and_the_timeout_warning_have_no_serious_problem(
+    open_as: Callable[[str | None], Any], site: Site, axe_source: str, tmp_path: Path
+) -> None:
+    """Pages the url_map walk cannot reach: the chronology import preview (valid and with
+    errors) comes only after a file is uploaded; the timeout warning is a dialog."""
+    findings = Findings()
+    page = open_as(ROLES["reviewer"])
+    first = site.ids["reviews"][0]["review_id"]
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "date,source,summary,significant\n2024-01-05,Police,Arrested for assault,yes\n"
+        "2024-02-01,Probation,Home visit,no\n",
+        encoding="utf-8",
+    )
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "date,source,summary,significant\n2024-13-05,Police,Arrested,maybe\n,,,\n",
+        encoding="utf-8",
+    )
+    for name, upload in (("valid", good), ("with errors", bad)):
+        page.goto(f"/reviews/{first}/chronology/import")
+        page.locator("input[type=file]").set_input_files(str(upload))
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+        assert "/chronology/import" in page.url
+        where = f"reviewer chronology import preview ({name})"
+        _axe(page, axe_source, where, findings)
+        _reflow(page, where, findings)
+    assert page.locator(".govuk-error-summary").count() == 1  # the file with errors
+
+    page.goto("/notifications")
+    page.evaluate("() => document.getElementById('timeout-warning').showModal()")
+    _axe(page, axe_source, "reviewer timeout warning (open)", findings)
+    _reflow(page, "reviewer timeout warning (open)", findings)
+    _save("after upload and dialog", findings)
+    assert len(findings.checked) == 3
+    assert not findings.blocking() and not findings.too_wide, _report(findings)
