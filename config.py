@@ -47,6 +47,12 @@ class Config:
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=_int_env("SESSION_ABSOLUTE_HOURS", 10))
     PERMANENT_SESSION_LIFETIME = SESSION_INACTIVITY_TIMEOUT
 
+    # Shared storage: login rate limits and the dashboard's figures cache (in-process without).
+    REDIS_URL = os.environ.get("REDIS_URL")
+    # How long computed dashboard figures may be reused; they are recomputed as soon as the
+    # data behind them changes (services/figures/cache.py). 0 turns the cache off.
+    FIGURES_CACHE_SECONDS = _int_env("FIGURES_CACHE_SECONDS", 300)
+
     # Login rate limiting (Flask-Limiter); shared storage through Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")

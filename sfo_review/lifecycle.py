@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sfo_review.models import Review
+from sqlalchemy import ColumnElement, exists, or_
+
+from sfo_review.models import (
+    Finding,
+    FindingAttribution,
+    Review,
+    finding_caseload_contexts,
+    finding_systemic_factors,
+)
+from sfo_review.sqlfuncs import stripped_length
 
 BALANCE_NOTE_MIN = 100
 
@@ -60,6 +69,28 @@ def finding_is_balanced(finding: object) -> bool:
         return True
     note = getattr(finding, "context_note", None) or ""
     return len(note.strip()) >= BALANCE_NOTE_MIN
+
+
+def finding_is_individual_sql() -> ColumnElement[bool]:
+    """SQL: the finding (`Finding` in the query) attributes a shortfall to an individual."""
+    return exists().where(
+        FindingAttribution.finding_id == Finding.id,
+        FindingAttribution.attribution == "individual",
+    )
+
+
+def finding_is_weighed_sql() -> ColumnElement[bool]:
+    """SQL form of finding_is_balanced for an individual-attributed finding: the same rule,
+    for aggregates across many reviews (the leadership dashboard's balance measure)."""
+    return or_(
+        exists().where(finding_systemic_factors.c.finding_id == Finding.id),
+        exists().where(finding_caseload_contexts.c.finding_id == Finding.id),
+        stripped_length(Finding.context_note) >= BALANCE_NOTE_MIN,
+    )
+
+
+def finding_is_balanced_sql() -> ColumnElement[bool]:
+    return or_(~finding_is_individual_sql(), finding_is_weighed_sql())
 
 
 def _balance_rule(review: Review) -> list[UnmetRule]:
