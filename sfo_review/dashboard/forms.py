@@ -84,17 +84,12 @@ class ScopeForm(FlaskForm):
         """`areas`: the (region, PDU) pairs the reviews have."""
         regions = sorted({r for r, _ in areas})
         self.region.choices = select_choices([("", "All regions"), *((r, r) for r in regions)])
+        # Within a region only its PDUs are offered (another region's is then an error).
         chosen = self.region.data if self.region.data in regions else None
         pdus = sorted({(p, r) for r, p in areas if chosen in (None, r)})
         self.pdu.choices = select_choices(
             [("", "All PDUs"), *((p, p if chosen else f"{p} ({r})") for p, r in pdus)]
         )
-        self._areas = set(areas)
-
-    def validate_pdu(self, field: SelectField) -> None:
-        region = self.region.data
-        if field.data and region and (region, field.data) not in self._areas:
-            raise ValidationError(f"{field.data} is not a PDU of {region}: choose one of its PDUs")
 
     def service_data(self) -> dict[str, Any]:
         """The filters for the service; a filter with an error on the form is left out."""

@@ -138,7 +138,7 @@ def _actions_form() -> ActionFilterForm:
 
 
 def _action_page(
-    form: ActionFilterForm, number: int, per_page: int | None = PER_PAGE
+    form: ActionFilterForm, number: int, per_page: int | None
 ) -> action_figures.ActionPage | None:
     if not _check(form):
         return None
@@ -160,7 +160,7 @@ def actions() -> str | tuple[str, int]:
     if number is None:
         form.form_errors.append(PAGE_ERROR)
         return render_template("dashboard/actions.html", form=form, listing=None, args={}), 422
-    listing = _action_page(form, number)
+    listing = _action_page(form, number, PER_PAGE)
     status = 422 if listing is None else 200
     args = {k: v for k, v in request.args.items(multi=True) if k != "page"}
     return (

@@ -89,8 +89,8 @@ def actions(scope: Scope) -> dict[str, Any]:
 
 def owners(scope: Scope) -> list[str]:
     """The owners of the actions in scope, for the list's filter."""
-    query = _in_scope(scope, select(Action.owner).distinct()).order_by(Action.owner)
-    return list(db.session.scalars(query))
+    query = _in_scope(scope, select(Action.owner).distinct())
+    return sorted(db.session.scalars(query), key=str.casefold)  # the same on every database
 
 
 @dataclass(frozen=True)

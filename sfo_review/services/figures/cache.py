@@ -125,7 +125,7 @@ def _set(key: str, value: str, seconds: int) -> None:
     if client is None:
         _local.set(key, value, seconds)
     else:
-        client.setex(key, seconds, value)
+        client.set(key, value, ex=seconds)
 
 
 def remember(parts: list[Any], compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
