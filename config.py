@@ -20,6 +20,11 @@ def database_url(default: str | None) -> str | None:
     return url
 
 
+def shared_storage() -> str:
+    """Where several workers keep what they share: Redis when REDIS_URL is set."""
+    return os.environ.get("REDIS_URL") or "memory://"
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
@@ -55,7 +60,7 @@ class Config:
 
     # Login rate limiting (Flask-Limiter); shared storage through Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_STORAGE_URI = shared_storage()
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 

@@ -1,5 +1,5 @@
-"""Flask CLI: `users create`, `users token`, `seed-demo`, `seed-bulk`, `send-outbox`, `backup`
-(and `db`)."""
+"""Flask CLI: `users create`, `users token`, `seed-demo`, `seed-bulk`, `send-outbox`, `backup`,
+`restore` (and `db`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
+from sfo_review.cli.backups import backup, restore
 from sfo_review.cli.outbox import send_outbox
 from sfo_review.models import Role
 from sfo_review.services import users as user_service
@@ -64,6 +65,7 @@ def seed_demo() -> None:
     help="How many synthetic reviews to add (1 to 50,000).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@with_appcontext
 def seed_bulk(reviews: int, seed: int) -> None:
     """Add N realistic synthetic reviews, with everything on them, for scale and benchmarks."""
     from sfo_review.cli.bulk import seed_bulk as add
@@ -93,4 +95,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(seed_bulk)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(send_outbox)
