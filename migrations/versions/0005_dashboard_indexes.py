@@ -33,6 +33,7 @@ INDEXES = (
         "actions",
         ["review_id", "status", "due_date", "level"],
     ),
+    ("ix_actions_level_due_date_status", "actions", ["level", "due_date", "status"]),
     ("ix_deadline_extensions_review_id_status", "deadline_extensions", ["review_id", "status"]),
 )
 

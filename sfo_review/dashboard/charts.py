@@ -82,6 +82,20 @@ class Line:
             f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}" for i, p in enumerate(self.points)
         )
 
+    @property
+    def markers(self) -> str:
+        """One marker of this line's shape on every point, as a single path."""
+        return " ".join(self.marker_at(p.x, p.y) for p in self.points)
+
+    def marker_at(self, x: float, y: float) -> str:
+        if self.marker == "circle":  # two arcs make a circle of radius 4
+            return f"M{x - 4:.1f},{y:.1f} a4,4 0 1,0 8,0 a4,4 0 1,0 -8,0 Z"
+        if self.marker == "square":
+            return f"M{x - 4:.1f},{y - 4:.1f} h8 v8 h-8 Z"
+        if self.marker == "triangle":
+            return f"M{x:.1f},{y - 5:.1f} l5,9 h-10 Z"
+        return f"M{x:.1f},{y - 5:.1f} l5,5 l-5,5 l-5,-5 Z"  # diamond
+
 
 @dataclass(frozen=True)
 class Tick:

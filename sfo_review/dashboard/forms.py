@@ -13,6 +13,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from markupsafe import Markup, escape
 from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
@@ -45,6 +46,19 @@ def _known(message: str) -> Any:
             raise ValidationError(message)
 
     return check
+
+
+def options_html(field: SelectField) -> Markup:
+    """The <option>s of a select, escaped, built at once: a national PDU list has about a
+    hundred, which the GOV.UK macro renders one by one several times slower."""
+    chosen = field.data or ""
+    return Markup(  # noqa: S704 - every value and label is escaped here
+        "".join(
+            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>'
+            f"{escape(label)}</option>"
+            for value, label, *_ in field.iter_choices()
+        )
+    )
 
 
 class ScopeForm(FlaskForm):

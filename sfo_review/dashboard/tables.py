@@ -7,6 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup, escape
+
 from sfo_review import vocab
 
 TEXT, NUMBER, PERCENT, DAYS = "text", "number", "percent", "days"
@@ -29,6 +31,53 @@ class Table:
     @property
     def filename(self) -> str:
         return f"sfo-{self.key}.csv"
+
+    def html(self, limit: int | None = None) -> Markup:
+        """The GOV.UK table, every cell escaped. Built here rather than cell by cell in
+        Jinja: the dashboard has thousands of cells and this is several times faster."""
+        head = "".join(
+            f'<th scope="col" class="govuk-table__header{_NUMERIC_HEAD if c.kind != TEXT else ""}">'
+            f"{escape(c.header)}</th>"
+            for c in self.columns
+        )
+        body = []
+        for row in self.rows if limit is None else self.rows[:limit]:
+            first, *rest = row
+            cells = "".join(
+                f'<td class="govuk-table__cell{_NUMERIC_CELL if c.kind != TEXT else ""}">'
+                f"{escape(_text(value, c.kind))}</td>"
+                for value, c in zip(rest, self.columns[1:], strict=True)
+            )
+            body.append(
+                '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+                f"{escape(_text(first, TEXT))}</th>{cells}</tr>"
+            )
+        if not body:
+            body.append(
+                '<tr class="govuk-table__row"><td class="govuk-table__cell" '
+                f'colspan="{len(self.columns)}">No reviews match the filters.</td></tr>'
+            )
+        return Markup(  # noqa: S704 - every header, cell and caption is escaped above
+            '<table class="govuk-table app-data-table">'
+            '<caption class="govuk-table__caption govuk-table__caption--s">'
+            f"{escape(self.caption)}</caption>"
+            f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
+            f'<tbody class="govuk-table__body">{"".join(body)}</tbody></table>'
+        )
+
+
+_NUMERIC_HEAD = " govuk-table__header--numeric"
+_NUMERIC_CELL = " govuk-table__cell--numeric"
+
+
+def _text(value: Any, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == PERCENT:
+        return f"{value:.1f}%"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
 
 
 def _percent(value: float | None) -> float | None:

@@ -17,7 +17,7 @@ from flask_wtf import FlaskForm
 from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.dashboard import dashboard_bp, page
-from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm
+from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm, options_html
 from sfo_review.dashboard.tables import BUILDERS, Table, all_tables
 from sfo_review.models import Action
 from sfo_review.services import reviews as review_service
@@ -86,6 +86,11 @@ def _problem(form: FlaskForm, status: int = 422) -> tuple[str, int]:
     return render_template("dashboard/filter_problem.html", form=form), status
 
 
+@dashboard_bp.context_processor
+def _helpers() -> dict[str, Any]:
+    return {"options_html": options_html}
+
+
 @dashboard_bp.route("")
 @login_required_for("leadership")
 def dashboard() -> str | tuple[str, int]:
@@ -132,8 +137,7 @@ def _page_number() -> int | None:
 def _actions_form() -> ActionFilterForm:
     form = _scope_form(ActionFilterForm)
     assert isinstance(form, ActionFilterForm)  # noqa: S101 - made from that class just above
-    scope = theme_service.scope(actor(), {})
-    form.fill_owners(action_figures.owners(scope))
+    form.fill_owners(theme_service.action_owners(actor()))
     return form
 
 

@@ -30,6 +30,8 @@ class Action(Versioned, db.Model):  # type: ignore[name-defined]
         Index(
             "ix_actions_review_id_status_due_date_level", "review_id", "status", "due_date", "level"
         ),
+        # One level's overdue actions, due first first (the drill-down list).
+        Index("ix_actions_level_due_date_status", "level", "due_date", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

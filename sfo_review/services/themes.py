@@ -19,7 +19,7 @@ from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
 from sfo_review.services._common import require_permission
 from sfo_review.services.figures import cache
-from sfo_review.services.figures.actions import actions
+from sfo_review.services.figures.actions import actions, owners
 from sfo_review.services.figures.conditions import conditions
 from sfo_review.services.figures.deadlines import deadlines
 from sfo_review.services.figures.factors import factors
@@ -47,8 +47,20 @@ def scope(actor: User, data: dict[str, Any]) -> Scope:
 
 def areas(actor: User) -> list[tuple[str, str]]:
     """The (region, PDU) pairs of the reviews `actor` may see: the dashboard's filter choices."""
-    query = Scope(actor).restrict(select(Review.region, Review.pdu).distinct())
-    return [(region, pdu) for region, pdu in db.session.execute(query)]
+    who = [actor.role] if actor.role == "leadership" else [actor.role, actor.id]
+
+    def compute() -> dict[str, Any]:
+        query = Scope(actor).restrict(select(Review.region, Review.pdu).distinct())
+        return {"areas": [[region, pdu] for region, pdu in db.session.execute(query)]}
+
+    return [(region, pdu) for region, pdu in cache.remember(["areas", *who], compute)["areas"]]
+
+
+def action_owners(actor: User) -> list[str]:
+    """The owners of the agreed actions `actor` may see: the action list's filter choices."""
+    who = [actor.role] if actor.role == "leadership" else [actor.role, actor.id]
+    found = cache.remember(["owners", *who], lambda: {"owners": owners(scope(actor, {}))})
+    return list(found["owners"])
 
 
 def themes(actor: User, data: dict[str, Any]) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from sfo_review.extensions import db
 NEW_INDEXES = {
     "reviews": {"ix_reviews_notification_date", "ix_reviews_region_pdu"},
     "systemic_factors": {"ix_systemic_factors_review_id_category_level"},
-    "actions": {"ix_actions_review_id_status_due_date_level"},
+    "actions": {"ix_actions_review_id_status_due_date_level", "ix_actions_level_due_date_status"},
     "deadline_extensions": {"ix_deadline_extensions_review_id_status"},
     "caseload_contexts": {"ix_caseload_contexts_review_id_figures"},
 }
