@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import and_, case, func, select
 
 from sfo_review import vocab
 from sfo_review.extensions import db
@@ -21,8 +21,8 @@ def _per_review(scope: Scope) -> Any:
     overdue = and_(
         Review.status.not_in(FINISHED), Review.effective_due_date < review_service.today()
     )
-    extended = exists().where(
-        DeadlineExtension.review_id == Review.id, DeadlineExtension.status == "agreed"
+    extended = Review.id.in_(  # evaluated once per query, not once per review
+        select(DeadlineExtension.review_id).where(DeadlineExtension.status == "agreed")
     )
     return scope.restrict(
         select(

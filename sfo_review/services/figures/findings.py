@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, exists, func, select
+from sqlalchemy import case, func, select
 
 from sfo_review import lifecycle, vocab
 from sfo_review.extensions import db
@@ -28,9 +28,8 @@ def _per_status(scope: Scope) -> list[Any]:
     """Per review status: findings, individual-attributed ones, those attributed to an
     individual alone, and the individual-attributed ones whose context was weighed."""
     individual = lifecycle.finding_is_individual_sql()
-    other = FindingAttribution.__table__.alias("other_attribution")
-    individual_only = individual & ~exists().where(
-        other.c.finding_id == Finding.id, other.c.attribution != "individual"
+    individual_only = individual & Finding.id.not_in(
+        select(FindingAttribution.finding_id).where(FindingAttribution.attribution != "individual")
     )
     weighed = individual & lifecycle.finding_is_weighed_sql()
 
