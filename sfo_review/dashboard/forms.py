@@ -18,7 +18,7 @@ from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
 from sfo_review import vocab
-from sfo_review.fields import GovDateField
+from sfo_review.fields import DATE_EXAMPLE, GovDateField
 from sfo_review.forms_support import select_choices
 from sfo_review.services.figures.actions import STATES
 
@@ -34,7 +34,7 @@ class FilterDateField(GovDateField):
                 self.data = date.fromisoformat(text)
             except ValueError as exc:
                 self.data = None
-                raise ValueError(f"{self._sentence()} must be a real date, like 31 3 2025") from exc
+                raise ValueError(f"{self._sentence()} must be a real date, {DATE_EXAMPLE}") from exc
             return
         super().process_formdata(valuelist)
 
@@ -69,13 +69,13 @@ class ScopeForm(FlaskForm):
 
     # Named as the API's parameters, so a dashboard address and an API call read alike.
     start = FilterDateField(
-        "From",
+        "Start date",
         name="from",
         name_in_messages="start date",
         description="Notified on or after, for example 1 4 2025",
     )
     end = FilterDateField(
-        "To",
+        "End date",
         name="to",
         name_in_messages="end date",
         description="Notified on or before, for example 31 3 2026",

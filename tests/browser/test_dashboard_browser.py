@@ -113,9 +113,9 @@ def test_every_dashboard_page_has_no_serious_accessibility_problem(leader: Any) 
 
 def test_the_filters_work_from_the_keyboard(leader: Any) -> None:
     leader.goto("/dashboard")
-    leader.get_by_label("Region").focus()
+    leader.get_by_label("Region", exact=True).focus()
     leader.keyboard.press("End")  # the last region in the list
-    chosen = leader.get_by_label("Region").input_value()
+    chosen = leader.get_by_label("Region", exact=True).input_value()
     leader.get_by_role("button", name="Apply filters").focus()
     with leader.expect_navigation():
         leader.keyboard.press("Enter")
@@ -131,7 +131,7 @@ def test_a_region_last_year_in_two_clicks(leader: Any) -> None:
     (Dashboard, choose the region, Apply filters, Calendar year)."""
     leader.goto("/")
     leader.get_by_role("link", name="Dashboard").click()
-    leader.get_by_label("Region").select_option("Wales")
+    leader.get_by_label("Region", exact=True).select_option("Wales")
     leader.get_by_role("button", name="Apply filters").click()
     leader.get_by_role("link", name=f"Calendar year {LAST_YEAR}").click()  # keeps the region
     text = leader.locator("#scope-summary").inner_text()

@@ -145,7 +145,7 @@ def test_the_three_most_common_factors_of_a_region_last_year(client, login_as, f
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ("from=2026-02-30", "Start date must be a real date, like 31 3 2025"),
+        ("from=2026-02-30", "Start date must be a real date, like 26 6 2023"),
         ("from=31&from=2&from=2026", "Start date must be a real date, like 26 6 2023"),
         ("from=1&from=&from=2026", "Start date must include a month"),
         ("to=1&to=1&to=26", "Year of the end date must include 4 numbers"),
