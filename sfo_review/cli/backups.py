@@ -35,23 +35,30 @@ def _sqlite_path() -> Path | None:
     return Path(url.database)
 
 
+def _online_copy(source: str, target: Path, check: bool) -> int:
+    """SQLite's online backup from `source` (a file URI) into `target`; returns its pages.
+    In steps, so the service's writers are never held up for long."""
+    src = sqlite3.connect(source, uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst, pages=1024)
+        if check:
+            problem = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if problem != "ok":
+                raise click.ClickException(f"The copy failed its integrity check: {problem}")
+        return int(dst.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        dst.close()
+        src.close()
+
+
 def _copy(source: Path, target: Path) -> int:
     """Online backup of `source` into `target` (replaced atomically); returns its pages."""
     partial = target.with_name(f".{target.name}.partial")
     partial.unlink(missing_ok=True)
-    src = sqlite3.connect(source)
-    dst = sqlite3.connect(partial)
-    try:
-        src.backup(dst, pages=1024)  # in steps, so writers are never held up for long
-        pages = dst.execute("PRAGMA page_count").fetchone()[0]
-        problem = dst.execute("PRAGMA integrity_check").fetchone()[0]
-        if problem != "ok":
-            raise click.ClickException(f"The copy failed its integrity check: {problem}")
-    finally:
-        dst.close()
-        src.close()
+    pages = _online_copy(f"file:{source}", partial, check=True)
     os.replace(partial, target)
-    return int(pages)
+    return pages
 
 
 def _check_is_ours(path: Path) -> str:
@@ -108,13 +115,8 @@ def restore(path: Path, yes: bool) -> None:
     db.session.remove()
     db.engine.dispose()
     target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)  # the online API again: running workers see the restored data
-    finally:
-        dst.close()
-        src.close()
+    # The online API again, into the live file: running workers see the restored data.
+    _online_copy(f"file:{path}?mode=ro", target, check=False)
     click.echo(
         f"Restored {target} from {path} (schema {revision}). "
         "Run `flask --app sfo_review db upgrade` if the backup is older than this version."

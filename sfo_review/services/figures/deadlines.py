@@ -12,7 +12,7 @@ from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Review
 from sfo_review.services import reviews as review_service
-from sfo_review.services.figures.scope import FINISHED, Scope, percentile, share
+from sfo_review.services.figures.scope import FINISHED, Scope, counted, percentile, share
 from sfo_review.sqlfuncs import days_between
 
 
@@ -105,10 +105,7 @@ def deadlines(scope: Scope) -> dict[str, Any]:
     extensions = _extension_statuses(scope)
     return {
         "reviews": total,
-        "statuses": [
-            {"key": c.key, "label": c.label, "count": statuses.get(c.key, 0)}
-            for c in vocab.STATUSES
-        ],
+        "statuses": counted(vocab.STATUSES, statuses),
         "deadlines": {
             "open": open_,
             "overdue": overdue,

@@ -11,7 +11,7 @@ from sqlalchemy import Integer, cast, extract, func, select
 from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Review, SystemicFactor
-from sfo_review.services.figures.scope import Scope, share
+from sfo_review.services.figures.scope import Scope, counted, share
 
 MONTHS = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
 
@@ -148,10 +148,7 @@ def factors(scope: Scope, reviews: int) -> dict[str, Any]:
     levels = _by_level(scope)
     return {
         "systemic_factor_categories": categories,
-        "systemic_factor_levels": [
-            {"key": c.key, "label": c.label, "count": levels.get(c.key, 0)}
-            for c in vocab.FACTOR_LEVELS
-        ],
+        "systemic_factor_levels": counted(vocab.FACTOR_LEVELS, levels),
         "systemic_factors_by_quarter": _quarters(scope),
         "systemic_factors_by_area": _areas(scope, rows),
     }

@@ -54,6 +54,11 @@ class Scope:
         return Review.pdu if self.region else Review.region
 
 
+def counted(choices: Iterable[Any], counts: dict[str, int]) -> list[dict[str, Any]]:
+    """`[{"key", "label", "count"}]` for every choice of a vocabulary, zero when not found."""
+    return [{"key": c.key, "label": c.label, "count": counts.get(c.key, 0)} for c in choices]
+
+
 def share(part: int, whole: int) -> float | None:
     """A share rounded to 3 places (0.667), or None when there is nothing to divide."""
     return round(part / whole, 3) if whole else None
