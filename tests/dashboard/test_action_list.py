@@ -137,3 +137,12 @@ def test_bad_action_filters(client, login_as, five_reviews, query, message):
     response = client.get("/dashboard/actions?" + query)
     assert response.status_code == 422 and message in error_summary(response)
     assert client.get("/dashboard/actions.csv?" + query).status_code == 422
+
+
+@pytest.mark.parametrize(("role", "status"), [("reviewer", 404), ("officer", 404), ("admin", 404)])
+def test_the_drill_down_keeps_each_roles_visibility(client, login_as, five_reviews, role, status):
+    """A link copied from the list leads nowhere for someone who may not see that review."""
+    a1 = five_reviews["actions"][0]
+    login_as(role)
+    assert client.get(f"/reviews/{a1.review_id}/actions").status_code == status
+    assert client.get("/dashboard/actions").status_code == 403
