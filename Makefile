@@ -5,6 +5,7 @@ PY := $(VENV)/bin/python
 FLASK := $(VENV)/bin/flask --app sfo_review
 HOST ?= 127.0.0.1
 PORT ?= 5000
+SERVE_PORT ?= 8000
 export SFO_ENV ?= development
 
 .DEFAULT_GOAL := help
@@ -49,6 +50,21 @@ run: seed ## Install, migrate, seed demo data and serve on http://127.0.0.1:5000
 	@echo "SFO Review is starting on http://$(HOST):$(PORT) — sign in with one of the demo accounts above."
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+.PHONY: serve
+serve: db-upgrade ## Migrate, then serve with gunicorn (several workers; HOST, PORT, WEB_CONCURRENCY)
+	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(SERVE_PORT) sfo_review.wsgi:app
+
+.PHONY: backup
+backup: install ## Back up the SQLite database online to BACKUP (default instance/backup-<time>.db)
+	$(FLASK) backup $${BACKUP:-instance/backup-$$(date +%Y%m%d-%H%M%S).db}
+
+.PHONY: bench-web
+bench-web: install ## Benchmark the themes endpoint, dashboard and review list against /healthz
+	$(PY) bench/web_bench.py
+
+.PHONY: bench
+bench: bench-web ## Run the benchmarks
 
 .PHONY: lint
 lint: install ## ruff (lint and format check) and mypy

@@ -20,6 +20,11 @@ def database_url(default: str | None) -> str | None:
     return url
 
 
+def shared_storage() -> str:
+    """Where several workers keep what they share: Redis when REDIS_URL is set."""
+    return os.environ.get("REDIS_URL") or "memory://"
+
+
 def _int_env(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
@@ -49,9 +54,15 @@ class Config:
     SESSION_WARNING_SECONDS = _int_env("SESSION_WARNING_SECONDS", 120)
     PERMANENT_SESSION_LIFETIME = SESSION_INACTIVITY_TIMEOUT
 
+    # Shared storage: login rate limits and the dashboard's figures cache (in-process without).
+    REDIS_URL = os.environ.get("REDIS_URL")
+    # How long computed dashboard figures may be reused; they are recomputed as soon as the
+    # data behind them changes (services/figures/cache.py). 0 turns the cache off.
+    FIGURES_CACHE_SECONDS = _int_env("FIGURES_CACHE_SECONDS", 300)
+
     # Login rate limiting (Flask-Limiter); shared storage through Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = True
-    RATELIMIT_STORAGE_URI = os.environ.get("REDIS_URL", "memory://")
+    RATELIMIT_STORAGE_URI = shared_storage()
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 

@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 import config as config_module
 from sfo_review import database  # noqa: F401 - registers the SQLite engine events
 from sfo_review.extensions import csrf, db, limiter, login_manager, migrate
+from sfo_review.services.figures import cache  # noqa: F401 - registers the data-version listener
 
 ROOT = Path(__file__).resolve().parent.parent
 

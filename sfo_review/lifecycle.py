@@ -9,7 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sfo_review.models import Review
+from sqlalchemy import ColumnElement, or_, select
+
+from sfo_review.models import (
+    Finding,
+    FindingAttribution,
+    Review,
+    finding_caseload_contexts,
+    finding_systemic_factors,
+)
+from sfo_review.sqlfuncs import stripped_length
 
 BALANCE_NOTE_MIN = 100
 
@@ -60,6 +69,32 @@ def finding_is_balanced(finding: object) -> bool:
         return True
     note = getattr(finding, "context_note", None) or ""
     return len(note.strip()) >= BALANCE_NOTE_MIN
+
+
+# The SQL forms below are uncorrelated IN (subquery) tests rather than EXISTS: both
+# databases evaluate them once per query (PostgreSQL as a hashed subplan, SQLite as an
+# ephemeral index) instead of once per finding, which matters across 40,000 findings.
+
+
+def finding_is_individual_sql() -> ColumnElement[bool]:
+    """SQL: the finding (`Finding` in the query) attributes a shortfall to an individual."""
+    return Finding.id.in_(
+        select(FindingAttribution.finding_id).where(FindingAttribution.attribution == "individual")
+    )
+
+
+def finding_is_weighed_sql() -> ColumnElement[bool]:
+    """SQL form of finding_is_balanced for an individual-attributed finding: the same rule,
+    for aggregates across many reviews (the leadership dashboard's balance measure)."""
+    return or_(
+        Finding.id.in_(select(finding_systemic_factors.c.finding_id)),
+        Finding.id.in_(select(finding_caseload_contexts.c.finding_id)),
+        stripped_length(Finding.context_note) >= BALANCE_NOTE_MIN,
+    )
+
+
+def finding_is_balanced_sql() -> ColumnElement[bool]:
+    return or_(~finding_is_individual_sql(), finding_is_weighed_sql())
 
 
 def _balance_rule(review: Review) -> list[UnmetRule]:

@@ -35,6 +35,7 @@ ERROR_TITLES = {
 def register(app: Flask) -> None:
     from sfo_review.actions import actions_bp
     from sfo_review.admin.views import admin_bp
+    from sfo_review.dashboard import dashboard_bp
     from sfo_review.evidence import evidence_bp
     from sfo_review.findings import findings_bp
     from sfo_review.notifications import notifications_bp
@@ -51,6 +52,7 @@ def register(app: Flask) -> None:
         reports_bp,
         admin_bp,
         notifications_bp,
+        dashboard_bp,
     ):
         app.register_blueprint(blueprint)
     auth_session.init_app(app)

@@ -38,7 +38,7 @@ def taxonomy() -> Response:
 
 @api_bp.get("/themes")
 def themes() -> Response:
-    return jsonify(theme_service.themes(api_user(), query_args("from", "to", "region")))
+    return jsonify(theme_service.themes(api_user(), query_args("from", "to", "region", "pdu")))
 
 
 @api_bp.get("/reviews")

@@ -1,13 +1,16 @@
-"""Flask CLI: `users create`, `users token`, `seed-demo`, `send-outbox` (and `db`)."""
+"""Flask CLI: `users create`, `users token`, `seed-demo`, `seed-bulk`, `send-outbox`, `backup`,
+`restore` (and `db`)."""
 
 from __future__ import annotations
 
 import sys
+import time
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
+from sfo_review.cli.backups import backup, restore
 from sfo_review.cli.outbox import send_outbox
 from sfo_review.models import Role
 from sfo_review.services import users as user_service
@@ -54,7 +57,44 @@ def seed_demo() -> None:
         click.echo(f"  {role:<16} {email}")
 
 
+@click.command("seed-bulk")
+@click.option(
+    "--reviews",
+    type=click.IntRange(1, 50_000),
+    required=True,
+    help="How many synthetic reviews to add (1 to 50,000).",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
+@with_appcontext
+def seed_bulk(reviews: int, seed: int) -> None:
+    """Add N realistic synthetic reviews, with everything on them, for scale and benchmarks."""
+    from sfo_review.cli.bulk import seed_bulk as add
+    from sfo_review.cli.seed import DEMO_PASSWORD
+    from sfo_review.services.reviews import today
+
+    started = time.perf_counter()
+    counts = add(
+        reviews,
+        seed,
+        today(),
+        current_app.config["REVIEW_DEADLINE_WORKING_DAYS"],
+        user_service.hash_password(DEMO_PASSWORD),
+    )
+    elapsed = time.perf_counter() - started
+    click.echo(
+        f"Added {counts['reviews']:,} reviews ({sum(counts.values()):,} rows) "
+        f"in {elapsed:.1f} s (seed {seed})."
+    )
+    click.echo(
+        "Synthetic accounts: bulk-leadership-1@example.gov.uk, bulk-reviewer-1@…, "
+        f"bulk-quality-assurer-1@…, bulk-officer-1@… (password: {DEMO_PASSWORD})."
+    )
+
+
 def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(seed_bulk)
+    app.cli.add_command(backup)
+    app.cli.add_command(restore)
     app.cli.add_command(send_outbox)

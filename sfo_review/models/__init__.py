@@ -2,6 +2,7 @@
 
 from sfo_review.models.action import Action, action_findings
 from sfo_review.models.audit import AuditEvent, ReportSnapshot
+from sfo_review.models.data_version import DataVersion
 from sfo_review.models.evidence import CaseloadContext, ChronologyEntry, SystemicFactor
 from sfo_review.models.extension import DeadlineExtension
 from sfo_review.models.finding import (
@@ -23,6 +24,7 @@ __all__ = [
     "AuditEvent",
     "CaseloadContext",
     "ChronologyEntry",
+    "DataVersion",
     "DeadlineExtension",
     "Finding",
     "FindingAttribution",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, Date, ForeignKey, String, Table, Text
+from sqlalchemy import Column, Date, ForeignKey, Index, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sfo_review.extensions import db
@@ -25,6 +25,14 @@ action_findings = Table(
 
 class Action(Versioned, db.Model):  # type: ignore[name-defined]
     __tablename__ = "actions"
+    # Covers the dashboard's open and overdue actions by level.
+    __table_args__ = (
+        Index(
+            "ix_actions_review_id_status_due_date_level", "review_id", "status", "due_date", "level"
+        ),
+        # One level's overdue actions, due first first (the drill-down list).
+        Index("ix_actions_level_due_date_status", "level", "due_date", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sfo_review.extensions import db
@@ -31,6 +31,16 @@ class CaseloadContext(Versioned, db.Model):  # type: ignore[name-defined]
     """The working conditions of one participant during the period under review."""
 
     __tablename__ = "caseload_contexts"
+    # Covers the dashboard's working-conditions figures (read from the index alone).
+    __table_args__ = (
+        Index(
+            "ix_caseload_contexts_review_id_figures",
+            "review_id",
+            "caseload_count",
+            "workload_percent",
+            "management_oversight_sessions",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(
@@ -57,6 +67,10 @@ class CaseloadContext(Versioned, db.Model):  # type: ignore[name-defined]
 
 class SystemicFactor(Versioned, db.Model):  # type: ignore[name-defined]
     __tablename__ = "systemic_factors"
+    # Covers the themes' counts by category and level.
+    __table_args__ = (
+        Index("ix_systemic_factors_review_id_category_level", "review_id", "category", "level"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(

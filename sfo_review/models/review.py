@@ -25,6 +25,9 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         Index("ix_reviews_status_due_date", "status", "due_date"),
         Index("ix_reviews_region", "region"),
+        # The dashboard's filters: notification dates, and a region's PDUs.
+        Index("ix_reviews_notification_date", "notification_date"),
+        Index("ix_reviews_region_pdu", "region", "pdu"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

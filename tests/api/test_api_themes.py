@@ -85,7 +85,7 @@ def test_themes_count_across_every_review(api, leadership_token, two_regions):
     assert response.status_code == 200
     themes = response.get_json()
     assert themes["reviews"] == 2
-    assert themes["filters"] == {"from": None, "to": None, "region": None}
+    assert themes["filters"] == {"from": None, "to": None, "region": None, "pdu": None}
     categories = _by_key(themes["systemic_factor_categories"])
     assert categories["workload_and_capacity"] == 2 and categories["it_systems_and_data"] == 1
     assert len(categories) == 14 and sum(categories.values()) == 3

@@ -1,0 +1,316 @@
+"""Web benchmark: the themes endpoint, the leadership dashboard and a filtered review list,
+each against /healthz on the same server in the same run (target: p50 within 10x).
+
+For SQLite (a new file) and for PostgreSQL (when it answers at BENCH_DATABASE_URL), it
+migrates an empty database, seeds 10,000 reviews with `flask seed-bulk`, starts gunicorn
+exactly as `make serve` does (gunicorn.conf.py: several gthread workers), signs in as
+leadership through the real sign-in form, and times requests to each page in turn
+(interleaved, so drift in the machine's load touches every page alike). It prints p50,
+p90 and the ratio of each p50 to the p50 of /healthz, and exits non-zero when a ratio
+misses the target. It only talks to 127.0.0.1, and stops the server it started.
+
+    .venv/bin/python bench/web_bench.py [--reviews 10000] [--rounds 60] [--port 5125]
+        [--sqlite-only] [--redis redis://127.0.0.1:6379/3] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV = ROOT / ".venv" / "bin"
+LEADER = "bulk-leadership-1@example.gov.uk"
+PASSWORD = "demo-password-2026"  # noqa: S105 - the published synthetic accounts
+PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_dash")
+TARGET = 10.0
+# (name, path, needs): "session" pages use the sign-in cookie, "token" the API token.
+PAGES = (
+    ("healthz", "/healthz", None),
+    ("themes API", "/api/v1/themes", "token"),
+    ("dashboard", "/dashboard", "session"),
+    ("review list (filtered)", "/?status=in_review&region=London", "session"),
+)
+EXTRA = (
+    (
+        "themes API, one region, one year",
+        "/api/v1/themes?region=Wales&from={year}-01-01&to={year}-12-31",
+        "token",
+    ),
+    (
+        "dashboard, one region, one year",
+        "/dashboard?region=Wales&from={year}-01-01&to={year}-12-31",
+        "session",
+    ),
+    ("overdue national actions", "/dashboard/actions?state=overdue&level=national", "session"),
+)
+
+
+@dataclass
+class Client:
+    port: int
+    cookie: str = ""
+    token: str = ""
+    conn: http.client.HTTPConnection | None = None
+
+    def request(
+        self, method: str, path: str, body: str | None = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
+        for attempt in range(2):
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+            try:
+                self.conn.request(method, path, body=body, headers=headers or {})
+                response = self.conn.getresponse()
+                data = response.read()
+                if response.getheader("Connection", "").lower() == "close":
+                    self.conn.close()
+                    self.conn = None
+                return response.status, dict(response.getheaders()), data
+            except (ConnectionError, http.client.HTTPException):
+                self.conn = None
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def get(self, path: str, needs: str | None) -> tuple[int, bytes]:
+        headers = {}
+        if needs == "session":
+            headers["Cookie"] = self.cookie
+        elif needs == "token":
+            headers["Authorization"] = f"Bearer {self.token}"
+        status, _headers, data = self.request("GET", path, headers=headers)
+        return status, data
+
+    def sign_in(self) -> None:
+        status, headers, page = self.request("GET", "/sign-in")
+        self.cookie = headers["Set-Cookie"].split(";")[0]
+        token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
+        token = token or re.search(rb'name="csrf_token" value="([^"]+)"', page)
+        assert token, "no CSRF token on the sign-in page"
+        body = urlencode({"email": LEADER, "password": PASSWORD, "csrf_token": token.group(1)})
+        status, headers, _ = self.request(
+            "POST",
+            "/sign-in",
+            body,
+            {"Content-Type": "application/x-www-form-urlencoded", "Cookie": self.cookie},
+        )
+        assert status == 302, f"sign-in answered {status}"
+        self.cookie = headers["Set-Cookie"].split(";")[0]
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    times: list[float] = field(default_factory=list)
+    first: float = 0.0
+    size: int = 0
+
+    def p(self, q: int) -> float:
+        ordered = sorted(self.times)
+        return statistics.quantiles(ordered, n=100, method="inclusive")[q - 1] * 1000
+
+
+def flask(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
+    done = subprocess.run(  # noqa: S603 - our own CLI
+        [str(VENV / "flask"), "--app", "sfo_review", *args],
+        env=env,
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode:
+        sys.exit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
+
+
+def prepare(env: dict[str, str], reviews: int) -> str:
+    flask(env, "db", "upgrade")
+    started = time.perf_counter()
+    out = flask(env, "seed-bulk", "--reviews", str(reviews), "--seed", "1")
+    print(f"  seed-bulk: {out.splitlines()[0]} (wall clock {time.perf_counter() - started:.1f} s)")
+    return flask(env, "users", "token", LEADER).strip()
+
+
+def start_server(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(  # noqa: S603 - gunicorn from our venv, as `make serve`
+        [
+            str(VENV / "gunicorn"),
+            "--config",
+            "gunicorn.conf.py",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "sfo_review.wsgi:app",
+        ],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    for _ in range(300):
+        try:
+            http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/healthz")
+            return server
+        except OSError:
+            if server.poll() is not None:
+                sys.exit("gunicorn did not start:\n" + server.stderr.read().decode())
+            time.sleep(0.1)
+    sys.exit("gunicorn did not answer within 30 s")
+
+
+def stop_server(server: subprocess.Popen[bytes]) -> None:
+    os.killpg(server.pid, signal.SIGTERM)  # the group we started: gunicorn and its workers
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def measure(client: Client, pages: list[tuple[str, str, str | None]], rounds: int) -> list[Result]:
+    results = [Result(name, path) for name, path, _ in pages]
+    for result, (_, path, needs) in zip(results, pages, strict=True):
+        started = time.perf_counter()
+        status, data = client.get(path, needs)
+        result.first = time.perf_counter() - started
+        result.size = len(data)
+        assert status == 200, f"{path} answered {status}"
+    for _ in range(3):  # every worker warms up (its own connections, templates, figures)
+        for _, path, needs in pages:
+            client.get(path, needs)
+    for _ in range(rounds):
+        for result, (_, path, needs) in zip(results, pages, strict=True):
+            started = time.perf_counter()
+            status, _data = client.get(path, needs)
+            result.times.append(time.perf_counter() - started)
+            assert status == 200, f"{path} answered {status}"
+    return results
+
+
+def report(label: str, results: list[Result]) -> tuple[bool, list[dict[str, object]]]:
+    base = results[0].p(50)
+    print(f"\n  {label}: p50 and p90 of {len(results[0].times)} requests each, ms")
+    print(f"  {'page':<36} {'first':>8} {'p50':>8} {'p90':>8} {'p50/healthz':>12}  target")
+    ok = True
+    rows = []
+    for i, r in enumerate(results):
+        ratio = r.p(50) / base
+        main = i < len(PAGES)
+        verdict = "" if i == 0 else ("ok" if ratio <= TARGET else "MISSED") if main else "(extra)"
+        ok = ok and (verdict != "MISSED")
+        print(
+            f"  {r.name:<36} {r.first * 1000:8.1f} {r.p(50):8.2f} {r.p(90):8.2f} "
+            f"{ratio:12.1f}  {verdict}"
+        )
+        rows.append(
+            {
+                "page": r.name,
+                "path": r.path,
+                "first_ms": round(r.first * 1000, 1),
+                "p50_ms": round(r.p(50), 2),
+                "p90_ms": round(r.p(90), 2),
+                "ratio": round(ratio, 2),
+                "bytes": r.size,
+            }
+        )
+    return ok, rows
+
+
+def run(
+    label: str, database_url: str, args: argparse.Namespace
+) -> tuple[bool, list[dict[str, object]]]:
+    print(f"\n== {label}: {database_url}")
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SFO_ENV": "development",
+        "LOGIN_RATE_LIMIT": "100 per minute",
+    }
+    env.pop("REDIS_URL", None)
+    if args.redis:
+        env["REDIS_URL"] = args.redis
+    token = prepare(env, args.reviews)
+    server = start_server(env, args.port)
+    try:
+        client = Client(args.port, token=token)
+        client.sign_in()
+        year = time.localtime().tm_year - 1
+        pages = [*PAGES, *((n, p.format(year=year), k) for n, p, k in EXTRA)]
+        workers = env.get("WEB_CONCURRENCY", "gunicorn.conf.py default")
+        print(f"  gunicorn: gthread workers ({workers}), Redis: {args.redis or 'not used'}")
+        return report(label, measure(client, pages, args.rounds))
+    finally:
+        stop_server(server)
+
+
+def postgres_answers(url: str) -> bool:
+    try:
+        import psycopg
+
+        psycopg.connect(
+            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
+        ).close()
+        return True
+    except Exception:
+        return False
+
+
+def fresh_postgres(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
+        conn.execute("CREATE SCHEMA public")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reviews", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--port", type=int, default=5125)
+    parser.add_argument("--sqlite-only", action="store_true")
+    parser.add_argument("--redis", default=None, help="REDIS_URL for the server (optional)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="sfo-bench-"))
+    everything: dict[str, object] = {"reviews": args.reviews, "target": TARGET}
+    ok = True
+    try:
+        passed, rows = run("SQLite", f"sqlite:///{folder / 'bench.db'}", args)
+        ok, everything["sqlite"] = ok and passed, rows
+        if args.sqlite_only:
+            print("\n== PostgreSQL: skipped (--sqlite-only)")
+        elif postgres_answers(PG_URL):
+            fresh_postgres(PG_URL)
+            passed, rows = run("PostgreSQL", PG_URL, args)
+            ok, everything["postgresql"] = ok and passed, rows
+        else:
+            print(f"\n== PostgreSQL: skipped ({PG_URL} does not answer)")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    if args.json:
+        args.json.write_text(json.dumps(everything, indent=2))
+    print("\nAll targets met." if ok else "\nSome targets were missed (ratio > 10).")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

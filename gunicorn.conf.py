@@ -1,0 +1,26 @@
+"""gunicorn settings for `make serve` (each can be overridden by gunicorn's own flags).
+
+Several worker processes, each with a few threads, behind one address. Workers share
+nothing in memory: sessions are signed cookies, the database is the state, and with
+REDIS_URL set the login rate limits and the dashboard's figures cache are shared too.
+"""
+
+import multiprocessing
+import os
+
+bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
+# WEB_CONCURRENCY is the usual name for the number of worker processes.
+workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 8)))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# A PDF may take PDF_RENDER_TIMEOUT_SECONDS to render: give the request room to finish.
+timeout = int(os.environ.get("PDF_RENDER_TIMEOUT_SECONDS", "120")) + 30
+graceful_timeout = 30
+keepalive = 5
+# Each worker opens its own database connections after the fork.
+preload_app = False
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+# Behind a TLS-terminating proxy on the same host, trust its X-Forwarded-* headers.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -1,0 +1,123 @@
+"""`flask backup PATH` and `flask restore PATH`: SQLite's online backup API, both ways.
+
+The backup API copies the database page by page while the service keeps running (readers
+and writers wait only for the page being copied), so a backup is always a consistent
+database, unlike a file copy of a live WAL database. Each file is written under a temporary
+name and renamed when complete, so PATH is never a half-written database.
+PostgreSQL is backed up with its own tools (pg_dump / pg_restore, see the README).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.engine import make_url
+
+from sfo_review.extensions import db
+
+PG_HELP = (
+    "This service uses PostgreSQL: back it up with pg_dump, for example\n"
+    '  pg_dump --format=custom --file={path} "$DATABASE_URL"\n'
+    "and restore with pg_restore (see README: Backups)."
+)
+
+
+def _sqlite_path() -> Path | None:
+    url = make_url(str(db.engine.url))
+    if url.get_backend_name() != "sqlite":
+        return None
+    if not url.database or url.database == ":memory:":
+        raise click.ClickException("The database is in memory: there is nothing to back up.")
+    return Path(url.database)
+
+
+def _online_copy(source: str, target: Path, check: bool) -> int:
+    """SQLite's online backup from `source` (a file URI) into `target`; returns its pages.
+    In steps, so the service's writers are never held up for long."""
+    src = sqlite3.connect(source, uri=True)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst, pages=1024)
+        if check:
+            problem = dst.execute("PRAGMA integrity_check").fetchone()[0]
+            if problem != "ok":
+                raise click.ClickException(f"The copy failed its integrity check: {problem}")
+        return int(dst.execute("PRAGMA page_count").fetchone()[0])
+    finally:
+        dst.close()
+        src.close()
+
+
+def _copy(source: Path, target: Path) -> int:
+    """Online backup of `source` into `target` (replaced atomically); returns its pages."""
+    partial = target.with_name(f".{target.name}.partial")
+    partial.unlink(missing_ok=True)
+    pages = _online_copy(f"file:{source}", partial, check=True)
+    os.replace(partial, target)
+    return pages
+
+
+def _check_is_ours(path: Path) -> str:
+    """The backup's schema revision, or a clear refusal if it is not an SFO Review database."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            if con.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+                raise click.ClickException(f"{path} is damaged (integrity check failed).")
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise click.ClickException(f"{path} is not an SFO Review database ({exc}).") from exc
+    if row is None:
+        raise click.ClickException(f"{path} is not an SFO Review database (no schema version).")
+    return str(row[0])
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace PATH if it exists.")
+@with_appcontext
+def backup(path: Path, force: bool) -> None:
+    """Copy the (SQLite) database to PATH while the service runs."""
+    source = _sqlite_path()
+    if source is None:
+        raise click.ClickException(PG_HELP.format(path=path))
+    if path.resolve() == source.resolve():
+        raise click.ClickException("PATH is the live database itself: choose another file.")
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} already exists: choose another name or add --force.")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"The folder {path.parent} does not exist.")
+    db.session.remove()
+    pages = _copy(source, path)
+    click.echo(f"Backed up {source} to {path} ({pages:,} pages, integrity checked).")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Confirm that the live database is to be replaced.")
+@with_appcontext
+def restore(path: Path, yes: bool) -> None:
+    """Replace the (SQLite) database with the backup at PATH."""
+    target = _sqlite_path()
+    if target is None:
+        raise click.ClickException(PG_HELP.format(path=path))
+    revision = _check_is_ours(path)
+    if not yes:
+        raise click.ClickException(
+            f"This replaces everything in {target} with {path}: run again with --yes to do it."
+        )
+    db.session.remove()
+    db.engine.dispose()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # The online API again, into the live file: running workers see the restored data.
+    _online_copy(f"file:{path}?mode=ro", target, check=False)
+    click.echo(
+        f"Restored {target} from {path} (schema {revision}). "
+        "Run `flask --app sfo_review db upgrade` if the backup is older than this version."
+    )

@@ -1,0 +1,251 @@
+"""The content of one synthetic review: chronology, caseload contexts, systemic factors,
+findings linked to them (balanced wherever the lifecycle demands it) and the action plan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sfo_review import vocab
+from sfo_review.cli import bulk_data as data
+
+if TYPE_CHECKING:
+    from sfo_review.cli.bulk_reviews import ReviewMaker
+
+GRADES = vocab.keys(vocab.GRADES)
+
+Rows = dict[str, list[dict[str, Any]]]
+STAGES = ("in_review", "factual_accuracy", "quality_assurance", "approved", "closed")
+ATTRIBUTIONS = (
+    (["individual", "team"], 20),
+    (["individual", "organisational"], 14),
+    (["individual"], 8),
+    (["team"], 14),
+    (["organisational"], 16),
+    (["organisational", "partnership"], 10),
+    (["partnership"], 8),
+    (["national"], 6),
+    (["organisational", "national"], 4),
+)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def stamps(day: date) -> dict[str, Any]:
+    moment = at(day)
+    return {"version": 1, "created_at": moment, "updated_at": moment}
+
+
+@dataclass
+class Timeline:
+    notified: date
+    status: str
+    due: date
+    approved: date | None
+
+
+class ContentMaker:
+    def __init__(
+        self,
+        maker: ReviewMaker,
+        rows: Rows,
+        review: dict[str, Any],
+        t: Timeline,
+        people: list[tuple[int, str]],
+    ) -> None:
+        self.maker = maker
+        self.rng = maker.rng
+        self.rows = rows
+        self.review = review
+        self.t = t
+        self.people = people
+        self.review_id: int = review["id"]
+        self.charged: date = review["charge_date"]
+
+    def make(self) -> None:
+        entries = self._chronology()
+        contexts = self._contexts()
+        factors = self._factors()
+        findings = self._findings(entries, contexts, factors)
+        self._actions(findings)
+
+    def _chronology(self) -> list[int]:
+        ids = []
+        start = self.charged - timedelta(days=200)
+        for _ in range(self.rng.randrange(4, 9)):
+            entry_id = self.maker._id("chronology_entries")
+            ids.append(entry_id)
+            self.rows["chronology_entries"].append(
+                {
+                    "id": entry_id,
+                    "review_id": self.review_id,
+                    "occurred_on": start + timedelta(days=self.rng.randrange(0, 200)),
+                    "source": self.rng.choice(data.SOURCES),
+                    "summary": self.rng.choice(data.CHRONOLOGY),
+                    "significant": self.rng.random() < 0.4,
+                    **stamps(self.t.notified),
+                }
+            )
+        return ids
+
+    def _contexts(self) -> list[int]:
+        """The working conditions of each officer who held the case (and sometimes the SPO)."""
+        rng = self.rng
+        ids = []
+        for participant_id, role in self.people:
+            if role == "line_manager" and rng.random() < 0.7:
+                continue
+            cases = max(8, min(140, int(rng.gauss(57, 14))))
+            context_id = self.maker._id("caseload_contexts")
+            ids.append(context_id)
+            self.rows["caseload_contexts"].append(
+                {
+                    "id": context_id,
+                    "review_id": self.review_id,
+                    "participant_id": participant_id,
+                    "period_start": self.charged - timedelta(days=180),
+                    "period_end": self.charged,
+                    "caseload_count": cases,
+                    "high_risk_count": min(cases, int(cases * rng.uniform(0.05, 0.35))),
+                    "workload_percent": max(40, min(220, int(rng.gauss(118, 22)))),
+                    "grade": rng.choices(GRADES, (45, 30, 12, 8, 5))[0],
+                    "months_in_role": rng.randrange(1, 180),
+                    "team_vacancy_percent": rng.choice((0, 5, 10, 15, 20, 25, 30, 40)),
+                    "officer_changes_on_case": rng.choices((0, 1, 2, 3, 4), (30, 30, 20, 12, 8))[0],
+                    "management_oversight_sessions": rng.choices(
+                        (0, 1, 2, 3, 4, 5, 6, 8), (12, 18, 20, 16, 12, 10, 7, 5)
+                    )[0],
+                    "notes": None,
+                    **stamps(self.t.notified),
+                }
+            )
+        return ids
+
+    def _factors(self) -> list[int]:
+        rng = self.rng
+        keys, weights = self.maker.categories[self.review["region"]]
+        chosen = {rng.choices(keys, weights)[0] for _ in range(rng.randrange(1, 6))}
+        ids = []
+        for key in sorted(chosen):
+            factor_id = self.maker._id("systemic_factors")
+            ids.append(factor_id)
+            self.rows["systemic_factors"].append(
+                {
+                    "id": factor_id,
+                    "review_id": self.review_id,
+                    "category": key,
+                    "level": rng.choice(data.FACTOR_LEVELS.get(key, data.DEFAULT_LEVELS)),
+                    "description": f"{vocab.CATEGORY_BY_KEY[key].label}: "
+                    f"{vocab.CATEGORY_BY_KEY[key].definition}.",
+                    "evidence": "Staffing returns, supervision records and interviews.",
+                    **stamps(self.t.notified),
+                }
+            )
+        return ids
+
+    def _findings(self, entries: list[int], contexts: list[int], factors: list[int]) -> list[int]:
+        rng = self.rng
+        must_balance = self.t.status in ("quality_assurance", "approved")
+        ids = []
+        for _ in range(rng.randrange(2, 6)):
+            finding_id = self.maker._id("findings")
+            ids.append(finding_id)
+            title, area = rng.choice(data.FINDINGS)
+            attribution = rng.choices(*zip(*ATTRIBUTIONS, strict=True))[0]
+            links = self._links(finding_id, attribution, contexts, factors, must_balance)
+            self.rows["findings"].append(
+                {
+                    "id": finding_id,
+                    "review_id": self.review_id,
+                    "title": title,
+                    "practice_area": area,
+                    "judgement": "good_practice"
+                    if area == "implementation" and rng.random() < 0.2
+                    else rng.choices(("insufficient", "sufficient"), (75, 25))[0],
+                    "narrative": "What happened, what should have happened, and why it matters.",
+                    "context_note": data.WHY_NO_WIDER_FACTOR if links == "note" else None,
+                    **stamps(self.t.notified + timedelta(days=30)),
+                }
+            )
+            for position, key in enumerate(attribution):
+                self.rows["finding_attributions"].append(
+                    {"finding_id": finding_id, "attribution": key, "position": position}
+                )
+            for entry in rng.sample(entries, min(len(entries), rng.randrange(1, 3))):
+                self.rows["finding_chronology_entries"].append(
+                    {"finding_id": finding_id, "chronology_entry_id": entry}
+                )
+        return ids
+
+    def _links(
+        self,
+        finding_id: int,
+        attribution: list[str],
+        contexts: list[int],
+        factors: list[int],
+        must_balance: bool,
+    ) -> str:
+        """Link the finding to factors and contexts; returns how it was weighed."""
+        rng = self.rng
+        individual = "individual" in attribution
+        roll = rng.random()
+        if individual and not must_balance and roll < 0.15:
+            return "unweighed"  # a draft the reviewer has still to balance
+        if individual and roll < 0.25:
+            return "note"
+        for factor in rng.sample(factors, min(len(factors), rng.randrange(1, 3))):
+            self.rows["finding_systemic_factors"].append(
+                {"finding_id": finding_id, "systemic_factor_id": factor}
+            )
+        if contexts and (individual or rng.random() < 0.3):
+            self.rows["finding_caseload_contexts"].append(
+                {"finding_id": finding_id, "caseload_context_id": rng.choice(contexts)}
+            )
+        return "linked"
+
+    def _actions(self, findings: list[int]) -> None:
+        rng = self.rng
+        if self.t.status == "in_review" and rng.random() < 0.6:
+            return
+        approved = self.t.approved
+        all_done = True
+        for _ in range(rng.randrange(1, 5)):
+            level = rng.choices(("pdu", "regional", "national"), (50, 32, 18))[0]
+            start = approved or self.t.notified + timedelta(days=40)
+            due = start + timedelta(days=rng.randrange(30, 300))
+            status = self._action_status(due)
+            all_done = all_done and status == "done"
+            action_id = self.maker._id("actions")
+            finished = min(due + timedelta(days=rng.randrange(-40, 30)), self.maker.today)
+            self.rows["actions"].append(
+                {
+                    "id": action_id,
+                    "review_id": self.review_id,
+                    "description": rng.choice(data.ACTIONS[level]),
+                    "owner": rng.choice(data.OWNERS[level]),
+                    "level": level,
+                    "due_date": due,
+                    "status": status,
+                    "completion_note": data.COMPLETION if status == "done" else None,
+                    "completed_at": at(max(finished, start), 14) if status == "done" else None,
+                    **stamps(start),
+                }
+            )
+            for finding in rng.sample(findings, min(len(findings), rng.randrange(1, 3))):
+                self.rows["action_findings"].append({"action_id": action_id, "finding_id": finding})
+        if approved and all_done and (self.maker.today - approved).days > 120:
+            self.review["status"] = "closed"
+            self.review["closed_at"] = at(min(approved + timedelta(days=300), self.maker.today))
+
+    def _action_status(self, due: date) -> str:
+        if self.t.approved is None:
+            return "open"
+        late = (self.maker.today - due).days
+        done_chance = 0.9 if late > 60 else 0.6 if late > 0 else 0.3
+        roll = self.rng.random()
+        if roll < done_chance:
+            return "done"
+        return "in_progress" if roll < done_chance + (1 - done_chance) / 2 else "open"

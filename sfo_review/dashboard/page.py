@@ -1,0 +1,135 @@
+"""What the dashboard page draws: the charts, from the same figures as its tables."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sfo_review.dashboard.charts import BarChart, LineChart, bar_chart, line_chart
+
+
+def _pc(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def _n(value: int) -> str:
+    return f"{value:,}"
+
+
+def status_chart(f: dict[str, Any]) -> BarChart:
+    return bar_chart(
+        "chart-statuses",
+        "Reviews by status",
+        f"{f['reviews']:,} reviews: "
+        + ", ".join(f"{s['label']} {s['count']:,}" for s in f["statuses"]),
+        [(s["label"], s["count"], _n(s["count"])) for s in f["statuses"]],
+    )
+
+
+def category_chart(f: dict[str, Any]) -> BarChart:
+    items = [c for c in f["systemic_factor_categories"] if c["count"]]
+    top = ", ".join(f"{c['label']} ({c['count']:,})" for c in items[:3]) or "none recorded"
+    return bar_chart(
+        "chart-categories",
+        "Systemic factor categories, most frequent first",
+        f"Factors recorded per category; the three most common: {top}.",
+        [(c["label"], c["count"], _n(c["count"])) for c in items],
+    )
+
+
+def quarter_chart(f: dict[str, Any]) -> LineChart:
+    quarters = f["systemic_factors_by_quarter"]["items"]
+    top = [c for c in f["systemic_factor_categories"] if c["count"]][:4]
+    return line_chart(
+        "chart-quarters",
+        "The four most common categories, by quarter of notification",
+        "Factors recorded each quarter for "
+        + (", ".join(c["label"] for c in top) or "no category")
+        + (f", from {quarters[0]['label']} to {quarters[-1]['label']}." if quarters else "."),
+        [q["label"] for q in quarters],
+        [(c["label"], [q["counts"][c["key"]] for q in quarters]) for c in top],
+    )
+
+
+def attribution_chart(f: dict[str, Any]) -> BarChart:
+    a = f["attribution"]
+    return bar_chart(
+        "chart-attribution",
+        "Attribution of findings",
+        f"{a['findings']:,} findings; "
+        + ", ".join(f"{i['label']} {_pc(i['share'])}" for i in a["items"]),
+        [(i["label"], i["count"], f"{i['count']:,} ({_pc(i['share'])})") for i in a["items"]],
+    )
+
+
+def bucket_chart(id: str, title: str, measure: dict[str, Any]) -> BarChart:
+    reference = measure.get("reference")
+    hatched = [reference is not None and b["min"] > reference for b in measure["buckets"]]
+    above = (
+        f"; {_pc(measure['share_above_reference'])} above the reference point of {reference}"
+        if reference is not None
+        else ""
+    )
+    return bar_chart(
+        id,
+        title,
+        f"{measure['contexts']:,} caseload contexts"
+        + above
+        + ": "
+        + ", ".join(f"{b['label']}: {b['count']:,}" for b in measure["buckets"]),
+        [(b["label"], b["count"], _n(b["count"])) for b in measure["buckets"]],
+        hatched=hatched,
+        legend=f"Hatched bars: above the reference point ({reference})" if reference else None,
+    )
+
+
+def action_chart(f: dict[str, Any]) -> BarChart:
+    levels = f["actions"]["by_level"]
+    return bar_chart(
+        "chart-actions",
+        "Overdue actions by level",
+        "Actions past their due date and not done: "
+        + ", ".join(f"{lv['label']} {lv['overdue']:,} of {lv['open']:,} not done" for lv in levels),
+        [(lv["label"], lv["overdue"], f"{lv['overdue']:,} of {lv['open']:,}") for lv in levels],
+    )
+
+
+def _long(iso: str) -> str:
+    day = date.fromisoformat(iso)
+    return f"{day.day} {day:%B %Y}"
+
+
+def scope_text(f: dict[str, Any]) -> str:
+    """'1,234 reviews notified from 1 January 2025 to 31 December 2025, in Wales.'"""
+    start, end = f["filters"]["from"], f["filters"]["to"]
+    if start and end:
+        when = f"from {_long(start)} to {_long(end)}"
+    elif start:
+        when = f"on or after {_long(start)}"
+    elif end:
+        when = f"on or before {_long(end)}"
+    else:
+        when = "at any time"
+    where = f["filters"]["pdu"] or f["filters"]["region"] or "England and Wales"
+    plural = "" if f["reviews"] == 1 else "s"
+    return f"{f['reviews']:,} review{plural} notified {when}, in {where}."
+
+
+def scope_args(f: dict[str, Any]) -> dict[str, str]:
+    """The filters in force as query parameters, for links and downloads."""
+    return {k: v for k, v in f["filters"].items() if v}
+
+
+def charts(f: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "statuses": status_chart(f),
+        "categories": category_chart(f),
+        "quarters": quarter_chart(f),
+        "attribution": attribution_chart(f),
+        "caseload": bucket_chart("chart-caseload", "Caseloads (cases held)", f["caseload"]),
+        "workload": bucket_chart("chart-workload", "Workload measurement tool %", f["workload"]),
+        "oversight": bucket_chart(
+            "chart-oversight", "Management oversight sessions in the period", f["oversight"]
+        ),
+        "actions": action_chart(f),
+    }

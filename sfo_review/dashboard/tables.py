@@ -1,0 +1,352 @@
+"""The dashboard's tables, built from the figures (services.themes): the page shows them
+beside their charts and every one downloads as CSV, so page, CSV and API agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from sfo_review import vocab
+
+TEXT, NUMBER, PERCENT, DAYS = "text", "number", "percent", "days"
+AREA = {"region": "Region", "pdu": "PDU"}
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = NUMBER
+
+
+@dataclass(frozen=True)
+class Table:
+    key: str  # kebab-case: the CSV file's name and the page anchor
+    caption: str
+    columns: tuple[Column, ...]
+    rows: list[list[Any]]
+
+    @property
+    def filename(self) -> str:
+        return f"sfo-{self.key}.csv"
+
+    def html(self, limit: int | None = None) -> Markup:
+        """The GOV.UK table, every cell escaped. Built here rather than cell by cell in
+        Jinja: the dashboard has thousands of cells and this is several times faster."""
+        head = "".join(
+            f'<th scope="col" class="govuk-table__header{_NUMERIC_HEAD if c.kind != TEXT else ""}">'
+            f"{escape(c.header)}</th>"
+            for c in self.columns
+        )
+        body = []
+        for row in self.rows if limit is None else self.rows[:limit]:
+            first, *rest = row
+            cells = "".join(
+                f'<td class="govuk-table__cell{_NUMERIC_CELL if c.kind != TEXT else ""}">'
+                f"{escape(_text(value, c.kind))}</td>"
+                for value, c in zip(rest, self.columns[1:], strict=True)
+            )
+            body.append(
+                '<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">'
+                f"{escape(_text(first, TEXT))}</th>{cells}</tr>"
+            )
+        if not body:
+            body.append(
+                '<tr class="govuk-table__row"><td class="govuk-table__cell" '
+                f'colspan="{len(self.columns)}">No reviews match the filters.</td></tr>'
+            )
+        return Markup(  # noqa: S704 - every header, cell and caption is escaped above
+            '<table class="govuk-table app-data-table">'
+            '<caption class="govuk-table__caption govuk-table__caption--s">'
+            f"{escape(self.caption)}</caption>"
+            f'<thead class="govuk-table__head"><tr class="govuk-table__row">{head}</tr></thead>'
+            f'<tbody class="govuk-table__body">{"".join(body)}</tbody></table>'
+        )
+
+
+_NUMERIC_HEAD = " govuk-table__header--numeric"
+_NUMERIC_CELL = " govuk-table__cell--numeric"
+
+
+def _text(value: Any, kind: str) -> str:
+    if value is None:
+        return "–"
+    if kind == PERCENT:
+        return f"{value:.1f}%"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 1)
+
+
+def statuses(f: dict[str, Any]) -> Table:
+    return Table(
+        "reviews-by-status",
+        "Reviews by status",
+        (Column("Status", TEXT), Column("Reviews")),
+        [[s["label"], s["count"]] for s in f["statuses"]],
+    )
+
+
+def deadlines(f: dict[str, Any]) -> Table:
+    d = f["deadlines"]
+    days = d["days_to_approval"]
+    return Table(
+        "deadlines",
+        "Deadlines and extensions",
+        (Column("Measure", TEXT), Column("Value", TEXT)),
+        [
+            ["Reviews", f["reviews"]],
+            ["Open (not yet approved)", d["open"]],
+            ["Overdue (open, past the deadline in force)", d["overdue"]],
+            ["Reviews with an agreed extension", d["with_agreed_extension"]],
+            ["Extension rate (%)", _percent(d["extension_rate"])],
+            ["Extension requests waiting for a decision", d["extensions"]["requested"]],
+            ["Extension requests refused", d["extensions"]["refused"]],
+            ["Approved reviews", days["reviews"]],
+            ["Median days from notification to approval", days["median"]],
+            ["90th percentile days from notification to approval", days["p90"]],
+        ],
+    )
+
+
+def areas(f: dict[str, Any]) -> Table:
+    level = f["areas"]["level"]
+    return Table(
+        f"reviews-by-{level}",
+        f"Reviews by {_area_name(level)}",
+        (
+            Column(AREA[level], TEXT),
+            Column("Reviews"),
+            Column("Open"),
+            Column("Overdue"),
+            Column("Extension rate (%)", PERCENT),
+            Column("Median days to approval", DAYS),
+            Column("90th percentile days to approval", DAYS),
+        ),
+        [
+            [
+                a["name"],
+                a["reviews"],
+                a["open"],
+                a["overdue"],
+                _percent(a["extension_rate"]),
+                a["days_to_approval"]["median"],
+                a["days_to_approval"]["p90"],
+            ]
+            for a in f["areas"]["items"]
+        ],
+    )
+
+
+def categories(f: dict[str, Any]) -> Table:
+    return Table(
+        "systemic-factor-categories",
+        "Systemic factor categories, most frequent first",
+        (
+            Column("Category", TEXT),
+            Column("Factors recorded"),
+            Column("Reviews with it"),
+            Column("Share of reviews (%)", PERCENT),
+        ),
+        [
+            [c["label"], c["count"], c["reviews"], _percent(c["share_of_reviews"])]
+            for c in f["systemic_factor_categories"]
+        ],
+    )
+
+
+def _labels() -> dict[str, str]:
+    return {c.key: c.label for c in vocab.SYSTEMIC_FACTOR_CATEGORIES}
+
+
+def quarters(f: dict[str, Any]) -> Table:
+    keys = [c["key"] for c in f["systemic_factor_categories"]]
+    labels = _labels()
+    return Table(
+        "systemic-factors-by-quarter",
+        "Systemic factors by quarter of notification",
+        (Column("Quarter", TEXT), Column("Reviews notified"))
+        + tuple(Column(labels[k]) for k in keys),
+        [
+            [q["label"], q["reviews"], *(q["counts"][k] for k in keys)]
+            for q in f["systemic_factors_by_quarter"]["items"]
+        ],
+    )
+
+
+def _area_name(level: str) -> str:
+    return "PDU" if level == "pdu" else "region"
+
+
+def top_factor_areas(f: dict[str, Any]) -> Table:
+    by_area = f["systemic_factors_by_area"]
+    keys = [c["key"] for c in f["systemic_factor_categories"]]
+    labels = _labels()
+    columns: list[Column] = [Column(AREA[by_area["level"]], TEXT), Column("Factors recorded")]
+    for n in ("Most common", "Second", "Third"):
+        columns += [Column(n, TEXT), Column("Factors")]
+    rows = []
+    for a in by_area["items"]:
+        counts = a["counts"]
+        ranked = sorted((k for k in keys if counts[k]), key=lambda k: -counts[k])[:3]
+        row: list[Any] = [a["name"], a["total"]]
+        for k in ranked + [None] * (3 - len(ranked)):
+            row += [labels[k], counts[k]] if k else [None, None]
+        rows.append(row)
+    return Table(
+        f"top-systemic-factors-by-{by_area['level']}",
+        f"The three most common systemic factors in each {_area_name(by_area['level'])}",
+        tuple(columns),
+        rows,
+    )
+
+
+def factor_areas(f: dict[str, Any]) -> Table:
+    by_area = f["systemic_factors_by_area"]
+    keys = [c["key"] for c in f["systemic_factor_categories"]]
+    labels = _labels()
+    return Table(
+        f"systemic-factors-by-{by_area['level']}",
+        f"Systemic factors by {_area_name(by_area['level'])}, every category",
+        (Column(AREA[by_area["level"]], TEXT), Column("All"))
+        + tuple(Column(labels[k]) for k in keys),
+        [[a["name"], a["total"], *(a["counts"][k] for k in keys)] for a in by_area["items"]],
+    )
+
+
+def levels(f: dict[str, Any]) -> Table:
+    return Table(
+        "systemic-factor-levels",
+        "Systemic factors by level",
+        (Column("Level", TEXT), Column("Factors recorded")),
+        [[lv["label"], lv["count"]] for lv in f["systemic_factor_levels"]],
+    )
+
+
+def attribution(f: dict[str, Any]) -> Table:
+    a = f["attribution"]
+    return Table(
+        "attribution",
+        "Attribution of findings (a finding can name more than one level)",
+        (
+            Column("Attributed to", TEXT),
+            Column("Findings"),
+            Column("Share of findings (%)", PERCENT),
+        ),
+        [[i["label"], i["count"], _percent(i["share"])] for i in a["items"]]
+        + [["An individual alone", a["individual_only"], _percent(_share(a, "individual_only"))]],
+    )
+
+
+def _share(a: dict[str, Any], key: str) -> float | None:
+    return a[key] / a["findings"] if a["findings"] else None
+
+
+def balance(f: dict[str, Any]) -> Table:
+    b = f["balance"]
+    return Table(
+        "balance",
+        "Individual-attributed findings whose context was weighed, by review status",
+        (
+            Column("Status", TEXT),
+            Column("Individual-attributed findings"),
+            Column("Context weighed"),
+            Column("Balance measure (%)", PERCENT),
+        ),
+        [
+            [s["label"], s["individual_findings"], s["weighed"], _percent(s["share"])]
+            for s in b["by_status"]
+        ]
+        + [["All", b["individual_findings"], b["weighed"], _percent(b["share"])]],
+    )
+
+
+def _buckets(key: str, caption: str, first: str, f: dict[str, Any]) -> Table:
+    m = f[key]
+    return Table(
+        key,
+        caption,
+        (Column(first, TEXT), Column("Caseload contexts")),
+        [[b["label"], b["count"]] for b in m["buckets"]],
+    )
+
+
+def caseload(f: dict[str, Any]) -> Table:
+    return _buckets("caseload", "Caseloads at the time of the offence", "Cases held", f)
+
+
+def workload(f: dict[str, Any]) -> Table:
+    return _buckets("workload", "Workload measurement tool (WMT) %", "WMT %", f)
+
+
+def oversight(f: dict[str, Any]) -> Table:
+    return _buckets(
+        "oversight", "Management oversight sessions received in the period", "Sessions", f
+    )
+
+
+def conditions(f: dict[str, Any]) -> Table:
+    c, w, o = f["caseload"], f["workload"], f["oversight"]
+    return Table(
+        "working-conditions",
+        "Working conditions at the time of the offence",
+        (Column("Measure", TEXT), Column("Value", TEXT)),
+        [
+            ["Caseload contexts recorded", c["contexts"]],
+            ["Average caseload", c["average"]],
+            [f"Caseloads above {c['reference']} cases (%)", _percent(c["share_above_reference"])],
+            ["Average WMT %", w["average"]],
+            [f"WMT above {w['reference']}% (%)", _percent(w["share_above_reference"])],
+            ["Average management oversight sessions", o["average"]],
+            ["No management oversight session (%)", _percent(o["share_without_sessions"])],
+        ],
+    )
+
+
+def action_levels(f: dict[str, Any]) -> Table:
+    return Table(
+        "actions-by-level",
+        "Actions of approved and closed reviews, by level",
+        (Column("Level", TEXT), Column("Not done"), Column("Overdue"), Column("Done")),
+        [[lv["label"], lv["open"], lv["overdue"], lv["done"]] for lv in f["actions"]["by_level"]],
+    )
+
+
+def action_owners(f: dict[str, Any]) -> Table:
+    return Table(
+        "actions-by-owner",
+        "Actions of approved and closed reviews, by owner (most overdue first)",
+        (Column("Owner", TEXT), Column("Not done"), Column("Overdue"), Column("Done")),
+        [[o["owner"], o["open"], o["overdue"], o["done"]] for o in f["actions"]["by_owner"]],
+    )
+
+
+BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
+    "reviews-by-status": statuses,
+    "deadlines": deadlines,
+    "reviews-by-area": areas,
+    "systemic-factor-categories": categories,
+    "systemic-factors-by-quarter": quarters,
+    "top-systemic-factors-by-area": top_factor_areas,
+    "systemic-factors-by-area": factor_areas,
+    "systemic-factor-levels": levels,
+    "attribution": attribution,
+    "balance": balance,
+    "working-conditions": conditions,
+    "caseload": caseload,
+    "workload": workload,
+    "oversight": oversight,
+    "actions-by-level": action_levels,
+    "actions-by-owner": action_owners,
+}
+
+
+def all_tables(figures: dict[str, Any]) -> dict[str, Table]:
+    """Every table, under the name its CSV link uses."""
+    return {name: build(figures) for name, build in BUILDERS.items()}

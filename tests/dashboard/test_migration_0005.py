@@ -1,0 +1,79 @@
+"""Migration 0005 on a database that already holds data: indexes and the data version are
+added, nothing is lost going up or down."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect, text
+
+from config import TestConfig
+from sfo_review import create_app
+from sfo_review.extensions import db
+
+NEW_INDEXES = {
+    "reviews": {"ix_reviews_notification_date", "ix_reviews_region_pdu"},
+    "systemic_factors": {"ix_systemic_factors_review_id_category_level"},
+    "actions": {"ix_actions_review_id_status_due_date_level", "ix_actions_level_due_date_status"},
+    "deadline_extensions": {"ix_deadline_extensions_review_id_status"},
+    "caseload_contexts": {"ix_caseload_contexts_review_id_figures"},
+}
+
+
+def _indexes(table: str) -> set[str]:
+    return {i["name"] for i in inspect(db.engine).get_indexes(table)}
+
+
+def test_upgrade_from_0004_keeps_data_and_downgrade_removes_only_the_additions(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    class AtFour(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'at_0004.db'}"
+
+    app = create_app(AtFour)
+    with app.app_context():
+        upgrade(revision="0004")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, role, password_hash, active, "
+                    "session_token, version, created_at, updated_at) VALUES (1, 'r@x.gov.uk', "
+                    "'R', 'reviewer', 'x', 1, 'tok', 1, '2026-01-01', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO reviews (id, reference, case_reference, person_initials, "
+                    "offence_charged, offence_category, charge_date, notification_date, region, "
+                    "pdu, sentence_type, rosh_level, status, due_date, effective_due_date, "
+                    "reviewer_id, created_by_id, version, created_at, updated_at) VALUES (1, "
+                    "'SFO-2026-0001', 'X123456', 'JM', 'Murder', 'murder', '2026-01-01', "
+                    "'2026-01-02', 'Wales', 'Gwent', 'licence', 'medium', 'in_review', "
+                    "'2026-03-01', '2026-03-01', 1, 1, 1, '2026-01-01', '2026-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO systemic_factors (id, review_id, category, level, description, "
+                    "version, created_at, updated_at) VALUES (1, 1, 'other', 'team', 'x', 1, "
+                    "'2026-01-01', '2026-01-01')"
+                )
+            )
+        assert "data_versions" not in inspect(db.engine).get_table_names()
+
+        upgrade(revision="0005")
+        for table, names in NEW_INDEXES.items():
+            assert names <= _indexes(table), table
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT name, version FROM data_versions")).all() == [
+                ("figures", 1)
+            ]
+            assert conn.execute(text("SELECT count(*) FROM systemic_factors")).scalar_one() == 1
+
+        downgrade(revision="0004")
+        assert "data_versions" not in inspect(db.engine).get_table_names()
+        for table, names in NEW_INDEXES.items():
+            assert not names & _indexes(table), table
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT region, pdu FROM reviews")).one() == ("Wales", "Gwent")
+            assert conn.execute(text("SELECT count(*) FROM systemic_factors")).scalar_one() == 1
+        upgrade()
+        db.engine.dispose()

@@ -1,0 +1,90 @@
+"""The balance rule counted in SQL says what lifecycle.finding_is_balanced says; percentiles."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from sqlalchemy import select
+
+from sfo_review import lifecycle
+from sfo_review.extensions import db
+from sfo_review.models import Finding
+from sfo_review.services import findings
+from sfo_review.services.figures.scope import percentile
+from sfo_review.sqlfuncs import WHITESPACE
+
+NOTES = [
+    None,
+    "",
+    "x" * 99,
+    "x" * 100,
+    " " * 5 + "x" * 99 + "\n\n",
+    "\u3000" + "x" * 99 + "\u2028",
+    "\u00a0" * 3 + "x" * 100,
+    "é" * 100,  # characters, not bytes
+    "\t" * 200,
+]
+
+
+def test_whitespace_is_every_character_python_strips():
+    assert WHITESPACE == "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+
+
+@pytest.mark.parametrize("linked", ["none", "factor", "context"])
+def test_sql_and_python_agree_on_every_finding(full_review, linked):
+    data = full_review()
+    reviewer, review = data["reviewer"], data["review"]
+    links = {
+        "none": {},
+        "factor": {"systemic_factor_ids": [data["factor"].id]},
+        "context": {"caseload_context_ids": [data["context"].id]},
+    }[linked]
+    for note in NOTES:
+        for attribution in (["individual"], ["team"], ["individual", "national"]):
+            findings.add_finding(
+                reviewer,
+                review,
+                {
+                    "title": "F",
+                    "practice_area": "review",
+                    "judgement": "insufficient",
+                    "narrative": "N",
+                    "attribution": attribution,
+                    "context_note": note,
+                    **links,
+                },
+            )
+    in_sql = dict(db.session.execute(select(Finding.id, lifecycle.finding_is_balanced_sql())).all())
+    in_python = {f.id: lifecycle.finding_is_balanced(f) for f in review.findings}
+    assert in_sql.keys() == in_python.keys()
+    assert {k: bool(v) for k, v in in_sql.items()} == in_python
+    assert any(not ok for ok in in_python.values()) or linked != "none"
+
+
+@pytest.mark.parametrize(
+    ("values", "q", "expected"),
+    [
+        ([(10, 1), (20, 1), (30, 1), (40, 1)], 50, 25.0),
+        ([(10, 1), (20, 1), (30, 1), (40, 1)], 90, 37.0),
+        ([(5, 1)], 50, 5.0),
+        ([(5, 1)], 90, 5.0),
+        ([(1, 3), (100, 1)], 50, 1.0),
+        ([(1, 1), (100, 9)], 50, 100.0),
+        ([(60, 1), (90, 1), (120, 1)], 90, 114.0),
+        ([], 50, None),
+        ([(7, 0)], 50, None),
+    ],
+)
+def test_percentile_interpolates_between_ranks(values, q, expected):
+    assert percentile(values, q) == expected
+
+
+def test_percentile_matches_a_plain_sorted_list():
+    import statistics
+
+    numbers = [3, 3, 8, 15, 15, 15, 22, 40, 41, 90, 91]
+    histogram = [(n, numbers.count(n)) for n in set(numbers)]
+    assert percentile(histogram, 50) == statistics.median(numbers)
+    cuts = statistics.quantiles(numbers, n=10, method="inclusive")
+    assert percentile(histogram, 90) == pytest.approx(cuts[-1], abs=0.05)

@@ -1,0 +1,118 @@
+"""`flask backup PATH` and `flask restore PATH`: a round trip on a SQLite database."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import func, select
+
+from config import TestConfig
+from sfo_review import create_app
+from sfo_review.cli import backups as backup_module
+from sfo_review.extensions import db
+from sfo_review.models import Review, SystemicFactor
+from sfo_review.services import evidence, reviews, users
+from tests.conftest import PASSWORD, REVIEW_DATA
+
+
+@pytest.fixture
+def site(tmp_path):
+    class OnFile(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'live.db'}"
+
+    app = create_app(OnFile)
+    with app.app_context():
+        upgrade()
+        reviewer = users.create_user(
+            None,
+            {"email": "r@example.gov.uk", "name": "R", "role": "reviewer", "password": PASSWORD},
+        )
+        review = reviews.create_review(reviewer, REVIEW_DATA)
+        evidence.add_systemic_factor(
+            reviewer, review, {"category": "other", "level": "team", "description": "Kept"}
+        )
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def run(app, *args):
+    return app.test_cli_runner().invoke(args=list(args))
+
+
+def counts(app) -> tuple[int, int]:
+    with app.app_context():
+        result = (
+            db.session.scalar(select(func.count(Review.id))),
+            db.session.scalar(select(func.count(SystemicFactor.id))),
+        )
+        db.session.remove()
+        return result
+
+
+def test_backup_then_restore_brings_back_what_was_lost(site, tmp_path):
+    target = tmp_path / "backup.db"
+    result = run(site, "backup", str(target))
+    assert result.exit_code == 0, result.output
+    assert "integrity checked" in result.output
+    with sqlite3.connect(target) as copy:
+        assert copy.execute("SELECT count(*) FROM systemic_factors").fetchone() == (1,)
+    with site.app_context():
+        db.session.delete(db.session.scalars(select(Review)).one())
+        db.session.commit()
+        db.session.remove()
+    assert counts(site) == (0, 0)
+    refused = run(site, "restore", str(target))
+    assert refused.exit_code != 0 and "--yes" in refused.output
+    assert counts(site) == (0, 0)  # nothing replaced without the confirmation
+    result = run(site, "restore", str(target), "--yes")
+    assert result.exit_code == 0, result.output
+    assert "schema 0005" in result.output
+    assert counts(site) == (1, 1)
+    with site.app_context():
+        assert db.session.scalars(select(SystemicFactor)).one().description == "Kept"
+        db.session.remove()
+
+
+def test_backup_never_overwrites_without_force(site, tmp_path):
+    target = tmp_path / "there.db"
+    target.write_text("precious")
+    result = run(site, "backup", str(target))
+    assert result.exit_code != 0 and "already exists" in result.output
+    assert target.read_text() == "precious"
+    assert run(site, "backup", str(target), "--force").exit_code == 0
+    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("missing-folder/backup.db", "does not exist"),
+        ("live.db", "the live database itself"),
+    ],
+)
+def test_backup_refuses_bad_paths(site, tmp_path, name, message):
+    result = run(site, "backup", str(tmp_path / name))
+    assert result.exit_code != 0 and message in result.output
+
+
+def test_restore_refuses_a_file_that_is_not_one_of_ours(site, tmp_path):
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"not a database at all" * 100)
+    result = run(site, "restore", str(junk), "--yes")
+    assert result.exit_code != 0 and "is not an SFO Review database" in result.output
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("CREATE TABLE t (x)").connection.commit()
+    result = run(site, "restore", str(other), "--yes")
+    assert result.exit_code != 0 and "not an SFO Review database" in result.output
+    assert counts(site) == (1, 1)
+
+
+def test_postgresql_is_pointed_at_pg_dump(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(backup_module, "_sqlite_path", lambda: None)
+    result = run(site, "backup", str(tmp_path / "x.dump"))
+    assert result.exit_code != 0 and "pg_dump --format=custom" in result.output
+    assert run(site, "restore", str(tmp_path / "x.dump")).exit_code != 0
