@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, Text
+from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sfo_review.extensions import db
@@ -22,6 +22,8 @@ class DeadlineExtension(Versioned, db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "deadline_extensions"
+    # "Extension requested" on the lists: the requests waiting for a decision, by review.
+    __table_args__ = (Index("ix_deadline_extensions_status_review_id", "status", "review_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(
