@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-
-import pytest
 
 from sfo_review.extensions import db, include_in_autogenerate
 
