@@ -11,6 +11,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
 from wtforms import HiddenField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import ValidationError
 
 from sfo_review import vocab
 from sfo_review.fields import GovDateField
@@ -47,7 +48,7 @@ class ChoiceFromList(SelectField):
 
     def pre_validate(self, form: Any) -> None:
         if self.data and self.data not in self.known:
-            raise ValueError(f"Select a {self.name_in_messages} from the list")  # noqa: S608
+            raise ValidationError(f"Select a {self.name_in_messages} from the list")  # noqa: S608
 
 
 class ReviewFilterForm(FlaskForm):
