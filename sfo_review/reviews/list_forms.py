@@ -73,10 +73,10 @@ class ReviewFilterForm(FlaskForm):
     region = ChoiceFromList("Region", "Any region", "region")
     pdu = ChoiceFromList("Probation delivery unit (PDU)", "Any PDU", "PDU")
     notified_from = GovDateField(
-        "Notified from", "‘notified from’ date", description="For example, 1 4 2025"
+        "Notified from", "notified from date", description="For example, 1 4 2025"
     )
     notified_to = GovDateField(
-        "Notified to", "‘notified to’ date", description="For example, 31 3 2026"
+        "Notified to", "notified to date", description="For example, 31 3 2026"
     )
     sort = HiddenField()
     order = HiddenField()

@@ -161,6 +161,22 @@ def _officer_asked(user: User, page: review_list.Page | None) -> dict[int, Any]:
     }
 
 
+def _read_filters(user: User) -> tuple[ReviewFilterForm, review_list.Filters | None]:
+    """The filters of the query string, or None with every problem on the form.
+
+    The service checks the rest even when a box could not be read, so all the problems show
+    at once; those about the sort (hidden fields) go to the top of the page.
+    """
+    form = ReviewFilterForm(formdata=request.args)
+    form.offer(review_list.choices(user), review_list.deadline_filters(user))
+    typed = form.validate()
+    filters = submit(form, lambda: review_list.parse_filters(form.values(), user))
+    for hidden in (form.sort, form.order):
+        form.form_errors.extend(hidden.errors)
+        hidden.errors = []
+    return form, filters if typed else None
+
+
 @reviews_bp.route("/")
 @login_required_for()
 def index() -> str | BaseResponse:
@@ -169,17 +185,14 @@ def index() -> str | BaseResponse:
         if perm.can_manage_users(user):
             return redirect(url_for("admin.users"))  # admins never see review content
         raise Forbidden()
-    form = ReviewFilterForm(formdata=request.args)
-    form.offer(review_list.choices(user), review_list.deadline_filters(user))
+    form, filters = _read_filters(user)
     page = None
-    if form.validate():
-        filters = submit(form, lambda: review_list.parse_filters(form.values(), user))
-        if filters is not None:
-            number = _read_page_number(form)
-            page = review_list.find(user, filters, number)
-            problem = _page_problem(page)
-            if problem:
-                form.form_errors.append(problem)
+    if filters is not None:
+        number = _read_page_number(form)
+        page = review_list.find(user, filters, number)
+        problem = _page_problem(page)
+        if problem:
+            form.form_errors.append(problem)
     return render_template(
         "reviews/index.html",
         form=form,
@@ -202,16 +215,13 @@ def export_reviews() -> str | BaseResponse:
     user = actor()
     if not perm.can_export_review_list(user):
         raise Forbidden("Your role has no access to review content.")
-    form = ReviewFilterForm(formdata=request.args)
-    form.offer(review_list.choices(user), review_list.deadline_filters(user))
-    if form.validate():
-        filters = submit(form, lambda: review_list.parse_filters(form.values(), user))
-        if filters is not None:
-            chunks = review_list.export_csv(user, filters)
-            response = Response(chunks, mimetype="text/csv")
-            response.headers["Content-Disposition"] = (
-                f'attachment; filename="{review_list.csv_filename()}"'
-            )
-            return response
+    _, filters = _read_filters(user)
+    if filters is not None:
+        chunks = review_list.export_csv(user, filters)
+        response = Response(chunks, mimetype="text/csv")
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="{review_list.csv_filename()}"'
+        )
+        return response
     query = request.query_string.decode("utf-8", "replace")
     return redirect(url_for("reviews.index") + (f"?{query}" if query else ""))

@@ -78,8 +78,8 @@ FILTER_RULES: dict[str, v.Rule] = {
     ),
     "region": v.short("region", required=False),
     "pdu": v.short("probation delivery unit (PDU)", required=False),
-    "notified_from": v.a_date("‘notified from’ date", required=False),
-    "notified_to": v.a_date("‘notified to’ date", required=False),
+    "notified_from": v.a_date("notified from date", required=False),
+    "notified_to": v.a_date("notified to date", required=False),
     "sort": v.enum("sort", vocab.keys(SORTS), required=False),
     "order": v.enum("order", ORDERS, required=False),
 }
@@ -136,8 +136,13 @@ def parse_filters(data: Mapping[str, Any], actor: User | None = None) -> Filters
     rules = dict(FILTER_RULES)
     allowed = vocab.keys(deadline_filters(actor))
     rules["deadline"] = v.enum_list("deadline", allowed, required=False)
-    values = v.clean(data, rules)
     errors: dict[str, list[str]] = {}
+    try:
+        values = v.clean(data, rules)
+    except ValidationFailed as exc:  # the other checks still run: every problem at once
+        errors.update(exc.fields)
+        fine = {k: value for k, value in data.items() if k in rules and k not in errors}
+        values = v.clean(fine, rules, partial=True)
     q = (values.get("q") or "").strip()
     if len(q) > SEARCH_MAX:
         errors["q"] = [f"Search text must be {SEARCH_MAX} characters or fewer"]
@@ -149,7 +154,7 @@ def parse_filters(data: Mapping[str, Any], actor: User | None = None) -> Filters
     start, end = values.get("notified_from"), values.get("notified_to")
     if start and end and end < start:
         errors["notified_to"] = [
-            "The ‘notified to’ date must be the same as or after the ‘notified from’ date"
+            "The notified to date must be the same as or after the notified from date"
         ]
     v.require(errors)
     return Filters(

@@ -11,21 +11,11 @@ from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import reviews as review_service
+from tests.api.conftest import ROLES
 from tests.api.support import error
 from tests.helpers_forms import HOSTILE
 from tests.reviews.test_extensions import REASON, later_working_day
 
-ROLES = (
-    "reviewer",
-    "other_reviewer",
-    "officer",
-    "other_officer",
-    "quality_assurer",
-    "countersigner",
-    "leadership",
-    "admin",
-    "anonymous",
-)
 HIDDEN = {
     "other_reviewer": 404,
     "other_officer": 404,

@@ -132,6 +132,10 @@ def test_a_page_past_the_end_is_empty(api, lead, number):
         ("colour=red", ["colour"]),
         # every problem at once, not only the first
         ("status=bogus&page=0&per_page=999&sort=x", ["status", "page", "per_page", "sort"]),
+        (
+            "status=bogus&q=%3Cscript%3E&notified_from=2025-06-01&notified_to=2025-01-01",
+            ["status", "q", "notified_to"],
+        ),
     ],
 )
 def test_bad_parameters_answer_422_naming_each(api, lead, query, fields):

@@ -13,9 +13,9 @@ from sfo_review.extensions import db
 from sfo_review.models import AuditEvent
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import reviews as review_service
-from tests.helpers_forms import HOSTILE, errors, page, text_of
+from tests.helpers_forms import HOSTILE, errors, expect_status, page, sign_in, text_of
 from tests.reviews.helpers import error_for
-from tests.reviews.test_extensions import REASON, later_working_day
+from tests.reviews.test_extensions import REASON, later_working_day, name_countersigner
 
 
 @pytest.fixture
@@ -229,7 +229,7 @@ def test_the_filter_form_works_without_javascript(client, as_leadership):
             "notified_from=1&notified_from=6&notified_from=2025"
             "&notified_to=1&notified_to=1&notified_to=2025",
             "notified_to",
-            "same as or after the ‘notified from’ date",
+            "same as or after the notified from date",
         ),
     ],
 )
@@ -391,14 +391,9 @@ def test_the_named_countersigner_lists_a_review_before_quality_assurance(
     client, login_as, full_review
 ):
     data = full_review()
-    review = data["review"]
-    review_service.update_review(
-        data["reviewer"],
-        review,
-        {"version": review.version, "countersigner_email": data["qa"].email},
-    )
+    name_countersigner(data)
     login_as(user=data["qa"])
-    assert refs(client.get("/")) == [review.reference]
+    assert refs(client.get("/")) == [data["review"].reference]
 
 
 def test_admins_are_sent_to_the_users_page(client, login_as):
@@ -474,8 +469,6 @@ EXPORT = {
 
 @pytest.mark.parametrize("role", EXPORT)
 def test_who_may_export(client, login_as, full_review, role):
-    from tests.helpers_forms import expect_status, sign_in
-
     data = full_review()
     sign_in(role, data, login_as)
     response = client.get("/reviews.csv")
@@ -486,3 +479,16 @@ def test_who_may_export(client, login_as, full_review, role):
         assert len(rows) == 1 + visible
         if role == "officer":
             assert "Extension waiting for a decision" not in rows[0]
+
+
+def test_every_problem_with_the_filters_is_shown_at_once(client, as_leadership):
+    response = client.get(
+        "/?status=bogus&region=Atlantis&q=%3Cscript%3E&sort=name"
+        "&notified_from=31&notified_from=2&notified_from=2025"
+    )
+    assert "Status must only contain" in error_for(response, "status")
+    assert "Select a region from the list" in error_for(response, "region")
+    assert "use only letters" in error_for(response, "q")
+    assert "Notified from date must be a real date" in error_for(response, "notified_from")
+    summary = errors(response)
+    assert len(summary) == 5 and any("Select the sort" in e for e in summary)
