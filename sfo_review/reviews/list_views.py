@@ -22,7 +22,7 @@ from sfo_review.models import User
 from sfo_review.reviews import overview as summary
 from sfo_review.reviews import reviews_bp
 from sfo_review.reviews.list_forms import ReviewFilterForm
-from sfo_review.services import review_list
+from sfo_review.services import review_export, review_list
 from sfo_review.services.errors import Forbidden, ValidationFailed
 from sfo_review.services.notifications import long_date
 
@@ -217,10 +217,10 @@ def export_reviews() -> str | BaseResponse:
         raise Forbidden("Your role has no access to review content.")
     _, filters = _read_filters(user)
     if filters is not None:
-        chunks = review_list.export_csv(user, filters)
+        chunks = review_export.export_csv(user, filters)
         response = Response(chunks, mimetype="text/csv")
         response.headers["Content-Disposition"] = (
-            f'attachment; filename="{review_list.csv_filename()}"'
+            f'attachment; filename="{review_export.csv_filename()}"'
         )
         return response
     query = request.query_string.decode("utf-8", "replace")

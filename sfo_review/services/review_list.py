@@ -1,22 +1,21 @@
-"""The review list: search, filters, sorting, pages and the CSV export, for both faces.
+"""The review list: search, filters, sorting and pages, for the browser, its CSV export
+(services/review_export.py) and the API.
 
 Every list starts from `reviews.visible_reviews_query` (the same rule as
 permissions.can_see_review), so a filter can only narrow what the caller may see. The
 filters are checked here once — the browser's filter form and the API's query string give
 the same values and get the same messages — and every filter and sort has an index
-(migrations 0005). A page is read with a fixed number of queries, whatever its length.
+(migration 0005). A page is read with a fixed number of queries, whatever its length.
 
 Filters combine with AND across kinds and OR within one kind (two statuses: either).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -31,8 +30,7 @@ from sfo_review.models import DeadlineExtension, Review, User
 from sfo_review.models.review import STATUS_ORDER_SQL
 from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
-from sfo_review.services._common import audit, require_permission, use_case
-from sfo_review.services.csv_cells import escape
+from sfo_review.services._common import require_permission
 from sfo_review.services.deadlines import (
     DUE_SOON,
     FINISHED_STATUSES,
@@ -269,7 +267,6 @@ class Page:
     size: int
     filters: Filters
     past_the_end: int | None = None  # the page asked for, when there was no such page
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -353,94 +350,3 @@ def choices(actor: User) -> dict[str, list[str]]:
         query = _visible(actor).with_only_columns(column).distinct().order_by(column)
         found[name] = list(db.session.scalars(query))
     return found
-
-
-# --- the CSV export ----------------------------------------------------------------------------
-
-CSV_COLUMNS = (
-    "Reference",
-    "CRN",
-    "Initials",
-    "Offence charged",
-    "Offence category",
-    "Region",
-    "PDU",
-    "Status",
-    "Notification date",
-    "Due date",
-    "Deadline in force",
-    "Deadline flag",
-    "Extension waiting for a decision",
-    "Reviewer",
-    "Countersigner",
-)
-
-
-def csv_columns(actor: User) -> list[str]:
-    if perm.can_see_extension_requests(actor):
-        return list(CSV_COLUMNS)
-    return [c for c in CSV_COLUMNS if c != "Extension waiting for a decision"]
-
-
-def _csv_cells(row: Row, with_waiting: bool) -> list[str]:
-    r = row.review
-    cells = [
-        r.reference,
-        r.case_reference,
-        r.person_initials,
-        r.offence_charged,
-        vocab.label(vocab.OFFENCE_CATEGORIES, r.offence_category),
-        r.region,
-        r.pdu,
-        vocab.label(vocab.STATUSES, r.status),
-        r.notification_date.isoformat(),
-        r.due_date.isoformat(),
-        r.effective_due_date.isoformat(),
-        row.flag_label or "",
-        *(["Yes" if row.extension_requested else "No"] if with_waiting else []),
-        r.reviewer.name,
-        r.countersigner.name if r.countersigner else "",
-    ]
-    return [escape(cell) for cell in cells]
-
-
-def csv_filename() -> str:
-    return f"sfo-reviews-{review_service.today().isoformat()}.csv"
-
-
-@use_case
-def export_csv(actor: User, filters: Filters) -> Iterator[str]:
-    """The filtered list as CSV text in chunks (UTF-8 with the mark Excel needs); audited.
-
-    Cells a spreadsheet would run as a formula (starting =, +, -, @, tab or CR) get a
-    leading apostrophe, so the file is data and never code.
-    """
-    require_permission(perm.can_export_review_list(actor))
-    # The cells are read before the commit: afterwards every row would be expired and
-    # reloaded one query at a time.
-    with_waiting = perm.can_see_extension_requests(actor)
-    lines = [_csv_cells(row, with_waiting) for row in find_all(actor, filters)]
-    header = csv_columns(actor)
-    count = len(lines)
-    audit(
-        None,
-        actor,
-        "reviews.exported",
-        f"Exported a list of {count} review{'s' if count != 1 else ''} as a CSV file",
-        {"format": "csv", "count": count, "filters": filters.as_args()},
-    )
-
-    def chunks() -> Iterator[str]:
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\r\n")
-        out.write("\ufeff")
-        writer.writerow(header)
-        for number, cells in enumerate(lines, start=1):
-            writer.writerow(cells)
-            if number % 500 == 0:
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
-        yield out.getvalue()
-
-    return chunks()

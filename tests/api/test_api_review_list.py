@@ -7,31 +7,19 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sfo_review.extensions import db
 from tests.api.support import error
+from tests.reviews.conftest import spread_reviews
 
 
 @pytest.fixture
 def lead(api, cli_user, token_for, make_user, make_review):
-    reviewer = make_user("reviewer")
     specs = [
-        ("A111111", "London", "Lambeth", "murder", "2025-01-10", "in_review"),
-        ("B222222", "London", "Hackney", "rape", "2025-03-03", "factual_accuracy"),
-        ("C333333", "Wales", "Swansea", "murder", "2025-05-20", "approved"),
-        ("D444444", "Wales", "Cardiff", "rape", "2025-07-01", "closed"),
+        ("A111111", "AB", "murder", "London", "Lambeth", "2025-01-10", "in_review"),
+        ("B222222", "CD", "rape", "London", "Hackney", "2025-03-03", "factual_accuracy"),
+        ("C333333", "EF", "murder", "Wales", "Swansea", "2025-05-20", "approved"),
+        ("D444444", "GH", "rape", "Wales", "Cardiff", "2025-07-01", "closed"),
     ]
-    for crn, region, pdu, category, notified, status in specs:
-        review = make_review(
-            reviewer,
-            case_reference=crn,
-            region=region,
-            pdu=pdu,
-            offence_category=category,
-            charge_date=notified,
-            notification_date=notified,
-        )
-        review.status = status
-    db.session.commit()
+    spread_reviews(make_user, make_review, specs)
     return token_for(cli_user("leadership"))
 
 
