@@ -27,6 +27,10 @@ def is_participant(user: User, review: Review) -> bool:
     return user.role == "officer" and review.participant_for(user) is not None
 
 
+def sees_every_review(user: User) -> bool:
+    return user.role == "leadership"
+
+
 def can_see_review(user: User, review: Review) -> bool:
     if user.role == "reviewer":
         return is_reviewer_of(user, review)
@@ -34,7 +38,7 @@ def can_see_review(user: User, review: Review) -> bool:
         return is_participant(user, review)
     if user.role == "quality_assurer":
         return review.status in QA_VISIBLE_STATUSES or review.countersigner_id == user.id
-    return user.role == "leadership"
+    return sees_every_review(user)
 
 
 def can_list_reviews(user: User) -> bool:

@@ -194,18 +194,23 @@ def index() -> str | BaseResponse:
         if problem:
             form.form_errors.append(problem)
     return render_template(
-        "reviews/index.html",
-        form=form,
-        page=page,
-        selected=_selected(page.filters) if page else [],
-        sort_links=_sort_links(page.filters) if page else {},
-        sort_words=SORT_WORDS[(page.filters.sort, page.filters.order)] if page else "",
-        pagination=_pagination(page) if page else None,
-        asked=_officer_asked(user, page),
-        export_url=url_for("reviews.export_reviews", **page.filters.as_args(sorting=True))
-        if page
-        else None,
+        "reviews/index.html", form=form, asked=_officer_asked(user, page), **_results(page)
     )
+
+
+def _results(page: review_list.Page | None) -> dict[str, Any]:
+    """What the template shows of a page of results (nothing while the filters are wrong)."""
+    if page is None:
+        return {"page": None, "selected": [], "sort_links": {}, "pagination": None}
+    filters = page.filters
+    return {
+        "page": page,
+        "selected": _selected(filters),
+        "sort_links": _sort_links(filters),
+        "sort_words": SORT_WORDS[(filters.sort, filters.order)],
+        "pagination": _pagination(page),
+        "export_url": url_for("reviews.export_reviews", **filters.as_args()),
+    }
 
 
 @reviews_bp.route("/reviews.csv")

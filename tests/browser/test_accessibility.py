@@ -423,10 +423,9 @@ def test_every_page_a_role_can_reach_has_no_serious_accessibility_problem(
 
 REVIEW_LISTS = [
     "/?status=in_review&status=quality_assurance&deadline=overdue&sort=status&order=desc",
-    "/?q=x123451&region=London&notified_from=1&notified_from=1&notified_from=2020",
+    "/?q=x123451&region=London&notified_from=1/1/2020",
     # bad input: unknown values, a reversed range, a page past the end
-    "/?status=bogus&region=Atlantis&notified_from=31&notified_from=2&notified_from=2025"
-    "&notified_to=1&notified_to=1&notified_to=2020&q=%3Cscript%3E",
+    "/?status=bogus&region=Atlantis&notified_from=31/2/2025&notified_to=1/1/2020&q=%3Cscript%3E",
     "/?page=99",
     "/?q=Z999999",
 ]
