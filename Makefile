@@ -20,7 +20,7 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-static/vendor/.installed: package.json package-lock.json
+static/vendor/.installed: package.json package-lock.json Makefile
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf static/vendor && mkdir -p static/vendor/govuk static/vendor/moj
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js static/vendor/govuk/
@@ -28,7 +28,9 @@ static/vendor/.installed: package.json package-lock.json
 	# The CSS asks for /assets/...; serve the fonts and images from our static folder instead.
 	sed 's#url(/assets/#url(/static/vendor/govuk/assets/#g' \
 	  node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css > static/vendor/govuk/govuk-frontend.min.css
-	sed 's#url(/assets/#url(/static/vendor/govuk/assets/#g' \
+	# MoJ's stylesheet asks for its own icons (the filter tags' remove cross, …) under /assets too.
+	cp -r node_modules/@ministryofjustice/frontend/moj/assets static/vendor/moj/assets
+	sed 's#url(/assets/#url(/static/vendor/moj/assets/#g' \
 	  node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css > static/vendor/moj/moj-frontend.min.css
 	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js static/vendor/moj/
 	touch $@

@@ -38,6 +38,10 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Working days from notification to the review deadline (domain.md).
     REVIEW_DEADLINE_WORKING_DAYS = _int_env("REVIEW_DEADLINE_WORKING_DAYS", 60)
+    # A review is flagged "Due soon" when its deadline in force is this close (working days).
+    DUE_SOON_WORKING_DAYS = _int_env("DUE_SOON_WORKING_DAYS", 10)
+    # Rows on each page of the review list (the API's per_page defaults to it as well).
+    REVIEW_LIST_PAGE_SIZE = _int_env("REVIEW_LIST_PAGE_SIZE", 25)
     # Published reference points flagged next to caseload figures (domain.md).
     CASELOAD_REFERENCE_MAX = _int_env("CASELOAD_REFERENCE_MAX", 60)
     WORKLOAD_REFERENCE_PERCENT = _int_env("WORKLOAD_REFERENCE_PERCENT", 110)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sfo_review.models import Review, Statement, User
+from sfo_review.models import DeadlineExtension, Review, Statement, User
 
 EDITABLE_STATUSES = ("in_review", "factual_accuracy")
 QA_VISIBLE_STATUSES = ("quality_assurance", "approved", "closed")
@@ -27,6 +27,10 @@ def is_participant(user: User, review: Review) -> bool:
     return user.role == "officer" and review.participant_for(user) is not None
 
 
+def sees_every_review(user: User) -> bool:
+    return user.role == "leadership"
+
+
 def can_see_review(user: User, review: Review) -> bool:
     if user.role == "reviewer":
         return is_reviewer_of(user, review)
@@ -34,7 +38,7 @@ def can_see_review(user: User, review: Review) -> bool:
         return is_participant(user, review)
     if user.role == "quality_assurer":
         return review.status in QA_VISIBLE_STATUSES or review.countersigner_id == user.id
-    return user.role == "leadership"
+    return sees_every_review(user)
 
 
 def can_list_reviews(user: User) -> bool:
@@ -120,6 +124,38 @@ def can_transition(user: User, review: Review, to: str) -> bool:
     if to == "closed":
         return user.role in ("leadership", "quality_assurer")
     return False
+
+
+def can_export_review_list(user: User) -> bool:
+    """The CSV of a list holds what the list shows: whoever may list reviews (audited)."""
+    return can_list_reviews(user)
+
+
+def can_see_extension_requests(user: User) -> bool:
+    """Extension requests (reasons, decisions, a request waiting): the review team and its
+    readers. Officers see the deadline in force, not why it moves (reasons may concern
+    colleagues)."""
+    return user.role in ("reviewer", "quality_assurer", "leadership")
+
+
+def can_see_extensions(user: User, review: Review) -> bool:
+    return can_see_extension_requests(user) and can_see_review(user, review)
+
+
+def can_request_extension(user: User, review: Review) -> bool:
+    """The review's reviewer, or leadership (a head of PDU asking on the reviewer's behalf).
+    Whether the review may still be extended (not approved) is decided by the service."""
+    return is_reviewer_of(user, review) or (user.role == "leadership")
+
+
+def can_decide_extensions(user: User, review: Review) -> bool:
+    """Quality assurance or leadership agree or refuse requests on reviews they can see."""
+    return user.role in ("quality_assurer", "leadership") and can_see_review(user, review)
+
+
+def can_decide_extension(user: User, review: Review, extension: DeadlineExtension) -> bool:
+    """...but never a request of their own: the person who asks is not the one who agrees."""
+    return can_decide_extensions(user, review) and extension.requested_by_id != user.id
 
 
 def can_manage_users(user: User) -> bool:

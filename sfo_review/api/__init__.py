@@ -28,4 +28,10 @@ def authenticate() -> ResponseReturnValue | None:
     return None
 
 
-from sfo_review.api import addenda, children, evidence, views  # noqa: E402,F401 - registers the routes
+from sfo_review.api import (  # noqa: E402,F401 - registers the routes
+    addenda,
+    children,
+    deadlines,
+    evidence,
+    views,
+)

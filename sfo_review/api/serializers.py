@@ -15,6 +15,7 @@ from sfo_review.models import (
     Action,
     CaseloadContext,
     ChronologyEntry,
+    DeadlineExtension,
     Finding,
     FindingResponse,
     Participant,
@@ -24,6 +25,8 @@ from sfo_review.models import (
     SystemicFactor,
     User,
 )
+from sfo_review.services.deadlines import DUE_SOON, OVERDUE
+from sfo_review.services.review_list import deadline_window
 from sfo_review.services.statements import statements_visible_to
 
 JSON = dict[str, Any]
@@ -58,6 +61,7 @@ def user_json(user: User | None) -> JSON | None:
 
 def review_json(review: Review, actor: User) -> JSON:
     """The review object of GET /reviews (no nested lists)."""
+    flag = deadline_window().flag(review.status, review.effective_due_date)
     body: JSON = {"id": review.id, "version": review.version}
     body.update({name: getattr(review, name) for name in REVIEW_FIELDS})
     body.update(
@@ -65,6 +69,11 @@ def review_json(review: Review, actor: User) -> JSON:
             "charge_date": day(review.charge_date),
             "notification_date": day(review.notification_date),
             "due_date": day(review.due_date),
+            # Additions: the deadline in force (the due date, or the latest agreed extension's
+            # new date) and the flags every list shows.
+            "effective_due_date": day(review.effective_due_date),
+            "overdue": flag == OVERDUE,
+            "due_soon": flag == DUE_SOON,
             "reviewer": user_json(review.reviewer),
             "countersigner": user_json(review.countersigner),
             # The overall judgement is part of the draft analysis: officers read it with the
@@ -95,9 +104,30 @@ def review_detail_json(review: Review, actor: User) -> JSON:
             "statements": [statement_json(s) for s in statements_visible_to(actor, review)],
             "findings": [finding_json(f) for f in visible_findings(actor, review)],
             "actions": [action_json(a) for a in review.actions],
+            "extensions": [extension_json(e) for e in visible_extensions(actor, review)],
         }
     )
     return body
+
+
+def visible_extensions(actor: User, review: Review) -> list[DeadlineExtension]:
+    """Officers see the deadline in force, not the requests and their reasons."""
+    return list(review.extensions) if perm.can_see_extensions(actor, review) else []
+
+
+def extension_json(extension: DeadlineExtension) -> JSON:
+    return {
+        **_versioned(extension),
+        "status": extension.status,
+        "reason": extension.reason,
+        "previous_due_date": day(extension.previous_due_date),
+        "new_due_date": day(extension.new_due_date),
+        "requested_by": user_json(extension.requested_by),
+        "requested_at": timestamp(extension.requested_at),
+        "decided_by": user_json(extension.decided_by),
+        "decided_at": timestamp(extension.decided_at),
+        "decision_note": extension.decision_note,
+    }
 
 
 def visible_findings(actor: User, review: Review) -> list[Finding]:

@@ -28,7 +28,6 @@ from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import themes as theme_service
 from sfo_review.services import transitions as transition_service
-from sfo_review.services.errors import Forbidden
 
 
 @api_bp.get("/taxonomy/systemic-factors")
@@ -39,16 +38,6 @@ def taxonomy() -> Response:
 @api_bp.get("/themes")
 def themes() -> Response:
     return jsonify(theme_service.themes(api_user(), query_args("from", "to", "region", "pdu")))
-
-
-@api_bp.get("/reviews")
-def reviews() -> Response:
-    user = api_user()
-    if not perm.can_list_reviews(user):
-        raise Forbidden("Your role has no access to review content.")
-    filters = query_args("status", "region")
-    items = review_service.list_reviews(user, filters.get("status"), filters.get("region"))
-    return jsonify(items=[s.review_json(r, user) for r in items])
 
 
 @api_bp.post("/reviews")

@@ -22,8 +22,12 @@ class DeadlineExtension(Versioned, db.Model):  # type: ignore[name-defined]
     """
 
     __tablename__ = "deadline_extensions"
-    # Whether a review has an agreed extension: one index probe per review.
-    __table_args__ = (Index("ix_deadline_extensions_review_id_status", "review_id", "status"),)
+    # Whether a review has an agreed extension: one index probe per review (the dashboard);
+    # "Extension requested" on the lists: the requests waiting for a decision, by review.
+    __table_args__ = (
+        Index("ix_deadline_extensions_review_id_status", "review_id", "status"),
+        Index("ix_deadline_extensions_status_review_id", "status", "review_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(

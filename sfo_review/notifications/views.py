@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import flash, redirect, render_template, url_for
@@ -11,11 +10,9 @@ from werkzeug.wrappers import Response
 
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import form_data, submit
-from sfo_review.models import Review, User
 from sfo_review.notifications import notifications_bp
 from sfo_review.notifications.forms import MarkReadForm, SupportTextForm
 from sfo_review.services import notifications as notification_service
-from sfo_review.services import statements as statement_service
 from sfo_review.services import support as support_service
 
 
@@ -73,17 +70,6 @@ def support_text() -> str | Response:
     return render_template("notifications/support_text.html", form=form)
 
 
-def officer_deadline(user: User, review: Review) -> date | None:
-    """By when the review asks something of this officer (None: nothing asked now)."""
-    if review.status == "in_review":
-        own = statement_service.own_statement(user, review)
-        answered = own is not None and own.status in ("submitted", "declined")
-        return None if answered else review.due_date
-    if review.status == "factual_accuracy":
-        return review.factual_accuracy_ends_on
-    return None
-
-
 @notifications_bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     def unread_notifications() -> int:
@@ -94,5 +80,4 @@ def _helpers() -> dict[str, Any]:
     return {
         "unread_notifications": unread_notifications,
         "support_text": support_service.support_text,
-        "officer_deadline": officer_deadline,
     }

@@ -24,15 +24,18 @@ the four statuses of the GOV.UK task list component, with these rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from flask import url_for
+from sqlalchemy import func, select
 
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review.models import Review, Statement, User
-from sfo_review.services import statements as statement_service
+from sfo_review.extensions import db
+from sfo_review.models import Finding, FindingResponse, Review, Statement, User
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -288,21 +291,50 @@ def tasks(review: Review, user: User) -> list[Task]:
     return [build(user, review) for build in builders]
 
 
-def asked_of_officer(user: User, review: Review) -> list[Link]:
+@dataclass(frozen=True)
+class OfficerPart:
+    """What one participant has done on a review so far: their statement, their replies."""
+
+    statement_status: str | None = None  # None: not begun; "draft", "submitted" or "declined"
+    replies: int = 0
+
+
+def officer_parts(user: User, review_ids: Iterable[int]) -> dict[int, OfficerPart]:
+    """The part of `user` on each review, in two queries however many reviews (the list)."""
+    ids = list(review_ids)
+    if not ids:
+        return {}
+    statements = dict(
+        db.session.execute(
+            select(Statement.review_id, Statement.status).where(
+                Statement.author_id == user.id, Statement.review_id.in_(ids)
+            )
+        ).all()
+    )
+    replies = dict(
+        db.session.execute(
+            select(Finding.review_id, func.count(FindingResponse.id))
+            .join(FindingResponse, FindingResponse.finding_id == Finding.id)
+            .where(FindingResponse.author_id == user.id, Finding.review_id.in_(ids))
+            .group_by(Finding.review_id)
+        ).all()
+    )
+    return {i: OfficerPart(statements.get(i), replies.get(i, 0)) for i in ids}
+
+
+def asked_links(review: Review, part: OfficerPart) -> list[Link]:
     """What the review asks of one participant now (their statement, their replies)."""
     if review.status == "in_review":
-        own = statement_service.own_statement(user, review)
         href = url_for("statements.my_statement", review_id=review.id)
-        if own is None:
+        if part.statement_status is None:
             return [Link("Write your statement", href)]
-        if own.status == "draft":
+        if part.statement_status == "draft":
             return [Link("Finish and submit your statement (draft saved)", href)]
-        if own.status == "declined":
+        if part.statement_status == "declined":
             return [Link("You declined to give a statement", href)]
         return [Link("Statement submitted", href)]
     if review.status == "factual_accuracy":
-        replies = sum(1 for f in review.findings for r in f.responses if r.author_id == user.id)
-        sent = _plural(replies, "reply", "replies")
+        sent = _plural(part.replies, "reply", "replies")
         return [
             Link(
                 f"Read the draft findings and reply (you have sent {sent})",
@@ -310,3 +342,17 @@ def asked_of_officer(user: User, review: Review) -> list[Link]:
             )
         ]
     return []
+
+
+def asked_by(review: Review, part: OfficerPart) -> date | None:
+    """By when the review asks something of this officer (None: nothing asked now)."""
+    if review.status == "in_review":
+        answered = part.statement_status in ("submitted", "declined")
+        return None if answered else review.effective_due_date
+    if review.status == "factual_accuracy":
+        return review.factual_accuracy_ends_on
+    return None
+
+
+def asked_of_officer(user: User, review: Review) -> list[Link]:
+    return asked_links(review, officer_parts(user, [review.id])[review.id])

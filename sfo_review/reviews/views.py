@@ -16,6 +16,7 @@ from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Participant, Review, User
 from sfo_review.reviews import overview as summary
 from sfo_review.reviews import reviews_bp
+from sfo_review.reviews.deadline_views import deadline_facts
 from sfo_review.reviews.forms import (
     ConfirmForm,
     EditDetailsForm,
@@ -24,20 +25,6 @@ from sfo_review.reviews.forms import (
     ReviewForm,
 )
 from sfo_review.services import reviews as review_service
-from sfo_review.services.errors import Forbidden
-
-
-@reviews_bp.route("/")
-@login_required_for()
-def index() -> str | Response:
-    user = actor()
-    if not perm.can_list_reviews(user):
-        if perm.can_manage_users(user):
-            return redirect(url_for("admin.users"))  # admins never see review content
-        raise Forbidden()
-    items = review_service.list_reviews(user)
-    asked = {r.id: summary.asked_of_officer(user, r) for r in items if user.role == "officer"}
-    return render_template("reviews/index.html", reviews=items, asked=asked)
 
 
 @reviews_bp.route("/reviews/new", methods=["GET", "POST"])
@@ -59,18 +46,21 @@ def overview(review_id: int) -> str:
     user = actor()
     review = get_review_or_404(review_id, user)
     review_service.record_view(user, review, "overview")
+    deadline = deadline_facts(review, user)
     if user.role == "officer":
         return render_template(
             "reviews/overview.html",
             review=review,
             officer_view=True,
             asked=summary.asked_of_officer(user, review),
+            deadline=deadline,
         )
     forward, unmet = summary.next_step(review)
     return render_template(
         "reviews/overview.html",
         review=review,
         officer_view=False,
+        deadline=deadline,
         forward=forward,
         unmet=unmet,
         tasks=summary.tasks(review, user),

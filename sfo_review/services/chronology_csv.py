@@ -22,6 +22,7 @@ from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, ChronologyEntry, Review, User
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, ensure_editable, require_permission, use_case
+from sfo_review.services.csv_cells import escape, unescape
 from sfo_review.services.errors import Conflict, ValidationFailed
 from sfo_review.services.evidence import CHRONOLOGY_RULES
 
@@ -38,8 +39,6 @@ MAX_BYTES = 1024 * 1024  # the app's MAX_CONTENT_LENGTH: one request, one file
 FILE = "file"  # the form field file-level messages belong to
 TRUE_WORDS = ("yes", "y", "true", "1")
 FALSE_WORDS = ("no", "n", "false", "0", "")
-# Spreadsheets run a cell starting with one of these as a formula ("CSV injection").
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UTF8_MESSAGE = (
     "The file must be saved as UTF-8 CSV. In Excel, choose Save as, then ‘CSV UTF-8 "
     "(Comma delimited)’"
@@ -125,18 +124,6 @@ def _records(text: str) -> list[tuple[int, list[str]]]:
     if not records:
         raise _fail("The selected file is empty")
     return records
-
-
-def unescape(cell: str) -> str:
-    """Undo export's protection: a leading apostrophe before a formula character goes."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
-        return cell[1:]
-    return cell
-
-
-def escape(cell: str) -> str:
-    """Stop a spreadsheet running the cell as a formula (OWASP's advice: a leading ')."""
-    return f"'{cell}" if cell.startswith(FORMULA_START) else cell
 
 
 def _typed_date(cell: str) -> date | str | None:

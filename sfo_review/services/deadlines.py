@@ -1,11 +1,25 @@
-"""Working days in England and Wales (bank holidays from the maintained `holidays` package)."""
+"""Working days in England and Wales (bank holidays from the maintained `holidays` package),
+and the deadline flags every list of reviews shows.
+
+A review is **overdue** when it is not yet approved or closed and the deadline in force
+(`Review.effective_due_date`: the due date, or the new date of the latest agreed extension)
+has passed. It is **due soon** when that deadline is today or within the next
+`DUE_SOON_WORKING_DAYS` working days (10 by default).
+"""
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 import holidays
+
+# Once approved the review has met its deadline (or closed it); it is never flagged again.
+FINISHED_STATUSES = ("approved", "closed")
+OVERDUE = "overdue"
+DUE_SOON = "due_soon"
+FLAG_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon"}
 
 
 @lru_cache(maxsize=64)
@@ -18,6 +32,7 @@ def is_working_day(day: date) -> bool:
     return day.weekday() < 5 and day not in _bank_holidays(day.year)
 
 
+@lru_cache(maxsize=256)
 def add_working_days(start: date, days: int) -> date:
     """The date `days` working days after `start` (start itself not counted)."""
     current = start
@@ -27,3 +42,36 @@ def add_working_days(start: date, days: int) -> date:
         if is_working_day(current):
             remaining -= 1
     return current
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after `start` up to and including `end` (negative when `end` is earlier)."""
+    if end < start:
+        return -working_days_between(end, start)
+    count, current = 0, start
+    while current < end:
+        current += timedelta(days=1)
+        if is_working_day(current):
+            count += 1
+    return count
+
+
+class DeadlineWindow(NamedTuple):
+    """What 'overdue' and 'due soon' mean on one day: computed once per request, not per row."""
+
+    today: date
+    due_soon_until: date
+
+    @classmethod
+    def on(cls, today: date, due_soon_days: int) -> DeadlineWindow:
+        return cls(today, add_working_days(today, due_soon_days))
+
+    def flag(self, status: str, deadline: date) -> str | None:
+        """`overdue`, `due_soon` or None for a review with this status and deadline in force."""
+        if status in FINISHED_STATUSES:
+            return None
+        if deadline < self.today:
+            return OVERDUE
+        if deadline <= self.due_soon_until:
+            return DUE_SOON
+        return None

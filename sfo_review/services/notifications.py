@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from sfo_review.extensions import db
-from sfo_review.models import Notification, OutboxEmail, Review, User
+from sfo_review.models import DeadlineExtension, Notification, OutboxEmail, Review, User
 from sfo_review.models._base import utcnow
 from sfo_review.services._common import use_case
 from sfo_review.services.deadlines import add_working_days
@@ -114,6 +114,52 @@ def transitioned(review: Review, frm: str, to: str) -> None:
             f"/reviews/{review.id}",
             review,
         )
+
+
+def _deadline_link(review: Review) -> str:
+    return f"/reviews/{review.id}/deadline"
+
+
+def _once(people: list[User | None], skip: User) -> list[User]:
+    """Each person once, leaving out the one who acted."""
+    seen: dict[int, User] = {}
+    for person in people:
+        if person is not None and person.id != skip.id:
+            seen.setdefault(person.id, person)
+    return list(seen.values())
+
+
+def extension_requested(review: Review, extension: DeadlineExtension, by: User) -> None:
+    """Those who can agree it (the named countersigner, leadership), and the reviewer when
+    someone else asked on their behalf."""
+    leadership = db.session.scalars(
+        select(User).where(User.role == "leadership", User.active.is_(True)).order_by(User.id)
+    )
+    to = long_date(extension.new_due_date)
+    for person in _once([review.countersigner, *leadership], by):
+        notify(
+            person,
+            f"Deadline extension to {to} requested ({review.reference})",
+            _deadline_link(review),
+            review,
+        )
+    if by.id != review.reviewer_id:
+        notify(
+            review.reviewer,
+            f"{by.name} asked to extend the deadline to {to} ({review.reference})",
+            _deadline_link(review),
+            review,
+        )
+
+
+def extension_decided(review: Review, extension: DeadlineExtension, by: User) -> None:
+    """The person who asked, and the reviewer if it was not them."""
+    if extension.status == "agreed":
+        message = f"Deadline extension agreed: now due {long_date(extension.new_due_date)}"
+    else:
+        message = "Deadline extension refused"
+    for person in _once([extension.requested_by, review.reviewer], by):
+        notify(person, f"{message} ({review.reference})", _deadline_link(review), review)
 
 
 # --- the in-app list -------------------------------------------------------------------------

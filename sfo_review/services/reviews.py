@@ -232,13 +232,11 @@ def visible_reviews_query(
 
 
 def list_reviews(actor: User, status: str | None = None, region: str | None = None) -> list[Review]:
-    errors: dict[str, list[str]] = {}
-    if status and status not in vocab.keys(vocab.STATUSES):
-        errors["status"] = [f"Status must be one of: {', '.join(vocab.keys(vocab.STATUSES))}"]
-    if region is not None and len(region) > v.SHORT_MAX:
-        errors["region"] = ["Region must be 200 characters or fewer"]
-    v.require(errors)
-    return list(db.session.scalars(visible_reviews_query(actor, status, region)))
+    """Every visible review with this status and region (services.review_list does the rest)."""
+    from sfo_review.services import review_list  # it builds on this module
+
+    filters = review_list.parse_filters({"status": [status] if status else None, "region": region})
+    return [row.review for row in review_list.find_all(actor, filters)]
 
 
 @use_case

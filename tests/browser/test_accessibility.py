@@ -119,6 +119,26 @@ def _more_demo_data() -> None:
         {"version": third.version, "overall_judgement": "Reasonable steps were not all taken."},
     )
     transitions.transition(reviewer, third, {"to": "quality_assurance"})
+    _extensions(first, third, reviewer, people["leadership@example.gov.uk"])
+
+
+def _extensions(first: Any, third: Any, reviewer: Any, leader: Any) -> None:
+    """A refused extension on the first review (so its history shows and the reviewer can
+    ask again) and one waiting for a decision on the third (the decision page)."""
+    from sfo_review.services import deadline_extensions
+    from sfo_review.services.deadlines import add_working_days
+
+    new_date = add_working_days(max(first.effective_due_date, date.today()), 20)
+    refused = deadline_extensions.request_extension(
+        reviewer, first, {"new_due_date": new_date, "reason": "Police disclosure awaited."}
+    )
+    deadline_extensions.decide_extension(
+        leader, first, refused, {"decision": "refused", "note": "Ask again with a date."}
+    )
+    new_date = add_working_days(max(third.effective_due_date, date.today()), 20)
+    deadline_extensions.request_extension(
+        reviewer, third, {"new_due_date": new_date, "reason": "The countersigner is on leave."}
+    )
 
 
 def _ids() -> dict[str, list[dict[str, int]]]:
@@ -130,6 +150,7 @@ def _ids() -> dict[str, list[dict[str, int]]]:
         Action,
         CaseloadContext,
         ChronologyEntry,
+        DeadlineExtension,
         Finding,
         Participant,
         Review,
@@ -146,6 +167,7 @@ def _ids() -> dict[str, list[dict[str, int]]]:
         "statement_id": Statement,
         "action_id": Action,
         "participant_id": Participant,
+        "extension_id": DeadlineExtension,
     }
     per_review = []
     for review in db.session.scalars(select(Review).order_by(Review.id)):
@@ -397,6 +419,48 @@ def test_every_page_a_role_can_reach_has_no_serious_accessibility_problem(
     assert not (findings.blocking() or findings.too_wide or findings.server_errors), (
         f"{len(findings.checked)} pages checked for {role}:\n{_report(findings)}"
     )
+
+
+REVIEW_LISTS = [
+    "/?status=in_review&status=quality_assurance&deadline=overdue&sort=status&order=desc",
+    "/?q=x123451&region=London&notified_from=1/1/2020",
+    # bad input: unknown values, a reversed range, a page past the end
+    "/?status=bogus&region=Atlantis&notified_from=31/2/2025&notified_to=1/1/2020&q=%3Cscript%3E",
+    "/?page=99",
+    "/?q=Z999999",
+]
+
+
+@pytest.mark.parametrize("role", ["leadership", "officer"])
+def test_the_review_list_filtered_sorted_and_with_errors(
+    open_as: Callable[[str | None], Any], axe_source: str, role: str
+) -> None:
+    """The list's states the url_map walk does not reach: filters applied, a sort, every
+    kind of bad input shown next to its filter, no results."""
+    findings = Findings()
+    page = open_as(ROLES[role])
+    for path in REVIEW_LISTS:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        _axe(page, axe_source, f"{role} {path}", findings)
+        _reflow(page, f"{role} {path}", findings)
+    _save(f"review lists ({role})", findings)
+    assert not findings.blocking() and not findings.too_wide, _report(findings)
+
+
+def test_the_review_list_is_filtered_with_the_keyboard(
+    open_as: Callable[[str | None], Any],
+) -> None:
+    """Without a mouse: tick a status, apply, and the list and its selected filter show."""
+    page = open_as(ROLES["leadership"])
+    page.goto("/")
+    page.get_by_label("Quality assurance").focus()
+    page.keyboard.press("Space")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Apply filters").press("Enter")
+    assert "status=quality_assurance" in page.url
+    assert page.locator(".moj-filter__tag").first.inner_text().strip().endswith("Quality assurance")
+    assert page.locator("#reviews-table tbody tr").count() == 1
 
 
 def test_the_error_pages_have_no_serious_accessibility_problem(

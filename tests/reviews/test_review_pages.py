@@ -23,12 +23,13 @@ def test_reviewers_see_their_reviews_and_the_button_to_record_one(client, login_
     assert len(rows) == 1
     cells = [c.get_text(" ", strip=True) for c in rows[0].select("td")]
     review = data["review"]
-    assert cells[0] == review.reference
-    assert cells[1] == "JM (X123456)"
-    assert cells[2] == "Murder"
-    assert "London" in cells[3] and "Camden and Islington" in cells[3]
-    assert cells[4] == "In review"  # the status in words, not colour alone
-    assert cells[5] == f"{review.due_date.day} {review.due_date:%B %Y}"
+    assert cells[0] == f"{review.reference} JM (X123456)"
+    assert cells[1] == "Murder"
+    assert "London" in cells[2] and "Camden and Islington" in cells[2]
+    assert cells[3] == "In review"  # the status in words, not colour alone
+    assert cells[4] == "28 June 2023"  # notified
+    # the deadline in force, flagged in words: notified in 2023, so long overdue
+    assert cells[5] == f"{review.due_date.day} {review.due_date:%B %Y} Overdue"
     link = rows[0].select_one("a")
     assert link["href"] == f"/reviews/{review.id}"
 
@@ -80,7 +81,7 @@ def test_the_overview_shows_the_notification(client, login_as, full_review):
     assert details["Person on probation"] == "JM (X123456)"
     assert details["Offence category"] == "Murder"
     assert details["Charge date"] == "26 June 2023"
-    assert details["Due"] == f"{review.due_date.day} {review.due_date:%B %Y}"
+    assert details["Deadline"] == f"{review.due_date.day} {review.due_date:%B %Y} Overdue"
     assert details["Countersigner"] == "Not named yet"
     assert soup.select_one("#change-details")["href"] == f"/reviews/{review.id}/details"
 

@@ -1,0 +1,110 @@
+"""The review's deadline: the due date, the deadline in force, every extension asked for,
+and the forms to ask for one and to agree or refuse it."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from sfo_review import permissions as perm
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.forms_support import form_data, submit
+from sfo_review.loaders import get_child_or_404, get_review_or_404
+from sfo_review.models import DeadlineExtension, Review, User
+from sfo_review.reviews import reviews_bp
+from sfo_review.reviews.deadline_forms import ExtensionDecisionForm, ExtensionRequestForm
+from sfo_review.services import deadline_extensions as extension_service
+from sfo_review.services import review_list
+from sfo_review.services import reviews as review_service
+from sfo_review.services.deadlines import working_days_between
+from sfo_review.services.errors import Forbidden
+from sfo_review.services.notifications import long_date
+
+BASE = "/reviews/<int:review_id>/deadline"
+
+
+def deadline_facts(review: Review, user: User) -> dict[str, object]:
+    """What the overview and the deadline pages say about the deadline and its extensions."""
+    window = review_list.deadline_window()
+    return {
+        "flag": window.flag(review.status, review.effective_due_date),
+        "days_left": working_days_between(window.today, review.effective_due_date),
+        "extended": review.effective_due_date != review.due_date,
+        "pending": extension_service.pending(review),
+        "may_request": extension_service.may_request(user, review),
+    }
+
+
+@reviews_bp.route(BASE)
+@login_required_for()
+def deadline(review_id: int) -> str:
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_see_extensions)
+    review_service.record_view(user, review, "deadline and extensions")
+    return render_template(
+        "reviews/deadline/deadline.html",
+        review=review,
+        deadline=deadline_facts(review, user),
+    )
+
+
+@reviews_bp.route(BASE + "/extensions/new", methods=["GET", "POST"])
+@login_required_for()
+def new_extension(review_id: int) -> str | Response:
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_request_extension)
+    form = ExtensionRequestForm()
+    if form.validate_on_submit():
+        data = form_data(form)
+        created = submit(form, lambda: extension_service.request_extension(user, review, data))
+        if created is not None:
+            flash(
+                f"You have asked for the deadline to move to {long_date(created.new_due_date)}. "
+                "Quality assurance or leadership will decide."
+            )
+            return redirect(url_for("reviews.deadline", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(user, review, "deadline extension request form")
+    return render_template(
+        "reviews/deadline/new_extension.html",
+        review=review,
+        form=form,
+        deadline=deadline_facts(review, user),
+    )
+
+
+def _decidable(user: User, review_id: int, extension_id: int) -> DeadlineExtension:
+    review = get_review_or_404(review_id, user, perm.can_decide_extensions)
+    extension = get_child_or_404(review, DeadlineExtension, extension_id)
+    if extension.requested_by_id == user.id:
+        raise Forbidden("You asked for this extension, so someone else decides on it.")
+    return extension
+
+
+@reviews_bp.route(BASE + "/extensions/<int:extension_id>/decision", methods=["GET", "POST"])
+@login_required_for()
+def extension_decision(review_id: int, extension_id: int) -> str | Response:
+    user = actor()
+    extension = _decidable(user, review_id, extension_id)
+    review = extension.review
+    form = ExtensionDecisionForm()
+    if form.validate_on_submit():
+        data = form_data(form)
+        decided = submit(
+            form, lambda: extension_service.decide_extension(user, review, extension, data)
+        )
+        if decided is not None:
+            if decided.status == "agreed":
+                flash(f"Extension agreed: the review is now due {long_date(decided.new_due_date)}.")
+            else:
+                flash("Extension refused: the deadline in force has not changed.")
+            return redirect(url_for("reviews.deadline", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(user, review, "deadline extension decision form")
+    return render_template(
+        "reviews/deadline/decision.html",
+        review=review,
+        extension=extension,
+        form=form,
+        deadline=deadline_facts(review, user),
+    )

@@ -1,0 +1,89 @@
+"""Migration 0006 (the list indexes) on a database that already holds reviews and extensions:
+nothing lost going up or down, and the status sort's expression index is really used."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+
+from config import TestConfig
+from sfo_review import create_app
+from sfo_review.extensions import db
+
+NEW_INDEXES = {
+    "ix_reviews_effective_due_date_id",
+    "ix_reviews_notification_date_id",
+    "ix_reviews_status_order_id",
+    "ix_reviews_pdu",
+    "ix_reviews_offence_category",
+    "ix_reviews_person_initials",
+    "ix_reviews_created_by_id",
+    "ix_deadline_extensions_status_review_id",
+}
+
+
+def _indexes(conn) -> set[str]:
+    rows = conn.execute(text("SELECT name FROM sqlite_master WHERE type = 'index'"))
+    return {row[0] for row in rows}
+
+
+def test_upgrade_from_0005_keeps_the_data_and_downgrade_removes_only_the_indexes(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    class AtFour(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'at_0005.db'}"
+
+    app = create_app(AtFour)
+    with app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as conn:
+            assert not NEW_INDEXES & _indexes(conn)
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, email, name, role, password_hash, active, "
+                    "session_token, version, created_at, updated_at) VALUES (1, 'r@x.gov.uk', "
+                    "'R', 'reviewer', 'x', 1, 'tok', 1, '2026-01-01', '2026-01-01')"
+                )
+            )
+            for n, status in enumerate(("closed", "in_review", "approved"), start=1):
+                conn.execute(
+                    text(
+                        "INSERT INTO reviews (id, reference, case_reference, person_initials, "
+                        "offence_charged, offence_category, charge_date, notification_date, "
+                        "region, pdu, sentence_type, rosh_level, status, due_date, "
+                        "effective_due_date, reviewer_id, created_by_id, version, created_at, "
+                        "updated_at) VALUES (:id, :ref, 'X123456', 'JM', 'Murder', 'murder', "
+                        "'2026-01-01', '2026-01-02', 'London', 'Camden', 'licence', 'medium', "
+                        ":status, '2026-03-01', '2026-03-01', 1, 1, 1, '2026-01-01', "
+                        "'2026-01-01')"
+                    ),
+                    {"id": n, "ref": f"SFO-2026-000{n}", "status": status},
+                )
+            conn.execute(
+                text(
+                    "INSERT INTO deadline_extensions (id, review_id, reason, previous_due_date, "
+                    "new_due_date, status, requested_by_id, requested_at, version, created_at, "
+                    "updated_at) VALUES (1, 2, 'Waiting for the police', '2026-03-01', "
+                    "'2026-04-01', 'requested', 1, '2026-02-01', 1, '2026-02-01', '2026-02-01')"
+                )
+            )
+
+        upgrade(revision="0006")
+        with db.engine.connect() as conn:
+            assert NEW_INDEXES <= _indexes(conn)
+            sort = (
+                "SELECT id FROM reviews ORDER BY (CASE reviews.status WHEN 'in_review' THEN 0 "
+                "WHEN 'factual_accuracy' THEN 1 WHEN 'quality_assurance' THEN 2 "
+                "WHEN 'approved' THEN 3 WHEN 'closed' THEN 4 ELSE 5 END), id"
+            )
+            assert [r[0] for r in conn.execute(text(sort))] == [2, 3, 1]
+            plan = " ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sort}")))
+            assert "ix_reviews_status_order_id" in plan, plan
+            assert conn.execute(text("SELECT count(*) FROM deadline_extensions")).scalar() == 1
+
+        downgrade(revision="0005")
+        with db.engine.connect() as conn:
+            assert not NEW_INDEXES & _indexes(conn)
+            assert conn.execute(text("SELECT count(*) FROM reviews")).scalar() == 3
+            assert conn.execute(text("SELECT count(*) FROM deadline_extensions")).scalar() == 1
+        upgrade()
+        db.engine.dispose()
