@@ -30,6 +30,15 @@ static/vendor/.installed: package.json package-lock.json
 	sed 's#url(/assets/#url(/static/vendor/govuk/assets/#g' \
 	  node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css > static/vendor/moj/moj-frontend.min.css
 	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js static/vendor/moj/
+	# The PDFs embed Arimo (SIL Open Font License, metric-compatible with Arial): Latin and
+	# Latin Extended, regular, bold and italic. Never the machine's own fonts.
+	mkdir -p static/vendor/fonts/arimo
+	cp node_modules/@fontsource/arimo/LICENSE static/vendor/fonts/arimo/OFL.txt
+	for face in 400-normal 700-normal 400-italic 700-italic; do \
+	  for subset in latin latin-ext; do \
+	    cp node_modules/@fontsource/arimo/files/arimo-$$subset-$$face.woff2 static/vendor/fonts/arimo/; \
+	  done; \
+	done
 	touch $@
 
 .PHONY: install
