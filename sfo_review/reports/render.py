@@ -178,6 +178,7 @@ class _Engine:
         from weasyprint.text.fonts import FontConfiguration
 
         lean.cache_page_references()
+        lean.faster_compression()
         self.html_class = lean.report_html_class()
         self.static_folder = static_folder
         self.fetcher = StaticOnlyFetcher(static_folder)
@@ -198,18 +199,22 @@ class _Engine:
         if not self.lock.acquire(timeout=-1 if wait is None else wait):
             raise RenderTimedOut(0)
         try:
-            started = time.perf_counter()
-            document = self.html_class(
-                string=html, base_url=self.base_url, url_fetcher=self.fetcher
-            ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
-            pages = len(document.pages)
-            out = {}
-            for name in formats:
-                pdf: bytes = document.write_pdf(**FORMAT_OPTIONS[name])
-                out[name] = RenderedPdf(pdf, pages, time.perf_counter() - started)
-            return out
+            with lean.no_cyclic_gc():
+                return self._write(html, formats)
         finally:
             self.lock.release()
+
+    def _write(self, html: str, formats: tuple[str, ...]) -> dict[str, RenderedPdf]:
+        started = time.perf_counter()
+        document = self.html_class(
+            string=html, base_url=self.base_url, url_fetcher=self.fetcher
+        ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
+        pages = len(document.pages)
+        out = {}
+        for name in formats:
+            pdf: bytes = document.write_pdf(**FORMAT_OPTIONS[name])
+            out[name] = RenderedPdf(pdf, pages, time.perf_counter() - started)
+        return out
 
 
 _ENGINES: dict[str, _Engine] = {}

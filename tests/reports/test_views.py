@@ -81,11 +81,12 @@ def test_the_reports_page_offers_both_reports_and_warns_about_draft(
     soup = page(response)
     assert soup.select_one("h1").get_text(strip=True) == "Reports"
     assert len(soup.select("h1")) == 1
-    links = [a["href"] for a in soup.select("a[download]")]
+    links = [a["href"] for a in soup.select("a[data-download]")]
     assert links == [
         PDF.format(r=data["review"].id, v="full"),
         PDF.format(r=data["review"].id, v="family_summary"),
     ]
+    assert soup.select("[data-archival]") == []  # made only at approval
     assert "every page of these PDFs is marked DRAFT" in text_of(response)
     assert soup.select_one(".app-sha256") is None
     assert response.headers["Cache-Control"] == "no-store"
@@ -142,9 +143,15 @@ def test_an_approved_report_downloads_the_same_bytes_the_page_fingerprints(
         p["data-variant"]: p.select_one(".app-sha256").get_text(strip=True)
         for p in shown.select("[data-variant]")
     }
-    stored = {s.variant: s.sha256 for s in db.session.query(ReportSnapshot).all()}
-    assert fingerprints["full"] == sha256_hex(first) == stored["full"]
-    assert fingerprints["family_summary"] == stored["family_summary"]
+    archival = {
+        p["data-archival"]: p.select_one(".app-sha256").get_text(strip=True)
+        for p in shown.select("[data-archival]")
+    }
+    stored = {(s.variant, s.format): s.sha256 for s in db.session.query(ReportSnapshot).all()}
+    assert fingerprints["full"] == sha256_hex(first) == stored[("full", "standard")]
+    assert fingerprints["family_summary"] == stored[("family_summary", "standard")]
+    assert archival["full"] == stored[("full", "archival")]
+    assert archival["family_summary"] == stored[("family_summary", "archival")]
     assert exported(review.id) == 2
 
 
