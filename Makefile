@@ -59,6 +59,17 @@ run: seed ## Install, migrate, seed demo data and serve on http://127.0.0.1:5000
 	@echo ""
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+.PHONY: worker
+worker: db-upgrade ## Run the background job worker (Huey: long PDFs); REDIS_URL for Redis, else instance/huey.db
+	$(VENV)/bin/huey_consumer sfo_review.jobs.huey --worker-type process --workers $${HUEY_WORKERS:-1}
+
+.PHONY: bench-pdf
+bench-pdf: install ## PDF benchmark: WeasyPrint vs Chromium pages/s, repeat export, peak memory
+	$(PY) bench/pdf_bench.py
+
+.PHONY: bench
+bench: bench-pdf ## Run every benchmark
+
 .PHONY: lint
 lint: install ## ruff (lint and format check) and mypy
 	$(VENV)/bin/ruff check .
