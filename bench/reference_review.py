@@ -285,33 +285,58 @@ def _actions(rng: random.Random, reviewer: User, review: Review, made: list[Any]
         )
 
 
+def extension(
+    review: Review,
+    requested_by: User,
+    reason: str,
+    dates: tuple[date, date, datetime],
+    decision: tuple[str, User | None, datetime | None, str | None] = (
+        "requested",
+        None,
+        None,
+        None,
+    ),
+) -> DeadlineExtension:
+    """A deadline extension row, made directly (its pages and services are another feature's).
+
+    `dates`: the deadline before, the deadline asked for, when it was asked for;
+    `decision`: status, who decided, when, and their note.
+    """
+    previous, new, requested_at = dates
+    status, decided_by, decided_at, note = decision
+    row = DeadlineExtension(
+        review_id=review.id,
+        reason=reason,
+        previous_due_date=previous,
+        new_due_date=new,
+        status=status,
+        requested_by_id=requested_by.id,
+        requested_at=requested_at,
+        decided_by_id=decided_by.id if decided_by else None,
+        decided_at=decided_at,
+        decision_note=note,
+    )
+    db.session.add(row)
+    return row
+
+
 def _extensions(review: Review, reviewer: User, qa: User) -> None:
-    first = DeadlineExtension(
-        review_id=review.id,
-        reason="Police disclosure of the call-out records is still awaited.",
-        previous_due_date=review.due_date,
-        new_due_date=review.due_date + timedelta(days=28),
-        status="agreed",
-        requested_by_id=reviewer.id,
-        requested_at=datetime(2023, 9, 1, 9, 0, tzinfo=UTC),
-        decided_by_id=qa.id,
-        decided_at=datetime(2023, 9, 4, 9, 0, tzinfo=UTC),
-        decision_note="Agreed: the disclosure is needed for the chronology.",
+    first_due = review.due_date + timedelta(days=28)
+    extension(
+        review,
+        reviewer,
+        "Police disclosure of the call-out records is still awaited.",
+        (review.due_date, first_due, datetime(2023, 9, 1, 9, 0, tzinfo=UTC)),
+        ("agreed", qa, datetime(2023, 9, 4, 9, 0, tzinfo=UTC), "Agreed: needed."),
     )
-    second = DeadlineExtension(
-        review_id=review.id,
-        reason="A further interview with the line manager.",
-        previous_due_date=first.new_due_date,
-        new_due_date=first.new_due_date + timedelta(days=60),
-        status="refused",
-        requested_by_id=reviewer.id,
-        requested_at=datetime(2023, 10, 2, 9, 0, tzinfo=UTC),
-        decided_by_id=qa.id,
-        decided_at=datetime(2023, 10, 3, 9, 0, tzinfo=UTC),
-        decision_note="Refused: the written statement is enough.",
+    extension(
+        review,
+        reviewer,
+        "A further interview with the line manager.",
+        (first_due, first_due + timedelta(days=60), datetime(2023, 10, 2, 9, tzinfo=UTC)),
+        ("refused", qa, datetime(2023, 10, 3, 9, 0, tzinfo=UTC), "Refused."),
     )
-    db.session.add_all([first, second])
-    review.effective_due_date = first.new_due_date
+    review.effective_due_date = first_due
     db.session.commit()
 
 

@@ -12,8 +12,9 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from bench.reference_review import extension
 from sfo_review.extensions import db
-from sfo_review.models import DeadlineExtension, Review, Statement, User
+from sfo_review.models import Review, Statement, User
 from sfo_review.services import actions, evidence, findings, reviews, statements, transitions
 
 # Distinctive names and figures: none of them may reach the family summary.
@@ -74,42 +75,39 @@ def outline(pdf: bytes) -> list[tuple[int, str, int]]:
 
 
 def add_extensions(review: Review, reviewer: User, qa: User) -> None:
-    """Deadline extensions made directly (their pages and services are another feature)."""
-    agreed = DeadlineExtension(
-        review_id=review.id,
-        reason=EXTENSION_REASON,
-        previous_due_date=review.due_date,
-        new_due_date=date(2023, 10, 19),
-        status="agreed",
-        requested_by_id=reviewer.id,
-        requested_at=datetime(2023, 9, 1, 9, 0, tzinfo=UTC),
-        decided_by_id=qa.id,
-        decided_at=datetime(2023, 9, 4, 9, 0, tzinfo=UTC),
-        decision_note="Agreed: the disclosure is needed for the chronology.",
+    """Agreed, refused and awaiting a decision (rows made directly: another feature's)."""
+    before, agreed_to = review.due_date, date(2023, 10, 19)
+    extension(
+        review,
+        reviewer,
+        EXTENSION_REASON,
+        (before, agreed_to, datetime(2023, 9, 1, 9, 0, tzinfo=UTC)),
+        (
+            "agreed",
+            qa,
+            datetime(2023, 9, 4, 9, 0, tzinfo=UTC),
+            "Agreed: the disclosure is needed for the chronology.",
+        ),
     )
-    refused = DeadlineExtension(
-        review_id=review.id,
-        reason=REFUSED_REASON,
-        previous_due_date=date(2023, 10, 19),
-        new_due_date=date(2023, 12, 18),
-        status="refused",
-        requested_by_id=reviewer.id,
-        requested_at=datetime(2023, 10, 2, 9, 0, tzinfo=UTC),
-        decided_by_id=qa.id,
-        decided_at=datetime(2023, 10, 3, 9, 0, tzinfo=UTC),
-        decision_note="Refused: the written statement is enough.",
+    extension(
+        review,
+        reviewer,
+        REFUSED_REASON,
+        (agreed_to, date(2023, 12, 18), datetime(2023, 10, 2, 9, 0, tzinfo=UTC)),
+        (
+            "refused",
+            qa,
+            datetime(2023, 10, 3, 9, 0, tzinfo=UTC),
+            "Refused: the written statement is enough.",
+        ),
     )
-    waiting = DeadlineExtension(
-        review_id=review.id,
-        reason="Awaiting the prison file.",
-        previous_due_date=date(2023, 10, 19),
-        new_due_date=date(2023, 11, 30),
-        status="requested",
-        requested_by_id=reviewer.id,
-        requested_at=datetime(2023, 10, 10, 9, 0, tzinfo=UTC),
+    extension(
+        review,
+        reviewer,
+        "Awaiting the prison file.",
+        (agreed_to, date(2023, 11, 30), datetime(2023, 10, 10, 9, 0, tzinfo=UTC)),
     )
-    db.session.add_all([agreed, refused, waiting])
-    review.effective_due_date = agreed.new_due_date
+    review.effective_due_date = agreed_to
     db.session.commit()
 
 
