@@ -571,6 +571,8 @@ def test_the_preparing_page_reloads_itself_once_the_pdf_is_ready(
     )
     if os.environ.get("SCREENSHOTS"):
         leadership.screenshot(path=f"{os.environ['SCREENSHOTS']}/ready.png", full_page=True)
+        leadership.goto(f"/reviews/{review_id}/reports")
+        leadership.screenshot(path=f"{os.environ['SCREENSHOTS']}/reports.png", full_page=True)
     with site.app.app_context():
         db.session.query(RenderedReport).filter_by(review_id=review_id).delete()
         db.session.commit()
