@@ -59,6 +59,16 @@ def _app_context() -> Iterator[None]:
         yield
 
 
+@huey.on_startup()
+def _warm_up() -> None:
+    """Each worker loads the app, WeasyPrint, the stylesheet and the fonts before its first
+    job, so the first PDF does not wait for them."""
+    with _app_context():
+        from sfo_review.reports.render import engine
+
+        engine()
+
+
 @huey.task(timeout=Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS)
 def render_report(review_id: int, variant: str) -> None:
     """Render the current content of a review's PDF into the report cache."""
