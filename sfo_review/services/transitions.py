@@ -83,13 +83,13 @@ def transition(actor: User, review: Review, data: dict[str, Any]) -> Review:
         review.factual_accuracy_ends_on = notifications.factual_accuracy_end(today())
     frm = review.status
     review.status = to
-    if to == "approved":
-        _freeze(actor, review)
     if to == "closed":
         review.closed_at = utcnow()
     summary = f"Moved the review from {frm.replace('_', ' ')} to {to.replace('_', ' ')}"
     if reason:
         summary += f": {reason}"
     audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
+    if to == "approved":
+        _freeze(actor, review)  # after the event, so the approved PDF's audit summary has it
     notifications.transitioned(review, frm, to)
     return review

@@ -296,6 +296,20 @@ def test_every_page_is_marked_draft_before_approval(
         assert text.count("DRAFT") >= 2, f"page {number}: across the page"
 
 
+def test_the_approved_pdf_records_its_own_approval(rich_review: Builder) -> None:
+    review = rich_review("approved")["review"]
+    snapshot = (
+        db.session.query(ReportSnapshot)
+        .filter_by(review_id=review.id, variant="full", format="standard")
+        .one()
+    )
+    sign_off = flat(" ".join(pdf_pages(snapshot.pdf)))
+    sign_off = sign_off[sign_off.rindex("9. Sign-off") :]
+
+    assert "Moved the review from quality assurance to approved" in sign_off
+    assert f"Approved by {QA_NAME}" in sign_off
+
+
 def test_no_page_is_marked_draft_once_approved(rich_review: Builder) -> None:
     review = rich_review("approved")["review"]
     snapshot = (
