@@ -227,3 +227,36 @@ def test_an_unknown_review_is_not_found(
 
     assert client.get("/reviews/999999/reports").status_code == 404
     assert client.get("/reviews/999999/report.pdf?variant=full").status_code == 404
+
+
+def test_the_archival_copy_downloads_once_approved_and_is_explained_before(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    draft = rich_review("factual_accuracy")
+    login_as("leadership")
+
+    early = client.get(f"/reviews/{draft['review'].id}/report.pdf?variant=full&format=archival")
+
+    assert early.status_code == 409
+    assert page(early).select_one("h1").get_text(strip=True) == "This report does not exist yet"
+    assert "made when the review is approved" in text_of(early)
+
+    approved = rich_review("approved")["review"]
+    response = client.get(
+        f"/reviews/{approved.id}/report.pdf?variant=family_summary&format=archival"
+    )
+
+    stored = (
+        db.session.query(ReportSnapshot)
+        .filter_by(review_id=approved.id, variant="family_summary", format="archival")
+        .one()
+    )
+    assert response.status_code == 200
+    assert response.data == stored.pdf
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{approved.reference}-family-summary-archival.pdf"'
+    )
+    links = [
+        a["href"] for a in page(client.get(PAGE.format(r=approved.id))).select("a[data-download]")
+    ]
+    assert f"/reviews/{approved.id}/report.pdf?variant=full&format=archival" in links
