@@ -33,6 +33,15 @@ static/vendor/.installed: package.json package-lock.json Makefile
 	sed 's#url(/assets/#url(/static/vendor/moj/assets/#g' \
 	  node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.css > static/vendor/moj/moj-frontend.min.css
 	cp node_modules/@ministryofjustice/frontend/moj/moj-frontend.min.js static/vendor/moj/
+	# The PDFs embed Arimo (SIL Open Font License, metric-compatible with Arial): Latin and
+	# Latin Extended, regular, bold and italic. Never the machine's own fonts.
+	mkdir -p static/vendor/fonts/arimo
+	cp node_modules/@fontsource/arimo/LICENSE static/vendor/fonts/arimo/OFL.txt
+	for face in 400-normal 700-normal 400-italic 700-italic; do \
+	  for subset in latin latin-ext; do \
+	    cp node_modules/@fontsource/arimo/files/arimo-$$subset-$$face.woff2 static/vendor/fonts/arimo/; \
+	  done; \
+	done
 	touch $@
 
 .PHONY: install
@@ -47,15 +56,23 @@ seed: db-upgrade ## Add the demo accounts and reviews (idempotent)
 	$(FLASK) seed-demo
 
 .PHONY: run
-run: seed ## Install, migrate, seed demo data and serve on http://127.0.0.1:5000
+run: seed ## Install, migrate, seed demo data and serve on http://127.0.0.1:5000 (with the PDF worker)
 	@echo ""
 	@echo "SFO Review is starting on http://$(HOST):$(PORT) — sign in with one of the demo accounts above."
 	@echo ""
+	$(VENV)/bin/huey_consumer sfo_review.jobs.huey --worker-type process --workers 1 --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 .PHONY: serve
-serve: db-upgrade ## Migrate, then serve with gunicorn (several workers; HOST, PORT, WEB_CONCURRENCY)
+serve: db-upgrade ## Migrate, then serve with gunicorn (several workers; HOST, PORT, WEB_CONCURRENCY) and the PDF worker
+	$(VENV)/bin/huey_consumer sfo_review.jobs.huey --worker-type process --workers $${HUEY_WORKERS:-1} & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(SERVE_PORT) sfo_review.wsgi:app
+
+.PHONY: worker
+worker: db-upgrade ## Run the background job worker alone (Huey: long PDFs); REDIS_URL for Redis, else instance/huey.db
+	$(VENV)/bin/huey_consumer sfo_review.jobs.huey --worker-type process --workers $${HUEY_WORKERS:-1}
 
 .PHONY: backup
 backup: install ## Back up the SQLite database online to BACKUP (default instance/backup-<time>.db)
@@ -65,8 +82,13 @@ backup: install ## Back up the SQLite database online to BACKUP (default instanc
 bench-web: install ## Benchmark the themes endpoint, dashboard and review list against /healthz
 	$(PY) bench/web_bench.py
 
+.PHONY: bench-pdf
+bench-pdf: install ## PDF benchmark: WeasyPrint vs Chromium pages/s, repeat export, peak memory
+	$(PY) bench/pdf_bench.py
+
 .PHONY: bench
-bench: bench-web ## Run the benchmarks
+bench: ## Run every benchmark (PDF, then web); exits non-zero when a target is missed
+	status=0; $(MAKE) bench-pdf || status=1; $(MAKE) bench-web || status=1; exit $$status
 
 .PHONY: lint
 lint: install ## ruff (lint and format check) and mypy

@@ -77,6 +77,11 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
+    # In the browser, a PDF whose HTML is longer than this renders in the background job
+    # (about 15 pages); shorter ones, and every API request, render at once.
+    PDF_BACKGROUND_MIN_CHARS = _int_env("PDF_BACKGROUND_MIN_CHARS", 50_000)
+    # Tests run Huey's tasks at once, in memory (sfo_review/jobs.py).
+    HUEY_IMMEDIATE = False
     # Working days participants have to reply during the factual accuracy check.
     FACTUAL_ACCURACY_WORKING_DAYS = _int_env("FACTUAL_ACCURACY_WORKING_DAYS", 10)
 
@@ -111,6 +116,7 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     SMTP_HOST = None  # tests never reach a real mail server
+    HUEY_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

@@ -46,7 +46,7 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from sfo_review import web
+    from sfo_review import jobs, web
     from sfo_review.api import api_bp
     from sfo_review.auth.views import auth_bp
     from sfo_review.cli import register_cli
@@ -54,6 +54,7 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
     app.register_blueprint(auth_bp)
     app.register_blueprint(api_bp)
     web.register(app)
+    jobs.init_app(app)
     register_cli(app)
     return app
 

@@ -19,7 +19,10 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from config import TestConfig, database_url
+# Tests run Huey in immediate mode (in memory); its SQLite storage is never a file here.
+os.environ.setdefault("HUEY_SQLITE_PATH", ":memory:")
+
+from config import TestConfig, database_url  # noqa: E402 - after the environment above
 from sfo_review import create_app
 from sfo_review.extensions import db as _db
 from sfo_review.models import Review, User

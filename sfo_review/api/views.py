@@ -100,10 +100,12 @@ def transition(review_id: int) -> Response:
 @api_bp.get("/reviews/<int:review_id>/report.pdf")
 def report(review_id: int) -> Response:
     item = load_review(review_id, perm.can_export)
-    variant = query_args("variant").get("variant")
-    pdf, filename = report_service.export_report(api_user(), item, variant)
+    args = query_args("variant", "format")
+    # Synchronous: the contract answers with the PDF itself (cached when unchanged).
+    export = report_service.export_report(api_user(), item, args.get("variant"), args.get("format"))
+    assert export.pdf is not None  # noqa: S101 - without `background` there are always bytes
     return Response(
-        pdf,
+        export.pdf,
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{export.filename}"'},
     )

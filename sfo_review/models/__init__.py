@@ -14,6 +14,7 @@ from sfo_review.models.finding import (
     finding_systemic_factors,
 )
 from sfo_review.models.notification import Notification, OutboxEmail, Setting
+from sfo_review.models.rendered import RenderedReport
 from sfo_review.models.review import Participant, Review
 from sfo_review.models.statement import Statement, StatementAddendum
 from sfo_review.models.user import ApiToken, Role, User
@@ -32,6 +33,7 @@ __all__ = [
     "Notification",
     "OutboxEmail",
     "Participant",
+    "RenderedReport",
     "ReportSnapshot",
     "Review",
     "Role",

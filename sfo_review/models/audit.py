@@ -46,16 +46,22 @@ def _refuse_delete(*_args: object) -> None:
 
 
 class ReportSnapshot(db.Model):  # type: ignore[name-defined]
-    """The approved PDF, stored once: later downloads return exactly these bytes."""
+    """The approved PDF, stored once: later downloads return exactly these bytes.
+
+    One per variant and format: `standard` (tagged PDF/UA-1) and `archival` (PDF/A-3b).
+    """
 
     __tablename__ = "report_snapshots"
-    __table_args__ = (UniqueConstraint("review_id", "variant"),)
+    __table_args__ = (UniqueConstraint("review_id", "variant", "format"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     review_id: Mapped[int] = mapped_column(
         ForeignKey("reviews.id", ondelete="CASCADE"), nullable=False, index=True
     )
     variant: Mapped[str] = mapped_column(String(30), nullable=False)
-    pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
+    format: Mapped[str] = mapped_column(
+        String(20), nullable=False, default="standard", server_default="standard"
+    )
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, nullable=False, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)

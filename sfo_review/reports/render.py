@@ -2,8 +2,16 @@
 
 Two variants: the full report (everything, for the service) and the family summary (plain
 English for a bereaved family: no officer names, statements, replies or per-person figures).
+Two formats of each: `standard` — tagged PDF/UA-1, British English, the title shown as the
+window title — and `archival` — PDF/A-3b, also tagged — stored for approved reviews.
+
 The templates use their own Jinja environment with autoescape always on, so text typed
-into a review prints literally and is never read as HTML.
+into a review prints literally and is never read as HTML; long text becomes paragraphs
+through the `paragraphs` filter (escaped line by line), never through `|safe`.
+
+Speed (docs/pdf.md): the print stylesheet and the embedded font are parsed once per
+process and reused by every render (the `_Engine`); one layout serves both formats when
+both are wanted; a render stops at its time limit (deadline.py).
 """
 
 from __future__ import annotations
@@ -11,41 +19,37 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections import Counter
-from collections.abc import Callable
+import time
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from sqlalchemy import func, select
+from markupsafe import Markup, escape
 
 from sfo_review import vocab
-from sfo_review.extensions import db
-from sfo_review.models import AuditEvent, CaseloadContext, Review, SystemicFactor
+from sfo_review.models import Review
+from sfo_review.reports import content, lean
+from sfo_review.reports.content import FINAL_STATUSES, LONDON
+from sfo_review.reports.deadline import RenderTimedOut, remaining, time_limit
 from sfo_review.reports.fetcher import StaticOnlyFetcher
 from sfo_review.services.errors import ServiceError
 
-VARIANTS = vocab.keys(vocab.REPORT_VARIANTS)
-FINAL_STATUSES = ("approved", "closed")  # every other status prints DRAFT on every page
-LONDON = ZoneInfo("Europe/London")
-TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
+__all__ = ["FINAL_STATUSES", "ReportUnavailable", "render_html", "render_pdf", "sha256_hex"]
 
-# How the family summary refers to people instead of naming them.
-ROLE_PHRASES = {
-    "responsible_officer": "the probation officer",
-    "previous_officer": "a previous probation officer",
-    "line_manager": "the line manager",
-    "other": "a member of staff",
+VARIANTS = vocab.keys(vocab.REPORT_VARIANTS)
+FORMATS = ("standard", "archival")
+TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
+STYLESHEET = "pdf/print.css"
+# WeasyPrint options of each format. Both are tagged (a structure tree for screen readers).
+FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
+    "standard": {"pdf_variant": "pdf/ua-1"},
+    "archival": {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
 }
-LEVEL_PHRASES = {
-    "team": "in the local team",
-    "organisational": "in the probation region or service",
-    "partnership": "between the Probation Service and other agencies",
-    "national": "nationally (HMPPS or the Ministry of Justice)",
-}
+# Bumped when something outside the HTML changes what a PDF looks like (cache keys).
+ENGINE_VERSION = "2"
 
 
 class ReportUnavailable(ServiceError):
@@ -63,65 +67,30 @@ class ReportUnavailable(ServiceError):
         self.detail = detail
 
 
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    pages: int
+    seconds: float
+
+
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def render_pdf(review: Review, variant: str) -> bytes:
-    """The PDF of `variant` ("full" or "family_summary"), or ReportUnavailable."""
-    html = render_html(review, variant)
-    static_folder = current_app.static_folder
-    assert static_folder is not None  # noqa: S101 - create_app always sets it
-    timeout = float(current_app.config["PDF_RENDER_TIMEOUT_SECONDS"])
-    return _within(timeout, lambda: write_pdf(html, static_folder))
+# ---- HTML ------------------------------------------------------------------------------
 
 
-def write_pdf(html: str, static_folder: str) -> bytes:
-    from weasyprint import HTML  # imported late: it is slow to import and only needed here
-
-    base_url = Path(static_folder).resolve().as_uri() + "/"
-    pdf: bytes = HTML(
-        string=html, base_url=base_url, url_fetcher=StaticOnlyFetcher(static_folder)
-    ).write_pdf()
-    return pdf
-
-
-def _within(seconds: float, work: Callable[[], bytes]) -> bytes:
-    """Run `work` in a worker thread and give up after `seconds`.
-
-    The simple way: a render that overruns is abandoned (the daemon thread finishes or dies
-    with the process) and the caller gets a clear error instead of a hung request.
-    """
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["pdf"] = work()
-        except Exception as exc:  # reported to the caller below
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="pdf-render", daemon=True)
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        current_app.logger.error("PDF rendering took longer than %s seconds", seconds)
-        raise ReportUnavailable(f"timed out after {seconds} seconds")
-    if "error" in outcome:
-        current_app.logger.error("PDF rendering failed", exc_info=outcome["error"])
-        raise ReportUnavailable(repr(outcome["error"])) from outcome["error"]
-    pdf: bytes = outcome["pdf"]
-    return pdf
-
-
-def render_html(review: Review, variant: str) -> str:
+def render_html(review: Review, variant: str, linked_stylesheet: bool = True) -> str:
+    """The HTML of `variant`. WeasyPrint gets the stylesheet parsed once instead of the link
+    (`linked_stylesheet=False`); any other reader (a browser) needs the link."""
     if variant not in VARIANTS:
         raise ValueError(f"Unknown report variant {variant!r}")
+    review = content.load(review)
     template = _environment(current_app).get_template(f"{variant}.html")
-    context = _common_context(review, variant)
-    if variant == "full":
-        context.update(_full_context(review))
-    else:
-        context.update(_family_context(review))
+    context = content.common(review, variant)
+    context.update(content.full(review) if variant == "full" else content.family(review))
+    context["linked_stylesheet"] = linked_stylesheet
     return template.render(**context)
 
 
@@ -136,7 +105,11 @@ def _environment(app: Flask) -> Environment:
             lstrip_blocks=True,
         )
         env.filters["long_date"] = long_date
+        env.filters["paragraphs"] = paragraphs
+        env.filters["lines"] = lines
+        env.filters["css_string"] = css_string
         env.globals["vocab"] = vocab
+        env.globals["join_word"] = join_word
         app.extensions["sfo_pdf_jinja"] = env
     return env
 
@@ -150,150 +123,149 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def _common_context(review: Review, variant: str) -> dict[str, Any]:
-    draft = review.status not in FINAL_STATUSES
-    variant_label = vocab.label(vocab.REPORT_VARIANTS, variant)
-    return {
-        "review": review,
-        "variant": variant,
-        "draft": draft,
-        "document_title": f"Serious Further Offence Review {review.reference} – {variant_label}",
-        "report_date": review.approved_at if review.approved_at else datetime.now(LONDON),
-        "status_label": vocab.label(vocab.STATUSES, review.status),
-    }
+def join_word(loop: Any) -> str:
+    """What goes after an item of a {% for %} loop in a sentence: ", ", " and " or nothing."""
+    if loop.last:
+        return ""
+    return " and " if loop.revindex == 2 else ", "
 
 
-# ---- the full report ------------------------------------------------------------------
+_BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
-def _full_context(review: Review) -> dict[str, Any]:
-    findings = review.findings
-    return {
-        "caseload_rows": [_caseload_row(c) for c in review.caseload_contexts],
-        "caseload_max": current_app.config["CASELOAD_REFERENCE_MAX"],
-        "workload_max": current_app.config["WORKLOAD_REFERENCE_PERCENT"],
-        "factor_groups": _factor_groups(review.systemic_factors),
-        "statements": [s for s in review.statements if s.status == "submitted"],
-        "participant_roles": {
-            p.user_id: vocab.label(vocab.PARTICIPANT_ROLES, p.role_in_case)
-            for p in review.participants
-        },
-        "balance": _balance(findings),
-        "audit_counts": _audit_counts(review),
-    }
+def lines(text: str | None) -> Markup:
+    """Text escaped, its line breaks kept as <br>."""
+    if not text:
+        return Markup("")
+    rows = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
+    return Markup("<br>").join(escape(row) for row in rows)
 
 
-def _caseload_row(context: CaseloadContext) -> dict[str, Any]:
-    caseload_max = current_app.config["CASELOAD_REFERENCE_MAX"]
-    workload_max = current_app.config["WORKLOAD_REFERENCE_PERCENT"]
-    flags = []
-    if context.caseload_count > caseload_max:
-        flags.append(
-            f"Caseload of {context.caseload_count} is above the reference maximum "
-            f"of {caseload_max} cases."
-        )
-    if context.workload_percent > workload_max:
-        flags.append(
-            f"Workload of {context.workload_percent}% is above the {workload_max}% "
-            "workload measurement tool reference point."
-        )
-    return {"context": context, "flags": flags}
-
-
-def _factor_groups(factors: list[SystemicFactor]) -> list[dict[str, Any]]:
-    """Factors grouped by category (taxonomy order), each ordered by level."""
-    level_order = vocab.keys(vocab.FACTOR_LEVELS)
-    groups = []
-    for category in vocab.SYSTEMIC_FACTOR_CATEGORIES:
-        members = [f for f in factors if f.category == category.key]
-        if members:
-            members.sort(key=lambda f: (level_order.index(f.level), f.id))
-            groups.append({"category": category, "factors": members})
-    return groups
-
-
-def _balance(findings: list[Any]) -> dict[str, Any]:
-    from sfo_review.lifecycle import finding_is_balanced
-
-    judgements = Counter(f.judgement for f in findings)
-    attributions = Counter(a for f in findings for a in f.attribution)
-    individual = [f for f in findings if "individual" in f.attribution]
-    return {
-        "total": len(findings),
-        "judgements": [(c.label, judgements[c.key]) for c in vocab.JUDGEMENTS if judgements[c.key]],
-        "attributions": [
-            (c.label, attributions[c.key]) for c in vocab.ATTRIBUTIONS if attributions[c.key]
-        ],
-        "individual": len(individual),
-        "individual_balanced": sum(1 for f in individual if finding_is_balanced(f)),
-        "with_replies": sum(1 for f in findings if f.responses),
-    }
-
-
-def _audit_counts(review: Review) -> list[tuple[str, int]]:
-    rows = db.session.execute(
-        select(AuditEvent.action, func.count())
-        .where(AuditEvent.review_id == review.id)
-        .group_by(AuditEvent.action)
-        .order_by(AuditEvent.action)
-    ).all()
-    return [(_event_label(action), count) for action, count in rows]
-
-
-def _event_label(action: str) -> str:
-    return action.replace(".", " ").replace("_", " ").capitalize()
-
-
-# ---- the family summary ---------------------------------------------------------------
-
-
-def _family_context(review: Review) -> dict[str, Any]:
-    redact = _redactor(review)
-    return {
-        "redact": redact,
-        "level_phrases": LEVEL_PHRASES,
-        "factor_groups": _factor_groups(review.systemic_factors),
-        "actions": sorted(review.actions, key=lambda a: (a.due_date, a.id)),
-    }
-
-
-def _redactor(review: Review) -> Callable[[str | None], str]:
-    """Replace the full name of anyone involved with a description of their role.
-
-    The family summary never prints a name from the records; this also catches a name the
-    reviewer typed into free text (a chronology summary, a factor description).
-    """
-    phrases: dict[str, str] = {}
-    for participant in review.participants:
-        phrases[participant.user.name] = ROLE_PHRASES.get(
-            participant.role_in_case, "a member of staff"
-        )
-    for person, phrase in (
-        (review.reviewer, "the reviewer"),
-        (review.created_by, "the reviewer"),
-        (review.countersigner, "the countersigning manager"),
-        (review.approved_by, "the countersigning manager"),
-    ):
-        if person is not None:
-            phrases.setdefault(person.name, phrase)
-    for statement in review.statements:
-        phrases.setdefault(statement.author.name, "a member of staff")
-    names = sorted((n for n in phrases if n.strip()), key=len, reverse=True)
-    if not names:
-        return lambda text: text or ""
-    pattern = re.compile(
-        r"(?<!\w)(" + "|".join(re.escape(n.strip()) for n in names) + r")(?!\w)", re.IGNORECASE
+def paragraphs(text: str | None) -> Markup:
+    """Long text as <p> paragraphs (a blank line starts a new one), escaped."""
+    if not text:
+        return Markup("")
+    blocks = _BLANK_LINES.split(text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    return Markup("\n").join(
+        Markup('<p class="app-long">%s</p>') % lines(b) for b in blocks if b.strip()
     )
-    lookup = {n.strip().casefold(): phrase for n, phrase in phrases.items()}
 
-    def replace(match: re.Match[str]) -> str:
-        phrase = lookup.get(match.group(0).casefold(), "a member of staff")
-        before = match.string[: match.start()].rstrip()
-        if not before or before[-1] in ".!?:":  # the start of a sentence
-            phrase = phrase[0].upper() + phrase[1:]
-        return phrase
 
-    def redact(text: str | None) -> str:
-        return pattern.sub(replace, text) if text else ""
+def css_string(value: str) -> Markup:
+    """`value` as the inside of a double-quoted CSS string in a <style> element."""
+    out = []
+    for char in value:
+        if char in '"\\<>&' or ord(char) < 32 or ord(char) == 127:
+            out.append(f"\\{ord(char):x} ")
+        else:
+            out.append(char)
+    return Markup("".join(out))  # noqa: S704 - every character that could end the string is escaped
 
-    return redact
+
+# ---- PDF -------------------------------------------------------------------------------
+
+
+class _Engine:
+    """Per process: the fetcher, the parsed print stylesheet and its fonts, and a lock.
+
+    Parsing the stylesheet and loading the @font-face fonts once saves that work on every
+    render. WeasyPrint's font configuration is not made for two renders at once, so renders
+    in one process take turns (they are CPU-bound under the GIL anyway).
+    """
+
+    def __init__(self, static_folder: str) -> None:
+        from weasyprint import CSS, __version__
+        from weasyprint.text.fonts import FontConfiguration
+
+        lean.cache_page_references()
+        lean.faster_compression()
+        self.html_class = lean.report_html_class()
+        self.static_folder = static_folder
+        self.fetcher = StaticOnlyFetcher(static_folder)
+        self.base_url = Path(static_folder).resolve().as_uri() + "/"
+        self.font_config = FontConfiguration()
+        self.stylesheet = CSS(
+            url=self.base_url + STYLESHEET, url_fetcher=self.fetcher, font_config=self.font_config
+        )
+        shaping = [(Path(static_folder) / STYLESHEET).read_bytes()]
+        shaping += [path.read_bytes() for path in sorted(TEMPLATES.glob("*.html"))]
+        self.fingerprint = sha256_hex(
+            f"{ENGINE_VERSION}|{__version__}|{FORMAT_OPTIONS!r}|".encode() + b"|".join(shaping)
+        )
+        self.lock = threading.Lock()
+
+    def write(self, html: str, formats: tuple[str, ...]) -> dict[str, RenderedPdf]:
+        wait = remaining()
+        if not self.lock.acquire(timeout=-1 if wait is None else wait):
+            raise RenderTimedOut(0)
+        try:
+            with lean.no_cyclic_gc():
+                return self._write(html, formats)
+        finally:
+            self.lock.release()
+
+    def _write(self, html: str, formats: tuple[str, ...]) -> dict[str, RenderedPdf]:
+        started = time.perf_counter()
+        document = self.html_class(
+            string=html, base_url=self.base_url, url_fetcher=self.fetcher
+        ).render(stylesheets=[self.stylesheet], font_config=self.font_config)
+        pages = len(document.pages)
+        out = {}
+        for name in formats:
+            pdf: bytes = document.write_pdf(**FORMAT_OPTIONS[name])
+            out[name] = RenderedPdf(pdf, pages, time.perf_counter() - started)
+        return out
+
+
+_ENGINES: dict[str, _Engine] = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def engine(static_folder: str | None = None) -> _Engine:
+    folder = static_folder or current_app.static_folder
+    assert folder is not None  # noqa: S101 - create_app always sets it
+    with _ENGINES_LOCK:
+        if folder not in _ENGINES:
+            _ENGINES[folder] = _Engine(folder)
+        return _ENGINES[folder]
+
+
+def render_pdf(review: Review, variant: str, fmt: str = "standard") -> bytes:
+    """The PDF of `variant` in format `fmt`, or ReportUnavailable."""
+    return render_formats(review, variant, (fmt,))[fmt].pdf
+
+
+def render_formats(
+    review: Review, variant: str, formats: tuple[str, ...] = ("standard",)
+) -> dict[str, RenderedPdf]:
+    """`variant` in each of `formats` from one layout, within the configured time limit."""
+    return write_pdfs(render_html(review, variant, linked_stylesheet=False), formats)
+
+
+def write_pdfs(html: str, formats: tuple[str, ...] = ("standard",)) -> dict[str, RenderedPdf]:
+    """The PDFs of `html` (WeasyPrint's own time limit applies), or ReportUnavailable."""
+    timeout = float(current_app.config["PDF_RENDER_TIMEOUT_SECONDS"])
+    try:
+        with time_limit(timeout):
+            return engine().write(html, formats)
+    except RenderTimedOut as exc:
+        current_app.logger.error("PDF rendering took longer than %s seconds", timeout)
+        raise ReportUnavailable(str(exc)) from exc
+    except Exception as exc:
+        current_app.logger.error("PDF rendering failed", exc_info=exc)
+        raise ReportUnavailable(repr(exc)) from exc
+
+
+def write_pdf(html: str, static_folder: str) -> bytes:
+    """Any HTML through the static-only fetcher (what it links is fetched, if allowed)."""
+    from weasyprint import HTML
+
+    eng = engine(static_folder)
+    with eng.lock:
+        pdf: bytes = HTML(string=html, base_url=eng.base_url, url_fetcher=eng.fetcher).write_pdf()
+    return pdf
+
+
+def content_key(html: str, variant: str) -> str:
+    """What a cached PDF is keyed by: the document and everything else that shapes it."""
+    return sha256_hex(f"{variant}|{engine().fingerprint}|".encode() + html.encode())

@@ -1,18 +1,22 @@
-"""Report pages: the downloads page and the PDF download itself."""
+"""Report pages: the downloads page, the PDF download, and "Preparing your PDF"."""
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.loaders import get_review_or_404
+from sfo_review.models import Review
 from sfo_review.reports import reports_bp
 from sfo_review.reports.render import FINAL_STATUSES, ReportUnavailable
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
-from sfo_review.services.errors import ValidationFailed
+from sfo_review.services.errors import Conflict, ValidationFailed
+
+VARIANT_ERROR = "Select the report variant (one of: full, family_summary)"
 
 
 @reports_bp.route("/reviews/<int:review_id>/reports")
@@ -25,8 +29,9 @@ def reports(review_id: int) -> str:
         {
             "variant": choice.key,
             "label": choice.label,
-            "filename": report_service.filename(review, choice.key),
             "snapshot": report_service.snapshot(review, choice.key),
+            "archival": report_service.snapshot(review, choice.key, "archival"),
+            "rendered": report_service.cached(review, choice.key),
         }
         for choice in vocab.REPORT_VARIANTS
     ]
@@ -41,26 +46,65 @@ def reports(review_id: int) -> str:
 
 @reports_bp.route("/reviews/<int:review_id>/report.pdf")
 @login_required_for()
-def report(review_id: int) -> Response | tuple[str, int]:
+def report(review_id: int) -> BaseResponse | tuple[str, int]:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_export)
     variant = request.args.get("variant")
     try:
-        pdf, filename = report_service.export_report(user, review, variant)
+        export = report_service.export_report(
+            user, review, variant, request.args.get("format"), background=True
+        )
     except ValidationFailed as exc:
         messages = [m for ms in exc.fields.values() for m in ms] or [exc.message]
         return _problem(review, 422, "This report does not exist", messages), 422
+    except Conflict as exc:
+        return _problem(review, 409, "This report does not exist yet", [exc.message]), 409
     except ReportUnavailable as exc:
         title = "Sorry, there is a problem producing the report"
         return _problem(review, exc.status, title, [exc.message]), exc.status
-    response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if export.pdf is None:
+        report_service.start_job(review, export)
+        assert export.preparing is not None  # noqa: S101 - no bytes means a render is on
+        target = url_for("reports.preparing", review_id=review.id, variant=export.preparing.variant)
+        return redirect(target, code=303)
+    response = Response(export.pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Content-Length"] = str(len(pdf))
+    response.headers["Content-Length"] = str(len(export.pdf))
     return response
 
 
-def _problem(review: object, status: int, title: str, messages: list[str]) -> str:
+@reports_bp.route("/reviews/<int:review_id>/reports/preparing")
+@login_required_for()
+def preparing(review_id: int) -> str | tuple[str, int]:
+    """Where a long report's download waits for the background render.
+
+    Without JavaScript the reader follows "Check again"; with it, static/js/report-status.js
+    checks this page every few seconds and reloads it once the state changes. No view is
+    recorded here: the page repeats itself by design and shows no review content, and the
+    download it leads to is recorded as an export.
+    """
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_export)
+    variant = request.args.get("variant", "")
+    if variant not in vocab.keys(vocab.REPORT_VARIANTS):
+        return _problem(review, 422, "This report does not exist", [VARIANT_ERROR]), 422
+    rendered = report_service.cached(review, variant)
+    state = rendered.state if rendered is not None else "none"
+    if state == "pending" and not report_service.still_running(rendered):
+        state = "failed"
+    return render_template(
+        "reports/preparing.html",
+        review=review,
+        variant=variant,
+        label=vocab.label(vocab.REPORT_VARIANTS, variant),
+        rendered=rendered,
+        state=state,
+        section="reports",
+    )
+
+
+def _problem(review: Review, status: int, title: str, messages: list[str]) -> str:
     return render_template(
         "reports/problem.html",
         review=review,

@@ -1,46 +1,269 @@
-"""Exporting the PDF reports (the approved snapshot once there is one)."""
+"""Exporting the PDF reports: the approved snapshot, the content-keyed cache, or a render.
+
+An approved review always answers with the bytes stored at approval. Before that, the PDF
+is keyed by its content (reports/render.py `content_key`): an unchanged review answers from
+the cache in milliseconds, a changed one is rendered — at once when it is short or when
+the caller must have the bytes now (the API), in the background job otherwise, with the
+browser shown "Preparing your PDF" until it is ready.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
 
 from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.extensions import db
-from sfo_review.models import ReportSnapshot, Review, User
+from sfo_review.models import AuditEvent, RenderedReport, ReportSnapshot, Review, User
+from sfo_review.models._base import utcnow
+from sfo_review.reports.content import LONDON, READ_EVENTS
+from sfo_review.reports.render import (
+    RenderedPdf,
+    ReportUnavailable,
+    content_key,
+    engine,
+    render_html,
+    sha256_hex,
+    write_pdfs,
+)
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
+from sfo_review.services.errors import Conflict, NotFound
 
-VARIANT_RULES: dict[str, v.Rule] = {
+FORMATS = ("standard", "archival")
+EXPORT_RULES: dict[str, v.Rule] = {
     "variant": v.enum("report variant", vocab.keys(vocab.REPORT_VARIANTS)),
+    "format": v.enum("report format", FORMATS),
 }
+# A background render not finished this long after its time limit is taken as lost
+# (a worker stopped mid-way) and started again on the next request.
+LOST_AFTER_SECONDS = 60
 
 
-def snapshot(review: Review, variant: str) -> ReportSnapshot | None:
+@dataclass
+class Export:
+    """What an export gives: the PDF, or the background render that is preparing it."""
+
+    filename: str
+    pdf: bytes | None = None
+    preparing: RenderedReport | None = None
+    start_job: bool = False  # the caller enqueues the render once this transaction commits
+
+
+def snapshot(review: Review, variant: str, fmt: str = "standard") -> ReportSnapshot | None:
     return db.session.scalar(
         select(ReportSnapshot).where(
-            ReportSnapshot.review_id == review.id, ReportSnapshot.variant == variant
+            ReportSnapshot.review_id == review.id,
+            ReportSnapshot.variant == variant,
+            ReportSnapshot.format == fmt,
         )
     )
 
 
-def filename(review: Review, variant: str) -> str:
-    return f"{review.reference}-{variant.replace('_', '-')}.pdf"
+def cached(review: Review, variant: str) -> RenderedReport | None:
+    return db.session.scalar(
+        select(RenderedReport).where(
+            RenderedReport.review_id == review.id, RenderedReport.variant == variant
+        )
+    )
+
+
+def filename(review: Review, variant: str, fmt: str = "standard") -> str:
+    suffix = "-archival" if fmt == "archival" else ""
+    return f"{review.reference}-{variant.replace('_', '-')}{suffix}.pdf"
+
+
+def _clean(variant: str | None, fmt: str | None) -> tuple[str, str]:
+    values = v.clean({"variant": variant or "full", "format": fmt or "standard"}, EXPORT_RULES)
+    return values["variant"], values["format"]
 
 
 @use_case
-def export_report(actor: User, review: Review, variant: str | None) -> tuple[bytes, str]:
-    """The PDF and its file name; approved reviews always return the stored bytes."""
+def export_report(
+    actor: User,
+    review: Review,
+    variant: str | None,
+    fmt: str | None = None,
+    background: bool = False,
+) -> Export:
+    """The PDF and its file name; approved reviews always return the stored bytes.
+
+    With `background`, a long report not in the cache is left to the background job and
+    the export says so (`preparing`, `start_job`) instead of rendering it now.
+    """
     require_permission(perm.can_export(actor, review), "You cannot export this review.")
-    values = v.clean({"variant": variant or "full"}, VARIANT_RULES)
-    variant = values["variant"]
-    stored = snapshot(review, variant)
+    variant, fmt = _clean(variant, fmt)
+    name = filename(review, variant, fmt)
+    stored = snapshot(review, variant, fmt)
     if stored is not None:
         pdf = stored.pdf
+    elif fmt == "archival":
+        raise Conflict(
+            "The archival copy (PDF/A-3b) is made when the review is approved.",
+            {"format": ["The archival copy exists only for approved reviews"]},
+        )
     else:
-        from sfo_review.reports.render import render_pdf
-
-        pdf = render_pdf(review, variant)
+        export = _current(review, variant, name, background)
+        if export.pdf is None:
+            return export
+        pdf = export.pdf
     label = vocab.label(vocab.REPORT_VARIANTS, variant).lower()
-    audit(review, actor, "report.exported", f"Exported the {label} PDF", {"variant": variant})
-    return pdf, filename(review, variant)
+    if fmt == "archival":
+        label += " (archival PDF/A)"
+    audit(
+        review,
+        actor,
+        "report.exported",
+        f"Exported the {label} PDF",
+        {"variant": variant, "format": fmt},
+    )
+    return Export(name, pdf=pdf)
+
+
+def content_stamp(review: Review, variant: str) -> str:
+    """A cheap fingerprint of everything the PDF shows, without building it.
+
+    Every change to a review is a use case that writes its audit event in the same
+    transaction (services/_common.py), so the review's latest audit event and their number
+    stand for its content; names print too (any user's change moves the users' latest
+    update); a draft carries today's date; the reference points come from the config;
+    the templates, stylesheet and WeasyPrint version from the engine's fingerprint.
+    """
+    last_event, events = db.session.execute(
+        select(func.max(AuditEvent.id), func.count()).where(
+            AuditEvent.review_id == review.id, AuditEvent.action.not_in(READ_EVENTS)
+        )
+    ).one()
+    users_changed = db.session.scalar(select(func.max(User.updated_at)))
+    config = current_app.config
+    parts = [
+        variant,
+        review.id,
+        review.version,
+        review.status,
+        last_event,
+        events,
+        users_changed.isoformat() if users_changed else "",
+        datetime.now(LONDON).date().isoformat(),
+        config["CASELOAD_REFERENCE_MAX"],
+        config["WORKLOAD_REFERENCE_PERCENT"],
+        config["REVIEW_DEADLINE_WORKING_DAYS"],
+        engine().fingerprint,
+    ]
+    return sha256_hex("|".join(str(p) for p in parts).encode())
+
+
+def _current(review: Review, variant: str, name: str, background: bool) -> Export:
+    """The PDF of the review as it is now: from the cache, rendered now, or in the background."""
+    stamp = content_stamp(review, variant)
+    row = cached(review, variant)
+    if row is not None and row.stamp == stamp and row.state == "ready":
+        return Export(name, pdf=row.pdf)
+    html = render_html(review, variant, linked_stylesheet=False)
+    key = content_key(html, variant)
+    if row is not None and row.content_key == key and row.state == "ready":
+        row.stamp = stamp  # something recorded changed, but not what the PDF shows
+        return Export(name, pdf=row.pdf)
+    if background and len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]:
+        if row is not None and row.content_key == key and still_running(row):
+            return Export(name, preparing=row)
+        return Export(name, preparing=_pending(review, variant, key, row), start_job=True)
+    rendered = write_pdfs(html)["standard"]
+    _store(review, variant, key, stamp, row, rendered)
+    return Export(name, pdf=rendered.pdf)
+
+
+def still_running(row: RenderedReport | None) -> bool:
+    """A background render asked for and neither finished nor lost."""
+    if row is None or row.state != "pending":
+        return False
+    limit = current_app.config["PDF_RENDER_TIMEOUT_SECONDS"] + LOST_AFTER_SECONDS
+    return utcnow() - row.requested_at < timedelta(seconds=limit)
+
+
+def _pending(review: Review, variant: str, key: str, row: RenderedReport | None) -> RenderedReport:
+    if row is None:
+        row = RenderedReport(review_id=review.id, variant=variant)
+        db.session.add(row)
+    row.content_key = key
+    row.stamp = None
+    row.state = "pending"
+    row.pdf = row.sha256 = row.page_count = row.render_seconds = row.error = None
+    row.requested_at = utcnow()
+    row.finished_at = None
+    db.session.flush()
+    return row
+
+
+def _store(
+    review: Review,
+    variant: str,
+    key: str,
+    stamp: str,
+    row: RenderedReport | None,
+    rendered: RenderedPdf,
+) -> None:
+    if row is None:
+        row = RenderedReport(review_id=review.id, variant=variant, requested_at=utcnow())
+        db.session.add(row)
+    row.content_key = key
+    row.stamp = stamp
+    row.state = "ready"
+    row.pdf = rendered.pdf
+    row.sha256 = sha256_hex(rendered.pdf)
+    row.page_count = rendered.pages
+    row.render_seconds = round(rendered.seconds, 3)
+    row.error = None
+    row.finished_at = utcnow()
+
+
+def start_job(review: Review, export: Export) -> None:
+    """Enqueue the background render an export asked for (after its transaction)."""
+    if export.start_job and export.preparing is not None:
+        from sfo_review import jobs
+
+        jobs.render_report(review.id, export.preparing.variant)
+
+
+def render_in_background(review_id: int, variant: str) -> None:
+    """The background job: render the review's current content into the cache.
+
+    Not a person's action, so no audit event (the download that follows records the
+    export). Failures are kept on the row with their reason for the preparing page.
+    """
+    review = db.session.get(Review, review_id)
+    if review is None:
+        raise NotFound("That review no longer exists.")
+    stamp = content_stamp(review, variant)
+    html = render_html(review, variant, linked_stylesheet=False)
+    key = content_key(html, variant)
+    row = cached(review, variant)
+    if row is not None and row.content_key == key and row.state == "ready":
+        return
+    try:
+        rendered = write_pdfs(html)["standard"]
+    except ReportUnavailable as exc:
+        db.session.rollback()
+        row = cached(review, variant) or _pending(review, variant, key, None)
+        row.state = "failed"
+        row.error = (exc.detail or exc.message)[:500]
+        row.finished_at = utcnow()
+        db.session.commit()
+        return
+    _store(review, variant, key, stamp, cached(review, variant), rendered)
+    db.session.commit()
+
+
+def snapshot_formats(review: Review) -> list[ReportSnapshot]:
+    """Every stored snapshot of an approved review (standard and archival)."""
+    return list(
+        db.session.scalars(
+            select(ReportSnapshot)
+            .where(ReportSnapshot.review_id == review.id)
+            .order_by(ReportSnapshot.variant, ReportSnapshot.format)
+        )
+    )

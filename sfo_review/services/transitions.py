@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import delete
+
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
-from sfo_review.models import ReportSnapshot, Review, User
+from sfo_review.models import RenderedReport, ReportSnapshot, Review, User
 from sfo_review.models._base import utcnow
 from sfo_review.services import notifications
 from sfo_review.services import validation as v
@@ -29,17 +31,30 @@ def _unmet_as_fields(unmet: list[lifecycle.UnmetRule]) -> dict[str, list[str]]:
 
 
 def _freeze(actor: User, review: Review) -> None:
-    """Approval: store the approved PDFs with their SHA-256, in the same transaction."""
-    from sfo_review.reports.render import render_pdf, sha256_hex
+    """Approval: store the approved PDFs with their SHA-256, in the same transaction.
+
+    Each variant is laid out once and written twice: the standard tagged PDF/UA-1 that
+    downloads return, and the archival PDF/A-3b copy.
+    """
+    from sfo_review.reports.render import FORMATS, render_formats, sha256_hex
 
     review.approved_by_id = actor.id
     review.approved_at = utcnow()
+    # The drafts' cached PDFs are never served again.
+    db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
     db.session.flush()
+    db.session.expire(review, ["approved_by"])
     for variant in vocab.keys(vocab.REPORT_VARIANTS):
-        pdf = render_pdf(review, variant)
-        db.session.add(
-            ReportSnapshot(review_id=review.id, variant=variant, pdf=pdf, sha256=sha256_hex(pdf))
-        )
+        for fmt, rendered in render_formats(review, variant, FORMATS).items():
+            db.session.add(
+                ReportSnapshot(
+                    review_id=review.id,
+                    variant=variant,
+                    format=fmt,
+                    pdf=rendered.pdf,
+                    sha256=sha256_hex(rendered.pdf),
+                )
+            )
 
 
 @use_case
@@ -68,13 +83,13 @@ def transition(actor: User, review: Review, data: dict[str, Any]) -> Review:
         review.factual_accuracy_ends_on = notifications.factual_accuracy_end(today())
     frm = review.status
     review.status = to
-    if to == "approved":
-        _freeze(actor, review)
     if to == "closed":
         review.closed_at = utcnow()
     summary = f"Moved the review from {frm.replace('_', ' ')} to {to.replace('_', ' ')}"
     if reason:
         summary += f": {reason}"
     audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
+    if to == "approved":
+        _freeze(actor, review)  # after the event, so the approved PDF's audit summary has it
     notifications.transitioned(review, frm, to)
     return review

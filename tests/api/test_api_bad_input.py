@@ -579,6 +579,40 @@ def test_report_variant_is_checked(api, world, variant):
         assert response.status_code == 422 and "variant" in error(response)["fields"]
 
 
+@pytest.mark.parametrize("fmt", ["pdfa", "ARCHIVAL", "<script>", "x" * 201])
+def test_report_format_is_checked(api, world, fmt):
+    w = world()
+    response = api.get(
+        f"/reviews/{w['id']}/report.pdf?variant=full&format={fmt}", w["tokens"]["reviewer"]
+    )
+    assert response.status_code == 422 and "format" in error(response)["fields"]
+
+
+def test_the_archival_copy_exists_only_once_approved(api, world):
+    w = world()
+    response = api.get(
+        f"/reviews/{w['id']}/report.pdf?variant=full&format=archival", w["tokens"]["reviewer"]
+    )
+    assert response.status_code == 409
+    assert error(response)["code"] == "conflict"
+    assert "format" in error(response)["fields"]
+    standard = api.get(
+        f"/reviews/{w['id']}/report.pdf?variant=full&format=standard", w["tokens"]["reviewer"]
+    )
+    assert standard.status_code == 200 and standard.data.startswith(b"%PDF-")
+
+
+def test_a_report_that_cannot_be_produced_answers_503_with_the_error_body(
+    api, world, app, monkeypatch
+):
+    w = world()
+    monkeypatch.setitem(app.config, "PDF_RENDER_TIMEOUT_SECONDS", 0.001)
+    response = api.get(f"/reviews/{w['id']}/report.pdf?variant=full", w["tokens"]["reviewer"])
+    assert response.status_code == 503
+    assert error(response)["code"] == "report_unavailable"
+    assert "could not be produced" in error(response)["message"]
+
+
 # Authentication ---------------------------------------------------------------------------
 
 

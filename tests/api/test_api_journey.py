@@ -211,7 +211,8 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
     assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["status"] == "approved"
     assert _is_utc_timestamp(approved.get_json()["approved_at"])
-    assert db.session.query(ReportSnapshot).filter_by(review_id=review_id).count() == 2
+    # each variant as the standard PDF/UA and the archival PDF/A-3b copy
+    assert db.session.query(ReportSnapshot).filter_by(review_id=review_id).count() == 4
 
     # Frozen: content edits answer 409.
     frozen = api.patch(

@@ -199,7 +199,9 @@ def test_the_countersigner_approves_and_the_pdfs_are_kept(api, at_qa):
     url = f"/reviews/{at_qa['id']}"
     response = api.post(url + "/transitions", at_qa["tokens"]["countersigner"], {"to": "approved"})
     assert response.status_code == 200 and response.get_json()["status"] == "approved"
-    snapshots = db.session.query(ReportSnapshot).filter_by(review_id=at_qa["id"]).all()
+    snapshots = (
+        db.session.query(ReportSnapshot).filter_by(review_id=at_qa["id"], format="standard").all()
+    )
     assert sorted(s.variant for s in snapshots) == ["family_summary", "full"]
     for snapshot in snapshots:
         assert snapshot.sha256 == hashlib.sha256(snapshot.pdf).hexdigest()
@@ -211,6 +213,15 @@ def test_the_countersigner_approves_and_the_pdfs_are_kept(api, at_qa):
         assert pdf.headers["Content-Disposition"] == f'attachment; filename="{reference}-full.pdf"'
     exports = db.session.query(AuditEvent).filter_by(action="report.exported").count()
     assert exports == 3
+    archival = (
+        db.session.query(ReportSnapshot)
+        .filter_by(review_id=at_qa["id"], variant="full", format="archival")
+        .one()
+    )
+    pdf = api.get(url + "/report.pdf?variant=full&format=archival", at_qa["tokens"]["leadership"])
+    assert pdf.status_code == 200 and pdf.data == archival.pdf
+    assert pdf.headers["Content-Disposition"].endswith('-full-archival.pdf"')
+    assert archival.sha256 == hashlib.sha256(pdf.data).hexdigest() != full.sha256
 
 
 def test_returning_needs_a_reason(api, at_qa):

@@ -593,3 +593,89 @@ def test_the_pages_after_an_upload_and_the_timeout_warning_have_no_serious_probl
     _save("after upload and dialog", findings)
     assert len(findings.checked) == 3
     assert not findings.blocking() and not findings.too_wide, _report(findings)
+
+
+@pytest.mark.parametrize("state", ["none", "pending", "ready", "failed"])
+def test_the_preparing_your_pdf_page_has_no_serious_accessibility_problem(
+    open_as: Callable[[str | None], Any], site: Site, axe_source: str, state: str
+) -> None:
+    """Its states need a background render's row, which the url_map walk cannot make."""
+    from sfo_review.extensions import db
+    from sfo_review.models import RenderedReport
+    from sfo_review.models._base import utcnow
+
+    review_id = site.ids["reviews"][0]["review_id"]
+    with site.app.app_context():
+        db.session.query(RenderedReport).filter_by(review_id=review_id).delete()
+        if state != "none":
+            db.session.add(
+                RenderedReport(
+                    review_id=review_id,
+                    variant="full",
+                    content_key="0" * 64,
+                    state=state,
+                    page_count=12 if state == "ready" else None,
+                    requested_at=utcnow(),
+                )
+            )
+        db.session.commit()
+    leadership = open_as(ROLES["leadership"])
+    path = f"/reviews/{review_id}/reports/preparing?variant=full"
+
+    response = leadership.goto(path)
+
+    assert response.status == 200
+    findings = Findings()
+    _axe(leadership, axe_source, f"leadership {path} ({state})", findings)
+    _reflow(leadership, f"leadership {path} ({state})", findings)
+    if state == "pending":
+        leadership.keyboard.press("Tab")  # the page is usable from the keyboard
+    _save(f"preparing-{state}", findings)
+    assert not findings.blocking() and not findings.too_wide, _report(findings)
+    with site.app.app_context():
+        db.session.query(RenderedReport).filter_by(review_id=review_id).delete()
+        db.session.commit()
+
+
+def test_the_preparing_page_reloads_itself_once_the_pdf_is_ready(
+    open_as: Callable[[str | None], Any], site: Site
+) -> None:
+    from sfo_review.extensions import db
+    from sfo_review.models import RenderedReport
+    from sfo_review.models._base import utcnow
+
+    review_id = site.ids["reviews"][0]["review_id"]
+    with site.app.app_context():
+        db.session.query(RenderedReport).filter_by(review_id=review_id).delete()
+        row = RenderedReport(
+            review_id=review_id,
+            variant="family_summary",
+            content_key="1" * 64,
+            state="pending",
+            requested_at=utcnow(),
+        )
+        db.session.add(row)
+        db.session.commit()
+        row_id = row.id
+    leadership = open_as(ROLES["leadership"])
+    leadership.goto(f"/reviews/{review_id}/reports/preparing?variant=family_summary")
+    assert leadership.locator("h1").inner_text() == "Preparing your PDF"
+    if os.environ.get("SCREENSHOTS"):
+        leadership.screenshot(path=f"{os.environ['SCREENSHOTS']}/preparing.png", full_page=True)
+
+    with site.app.app_context():
+        done = db.session.get(RenderedReport, row_id)
+        assert done is not None
+        done.state, done.page_count = "ready", 4
+        db.session.commit()
+
+    leadership.wait_for_function(
+        "() => document.querySelector('h1').innerText === 'Your PDF is ready'", timeout=15000
+    )
+    if os.environ.get("SCREENSHOTS"):
+        leadership.screenshot(path=f"{os.environ['SCREENSHOTS']}/ready.png", full_page=True)
+        leadership.goto(f"/reviews/{review_id}/reports")
+        leadership.screenshot(path=f"{os.environ['SCREENSHOTS']}/reports.png", full_page=True)
+    with site.app.app_context():
+        db.session.query(RenderedReport).filter_by(review_id=review_id).delete()
+        db.session.commit()

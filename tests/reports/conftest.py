@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -11,19 +12,28 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
-from sfo_review.models import Review, User
+from bench.reference_review import extension
+from sfo_review.extensions import db
+from sfo_review.models import Review, Statement, User
 from sfo_review.services import actions, evidence, findings, reviews, statements, transitions
 
+# Distinctive names and figures: none of them may reach the family summary.
 OFFICER_NAME = "Zebedee Quillfeather"
 MANAGER_NAME = "Philippa Marchbanks-Oyelaran"
+DUTY_NAME = "Tobias Featherstonehaugh"
 REVIEWER_NAME = "Ottoline Brackenbury"
 QA_NAME = "Cassius Wetherell"
+NAMES = [OFFICER_NAME, MANAGER_NAME, DUTY_NAME, REVIEWER_NAME, QA_NAME]
 STATEMENT_TEXT = "I was covering two vacant caseloads and asked for help in March."
 MANAGER_STATEMENT = "My span of control was fourteen officers at the time."
 MANAGER_SUMMARY = "The line manager describes a very wide span of control."
+DECLINE_REASON = "I only covered the duty rota and never met the person on probation."
 REPLY_TEXT = "The home visit was rearranged because of a court duty that week."
 CASELOAD = 487
 WORKLOAD = 163
+HIGH_RISK = 39
+EXTENSION_REASON = "Police disclosure of the call-out records is still awaited."
+REFUSED_REASON = "A further interview with the line manager."
 HOSTILE = '<script>alert(1)</script> <img src="file:///etc/passwd">'
 
 
@@ -48,11 +58,64 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def outline(pdf: bytes) -> list[tuple[int, str, int]]:
+    """The PDF's bookmarks as (depth, title, page number from 1), in order."""
+    reader = PdfReader(BytesIO(pdf))
+    found: list[tuple[int, str, int]] = []
+
+    def walk(items: list[Any], depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                found.append((depth, item.title, reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    return found
+
+
+def add_extensions(review: Review, reviewer: User, qa: User) -> None:
+    """Agreed, refused and awaiting a decision (rows made directly: another feature's)."""
+    before, agreed_to = review.due_date, date(2023, 10, 19)
+    extension(
+        review,
+        reviewer,
+        EXTENSION_REASON,
+        (before, agreed_to, datetime(2023, 9, 1, 9, 0, tzinfo=UTC)),
+        (
+            "agreed",
+            qa,
+            datetime(2023, 9, 4, 9, 0, tzinfo=UTC),
+            "Agreed: the disclosure is needed for the chronology.",
+        ),
+    )
+    extension(
+        review,
+        reviewer,
+        REFUSED_REASON,
+        (agreed_to, date(2023, 12, 18), datetime(2023, 10, 2, 9, 0, tzinfo=UTC)),
+        (
+            "refused",
+            qa,
+            datetime(2023, 10, 3, 9, 0, tzinfo=UTC),
+            "Refused: the written statement is enough.",
+        ),
+    )
+    extension(
+        review,
+        reviewer,
+        "Awaiting the prison file.",
+        (agreed_to, date(2023, 11, 30), datetime(2023, 10, 10, 9, 0, tzinfo=UTC)),
+    )
+    review.effective_due_date = agreed_to
+    db.session.commit()
+
+
 @pytest.fixture
 def rich_review(
     full_review: Callable[..., dict[str, Any]], make_user: Callable[..., User]
 ) -> Callable[..., dict[str, Any]]:
-    """A review with statements, replies, actions and a judgement, moved to `stage`.
+    """A review with statements, replies, actions, extensions and a judgement, at `stage`.
 
     Stages: in_review, factual_accuracy, quality_assurance, approved.
     """
@@ -64,8 +127,10 @@ def rich_review(
         officer: User = built["officer"]
         manager: User = built["manager"]
         qa: User = built["qa"]
+        duty = make_user("officer", name=DUTY_NAME)
         officer.name, manager.name = OFFICER_NAME, MANAGER_NAME
         reviewer.name, qa.name = REVIEWER_NAME, QA_NAME
+        reviews.add_participant(reviewer, review, {"email": duty.email, "role_in_case": "other"})
         evidence.update_evidence(
             reviewer,
             review,
@@ -74,6 +139,7 @@ def rich_review(
                 "version": built["context"].version,
                 "caseload_count": CASELOAD,
                 "workload_percent": WORKLOAD,
+                "high_risk_count": HIGH_RISK,
             },
         )
         evidence.add_chronology_entry(
@@ -84,7 +150,7 @@ def rich_review(
                 "source": "Police",
                 "summary": f"{OFFICER_NAME} asked the police for domestic abuse call-outs; "
                 "no reply came." + (f" {HOSTILE}" if hostile else ""),
-                "significant": False,
+                "significant": True,
             },
         )
         evidence.add_systemic_factor(
@@ -106,6 +172,16 @@ def rich_review(
             theirs,
             {"version": theirs.version, "include_in_report": "summary", "summary": MANAGER_SUMMARY},
         )
+        declined = Statement(
+            review_id=review.id,
+            author_id=duty.id,
+            body="",
+            status="draft",
+            decline_reason=DECLINE_REASON,
+            declined_at=datetime(2023, 8, 1, 10, 0, tzinfo=UTC),
+        )
+        db.session.add(declined)
+        db.session.commit()
         actions.add_action(
             reviewer,
             review,
@@ -117,6 +193,7 @@ def rich_review(
                 "finding_ids": [built["finding"].id],
             },
         )
+        add_extensions(review, reviewer, qa)
         judgement = "Not all reasonable steps were taken, in conditions that made them hard."
         if hostile:
             judgement += f" {HOSTILE}"
@@ -135,6 +212,7 @@ def rich_review(
                 findings.add_response(officer, review, built["finding"], {"body": REPLY_TEXT})
             who = qa if to == "approved" else reviewer
             transitions.transition(who, review, {"to": to})
+        built["duty"] = duty
         return built
 
     return build

@@ -10,21 +10,21 @@ import pytest
 from sfo_review.reports.render import render_html, render_pdf
 from tests.reports.conftest import (
     CASELOAD,
-    MANAGER_NAME,
+    DECLINE_REASON,
+    EXTENSION_REASON,
+    HIGH_RISK,
     MANAGER_STATEMENT,
     MANAGER_SUMMARY,
-    OFFICER_NAME,
-    QA_NAME,
+    NAMES,
     REPLY_TEXT,
-    REVIEWER_NAME,
     STATEMENT_TEXT,
     WORKLOAD,
     flat,
+    outline,
     pdf_pages,
 )
 
 Builder = Callable[..., dict[str, Any]]
-NAMES = [OFFICER_NAME, MANAGER_NAME, REVIEWER_NAME, QA_NAME]
 
 
 def summary_text(review: Any) -> str:
@@ -50,14 +50,49 @@ def test_a_name_typed_into_the_chronology_becomes_a_role(rich_review: Builder) -
 
 
 def test_no_statement_reply_or_per_person_caseload_figure(rich_review: Builder) -> None:
-    text = summary_text(rich_review("quality_assurance")["review"])
+    review = rich_review("quality_assurance")["review"]
+    text = summary_text(review)
+    html = render_html(review, "family_summary")
 
-    for private in (STATEMENT_TEXT, MANAGER_STATEMENT, MANAGER_SUMMARY, REPLY_TEXT):
+    for private in (
+        STATEMENT_TEXT,
+        MANAGER_STATEMENT,
+        MANAGER_SUMMARY,
+        REPLY_TEXT,
+        DECLINE_REASON,
+        EXTENSION_REASON,
+    ):
         assert private not in text
-    assert str(CASELOAD) not in text
-    assert str(WORKLOAD) not in text
-    assert "Number of cases" not in text
-    assert "Workload measurement tool" not in text
+        assert private not in html
+    for figure in (CASELOAD, WORKLOAD, HIGH_RISK):
+        assert str(figure) not in text
+        assert str(figure) not in html
+    for label in ("Number of cases", "Workload measurement tool", "WMT", "statement", "Reply"):
+        assert label not in text
+    # nothing from the finding's narrative, which weighs individual people's work
+    assert "The assessment was not updated." not in text
+
+
+def test_a_name_typed_in_part_or_with_a_title_is_replaced_too(rich_review: Builder) -> None:
+    built = rich_review("factual_accuracy")
+    review = built["review"]
+    from sfo_review.services import evidence
+
+    evidence.add_chronology_entry(
+        built["reviewer"],
+        review,
+        {
+            "occurred_on": "2023-05-20",
+            "source": "Probation",
+            "summary": "Mr Quillfeather met Zebedee's manager. Marchbanks-Oyelaran agreed.",
+            "significant": True,
+        },
+    )
+
+    text = summary_text(review)
+
+    assert "The probation officer met the probation officer's manager." in text
+    assert "The line manager agreed." in text
 
 
 def test_it_tells_the_family_what_happened_why_and_what_will_change(
@@ -68,19 +103,60 @@ def test_it_tells_the_family_what_happened_why_and_what_will_change(
     sections = [
         "Summary for the family",
         "What happened during the supervision",
-        "2 May 2023 Home visit missed",
+        "11 April 2023: The probation officer asked the police",
+        "2 May 2023: Home visit missed",
         "What the review concluded",
         "Not all reasonable steps were taken",
         "What went wrong, and why",
+        "practice fell short in these areas. Risk not reassessed",
         "Workload and capacity",
         "Team carrying 30% vacancies (a problem in the local team)",
         "Police checks requested but never received.",
         "What will change",
         "Agree a police information-sharing protocol for the PDU.",
         "31 March 2030",
+        "If you have questions",
     ]
     positions = [text.index(s) for s in sections]
     assert positions == sorted(positions)
+
+
+def test_only_the_significant_events_are_listed(rich_review: Builder) -> None:
+    built = rich_review("factual_accuracy")
+    from sfo_review.services import evidence
+
+    evidence.add_chronology_entry(
+        built["reviewer"],
+        built["review"],
+        {
+            "occurred_on": "2023-05-21",
+            "source": "Probation",
+            "summary": "Routine telephone contact.",
+            "significant": False,
+        },
+    )
+
+    assert "Routine telephone contact." not in summary_text(built["review"])
+
+
+def test_the_family_summary_has_bookmarks_and_no_staff_on_its_cover(
+    rich_review: Builder,
+) -> None:
+    review = rich_review("quality_assurance")["review"]
+    pdf = render_pdf(review, "family_summary")
+
+    titles = [title for _depth, title, _page in outline(pdf)]
+    assert titles == [
+        "About this summary",
+        "What happened during the supervision",
+        "What the review concluded",
+        "What went wrong, and why",
+        "What will change",
+        "If you have questions",
+    ]
+    cover = flat(pdf_pages(pdf)[0])
+    assert "Summary for the family" in cover
+    assert "Reviewer" not in cover and "Countersigner" not in cover
 
 
 def test_draft_on_every_page_until_approved(rich_review: Builder) -> None:

@@ -31,14 +31,14 @@ def test_the_report_lists_each_extension_with_its_reason_and_decision(full_revie
     extension_service.decide_extension(head, review, agreed, {"decision": "agreed"})
 
     text = flat(" ".join(pdf_pages(render_pdf(review, "full"))))
-    assert f"Review due by {long(review.due_date)}" in text
+    assert f"Review deadline {long(review.due_date)} (60 working days from notification)" in text
     assert f"Deadline in force {long(agreed.new_due_date)} (extended)" in text
     for expected in (
         "Awaiting the police call logs.",
-        "Refused by Hortensia Vale",
-        "Chase them first.",
+        "by Hortensia Vale: Chase them first.",
         "Officer on sick leave.",
-        "Agreed by Hortensia Vale",
+        "Refused on",
+        "Agreed on",
         long(refused.new_due_date),
     ):
         assert expected in text
@@ -47,4 +47,4 @@ def test_the_report_lists_each_extension_with_its_reason_and_decision(full_revie
 def test_a_report_without_extensions_says_so(full_review):
     review = full_review()["review"]
     text = flat(" ".join(pdf_pages(render_pdf(review, "full"))))
-    assert "No deadline extension has been asked for." in text
+    assert "No extension of the deadline has been requested." in text

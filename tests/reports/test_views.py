@@ -81,11 +81,12 @@ def test_the_reports_page_offers_both_reports_and_warns_about_draft(
     soup = page(response)
     assert soup.select_one("h1").get_text(strip=True) == "Reports"
     assert len(soup.select("h1")) == 1
-    links = [a["href"] for a in soup.select("a[download]")]
+    links = [a["href"] for a in soup.select("a[data-download]")]
     assert links == [
         PDF.format(r=data["review"].id, v="full"),
         PDF.format(r=data["review"].id, v="family_summary"),
     ]
+    assert soup.select("[data-archival]") == []  # made only at approval
     assert "every page of these PDFs is marked DRAFT" in text_of(response)
     assert soup.select_one(".app-sha256") is None
     assert response.headers["Cache-Control"] == "no-store"
@@ -142,9 +143,15 @@ def test_an_approved_report_downloads_the_same_bytes_the_page_fingerprints(
         p["data-variant"]: p.select_one(".app-sha256").get_text(strip=True)
         for p in shown.select("[data-variant]")
     }
-    stored = {s.variant: s.sha256 for s in db.session.query(ReportSnapshot).all()}
-    assert fingerprints["full"] == sha256_hex(first) == stored["full"]
-    assert fingerprints["family_summary"] == stored["family_summary"]
+    archival = {
+        p["data-archival"]: p.select_one(".app-sha256").get_text(strip=True)
+        for p in shown.select("[data-archival]")
+    }
+    stored = {(s.variant, s.format): s.sha256 for s in db.session.query(ReportSnapshot).all()}
+    assert fingerprints["full"] == sha256_hex(first) == stored[("full", "standard")]
+    assert fingerprints["family_summary"] == stored[("family_summary", "standard")]
+    assert archival["full"] == stored[("full", "archival")]
+    assert archival["family_summary"] == stored[("family_summary", "archival")]
     assert exported(review.id) == 2
 
 
@@ -220,3 +227,36 @@ def test_an_unknown_review_is_not_found(
 
     assert client.get("/reviews/999999/reports").status_code == 404
     assert client.get("/reviews/999999/report.pdf?variant=full").status_code == 404
+
+
+def test_the_archival_copy_downloads_once_approved_and_is_explained_before(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    draft = rich_review("factual_accuracy")
+    login_as("leadership")
+
+    early = client.get(f"/reviews/{draft['review'].id}/report.pdf?variant=full&format=archival")
+
+    assert early.status_code == 409
+    assert page(early).select_one("h1").get_text(strip=True) == "This report does not exist yet"
+    assert "made when the review is approved" in text_of(early)
+
+    approved = rich_review("approved")["review"]
+    response = client.get(
+        f"/reviews/{approved.id}/report.pdf?variant=family_summary&format=archival"
+    )
+
+    stored = (
+        db.session.query(ReportSnapshot)
+        .filter_by(review_id=approved.id, variant="family_summary", format="archival")
+        .one()
+    )
+    assert response.status_code == 200
+    assert response.data == stored.pdf
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{approved.reference}-family-summary-archival.pdf"'
+    )
+    links = [
+        a["href"] for a in page(client.get(PAGE.format(r=approved.id))).select("a[data-download]")
+    ]
+    assert f"/reviews/{approved.id}/report.pdf?variant=full&format=archival" in links

@@ -97,7 +97,9 @@ def test_approval_only_by_the_named_countersigner(full_review, make_user, db):
     transitions.transition(data["qa"], review, {"to": "approved"})
     assert review.status == "approved"
     snapshots = db.session.query(ReportSnapshot).filter_by(review_id=review.id).all()
-    assert {s.variant for s in snapshots} == {"full", "family_summary"}
+    assert {(s.variant, s.format) for s in snapshots} == {
+        (v, f) for v in ("full", "family_summary") for f in ("standard", "archival")
+    }
     assert all(len(s.sha256) == 64 and s.pdf.startswith(b"%PDF") for s in snapshots)
 
 

@@ -70,7 +70,7 @@ def test_backup_then_restore_brings_back_what_was_lost(site, tmp_path):
     assert counts(site) == (0, 0)  # nothing replaced without the confirmation
     result = run(site, "restore", str(target), "--yes")
     assert result.exit_code == 0, result.output
-    assert "schema 0006" in result.output
+    assert "schema 0007" in result.output
     assert counts(site) == (1, 1)
     with site.app_context():
         assert db.session.scalars(select(SystemicFactor)).one().description == "Kept"

@@ -1,0 +1,79 @@
+"""Background jobs (Huey): large PDFs render here, so no browser request waits on one.
+
+Storage: Redis when `REDIS_URL` is set (several web servers and workers share it), else a
+SQLite file in the instance folder (`HUEY_SQLITE_PATH`, default instance/huey.db). Run the
+consumer with `make worker` (`huey_consumer sfo_review.jobs.huey -k process`). Tests run
+in Huey's immediate mode (`HUEY_IMMEDIATE`): a task runs at once, in memory.
+
+Process workers give each render a hard time limit too: Huey's task timeout interrupts a
+render with an alarm signal if it outlives WeasyPrint's own cooperative deadline
+(reports/deadline.py) — the render stops, memory is freed, the worker carries on.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from flask import Flask, current_app, has_app_context
+from huey import Huey, RedisHuey, SqliteHuey
+
+from config import BASE_DIR, Config
+
+# Seconds past the render's own time limit before the worker's alarm interrupts it.
+HARD_LIMIT_GRACE_SECONDS = 15
+
+
+def _make_huey() -> Huey:
+    url = os.environ.get("REDIS_URL")
+    if url:
+        return RedisHuey("sfo-review", url=url, results=False)
+    path = Path(os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db")))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("sfo-review", filename=str(path), results=False)
+
+
+huey = _make_huey()
+_worker_app: Flask | None = None
+
+
+def init_app(app: Flask) -> None:
+    """Immediate mode (tasks run at once, in memory) when the app says so — in tests."""
+    huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+
+
+@contextmanager
+def _app_context() -> Iterator[None]:
+    """The caller's app (immediate mode) or, in a worker process, one app made once."""
+    global _worker_app
+    if has_app_context():
+        yield
+        return
+    if _worker_app is None:
+        from sfo_review import create_app
+
+        _worker_app = create_app()
+    with _worker_app.app_context():
+        yield
+
+
+@huey.on_startup()
+def _warm_up() -> None:
+    """Each worker loads the app, WeasyPrint, the stylesheet and the fonts before its first
+    job, so the first PDF does not wait for them."""
+    with _app_context():
+        from sfo_review.reports.render import engine
+
+        engine()
+
+
+@huey.task(timeout=Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS)
+def render_report(review_id: int, variant: str) -> None:
+    """Render the current content of a review's PDF into the report cache."""
+    with _app_context():
+        from sfo_review.services import reports
+
+        reports.render_in_background(review_id, variant)
+        current_app.logger.info("Rendered the %s PDF of review %s", variant, review_id)

@@ -1,0 +1,281 @@
+"""What each PDF shows: the template context of the full report and of the family summary.
+
+The review is loaded with everything the templates touch in a handful of queries (no query
+per finding), which keeps building the HTML — and so the content key of the PDF cache —
+cheap enough for a repeat export to answer from the cache in milliseconds.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from sfo_review import vocab
+from sfo_review.extensions import db
+from sfo_review.models import (
+    Action,
+    AuditEvent,
+    CaseloadContext,
+    DeadlineExtension,
+    Finding,
+    FindingResponse,
+    Participant,
+    Review,
+    Statement,
+    SystemicFactor,
+)
+from sfo_review.reports.redact import LEVEL_PHRASES, redactor
+
+LONDON = ZoneInfo("Europe/London")
+FINAL_STATUSES = ("approved", "closed")  # every other status prints DRAFT on every page
+# Reads are recorded too, but a summary that counted them would change on every download.
+READ_EVENTS = ("review.viewed", "report.exported")
+EXTENSION_LABELS = {"requested": "Awaiting a decision", "agreed": "Agreed", "refused": "Refused"}
+
+
+def load(review: Review) -> Review:
+    """Load every relationship the templates use, in one query per collection."""
+    loaded: Review = db.session.scalars(
+        select(Review)
+        .where(Review.id == review.id)
+        .options(
+            joinedload(Review.reviewer),
+            joinedload(Review.countersigner),
+            joinedload(Review.approved_by),
+            joinedload(Review.created_by),
+            selectinload(Review.participants).joinedload(Participant.user),
+            selectinload(Review.chronology),
+            selectinload(Review.caseload_contexts)
+            .joinedload(CaseloadContext.participant)
+            .joinedload(Participant.user),
+            selectinload(Review.systemic_factors),
+            selectinload(Review.findings).options(
+                selectinload(Finding.attributions),
+                selectinload(Finding.systemic_factors),
+                selectinload(Finding.caseload_contexts)
+                .joinedload(CaseloadContext.participant)
+                .joinedload(Participant.user),
+                selectinload(Finding.chronology_entries),
+                selectinload(Finding.responses).joinedload(FindingResponse.author),
+            ),
+            selectinload(Review.statements).options(
+                joinedload(Statement.author), selectinload(Statement.addenda)
+            ),
+            selectinload(Review.actions).selectinload(Action.findings),
+            selectinload(Review.extensions).options(
+                joinedload(DeadlineExtension.requested_by),
+                joinedload(DeadlineExtension.decided_by),
+            ),
+        )
+    ).one()
+    return loaded
+
+
+def common(review: Review, variant: str) -> dict[str, Any]:
+    draft = review.status not in FINAL_STATUSES
+    variant_label = vocab.label(vocab.REPORT_VARIANTS, variant)
+    # A draft carries today's date; an approved report the day it was approved.
+    when = review.approved_at.astimezone(LONDON) if review.approved_at else _today()
+    return {
+        "review": review,
+        "variant": variant,
+        "draft": draft,
+        "document_title": f"Serious Further Offence Review {review.reference} – {variant_label}",
+        "report_date": when,
+        "created_iso": when.date().isoformat(),
+        "status_label": vocab.label(vocab.STATUSES, review.status),
+    }
+
+
+def _today() -> datetime:
+    now = datetime.now(LONDON)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+# ---- the full report ------------------------------------------------------------------
+
+
+def full(review: Review) -> dict[str, Any]:
+    findings = list(review.findings)
+    groups = factor_groups(review.systemic_factors)
+    return {
+        "contents": _contents(findings),
+        "findings": findings,
+        "finding_numbers": {f.id: n for n, f in enumerate(findings, start=1)},
+        "chronology": review.chronology,
+        "extensions": review.extensions,
+        "extension_labels": EXTENSION_LABELS,
+        "deadline_days": current_app.config["REVIEW_DEADLINE_WORKING_DAYS"],
+        "conditions": _conditions(review),
+        "caseload_max": current_app.config["CASELOAD_REFERENCE_MAX"],
+        "workload_max": current_app.config["WORKLOAD_REFERENCE_PERCENT"],
+        "factor_groups": groups,
+        "factor_numbers": {
+            f.id: n
+            for n, f in enumerate(
+                (f for g in groups for level in g["levels"] for f in level["factors"]), start=1
+            )
+        },
+        "entry_numbers": {e.id: n for n, e in enumerate(review.chronology, start=1)},
+        "category_labels": {c.key: c.label for c in vocab.SYSTEMIC_FACTOR_CATEGORIES},
+        "statements": [
+            s for s in review.statements if s.status == "submitted" or s.declined_at is not None
+        ],
+        "participant_roles": {
+            p.user_id: vocab.label(vocab.PARTICIPANT_ROLES, p.role_in_case)
+            for p in review.participants
+        },
+        "balance": _balance(findings),
+        "actions": sorted(review.actions, key=lambda a: (a.due_date, a.id)),
+        "audit": _audit(review),
+    }
+
+
+def _contents(findings: list[Finding]) -> list[dict[str, Any]]:
+    """The contents page: every section, and the two summaries inside sections 7 and 9.
+
+    The findings themselves are in the PDF's bookmarks (one per finding) rather than here,
+    which keeps the contents to one page however many findings there are.
+    """
+
+    def entry(id_: str, title: str, children: list[dict[str, Any]] | None = None) -> Any:
+        return {"id": id_, "title": title, "children": children or []}
+
+    in_findings = [entry("balance", "Balance of the findings")] if findings else []
+    return [
+        entry("summary", "1. Summary and overall judgement"),
+        entry("case", "2. The case"),
+        entry("chronology", "3. Chronology"),
+        entry("conditions", "4. Working conditions"),
+        entry("factors", "5. Systemic factors"),
+        entry("statements", "6. Practitioners’ statements"),
+        entry("findings", f"7. Findings ({len(findings)})", in_findings),
+        entry("actions", "8. Learning and action plan"),
+        entry("sign-off", "9. Sign-off", [entry("audit", "Audit summary")]),
+    ]
+
+
+def _conditions(review: Review) -> list[dict[str, Any]]:
+    """Caseload contexts grouped by participant, each with the reference points it exceeds."""
+    caseload_max = current_app.config["CASELOAD_REFERENCE_MAX"]
+    workload_max = current_app.config["WORKLOAD_REFERENCE_PERCENT"]
+    people: dict[int, dict[str, Any]] = {}
+    for context in review.caseload_contexts:
+        participant = context.participant
+        person = people.setdefault(
+            participant.id,
+            {
+                "name": participant.user.name,
+                "role": vocab.label(vocab.PARTICIPANT_ROLES, participant.role_in_case),
+                "contexts": [],
+            },
+        )
+        flags = []
+        caseload_over = context.caseload_count > caseload_max
+        workload_over = context.workload_percent > workload_max
+        if caseload_over:
+            flags.append(
+                f"Caseload of {context.caseload_count} is above the reference maximum "
+                f"of {caseload_max} cases."
+            )
+        if workload_over:
+            flags.append(
+                f"Workload of {context.workload_percent}% is above the {workload_max}% "
+                "workload measurement tool reference point."
+            )
+        person["contexts"].append(
+            {
+                "context": context,
+                "flags": flags,
+                "caseload_over": caseload_over,
+                "workload_over": workload_over,
+            }
+        )
+    for person in people.values():
+        person["contexts"].sort(key=lambda row: (row["context"].period_start, row["context"].id))
+    return list(people.values())
+
+
+def factor_groups(factors: list[SystemicFactor]) -> list[dict[str, Any]]:
+    """Factors grouped by category (taxonomy order), then by level (team to national)."""
+    groups = []
+    for category in vocab.SYSTEMIC_FACTOR_CATEGORIES:
+        members = [f for f in factors if f.category == category.key]
+        if not members:
+            continue
+        levels = []
+        for level in vocab.FACTOR_LEVELS:
+            at_level = [f for f in members if f.level == level.key]
+            if at_level:
+                levels.append({"key": level.key, "label": level.label, "factors": at_level})
+        groups.append({"category": category, "levels": levels})
+    return groups
+
+
+def _balance(findings: list[Finding]) -> dict[str, Any]:
+    from sfo_review.lifecycle import finding_is_balanced
+
+    judgements = Counter(f.judgement for f in findings)
+    attributions = Counter(a for f in findings for a in f.attribution)
+    individual = [f for f in findings if "individual" in f.attribution]
+    counted = [(c.label, judgements[c.key]) for c in vocab.JUDGEMENTS if judgements[c.key]]
+    total = len(findings)
+    sentence = f"{total} finding{'s' if total != 1 else ''}"
+    if counted:
+        sentence += ": " + ", ".join(f"{count} {label.lower()}" for label, count in counted)
+    return {
+        "total": total,
+        "sentence": sentence,
+        "attributions": [
+            (c.label, attributions[c.key]) for c in vocab.ATTRIBUTIONS if attributions[c.key]
+        ],
+        "individual": len(individual),
+        "individual_balanced": sum(1 for f in individual if finding_is_balanced(f)),
+        "with_replies": sum(1 for f in findings if f.responses),
+    }
+
+
+def _audit(review: Review) -> dict[str, Any]:
+    transitions = db.session.execute(
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.user))
+        .where(AuditEvent.review_id == review.id, AuditEvent.action == "review.transitioned")
+        .order_by(AuditEvent.id)
+    ).scalars()
+    rows = db.session.execute(
+        select(AuditEvent.action, func.count())
+        .where(AuditEvent.review_id == review.id, AuditEvent.action.not_in(READ_EVENTS))
+        .group_by(AuditEvent.action)
+        .order_by(AuditEvent.action)
+    ).all()
+    return {
+        "transitions": [
+            {"when": e.created_at, "summary": e.summary, "who": e.user.name if e.user else None}
+            for e in transitions
+        ],
+        "counts": [(_event_label(action), count) for action, count in rows],
+    }
+
+
+def _event_label(action: str) -> str:
+    return action.replace(".", " ").replace("_", " ").capitalize()
+
+
+# ---- the family summary ---------------------------------------------------------------
+
+
+def family(review: Review) -> dict[str, Any]:
+    return {
+        "redact": redactor(review),
+        "level_phrases": LEVEL_PHRASES,
+        "events": [e for e in review.chronology if e.significant],
+        "shortfalls": [f.title for f in review.findings if f.judgement == "insufficient"],
+        "factor_groups": factor_groups(review.systemic_factors),
+        "actions": sorted(review.actions, key=lambda a: (a.due_date, a.id)),
+    }

@@ -1,0 +1,286 @@
+"""Long reports render in the background job; the browser is shown "Preparing your PDF"."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sfo_review import jobs
+from sfo_review.extensions import db
+from sfo_review.models import AuditEvent, RenderedReport, User
+from sfo_review.reports.render import ReportUnavailable
+from sfo_review.services import reports
+from sfo_review.services import users as user_service
+from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of
+
+Builder = Callable[..., dict[str, Any]]
+PDF = "/reviews/{r}/report.pdf?variant={v}"
+PREPARING = "/reviews/{r}/reports/preparing?variant={v}"
+
+
+@pytest.fixture
+def long_reports(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every report counts as long (the reference review's would)."""
+    monkeypatch.setitem(app.config, "PDF_BACKGROUND_MIN_CHARS", 1)
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """Jobs enqueued but not run, as with a worker that has not picked them up yet."""
+    calls: list[tuple[int, str]] = []
+    monkeypatch.setattr(jobs, "render_report", lambda rid, variant: calls.append((rid, variant)))
+    return calls
+
+
+def exported(review_id: int) -> int:
+    return (
+        db.session.query(AuditEvent)
+        .filter_by(review_id=review_id, action="report.exported")
+        .count()
+    )
+
+
+def test_a_long_report_renders_in_the_background_then_downloads(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User], long_reports: None
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+
+    response = client.get(PDF.format(r=review.id, v="full"))
+
+    # Immediate mode: the job has already run by the time the page is shown.
+    assert response.status_code == 303
+    assert response.headers["Location"] == PREPARING.format(r=review.id, v="full")
+    ready = client.get(response.headers["Location"])
+    assert ready.status_code == 200
+    assert page(ready).select_one("h1").get_text(strip=True) == "Your PDF is ready"
+    assert re.search(r"has \d+ pages?\.", text_of(ready))
+    assert exported(review.id) == 0
+    download = page(ready).select_one("a.govuk-button")["href"]
+    pdf = client.get(download)
+    assert pdf.status_code == 200
+    assert pdf.mimetype == "application/pdf"
+    assert pdf.data == db.session.query(RenderedReport).one().pdf
+    assert exported(review.id) == 1
+
+
+def test_while_the_job_runs_the_page_says_preparing_and_offers_to_check_again(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    long_reports: None,
+    queued: list[tuple[int, str]],
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as("leadership")
+
+    first = client.get(PDF.format(r=review.id, v="family_summary"))
+    again = client.get(PDF.format(r=review.id, v="family_summary"))
+    shown = client.get(PREPARING.format(r=review.id, v="family_summary"))
+
+    assert first.status_code == again.status_code == 303
+    assert queued == [(review.id, "family_summary")]  # asked for once, not on every visit
+    soup = page(shown)
+    assert soup.select_one("h1").get_text(strip=True) == "Preparing your PDF"
+    assert len(soup.select("h1")) == 1
+    check = soup.select_one("a.govuk-button")
+    assert check.get_text(strip=True) == "Check if your PDF is ready"
+    assert check["href"] == PREPARING.format(r=review.id, v="family_summary")
+    script = soup.select_one('script[src$="js/report-status.js"]')
+    assert script is not None and script["nonce"]
+    assert f"'nonce-{script['nonce']}'" in shown.headers["Content-Security-Policy"]
+    assert soup.select_one("meta[http-equiv]") is None  # no timed refresh for screen readers
+    assert exported(review.id) == 0
+    viewed = db.session.query(AuditEvent).filter_by(action="review.viewed").count()
+
+    reports.render_in_background(review.id, "family_summary")
+    ready = page(client.get(PREPARING.format(r=review.id, v="family_summary")))
+
+    assert ready.select_one("h1").get_text(strip=True) == "Your PDF is ready"
+    assert ready.select_one('script[src$="js/report-status.js"]') is None
+    assert db.session.query(AuditEvent).filter_by(action="review.viewed").count() == viewed
+
+
+def test_a_failed_render_says_so_and_trying_again_starts_a_new_one(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    long_reports: None,
+    queued: list[tuple[int, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+    client.get(PDF.format(r=review.id, v="full"))
+
+    def broken(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
+        raise ReportUnavailable("timed out")
+
+    monkeypatch.setattr("sfo_review.services.reports.write_pdfs", broken)
+    reports.render_in_background(review.id, "full")
+    shown = client.get(PREPARING.format(r=review.id, v="full"))
+
+    soup = page(shown)
+    assert soup.select_one("h1").get_text(strip=True) == "Sorry, your PDF could not be produced"
+    retry = soup.select_one("a.govuk-button")
+    assert retry.get_text(strip=True) == "Try again"
+    row = db.session.query(RenderedReport).one()
+    assert (row.state, row.error) == ("failed", "timed out")
+
+    again = client.get(retry["href"])
+
+    assert again.status_code == 303
+    assert len(queued) == 2
+    db.session.refresh(row)
+    assert row.state == "pending"
+
+
+def test_a_render_lost_with_its_worker_is_started_again(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    long_reports: None,
+    queued: list[tuple[int, str]],
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+    client.get(PDF.format(r=review.id, v="full"))
+    row = db.session.query(RenderedReport).one()
+    row.requested_at -= timedelta(hours=1)
+    db.session.commit()
+
+    shown = page(client.get(PREPARING.format(r=review.id, v="full")))
+    again = client.get(PDF.format(r=review.id, v="full"))
+
+    assert shown.select_one("h1").get_text(strip=True) == "Sorry, your PDF could not be produced"
+    assert again.status_code == 303
+    assert len(queued) == 2
+
+
+def test_the_api_renders_a_long_report_at_once(
+    client: FlaskClient,
+    rich_review: Builder,
+    long_reports: None,
+    queued: list[tuple[int, str]],
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    token = user_service.issue_token(data["reviewer"])
+
+    response = client.get(
+        f"/api/v1/reviews/{review.id}/report.pdf?variant=full",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data.startswith(b"%PDF-")
+    assert queued == []
+
+
+def test_a_short_report_downloads_at_once_in_the_browser(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    queued: list[tuple[int, str]],
+) -> None:
+    data = rich_review("factual_accuracy")
+    login_as(user=data["reviewer"])
+
+    response = client.get(PDF.format(r=data["review"].id, v="full"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert queued == []
+
+
+def test_nothing_being_prepared_offers_the_download(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    data = rich_review("factual_accuracy")
+    login_as(user=data["reviewer"])
+
+    soup = page(client.get(PREPARING.format(r=data["review"].id, v="full")))
+
+    assert soup.select_one("h1").get_text(strip=True) == "No PDF is being prepared"
+    assert soup.select_one("a.govuk-button")["href"] == PDF.format(r=data["review"].id, v="full")
+
+
+@pytest.mark.parametrize(
+    "variant", ["", "   ", "summary", "FULL", "x" * 201, "<script>alert(1)</script>"]
+)
+def test_the_preparing_page_refuses_a_report_that_does_not_exist(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User], variant: str
+) -> None:
+    data = rich_review("factual_accuracy")
+    login_as(user=data["reviewer"])
+
+    response = client.get(
+        f"/reviews/{data['review'].id}/reports/preparing", query_string={"variant": variant}
+    )
+
+    assert response.status_code == 422
+    soup = page(response)
+    assert soup.select_one("h1").get_text(strip=True) == "This report does not exist"
+    assert soup.select_one("script:-soup-contains('alert')") is None
+
+
+BEFORE_QA = {
+    "reviewer": 200,
+    "other_reviewer": 404,
+    "officer": 403,
+    "other_officer": 404,
+    "quality_assurer": 404,
+    "leadership": 200,
+    "admin": 404,
+    "anonymous": "sign-in",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_see_the_preparing_page(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    role: str,
+) -> None:
+    data = rich_review("factual_accuracy")
+    sign_in(role, data, login_as)
+
+    response = client.get(PREPARING.format(r=data["review"].id, v="full"))
+
+    expect_status(response, BEFORE_QA[role])
+
+
+def test_the_preparing_page_of_an_unknown_review_is_not_found(
+    client: FlaskClient, db: Any, login_as: Callable[..., User]
+) -> None:
+    login_as("leadership")
+
+    assert client.get(PREPARING.format(r=999999, v="full")).status_code == 404
+
+
+def test_the_worker_uses_redis_when_redis_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
+    from huey import RedisHuey, SqliteHuey
+
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
+    assert isinstance(jobs._make_huey(), RedisHuey)  # connects only when used
+    monkeypatch.delenv("REDIS_URL")
+    monkeypatch.setenv("HUEY_SQLITE_PATH", ":memory:")
+    assert isinstance(jobs._make_huey(), SqliteHuey)
+
+
+def test_tests_run_the_jobs_at_once_and_the_worker_has_a_hard_limit(app: Flask) -> None:
+    assert jobs.huey.immediate is True
+    limit = app.config["PDF_RENDER_TIMEOUT_SECONDS"] + jobs.HARD_LIMIT_GRACE_SECONDS
+    assert jobs.render_report.task_class.default_timeout == limit
