@@ -16,6 +16,7 @@ from sfo_review.auth import session as auth_session
 from sfo_review.auth.session import seconds_left
 from sfo_review.extensions import csrf, db
 from sfo_review.forms_support import error_summary_items
+from sfo_review.rendered_once import rendered_once
 from sfo_review.services.errors import ServiceError
 
 ERROR_TITLES = {
@@ -82,6 +83,11 @@ def accessibility() -> str:
 
 
 accessibility.permission_checked = True  # type: ignore[attr-defined]  # public by design
+
+
+def _caller_of(macro: Any, params: dict[str, Any]) -> Any:
+    """For templates: `rendered_once(name, params, caller_of(macro, params))`."""
+    return lambda: macro(params)
 
 
 def _nonce() -> None:
@@ -167,5 +173,7 @@ def _template_context() -> dict[str, Any]:
         "current_user": current_user,
         "cspNonce": getattr(g, "csp_nonce", None),
         "session_seconds_left": seconds_left,
+        "rendered_once": rendered_once,
+        "caller_of": _caller_of,
         "error_summary_items": error_summary_items,
     }

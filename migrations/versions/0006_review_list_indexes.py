@@ -29,6 +29,8 @@ REVIEW_INDEXES = {
     "ix_reviews_offence_category": ["offence_category"],
     "ix_reviews_person_initials": ["person_initials"],
     "ix_reviews_created_by_id": ["created_by_id"],
+    # A region's reviews at one stage, soonest deadline first: the list leadership opens most.
+    "ix_reviews_region_status_due": ["region", "status", "effective_due_date", "id"],
 }
 
 

@@ -46,6 +46,8 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
         Index("ix_reviews_offence_category", "offence_category"),
         Index("ix_reviews_person_initials", "person_initials"),
         Index("ix_reviews_created_by_id", "created_by_id"),
+        # A region's reviews at one stage, soonest deadline first: the list leadership opens.
+        Index("ix_reviews_region_status_due", "region", "status", "effective_due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

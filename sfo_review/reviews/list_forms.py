@@ -6,12 +6,8 @@ form only turns the query string into typed values and offers the choices.
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
-from threading import Lock
 from typing import Any
 
-from flask import current_app
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxesInput, GovSelect, GovTextInput
 from markupsafe import Markup
@@ -21,48 +17,22 @@ from wtforms.validators import ValidationError
 from sfo_review import vocab
 from sfo_review.fields import TextDateField
 from sfo_review.forms_support import select_choices
+from sfo_review.rendered_once import rendered_once
 from sfo_review.services import review_list
 
 FILTER_FIELDS = tuple(review_list.FILTER_RULES)
-RENDERED_LIMIT = 1024
 
 
 class RenderedOnce:
-    """A GOV.UK widget whose HTML is kept once rendered: it depends only on its params (the
-    component macro sees nothing else), and the filter is drawn on every list page with the
-    same few options, so each distinct set of params is rendered once per process (the
-    component macros, and Flask's context processors each render runs, are most of the
-    list's time otherwise). A bounded least-recently-used store per app."""
+    """A GOV.UK widget whose HTML is kept once rendered (sfo_review.rendered_once): it
+    depends only on its params, and the filter is drawn on every list page with the same
+    few options."""
 
     template: str
 
     def render(self, params: dict[str, Any]) -> Markup:
-        store = current_app.extensions.setdefault("sfo_rendered_widgets", _Store())
-        key = (self.template, json.dumps(params, sort_keys=True, default=str))
-        html = store.get(key)
-        if html is None:
-            html = super().render(params)  # type: ignore[misc]  # the GOV.UK widget's
-            store.put(key, html)
-        return html
-
-
-class _Store:
-    def __init__(self) -> None:
-        self._items: OrderedDict[tuple[str, str], Markup] = OrderedDict()
-        self._lock = Lock()
-
-    def get(self, key: tuple[str, str]) -> Markup | None:
-        with self._lock:
-            html = self._items.get(key)
-            if html is not None:
-                self._items.move_to_end(key)
-            return html
-
-    def put(self, key: tuple[str, str], html: Markup) -> None:
-        with self._lock:
-            self._items[key] = html
-            while len(self._items) > RENDERED_LIMIT:
-                self._items.popitem(last=False)
+        parent: Any = super()
+        return rendered_once(self.template, params, lambda: parent.render(params))
 
 
 class _Checkboxes(RenderedOnce, GovCheckboxesInput):

@@ -17,6 +17,7 @@ NEW_INDEXES = {
     "ix_reviews_offence_category",
     "ix_reviews_person_initials",
     "ix_reviews_created_by_id",
+    "ix_reviews_region_status_due",
     "ix_deadline_extensions_status_review_id",
 }
 

@@ -360,14 +360,16 @@ def test_every_problem_with_the_filters_is_shown_at_once(client, as_leadership):
 def test_the_filters_rendered_once_still_show_each_requests_values(client, as_leadership, app):
     """The filter's widgets are kept once rendered (list_forms.RenderedOnce): what one
     request ticked or typed never shows on another, and the store stays bounded."""
-    from sfo_review.reviews import list_forms
+    from markupsafe import Markup
+
+    from sfo_review import rendered_once
 
     ticked = page(client.get("/?status=closed&q=AB"))
     assert [b["value"] for b in ticked.select("input[name=status][checked]")] == ["closed"]
     plain = page(client.get("/"))
     assert plain.select("input[name=status][checked]") == []
     assert plain.select_one("input[name=q]").get("value") in (None, "")
-    store = app.extensions["sfo_rendered_widgets"]
-    for n in range(list_forms.RENDERED_LIMIT + 5):
-        store.put(("x", str(n)), list_forms.Markup("<p></p>"))
-    assert len(store._items) == list_forms.RENDERED_LIMIT
+    store = app.extensions["sfo_rendered_once"]
+    for n in range(rendered_once.LIMIT + 5):
+        store.put(("x", str(n)), Markup("<p></p>"))
+    assert len(store._items) == rendered_once.LIMIT
