@@ -30,7 +30,7 @@ class Action(Versioned, db.Model):  # type: ignore[name-defined]
         Index(
             "ix_actions_review_id_status_due_date_level", "review_id", "status", "due_date", "level"
         ),
-        # One level's overdue actions, due first first (the drill-down list).
+        # One level's overdue actions, earliest due date first (the drill-down list).
         Index("ix_actions_level_due_date_status", "level", "due_date", "status"),
     )
 

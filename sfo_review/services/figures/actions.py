@@ -119,7 +119,7 @@ def action_list(
     per_page: int | None = 50,
 ) -> ActionPage:
     """One page of the actions in scope (every one when `per_page` is None), each with its
-    review loaded in the same query, those due first first; and how many there are."""
+    review loaded in the same query, earliest due date first; and how many there are."""
     query = _in_scope(scope, select(Action))
     if state == "open":
         query = query.where(Action.status != "done")
