@@ -45,13 +45,15 @@ def store() -> Store:
     return found
 
 
-def rendered_once(name: str, params: dict[str, Any], render: Callable[[], Markup]) -> Markup:
-    """The HTML of component `name` for `params`, rendered by `render()` the first time
-    (a macro's output or a widget's: already escaped Markup)."""
+def rendered_once(
+    name: str, render: Callable[[dict[str, Any]], Markup], params: dict[str, Any]
+) -> Markup:
+    """The HTML of component `name` for `params`, rendered by `render(params)` the first
+    time (a GOV.UK macro or a widget's render: already escaped Markup)."""
     key = (name, json.dumps(params, sort_keys=True, default=str))
     cache = store()
     html = cache.get(key)
     if html is None:
-        html = render()
+        html = render(params)
         cache.put(key, html)
     return html

@@ -85,11 +85,6 @@ def accessibility() -> str:
 accessibility.permission_checked = True  # type: ignore[attr-defined]  # public by design
 
 
-def _caller_of(macro: Any, params: dict[str, Any]) -> Any:
-    """For templates: `rendered_once(name, params, caller_of(macro, params))`."""
-    return lambda: macro(params)
-
-
 def _nonce() -> None:
     g.csp_nonce = secrets.token_urlsafe(16)
 
@@ -174,6 +169,5 @@ def _template_context() -> dict[str, Any]:
         "cspNonce": getattr(g, "csp_nonce", None),
         "session_seconds_left": seconds_left,
         "rendered_once": rendered_once,
-        "caller_of": _caller_of,
         "error_summary_items": error_summary_items,
     }

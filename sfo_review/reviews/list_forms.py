@@ -32,7 +32,7 @@ class RenderedOnce:
 
     def render(self, params: dict[str, Any]) -> Markup:
         parent: Any = super()
-        return rendered_once(self.template, params, lambda: parent.render(params))
+        return rendered_once(self.template, parent.render, params)
 
 
 class _Checkboxes(RenderedOnce, GovCheckboxesInput):
