@@ -94,6 +94,9 @@ def update_statement(
         return statement
     if not perm.can_set_statement_inclusion(actor, review):
         raise Forbidden("Only the statement's author or the reviewer can change it.")
+    if statement.status != "submitted":
+        # Only a submitted statement appears in the report; a declined one shows its reason.
+        raise Conflict("Only a submitted statement has a place in the report to choose.")
     check_version(statement, data)
     ensure_editable(review)
     values = v.clean(data, INCLUSION_RULES, partial=True)

@@ -121,6 +121,10 @@ def statement_inclusion(review_id: int, statement_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_set_statement_inclusion)
     item = _visible_statement(review, statement_id)
+    if item.status != "submitted":
+        # A declined statement has no place in the report to choose (and its author's
+        # kept draft is never shown to anyone else).
+        raise NotFound("Statement not found.")
     form = InclusionForm(obj=item) if request.method == "GET" else InclusionForm()
     if form.validate_on_submit():
         data = form_data(form)

@@ -198,3 +198,34 @@ def test_a_declined_statement_cannot_be_edited_or_submitted(full_review):
         statement_service.submit_statement(data["officer"], data["review"], declined)
     with pytest.raises(Conflict):
         statement_service.decline_statement(data["officer"], data["review"], {"reason": "again"})
+
+
+def test_a_declined_statement_has_no_report_choice_and_its_draft_stays_private(
+    client, full_review, login_as
+):
+    data = full_review()
+    statement_service.create_statement(data["officer"], data["review"], {"body": "Kept words"})
+    declined = statement_service.decline_statement(
+        data["officer"], data["review"], {"reason": REASON}
+    )
+    login_as(user=data["reviewer"])
+    soup = page(client.get(url(ONE, data, declined)))
+    assert "Change how this statement appears" not in soup.get_text()
+    assert "In the report" not in soup.get_text()
+    inclusion = url(ONE, data, declined) + "/inclusion"
+    assert client.get(inclusion).status_code == 404
+    response = post(
+        client, inclusion, {"include_in_report": "full", "version": "1"}, form_url=url(LIST, data)
+    )
+    assert response.status_code == 404
+    from sfo_review.services.errors import Conflict
+
+    with pytest.raises(Conflict):
+        statement_service.update_statement(
+            data["reviewer"],
+            data["review"],
+            declined,
+            {"version": declined.version, "include_in_report": "summary", "summary": "x"},
+        )
+    db.session.refresh(declined)
+    assert (declined.include_in_report, declined.summary) == ("full", None)
