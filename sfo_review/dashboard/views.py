@@ -20,9 +20,10 @@ from sfo_review.dashboard import dashboard_bp, page
 from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm, options_html
 from sfo_review.dashboard.tables import BUILDERS, Table, all_tables
 from sfo_review.models import Action
+from sfo_review.services import review_list
 from sfo_review.services import reviews as review_service
 from sfo_review.services import themes as theme_service
-from sfo_review.services.chronology_csv import escape
+from sfo_review.services.csv_cells import escape
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.figures import actions as action_figures
 
@@ -128,10 +129,11 @@ def table_csv(name: str) -> Response | tuple[str, int]:
 
 
 def _page_number() -> int | None:
-    raw = request.args.get("page", "1").strip()
-    if not raw.isdigit() or int(raw) < 1:
+    """The page asked for, read as the review list reads it; None when it is not one."""
+    try:
+        return review_list.parse_page(request.args.get("page", "1"))
+    except ValidationFailed:
         return None
-    return int(raw)
 
 
 def _actions_form() -> ActionFilterForm:

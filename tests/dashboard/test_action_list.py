@@ -114,7 +114,7 @@ def test_a_page_past_the_end_says_so(client, login_as, five_reviews, number):
     assert note.select_one("a")["href"].endswith("page=1")
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5", " "])
+@pytest.mark.parametrize("number", ["0", "-1", "abc", "1.5", " ", "²", "1e3"])
 def test_a_page_that_is_not_a_number(client, login_as, five_reviews, number):
     login_as("leadership")
     response = client.get("/dashboard/actions?page=" + number)
