@@ -5,7 +5,7 @@ to hundreds of milliseconds at national scale. They only change when the data be
 does (or the day changes: overdue is counted against today), so they are kept under a key
 made of the data version, the day, who asks and the filters.
 
-The data version (`data_versions` row "figures") is moved by a flush listener in the same
+The data version (`data_versions` row "figures") is moved at the commit of the same
 transaction as any change to reviews, caseload contexts, systemic factors, findings or
 actions, so a cached entry never outlives the data it was computed from. Bulk inserts that
 bypass the ORM call `bump()` themselves. Entries live in Redis when REDIS_URL is set (shared
@@ -65,10 +65,28 @@ def bump(connection: Any = None) -> None:
         target.execute(insert(table).values(name=NAME, version=1))
 
 
+# The version moves once per transaction, at its commit: the shared row is locked (on
+# PostgreSQL) only for the commit itself, not from a review's first change until the end of
+# a long use case (approval renders its PDFs before committing).
+CHANGED = "figures_changed"
+
+
 @event.listens_for(Session, "before_flush")
 def _data_changed(session: Session, _context: Any, _instances: Any) -> None:
     if any(isinstance(o, TRACKED) for o in chain(session.new, session.dirty, session.deleted)):
+        session.info[CHANGED] = True
+
+
+@event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    session.flush()  # what is still pending may be a tracked change too
+    if session.info.pop(CHANGED, False):
         bump(session.connection())
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(CHANGED, None)
 
 
 def version() -> int | None:
