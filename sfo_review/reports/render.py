@@ -187,8 +187,15 @@ class _Engine:
         self.stylesheet = CSS(
             url=self.base_url + STYLESHEET, url_fetcher=self.fetcher, font_config=self.font_config
         )
-        shaping = [(Path(static_folder) / STYLESHEET).read_bytes()]
-        shaping += [path.read_bytes() for path in sorted(TEMPLATES.glob("*.html"))]
+        # Everything that shapes a PDF besides its review: the stylesheet and its fonts, the
+        # templates, and the code that builds their content (a deploy that changes any of
+        # them must not serve a PDF cached before it).
+        static = Path(static_folder)
+        shaping = [(static / STYLESHEET).read_bytes()]
+        shaping += [p.read_bytes() for p in sorted((static / "vendor" / "fonts").rglob("*.woff2"))]
+        shaping += [p.read_bytes() for p in sorted(TEMPLATES.glob("*.html"))]
+        shaping += [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+        shaping += [(Path(__file__).parent.parent / "vocab.py").read_bytes()]
         self.fingerprint = sha256_hex(
             f"{ENGINE_VERSION}|{__version__}|{FORMAT_OPTIONS!r}|".encode() + b"|".join(shaping)
         )
