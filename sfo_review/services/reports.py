@@ -14,13 +14,14 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, ReportSnapshot, Review, User
 from sfo_review.models._base import utcnow
-from sfo_review.reports.content import LONDON, READ_EVENTS
+from sfo_review.reports.content import FINAL_STATUSES, LONDON, READ_EVENTS
 from sfo_review.reports.render import (
     RenderedPdf,
     ReportUnavailable,
@@ -64,12 +65,31 @@ def snapshot(review: Review, variant: str, fmt: str = "standard") -> ReportSnaps
     )
 
 
-def cached(review: Review, variant: str) -> RenderedReport | None:
-    return db.session.scalar(
-        select(RenderedReport).where(
-            RenderedReport.review_id == review.id, RenderedReport.variant == variant
-        )
+def cached(review: Review, variant: str, fresh: bool = False) -> RenderedReport | None:
+    """The cache row of a review's variant (`fresh`: as committed now, not as first read)."""
+    query = select(RenderedReport).where(
+        RenderedReport.review_id == review.id, RenderedReport.variant == variant
     )
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def _row(review: Review, variant: str, row: RenderedReport | None) -> RenderedReport:
+    """`row`, or a new one; when another request or the worker made it in the meantime
+    (one row per review and variant), theirs — never a duplicate-key error."""
+    if row is not None:
+        return row
+    try:
+        with db.session.begin_nested():
+            row = RenderedReport(
+                review_id=review.id, variant=variant, content_key="", requested_at=utcnow()
+            )
+            db.session.add(row)
+    except IntegrityError:
+        row = cached(review, variant, fresh=True)
+        assert row is not None  # noqa: S101 - the insert failed because it exists
+    return row
 
 
 def filename(review: Review, variant: str, fmt: str = "standard") -> str:
@@ -186,9 +206,7 @@ def still_running(row: RenderedReport | None) -> bool:
 
 
 def _pending(review: Review, variant: str, key: str, row: RenderedReport | None) -> RenderedReport:
-    if row is None:
-        row = RenderedReport(review_id=review.id, variant=variant)
-        db.session.add(row)
+    row = _row(review, variant, row)
     row.content_key = key
     row.stamp = None
     row.state = "pending"
@@ -207,9 +225,7 @@ def _store(
     row: RenderedReport | None,
     rendered: RenderedPdf,
 ) -> None:
-    if row is None:
-        row = RenderedReport(review_id=review.id, variant=variant, requested_at=utcnow())
-        db.session.add(row)
+    row = _row(review, variant, row)
     row.content_key = key
     row.stamp = stamp
     row.state = "ready"
@@ -238,6 +254,9 @@ def render_in_background(review_id: int, variant: str) -> None:
     review = db.session.get(Review, review_id)
     if review is None:
         raise NotFound("That review no longer exists.")
+    if review.status in FINAL_STATUSES:
+        return  # approved meanwhile: its snapshot is the PDF now, and the cache is gone
+    started = utcnow()
     stamp = content_stamp(review, variant)
     html = render_html(review, variant, linked_stylesheet=False)
     key = content_key(html, variant)
@@ -248,14 +267,27 @@ def render_in_background(review_id: int, variant: str) -> None:
         rendered = write_pdfs(html)["standard"]
     except ReportUnavailable as exc:
         db.session.rollback()
-        row = cached(review, variant) or _pending(review, variant, key, None)
-        row.state = "failed"
-        row.error = (exc.detail or exc.message)[:500]
-        row.finished_at = utcnow()
-        db.session.commit()
+        row = _still_ours(review, variant, key, started)
+        if row is not None:
+            row.state = "failed"
+            row.error = (exc.detail or exc.message)[:500]
+            row.finished_at = utcnow()
+            db.session.commit()
         return
-    _store(review, variant, key, stamp, cached(review, variant), rendered)
-    db.session.commit()
+    row = _still_ours(review, variant, key, started)
+    if row is not None:
+        _store(review, variant, key, stamp, row, rendered)
+        db.session.commit()
+
+
+def _still_ours(review: Review, variant: str, key: str, started: datetime) -> RenderedReport | None:
+    """The cache row a finished job may write, as committed now (a render takes a while):
+    not when other content was asked for after this job read the review (a newer request,
+    whose own render writes it)."""
+    row = cached(review, variant, fresh=True)
+    if row is not None and row.content_key != key and row.requested_at > started:
+        return None
+    return _row(review, variant, row)
 
 
 def snapshot_formats(review: Review) -> list[ReportSnapshot]:

@@ -284,3 +284,34 @@ def test_tests_run_the_jobs_at_once_and_the_worker_has_a_hard_limit(app: Flask) 
     assert jobs.huey.immediate is True
     limit = app.config["PDF_RENDER_TIMEOUT_SECONDS"] + jobs.HARD_LIMIT_GRACE_SECONDS
     assert jobs.render_report.task_class.default_timeout == limit
+
+
+def test_a_second_first_render_uses_the_row_the_first_one_made(rich_review: Builder) -> None:
+    """Two requests that both found no cached row: the second takes the first's row
+    instead of failing on the one-row-per-variant key."""
+    review = rich_review("factual_accuracy")["review"]
+    first = reports._pending(review, "full", "a" * 64, None)
+    second = reports._pending(review, "full", "b" * 64, None)  # it had read "no row" too
+    assert second.id == first.id
+    assert db.session.query(RenderedReport).filter_by(review_id=review.id).count() == 1
+    assert second.content_key == "b" * 64
+
+
+def test_a_job_leaves_alone_a_row_asked_for_newer_content_after_it_started(
+    rich_review: Builder,
+) -> None:
+    review = rich_review("factual_accuracy")["review"]
+    row = reports._pending(review, "full", "c" * 64, None)
+    row.requested_at = row.requested_at + timedelta(minutes=5)  # asked for after the job read
+    db.session.commit()
+    reports.render_in_background(review.id, "full")
+    db.session.refresh(row)
+    assert (row.state, row.content_key, row.pdf) == ("pending", "c" * 64, None)
+
+
+def test_a_job_for_a_review_approved_meanwhile_writes_nothing(rich_review: Builder) -> None:
+    data = rich_review("approved")
+    before = db.session.query(RenderedReport).filter_by(review_id=data["review"].id).count()
+    reports.render_in_background(data["review"].id, "full")
+    after = db.session.query(RenderedReport).filter_by(review_id=data["review"].id).count()
+    assert after == before == 0
