@@ -67,3 +67,9 @@ def remaining() -> float | None:
     """Seconds left before the current thread's deadline (None when there is none)."""
     deadline: tuple[float, float] | None = getattr(_DEADLINES.local, "deadline", None)
     return None if deadline is None else max(0.0, deadline[0] - time.monotonic())
+
+
+def current_limit() -> float:
+    """The current thread's time limit in seconds (0 when there is none)."""
+    deadline: tuple[float, float] | None = getattr(_DEADLINES.local, "deadline", None)
+    return 0.0 if deadline is None else deadline[1]

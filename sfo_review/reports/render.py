@@ -33,7 +33,7 @@ from sfo_review import vocab
 from sfo_review.models import Review
 from sfo_review.reports import content, lean
 from sfo_review.reports.content import FINAL_STATUSES, LONDON
-from sfo_review.reports.deadline import RenderTimedOut, remaining, time_limit
+from sfo_review.reports.deadline import RenderTimedOut, current_limit, remaining, time_limit
 from sfo_review.reports.fetcher import StaticOnlyFetcher
 from sfo_review.services.errors import ServiceError
 
@@ -204,7 +204,7 @@ class _Engine:
     def write(self, html: str, formats: tuple[str, ...]) -> dict[str, RenderedPdf]:
         wait = remaining()
         if not self.lock.acquire(timeout=-1 if wait is None else wait):
-            raise RenderTimedOut(0)
+            raise RenderTimedOut(current_limit())  # waited its whole time for its turn
         try:
             with lean.no_cyclic_gc():
                 return self._write(html, formats)

@@ -38,12 +38,11 @@ def _freeze(actor: User, review: Review) -> None:
     """
     from sfo_review.reports.render import FORMATS, render_formats, sha256_hex
 
-    review.approved_by_id = actor.id
+    review.approved_by = actor
     review.approved_at = utcnow()
     # The drafts' cached PDFs are never served again.
     db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
     db.session.flush()
-    db.session.expire(review, ["approved_by"])
     for variant in vocab.keys(vocab.REPORT_VARIANTS):
         for fmt, rendered in render_formats(review, variant, FORMATS).items():
             db.session.add(
