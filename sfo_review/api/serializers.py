@@ -25,8 +25,7 @@ from sfo_review.models import (
     SystemicFactor,
     User,
 )
-from sfo_review.services.deadlines import DUE_SOON, OVERDUE
-from sfo_review.services.review_list import deadline_window
+from sfo_review.services.deadlines import DUE_SOON, OVERDUE, deadline_window
 from sfo_review.services.statements import statements_visible_to
 
 JSON = dict[str, Any]

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -31,8 +30,8 @@ from sfo_review.models import (
     SystemicFactor,
 )
 from sfo_review.reports.redact import LEVEL_PHRASES, redactor
+from sfo_review.services.deadlines import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 FINAL_STATUSES = ("approved", "closed")  # every other status prints DRAFT on every page
 # Reads are recorded too, but a summary that counted them would change on every download.
 READ_EVENTS = ("review.viewed", "report.exported")

@@ -14,9 +14,8 @@ from sfo_review.models import DeadlineExtension, Review, User
 from sfo_review.reviews import reviews_bp
 from sfo_review.reviews.deadline_forms import ExtensionDecisionForm, ExtensionRequestForm
 from sfo_review.services import deadline_extensions as extension_service
-from sfo_review.services import review_list
 from sfo_review.services import reviews as review_service
-from sfo_review.services.deadlines import working_days_between
+from sfo_review.services.deadlines import deadline_window, working_days_between
 from sfo_review.services.errors import Forbidden
 from sfo_review.services.notifications import long_date
 
@@ -25,7 +24,7 @@ BASE = "/reviews/<int:review_id>/deadline"
 
 def deadline_facts(review: Review, user: User) -> dict[str, object]:
     """What the overview and the deadline pages say about the deadline and its extensions."""
-    window = review_list.deadline_window()
+    window = deadline_window()
     return {
         "flag": window.flag(review.status, review.effective_due_date),
         "days_left": working_days_between(window.today, review.effective_due_date),

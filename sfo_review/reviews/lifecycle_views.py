@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -22,8 +21,8 @@ from sfo_review.reviews import reviews_bp
 from sfo_review.reviews.lifecycle_forms import CountersignForm, TransitionForm
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
+from sfo_review.services.deadlines import LONDON
 
-LONDON = ZoneInfo("Europe/London")
 HISTORY_PAGE_SIZE = 100
 HISTORY_MAX_PAGE = 10_000
 LIFECYCLE = ("in_review", "factual_accuracy", "quality_assurance", "approved", "closed")

@@ -9,11 +9,19 @@ has passed. It is **due soon** when that deadline is today or within the next
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
+from zoneinfo import ZoneInfo
 
 import holidays
+from flask import current_app
+from sqlalchemy import ColumnElement, and_
+
+from sfo_review.models import Review
+
+# Dates and deadlines are England and Wales's: "today" is London's, whatever the server's zone.
+LONDON = ZoneInfo("Europe/London")
 
 # Once approved the review has met its deadline (or closed it); it is never flagged again.
 FINISHED_STATUSES = ("approved", "closed")
@@ -56,6 +64,11 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def london_today() -> date:
+    """Today in London (a server on UTC is an hour behind during British Summer Time)."""
+    return datetime.now(LONDON).date()
+
+
 class DeadlineWindow(NamedTuple):
     """What 'overdue' and 'due soon' mean on one day: computed once per request, not per row."""
 
@@ -75,3 +88,20 @@ class DeadlineWindow(NamedTuple):
         if deadline <= self.due_soon_until:
             return DUE_SOON
         return None
+
+    # The same rule in SQL, for the list's filters and the dashboard's counts.
+    def overdue_sql(self) -> ColumnElement[bool]:
+        return and_(Review.status.not_in(FINISHED_STATUSES), Review.effective_due_date < self.today)
+
+    def due_soon_sql(self) -> ColumnElement[bool]:
+        return and_(
+            Review.status.not_in(FINISHED_STATUSES),
+            Review.effective_due_date.between(self.today, self.due_soon_until),
+        )
+
+
+def deadline_window() -> DeadlineWindow:
+    """Today's window, with the configured number of working days for "due soon"."""
+    from sfo_review.services import reviews  # the app's clock (tests set it there)
+
+    return DeadlineWindow.on(reviews.today(), current_app.config["DUE_SOON_WORKING_DAYS"])

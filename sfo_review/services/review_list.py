@@ -20,7 +20,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Select, and_, exists, func, literal_column, or_, select
+from sqlalchemy import ColumnElement, Select, exists, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 
 from sfo_review import permissions as perm
@@ -28,15 +28,14 @@ from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Review, User
 from sfo_review.models.review import STATUS_ORDER_SQL
-from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
 from sfo_review.services._common import require_permission
 from sfo_review.services.deadlines import (
     DUE_SOON,
-    FINISHED_STATUSES,
     FLAG_LABELS,
     OVERDUE,
     DeadlineWindow,
+    deadline_window,
 )
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.reviews import visible_reviews_query
@@ -191,19 +190,12 @@ def default_page_size() -> int:
     return size
 
 
-def deadline_window() -> DeadlineWindow:
-    return DeadlineWindow.on(review_service.today(), current_app.config["DUE_SOON_WORKING_DAYS"])
-
-
 def _deadline_condition(kind: str, window: DeadlineWindow) -> ColumnElement[bool]:
     if kind == EXTENSION_REQUESTED:
         return Review.id.in_(
             select(DeadlineExtension.review_id).where(DeadlineExtension.status == "requested")
         )
-    still_open = Review.status.not_in(FINISHED_STATUSES)
-    if kind == OVERDUE:
-        return and_(still_open, Review.effective_due_date < window.today)
-    return and_(still_open, Review.effective_due_date.between(window.today, window.due_soon_until))
+    return window.overdue_sql() if kind == OVERDUE else window.due_soon_sql()
 
 
 def _where(query: Select[Any], filters: Filters, window: DeadlineWindow) -> Select[Any]:

@@ -12,7 +12,7 @@ from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Participant, Review, User
-from sfo_review.services import notifications
+from sfo_review.services import deadlines, notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import (
     apply,
@@ -58,7 +58,8 @@ PARTICIPANT_RULES: dict[str, v.Rule] = {
 
 
 def today() -> date:
-    return date.today()
+    """The app's clock: today in London."""
+    return deadlines.london_today()
 
 
 def _check_dates(values: dict[str, Any]) -> None:

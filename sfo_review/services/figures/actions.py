@@ -18,7 +18,8 @@ from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Action, Review
 from sfo_review.services import reviews as review_service
-from sfo_review.services.figures.scope import FINISHED, Scope
+from sfo_review.services.deadlines import FINISHED_STATUSES
+from sfo_review.services.figures.scope import Scope
 
 # Which actions a list shows: not done yet, past their due date and not done, or done.
 STATES = ("open", "overdue", "done")
@@ -30,7 +31,9 @@ def _overdue() -> Any:
 
 def _in_scope(scope: Scope, query: Select[Any]) -> Select[Any]:
     return scope.restrict(
-        query.join(Review, Review.id == Action.review_id).where(Review.status.in_(FINISHED))
+        query.join(Review, Review.id == Action.review_id).where(
+            Review.status.in_(FINISHED_STATUSES)
+        )
     )
 
 

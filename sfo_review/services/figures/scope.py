@@ -15,9 +15,6 @@ from sfo_review.services import reviews as review_service
 
 Query = TypeVar("Query", bound=Select)
 
-# A review is finished with once approved (and closed): it can no longer be overdue.
-FINISHED = ("approved", "closed")
-
 
 @dataclass(frozen=True)
 class Scope:
