@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from sfo_review.extensions import db
+from sfo_review.services.figures import cache as figures_cache
 
 PG_HELP = (
     "This service uses PostgreSQL: back it up with pg_dump, for example\n"
@@ -112,12 +115,36 @@ def restore(path: Path, yes: bool) -> None:
         raise click.ClickException(
             f"This replaces everything in {target} with {path}: run again with --yes to do it."
         )
+    live_version = _figures_version()
     db.session.remove()
     db.engine.dispose()
     target.parent.mkdir(parents=True, exist_ok=True)
     # The online API again, into the live file: running workers see the restored data.
     _online_copy(f"file:{path}?mode=ro", target, check=False)
+    _move_figures_version_past(target, live_version)
     click.echo(
         f"Restored {target} from {path} (schema {revision}). "
         "Run `flask --app sfo_review db upgrade` if the backup is older than this version."
     )
+
+
+def _figures_version() -> int:
+    try:
+        return figures_cache.version() or 0
+    except SQLAlchemyError:  # a database from before the figures' data version
+        db.session.rollback()
+        return 0
+
+
+def _move_figures_version_past(target: Path, live_version: int) -> None:
+    """The restored data is not the data cached figures were computed from: move the data
+    version past both the live one and the backup's, so no cached entry is served again."""
+    with closing(sqlite3.connect(target)) as conn, conn:
+        exists = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'data_versions'"
+        ).fetchone()
+        if exists:
+            conn.execute(
+                "UPDATE data_versions SET version = max(version, ?) + 1 WHERE name = ?",
+                (live_version, figures_cache.NAME),
+            )

@@ -116,3 +116,23 @@ def test_postgresql_is_pointed_at_pg_dump(site, tmp_path, monkeypatch):
     result = run(site, "backup", str(tmp_path / "x.dump"))
     assert result.exit_code != 0 and "pg_dump --format=custom" in result.output
     assert run(site, "restore", str(tmp_path / "x.dump")).exit_code != 0
+
+
+def test_a_restore_moves_the_figures_past_every_version_cached_before(site, tmp_path):
+    """Cached dashboard figures are keyed by the data version: after a restore the version
+    is past both the live one and the backup's, so nothing cached is served again."""
+    from sfo_review.services.figures import cache
+
+    target = tmp_path / "backup.db"
+    assert run(site, "backup", str(target)).exit_code == 0
+    with site.app_context():
+        backed_up = cache.version()
+        db.session.delete(db.session.scalars(select(Review)).one())
+        db.session.commit()
+        live = cache.version()
+        db.session.remove()
+    assert live == backed_up + 1
+    assert run(site, "restore", str(target), "--yes").exit_code == 0
+    with site.app_context():
+        assert cache.version() == live + 1
+        db.session.remove()
