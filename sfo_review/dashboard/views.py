@@ -203,6 +203,8 @@ def actions_csv() -> Response | tuple[str, int]:
     listing = _action_page(form, 1, per_page=None)
     if listing is None:
         return _problem(form)
+    filters = {k: v for k, v in request.args.items() if v}
+    theme_service.record_actions_export(actor(), len(listing.items), filters)
     return _csv(ACTION_COLUMNS, (_action_row(a) for a in listing.items), "sfo-actions.csv")
 
 

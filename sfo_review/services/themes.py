@@ -17,7 +17,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Review, User
 from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
-from sfo_review.services._common import require_permission
+from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.figures import cache
 from sfo_review.services.figures.actions import actions, owners
 from sfo_review.services.figures.conditions import conditions
@@ -90,3 +90,17 @@ def _compute(within: Scope) -> dict[str, Any]:
         **conditions(within),
         "actions": actions(within),
     }
+
+
+@use_case
+def record_actions_export(actor: User, count: int, filters: dict[str, Any]) -> None:
+    """Actions across reviews leave as a CSV file (their text and completion notes):
+    recorded like every other export."""
+    require_permission(perm.can_read_themes(actor))
+    audit(
+        None,
+        actor,
+        "actions.exported",
+        f"Exported {count} action{'s' if count != 1 else ''} across reviews as a CSV file",
+        {"format": "csv", "count": count, "filters": filters},
+    )

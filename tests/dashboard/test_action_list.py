@@ -146,3 +146,14 @@ def test_the_drill_down_keeps_each_roles_visibility(client, login_as, five_revie
     login_as(role)
     assert client.get(f"/reviews/{a1.review_id}/actions").status_code == status
     assert client.get("/dashboard/actions").status_code == 403
+
+
+def test_exporting_actions_is_recorded_in_the_audit_trail(client, login_as, five_reviews):
+    from sfo_review.extensions import db
+    from sfo_review.models import AuditEvent
+
+    user = login_as("leadership")
+    assert len(rows_of(client.get("/dashboard/actions.csv?state=done"))) == 2
+    event = db.session.query(AuditEvent).filter_by(action="actions.exported").one()
+    assert (event.user_id, event.review_id) == (user.id, None)
+    assert "Exported 1 action across reviews" in event.summary
