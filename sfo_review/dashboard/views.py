@@ -203,9 +203,11 @@ def actions_csv() -> Response | tuple[str, int]:
     listing = _action_page(form, 1, per_page=None)
     if listing is None:
         return _problem(form)
+    # The rows first: the export's audit event commits, which expires what was loaded.
+    rows = [_action_row(a) for a in listing.items]
     filters = {k: v for k, v in request.args.items() if v}
-    theme_service.record_actions_export(actor(), len(listing.items), filters)
-    return _csv(ACTION_COLUMNS, (_action_row(a) for a in listing.items), "sfo-actions.csv")
+    theme_service.record_actions_export(actor(), len(rows), filters)
+    return _csv(ACTION_COLUMNS, rows, "sfo-actions.csv")
 
 
 def _action_row(a: Action) -> list[Any]:
