@@ -1,4 +1,4 @@
-from sfo_review.services import reviews
+from sfo_review.services import review_list
 
 
 def test_healthz(client):
@@ -12,5 +12,6 @@ def test_full_review_builds(full_review, db):
     review = data["review"]
     assert review.reference.startswith("SFO-")
     assert review.status == "in_review"
-    assert reviews.list_reviews(data["reviewer"]) == [review]
-    assert reviews.list_reviews(data["qa"]) == []
+    every = review_list.parse_filters({})
+    assert [r.review for r in review_list.find_all(data["reviewer"], every)] == [review]
+    assert [r.review for r in review_list.find_all(data["qa"], every)] == []

@@ -227,7 +227,7 @@ def _ordered(query: Select[Any], filters: Filters) -> Select[Any]:
 
 
 def _visible(actor: User) -> Select[tuple[Review]]:
-    return visible_reviews_query(actor).order_by(None)
+    return visible_reviews_query(actor)
 
 
 def _waiting_extension() -> Any:

@@ -205,10 +205,9 @@ def remove_participant(actor: User, review: Review, participant: Participant) ->
     audit(review, actor, "participant.removed", f"Removed {name} from the review")
 
 
-def visible_reviews_query(
-    actor: User, status: str | None = None, region: str | None = None
-) -> Select[tuple[Review]]:
-    """The reviews `actor` may see (the same rule as permissions.can_see_review), newest first."""
+def visible_reviews_query(actor: User) -> Select[tuple[Review]]:
+    """The reviews `actor` may see (the same rule as permissions.can_see_review); every list
+    (services/review_list.py) and the figures (services/figures/scope.py) start here."""
     query = select(Review)
     if actor.role == "reviewer":
         query = query.where(or_(Review.reviewer_id == actor.id, Review.created_by_id == actor.id))
@@ -225,19 +224,7 @@ def visible_reviews_query(
         )
     elif actor.role != "leadership":
         query = query.where(false())
-    if status:
-        query = query.where(Review.status == status)
-    if region:
-        query = query.where(Review.region == region)
-    return query.order_by(Review.due_date, Review.id)
-
-
-def list_reviews(actor: User, status: str | None = None, region: str | None = None) -> list[Review]:
-    """Every visible review with this status and region (services.review_list does the rest)."""
-    from sfo_review.services import review_list  # it builds on this module
-
-    filters = review_list.parse_filters({"status": [status] if status else None, "region": region})
-    return [row.review for row in review_list.find_all(actor, filters)]
+    return query
 
 
 @use_case
