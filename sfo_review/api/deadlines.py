@@ -20,6 +20,7 @@ from sfo_review.loaders import get_child_or_404
 from sfo_review.models import DeadlineExtension, Review
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import review_list
+from sfo_review.services.deadlines import deadline_window
 from sfo_review.services.errors import Forbidden, ValidationFailed
 
 MULTI_VALUED = ("status", "deadline")
@@ -73,9 +74,10 @@ def reviews() -> Response:
     if not perm.can_list_reviews(user):
         raise Forbidden("Your role has no access to review content.")
     filters, number, size = _read_list_args()
+    window = deadline_window()  # once for every row of the answer
     if number is None:
         rows = review_list.find_all(user, filters)
-        return jsonify(items=[s.review_json(r.review, user) for r in rows])
+        return jsonify(items=[s.review_json(r.review, user, window) for r in rows])
     found = review_list.find(user, filters, number, size, clamp=False)
     following = None
     if found.number < found.pages:
@@ -87,7 +89,7 @@ def reviews() -> Response:
             _external=True,
         )
     return jsonify(
-        items=[s.review_json(r.review, user) for r in found.rows],
+        items=[s.review_json(r.review, user, window) for r in found.rows],
         next=following,
         total=found.total,
     )

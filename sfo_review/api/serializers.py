@@ -25,7 +25,7 @@ from sfo_review.models import (
     SystemicFactor,
     User,
 )
-from sfo_review.services.deadlines import DUE_SOON, OVERDUE, deadline_window
+from sfo_review.services.deadlines import DUE_SOON, OVERDUE, DeadlineWindow, deadline_window
 from sfo_review.services.statements import statements_visible_to
 
 JSON = dict[str, Any]
@@ -58,9 +58,10 @@ def user_json(user: User | None) -> JSON | None:
     return {"id": user.id, "name": user.name, "email": user.email}
 
 
-def review_json(review: Review, actor: User) -> JSON:
-    """The review object of GET /reviews (no nested lists)."""
-    flag = deadline_window().flag(review.status, review.effective_due_date)
+def review_json(review: Review, actor: User, window: DeadlineWindow | None = None) -> JSON:
+    """The review object of GET /reviews (no nested lists); a list passes the day's deadline
+    window, worked out once for all its rows."""
+    flag = (window or deadline_window()).flag(review.status, review.effective_due_date)
     body: JSON = {"id": review.id, "version": review.version}
     body.update({name: getattr(review, name) for name in REVIEW_FIELDS})
     body.update(
