@@ -5,6 +5,11 @@ reviewer typed into free text (a chronology summary, a factor description, an ac
 the full name in any case, a title with the surname ("Ms Quillfeather"), and the surname
 or first name on its own when capitalised. Redacting a word too many is the safe way to
 be wrong in a letter to a bereaved family.
+
+"Everyone involved" is everyone the review's records name, not only its current
+participants: an officer added and later removed (their name can still be in the
+chronology someone typed), and every member of staff who did anything on the review
+(its audit trail).
 """
 
 from __future__ import annotations
@@ -12,7 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sfo_review.models import Review
+from sqlalchemy import select
+
+from sfo_review import vocab
+from sfo_review.extensions import db
+from sfo_review.models import AuditEvent, Review, User
 
 ROLE_PHRASES = {
     "responsible_officer": "the probation officer",
@@ -49,7 +58,48 @@ def _people(review: Review) -> dict[str, str]:
     for finding in review.findings:
         for reply in finding.responses:
             phrases.setdefault(reply.author.name, "a member of staff")
+    for name, phrase in _from_the_audit_trail(review):
+        phrases.setdefault(name, phrase)
     return {" ".join(name.split()): phrase for name, phrase in phrases.items() if name.strip()}
+
+
+PARTICIPANT_EVENTS = ("participant.added", "participant.removed")
+
+
+def _from_the_audit_trail(review: Review) -> list[tuple[str, str]]:
+    """Former participants (with their role where the trail says it) and every member of
+    staff who acted on the review."""
+    found: list[tuple[str, str]] = []
+    actors = select(User.name).join(AuditEvent, AuditEvent.user_id == User.id)
+    for name in db.session.scalars(actors.where(AuditEvent.review_id == review.id).distinct()):
+        found.append((name, "a member of staff"))
+    events = db.session.execute(
+        select(AuditEvent.summary, AuditEvent.detail).where(
+            AuditEvent.review_id == review.id, AuditEvent.action.in_(PARTICIPANT_EVENTS)
+        )
+    )
+    ids: dict[int, str] = {}
+    for summary, detail in events:
+        if isinstance(detail, dict) and isinstance(detail.get("user_id"), int):
+            ids[detail["user_id"]] = ROLE_PHRASES.get(detail.get("role_in_case", ""), "")
+        else:  # written before the trail kept the user's id: its fixed wording
+            found.extend(_named_in(summary))
+    if ids:
+        for user in db.session.scalars(select(User).where(User.id.in_(ids))):
+            found.insert(0, (user.name, ids[user.id] or "a member of staff"))
+    return found
+
+
+def _named_in(summary: str) -> list[tuple[str, str]]:
+    """The participant an audit summary names: "Added <name> as <role>" or
+    "Removed <name> from the review" (services/reviews.py)."""
+    if summary.startswith("Removed ") and summary.endswith(" from the review"):
+        return [(summary[len("Removed ") : -len(" from the review")], "a member of staff")]
+    if summary.startswith("Added "):
+        for key, label in vocab.PARTICIPANT_ROLES:
+            if summary.endswith(f" as {label}"):
+                return [(summary[len("Added ") : -len(f" as {label}")], ROLE_PHRASES[key])]
+    return []
 
 
 def _pattern(alternatives: list[str], prefix: str = "", flags: int = 0) -> re.Pattern[str]:

@@ -180,6 +180,7 @@ def add_participant(actor: User, review: Review, data: dict[str, Any]) -> Partic
         actor,
         "participant.added",
         f"Added {user.name} as {vocab.label(vocab.PARTICIPANT_ROLES, values['role_in_case'])}",
+        {"user_id": user.id, "role_in_case": values["role_in_case"]},
     )
     notifications.statement_requested(review, user)
     return participant
@@ -200,9 +201,16 @@ def remove_participant(actor: User, review: Review, participant: Participant) ->
         )
     for context in list(participant.caseload_contexts):
         review.caseload_contexts.remove(context)
-    name = participant.user.name
+    name, user_id, role = participant.user.name, participant.user_id, participant.role_in_case
     review.participants.remove(participant)
-    audit(review, actor, "participant.removed", f"Removed {name} from the review")
+    audit(
+        review,
+        actor,
+        "participant.removed",
+        f"Removed {name} from the review",
+        # the family summary's redactor still knows them (reports/redact.py)
+        {"user_id": user_id, "role_in_case": role},
+    )
 
 
 def visible_reviews_query(actor: User) -> Select[tuple[Review]]:

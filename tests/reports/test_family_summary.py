@@ -165,3 +165,114 @@ def test_draft_on_every_page_until_approved(rich_review: Builder) -> None:
 
     assert all("DRAFT" in page for page in draft)
     assert not any("DRAFT" in page for page in final)
+
+
+FORMER_NAME = "Gwendolyn Ashbourne-Tewkesbury"
+LEGACY_NAME = "Bartholomew Pennywhistle"
+
+
+def test_an_officer_removed_from_the_review_is_still_not_named(
+    rich_review: Builder, make_user: Callable[..., Any]
+) -> None:
+    built = rich_review("in_review")
+    review, reviewer = built["review"], built["reviewer"]
+    from sfo_review.services import evidence, reviews
+
+    former = make_user("officer", name=FORMER_NAME)
+    participant = reviews.add_participant(
+        reviewer, review, {"email": former.email, "role_in_case": "previous_officer"}
+    )
+    evidence.add_chronology_entry(
+        reviewer,
+        review,
+        {
+            "occurred_on": "2023-03-02",
+            "source": "Probation",
+            "summary": f"Case transferred from {FORMER_NAME}; Ashbourne-Tewkesbury left no notes.",
+            "significant": True,
+        },
+    )
+    reviews.remove_participant(reviewer, review, participant)
+
+    text = summary_text(review)
+    html = render_html(review, "family_summary")
+
+    for part in FORMER_NAME.split():
+        assert part not in text
+        assert part not in html
+    assert "Case transferred from a previous probation officer" in text
+    assert "; a previous probation officer left no notes." in text
+
+
+def test_a_participant_removed_before_the_trail_kept_ids_is_found_by_its_wording(
+    rich_review: Builder, make_user: Callable[..., Any]
+) -> None:
+    """Audit events written before this change have no user id: the fixed wording of the
+    participant events still names them (events are never rewritten)."""
+    built = rich_review("in_review")
+    review, reviewer = built["review"], built["reviewer"]
+    from sfo_review.extensions import db
+    from sfo_review.models import AuditEvent
+    from sfo_review.services import evidence
+
+    db.session.add_all(
+        [
+            AuditEvent(
+                review_id=review.id,
+                user_id=reviewer.id,
+                action="participant.added",
+                summary=f"Added {LEGACY_NAME} as Line manager",
+            ),
+            AuditEvent(
+                review_id=review.id,
+                user_id=reviewer.id,
+                action="participant.removed",
+                summary=f"Removed {LEGACY_NAME} from the review",
+            ),
+        ]
+    )
+    db.session.commit()
+    evidence.add_chronology_entry(
+        reviewer,
+        review,
+        {
+            "occurred_on": "2023-03-03",
+            "source": "Probation",
+            "summary": f"Supervision notes signed by {LEGACY_NAME}.",
+            "significant": True,
+        },
+    )
+
+    text = summary_text(review)
+
+    assert "Pennywhistle" not in text and "Bartholomew" not in text
+    assert "Supervision notes signed by the line manager." in text
+
+
+def test_staff_who_acted_on_the_review_and_the_offence_text_are_redacted(
+    rich_review: Builder, make_user: Callable[..., Any]
+) -> None:
+    built = rich_review("in_review")
+    review, reviewer = built["review"], built["reviewer"]
+    from sfo_review.extensions import db
+    from sfo_review.services import reviews
+    from sfo_review.services.reviews import record_view
+
+    leader = make_user("leadership", name="Leopoldina Cartwright-Hobbes")
+    record_view(leader, review)
+    db.session.commit()
+    reviews.update_review(
+        reviewer,
+        review,
+        {
+            "version": review.version,
+            "offence_charged": "Assault on Leopoldina Cartwright-Hobbes",
+            "overall_judgement": "Cartwright-Hobbes was told of the risk in May.",
+        },
+    )
+
+    text = summary_text(review)
+
+    assert "Cartwright" not in text and "Leopoldina" not in text
+    assert "charged with assault on a member of staff" in text
+    assert "A member of staff was told of the risk in May." in text
