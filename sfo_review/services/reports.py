@@ -237,12 +237,32 @@ def _store(
     row.finished_at = utcnow()
 
 
-def start_job(review: Review, export: Export) -> None:
-    """Enqueue the background render an export asked for (after its transaction)."""
-    if export.start_job and export.preparing is not None:
-        from sfo_review import jobs
+QUEUE_DOWN = "The background worker's queue could not be reached"
 
-        jobs.render_report(review.id, export.preparing.variant)
+
+def start_job(review: Review, export: Export) -> None:
+    """Enqueue the background render an export asked for (after its transaction).
+
+    When the queue cannot be reached (Redis down, its SQLite file locked for too long),
+    the row says the render failed, so the preparing page offers "Try again" rather than
+    waiting for a render nobody will do.
+    """
+    if not (export.start_job and export.preparing is not None):
+        return
+    from sfo_review import jobs
+
+    row = export.preparing
+    try:
+        jobs.render_report(review.id, row.variant)
+    except Exception as exc:  # noqa: BLE001 - any failure of the queue has the same answer
+        current_app.logger.error("Could not enqueue the PDF render", exc_info=exc)
+        db.session.rollback()
+        row = cached(review, row.variant, fresh=True) or row
+        if row.state == "pending":
+            row.state = "failed"
+            row.error = f"{QUEUE_DOWN}: {exc!r}"[:500]
+            row.finished_at = utcnow()
+            db.session.commit()
 
 
 def render_in_background(review_id: int, variant: str) -> None:

@@ -315,3 +315,36 @@ def test_a_job_for_a_review_approved_meanwhile_writes_nothing(rich_review: Build
     reports.render_in_background(data["review"].id, "full")
     after = db.session.query(RenderedReport).filter_by(review_id=data["review"].id).count()
     assert after == before == 0
+
+
+def test_a_queue_that_cannot_be_reached_says_so_and_offers_to_try_again(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    long_reports: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+
+    def down(review_id: int, variant: str) -> None:
+        raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(jobs, "render_report", down)
+    response = client.get(PDF.format(r=review.id, v="full"))
+
+    assert response.status_code == 303
+    shown = page(client.get(response.headers["Location"]))
+    assert shown.select_one("h1").get_text(strip=True) == "Sorry, your PDF could not be produced"
+    assert shown.select_one("a.govuk-button").get_text(strip=True) == "Try again"
+    row = db.session.query(RenderedReport).one()
+    db.session.refresh(row)
+    assert row.state == "failed"
+    assert row.error.startswith(reports.QUEUE_DOWN)
+
+    monkeypatch.setattr(jobs, "render_report", lambda rid, variant: None)  # back up
+    again = client.get(PDF.format(r=review.id, v="full"))
+    assert again.status_code == 303
+    db.session.refresh(row)
+    assert row.state == "pending"
