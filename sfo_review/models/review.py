@@ -33,9 +33,7 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     __tablename__ = "reviews"
     __table_args__ = (
         Index("ix_reviews_status_due_date", "status", "due_date"),
-        Index("ix_reviews_region", "region"),
-        # The dashboard's filters: notification dates, and a region's PDUs.
-        Index("ix_reviews_notification_date", "notification_date"),
+        # The dashboard's filters: a region (and its PDUs); notification dates below.
         Index("ix_reviews_region_pdu", "region", "pdu"),
         # The review lists: every filter and every sort (each sort ends with the id, the
         # tie-breaker, so a page is read from the index in order, both directions).

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Review, User
@@ -93,21 +95,26 @@ def request_extension(actor: User, review: Review, data: dict[str, Any]) -> Dead
     _still_open(review)
     waiting = pending(review)
     if waiting is not None:
-        raise Conflict(
-            "A request to extend the deadline to "
-            f"{long_date(waiting.new_due_date)} is already waiting for a decision."
-        )
+        raise _already_waiting(waiting)
     _check_new_date(review, values)
     extension = DeadlineExtension(
-        review=review,
+        review_id=review.id,
         reason=values["reason"],
         previous_due_date=review.effective_due_date,
         new_due_date=values["new_due_date"],
         status=REQUESTED,
         requested_by_id=actor.id,
     )
-    db.session.add(extension)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(extension)
+    except IntegrityError as exc:  # another request was sent at the same moment
+        db.session.expire(review, ["extensions"])
+        waiting = pending(review)
+        if waiting is None:
+            raise
+        raise _already_waiting(waiting) from exc
+    db.session.expire(review, ["extensions"])
     audit(
         review,
         actor,
@@ -118,6 +125,13 @@ def request_extension(actor: User, review: Review, data: dict[str, Any]) -> Dead
     )
     notifications.extension_requested(review, extension, actor)
     return extension
+
+
+def _already_waiting(waiting: DeadlineExtension) -> Conflict:
+    return Conflict(
+        "A request to extend the deadline to "
+        f"{long_date(waiting.new_due_date)} is already waiting for a decision."
+    )
 
 
 def _check_decidable(actor: User, review: Review, extension: DeadlineExtension) -> None:

@@ -351,3 +351,25 @@ def test_a_request_overtaken_by_a_later_deadline_cannot_be_agreed(full_review, m
     assert "refuse this request" in caught.value.message
     service.decide_extension(make_user("leadership"), review, extension, {"decision": "refused"})
     assert extension.status == "refused"
+
+
+def test_two_requests_sent_at_the_same_moment_leave_one_and_explain_the_other(
+    full_review, monkeypatch
+):
+    """The second request read the review before the first was committed, so the service's
+    check found nothing waiting; the database's unique index refuses it, and the request
+    waiting is looked up again for the same message as the check gives."""
+    data = full_review()
+    review = data["review"]
+    ask(data["reviewer"], review)
+    before = len(events(review, "extension.requested"))
+    looked_up = service.pending
+    answers = iter([None])  # the first look finds nothing, as if read a moment earlier
+    monkeypatch.setattr(service, "pending", lambda r: next(answers, looked_up(r)))
+
+    with pytest.raises(Conflict) as caught:
+        ask(data["reviewer"], review, new_due_date=later_working_day(40))
+
+    assert "already waiting for a decision" in caught.value.message
+    assert db.session.query(DeadlineExtension).count() == 1
+    assert len(events(review, "extension.requested")) == before

@@ -193,7 +193,7 @@ LIST_INDEXES = {
     "ix_reviews_notification_date_id",
     "ix_reviews_status_order_id",
     "ix_reviews_status_due_date",
-    "ix_reviews_region",
+    "ix_reviews_region_pdu",
     "ix_reviews_pdu",
     "ix_reviews_offence_category",
     "ix_reviews_person_initials",
