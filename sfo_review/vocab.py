@@ -80,6 +80,13 @@ ACTION_LEVELS = _choices(
 ACTION_STATUSES = _choices("open", "in_progress", "done")
 STATEMENT_STATUSES = _choices("draft", "submitted", "declined")
 REPORT_INCLUSIONS = _choices("full", "summary")
+# A deadline extension request's state, in the same words on screen and in the PDF.
+EXTENSION_STATUSES = _choices(
+    "requested",
+    "agreed",
+    "refused",
+    labels={"requested": "Waiting for a decision"},
+)
 REPORT_VARIANTS = _choices(
     "full", "family_summary", labels={"full": "Full report", "family_summary": "Family summary"}
 )

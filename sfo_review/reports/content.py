@@ -35,7 +35,6 @@ from sfo_review.services.deadlines import LONDON
 FINAL_STATUSES = ("approved", "closed")  # every other status prints DRAFT on every page
 # Reads are recorded too, but a summary that counted them would change on every download.
 READ_EVENTS = ("review.viewed", "report.exported")
-EXTENSION_LABELS = {"requested": "Awaiting a decision", "agreed": "Agreed", "refused": "Refused"}
 
 
 def load(review: Review) -> Review:
@@ -109,7 +108,6 @@ def full(review: Review) -> dict[str, Any]:
         "finding_numbers": {f.id: n for n, f in enumerate(findings, start=1)},
         "chronology": review.chronology,
         "extensions": review.extensions,
-        "extension_labels": EXTENSION_LABELS,
         "deadline_days": current_app.config["REVIEW_DEADLINE_WORKING_DAYS"],
         "conditions": _conditions(review),
         "caseload_max": current_app.config["CASELOAD_REFERENCE_MAX"],

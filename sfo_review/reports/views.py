@@ -58,7 +58,8 @@ def report(review_id: int) -> BaseResponse | tuple[str, int]:
         messages = [m for ms in exc.fields.values() for m in ms] or [exc.message]
         return _problem(review, 422, "This report does not exist", messages), 422
     except Conflict as exc:
-        return _problem(review, 409, "This report does not exist yet", [exc.message]), 409
+        title = "This report does not exist" + ("" if review.status in FINAL_STATUSES else " yet")
+        return _problem(review, 409, title, [exc.message]), 409
     except ReportUnavailable as exc:
         title = "Sorry, there is a problem producing the report"
         return _problem(review, exc.status, title, [exc.message]), exc.status

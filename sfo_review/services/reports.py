@@ -121,6 +121,14 @@ def export_report(
     stored = snapshot(review, variant, fmt)
     if stored is not None:
         pdf = stored.pdf
+    elif fmt == "archival" and review.status in FINAL_STATUSES:
+        # approved before archival copies were made (migration 0007): its snapshot is the
+        # record, and a copy made now would not be the document that was signed off
+        raise Conflict(
+            "This review was approved before archival copies (PDF/A-3b) were made, so it has "
+            "none. Its approved PDF is the record.",
+            {"format": ["This review has no archival copy: download the standard PDF"]},
+        )
     elif fmt == "archival":
         raise Conflict(
             "The archival copy (PDF/A-3b) is made when the review is approved.",
@@ -308,14 +316,3 @@ def _still_ours(review: Review, variant: str, key: str, started: datetime) -> Re
     if row is not None and row.content_key != key and row.requested_at > started:
         return None
     return _row(review, variant, row)
-
-
-def snapshot_formats(review: Review) -> list[ReportSnapshot]:
-    """Every stored snapshot of an approved review (standard and archival)."""
-    return list(
-        db.session.scalars(
-            select(ReportSnapshot)
-            .where(ReportSnapshot.review_id == review.id)
-            .order_by(ReportSnapshot.variant, ReportSnapshot.format)
-        )
-    )

@@ -149,7 +149,7 @@ def test_section_two_shows_the_deadline_the_deadline_in_force_and_every_extensio
     assert f"Agreed on 4 September 2023 by {QA_NAME}" in case
     assert REFUSED_REASON in case
     assert f"Refused on 3 October 2023 by {QA_NAME}: Refused: the written statement" in case
-    assert "Awaiting a decision" in case
+    assert "Waiting for a decision" in case
     assert f"{DUTY_NAME} – Other" in case
 
 

@@ -260,3 +260,21 @@ def test_the_archival_copy_downloads_once_approved_and_is_explained_before(
         a["href"] for a in page(client.get(PAGE.format(r=approved.id))).select("a[data-download]")
     ]
     assert f"/reviews/{approved.id}/report.pdf?variant=full&format=archival" in links
+
+
+def test_a_review_approved_before_archival_copies_says_it_has_none(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    approved = rich_review("approved")["review"]
+    db.session.query(ReportSnapshot).filter_by(review_id=approved.id, format="archival").delete()
+    db.session.commit()
+    login_as("leadership")
+
+    reports_page = client.get(f"/reviews/{approved.id}/reports")
+    response = client.get(f"/reviews/{approved.id}/report.pdf?variant=full&format=archival")
+
+    assert page(reports_page).select('[data-download$="-archival"]') == []
+    assert response.status_code == 409
+    assert page(response).select_one("h1").get_text(strip=True) == "This report does not exist"
+    assert "approved before archival copies (PDF/A-3b) were made" in text_of(response)
+    assert "made when the review is approved" not in text_of(response)
