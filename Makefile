@@ -86,6 +86,10 @@ bench-web: install ## Benchmark the themes endpoint, dashboard and review list a
 bench-pdf: install ## PDF benchmark: WeasyPrint vs Chromium pages/s, repeat export, peak memory
 	$(PY) bench/pdf_bench.py
 
+.PHONY: bench-pdf-probe
+bench-pdf-probe: install ## Probe (not a target): the full report split in two processes at once vs Chromium
+	$(PY) bench/pdf_parallel_probe.py
+
 .PHONY: bench
 bench: ## Run every benchmark (PDF, then web); exits non-zero when a target is missed
 	status=0; $(MAKE) bench-pdf || status=1; $(MAKE) bench-web || status=1; exit $$status
