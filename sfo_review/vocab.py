@@ -85,6 +85,7 @@ EXTENSION_STATUSES = _choices(
     "requested",
     "agreed",
     "refused",
+    "withdrawn",
     labels={"requested": "Waiting for a decision"},
 )
 REPORT_VARIANTS = _choices(

@@ -127,3 +127,11 @@ def decide_extension(review_id: int, extension_id: int) -> Response:
     item = get_child_or_404(review, DeadlineExtension, extension_id)
     item = extension_service.decide_extension(api_user(), review, item, json_body())
     return jsonify(s.extension_json(item))
+
+
+@api_bp.post(EXTENSIONS + "/<int:extension_id>/withdraw")
+def withdraw_extension(review_id: int, extension_id: int) -> Response:
+    review = load_review(review_id, perm.can_request_extension)
+    item = get_child_or_404(review, DeadlineExtension, extension_id)
+    item = extension_service.withdraw_extension(api_user(), review, item)
+    return jsonify(s.extension_json(item))

@@ -39,3 +39,9 @@ class ExtensionDecisionForm(FlaskForm):
         widget=CharacterCount(),
     )
     submit = SubmitField("Save the decision", widget=GovSubmitInput())
+
+
+class ExtensionWithdrawForm(FlaskForm):
+    """Only the confirmation (and its CSRF token): withdrawing takes nothing typed."""
+
+    submit = SubmitField("Withdraw the request", widget=GovSubmitInput())

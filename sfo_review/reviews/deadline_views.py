@@ -12,7 +12,11 @@ from sfo_review.forms_support import form_data, submit
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import DeadlineExtension, Review, User
 from sfo_review.reviews import reviews_bp
-from sfo_review.reviews.deadline_forms import ExtensionDecisionForm, ExtensionRequestForm
+from sfo_review.reviews.deadline_forms import (
+    ExtensionDecisionForm,
+    ExtensionRequestForm,
+    ExtensionWithdrawForm,
+)
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services.deadlines import deadline_window, working_days_between
@@ -102,6 +106,35 @@ def extension_decision(review_id: int, extension_id: int) -> str | Response:
         review_service.record_view(user, review, "deadline extension decision form")
     return render_template(
         "reviews/deadline/decision.html",
+        review=review,
+        extension=extension,
+        form=form,
+        deadline=deadline_facts(review, user),
+    )
+
+
+@reviews_bp.route(BASE + "/extensions/<int:extension_id>/withdraw", methods=["GET", "POST"])
+@login_required_for()
+def withdraw_extension(review_id: int, extension_id: int) -> str | Response:
+    """Confirm, then withdraw a request still waiting for a decision."""
+    user = actor()
+    review = get_review_or_404(review_id, user, perm.can_request_extension)
+    extension = get_child_or_404(review, DeadlineExtension, extension_id)
+    form = ExtensionWithdrawForm()
+    if form.validate_on_submit():
+        withdrawn = submit(
+            form, lambda: extension_service.withdraw_extension(user, review, extension)
+        )
+        if withdrawn is not None:
+            flash(
+                f"You have withdrawn the request to move the deadline to "
+                f"{long_date(withdrawn.new_due_date)}. The deadline in force has not changed."
+            )
+            return redirect(url_for("reviews.deadline", review_id=review.id))
+    elif request.method == "GET":
+        review_service.record_view(user, review, "deadline extension withdrawal form")
+    return render_template(
+        "reviews/deadline/withdraw.html",
         review=review,
         extension=extension,
         form=form,

@@ -4,8 +4,10 @@ A request is made by the review's reviewer (or by leadership on their behalf) wh
 review is not yet approved, for a working day later than both today and the deadline in
 force. Quality assurance or leadership agree or refuse it, with an optional note — never
 the person who asked. Nothing is overwritten or deleted: a refused request stays in the
-history, and a new request starts a new row. Agreeing moves `Review.effective_due_date`
-(the deadline in force); `Review.due_date` stays the one counted from the notification.
+history, and a new request starts a new row. A request still waiting can be withdrawn by
+whoever may ask for one (it stays in the history as withdrawn, by whom and when).
+Agreeing moves `Review.effective_due_date` (the deadline in force); `Review.due_date`
+stays the one counted from the notification.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from sfo_review.services.deadlines import FINISHED_STATUSES, is_working_day
 from sfo_review.services.errors import Conflict
 from sfo_review.services.notifications import long_date
 
-REQUESTED, AGREED, REFUSED = "requested", "agreed", "refused"
+REQUESTED, AGREED, REFUSED, WITHDRAWN = "requested", "agreed", "refused", "withdrawn"
 DECISIONS = (AGREED, REFUSED)
 # A typing slip (2206 for 2026) is caught; real extensions run from weeks to about a year.
 LONGEST_EXTENSION = timedelta(days=2 * 366)
@@ -179,4 +181,33 @@ def decide_extension(
         {"extension_id": extension.id, "new_due_date": extension.new_due_date.isoformat()},
     )
     notifications.extension_decided(review, extension, actor)
+    return extension
+
+
+@use_case
+def withdraw_extension(
+    actor: User, review: Review, extension: DeadlineExtension
+) -> DeadlineExtension:
+    """Take back a request still waiting for a decision; the deadline in force stays."""
+    require_permission(
+        perm.can_request_extension(actor, review),
+        "Only the reviewer or leadership can withdraw a request for an extension.",
+    )
+    if extension.status != REQUESTED:
+        who = f" by {extension.decided_by.name}" if extension.decided_by else ""
+        raise Conflict(f"This request has already been {extension.status}{who}.")
+    _still_open(review)
+    extension.status = WITHDRAWN
+    extension.decided_by_id = actor.id
+    extension.decided_at = utcnow()
+    db.session.flush()
+    db.session.refresh(extension, ["decided_by"])
+    audit(
+        review,
+        actor,
+        "extension.withdrawn",
+        f"Withdrew the request to extend the deadline to {long_date(extension.new_due_date)}",
+        {"extension_id": extension.id, "new_due_date": extension.new_due_date.isoformat()},
+    )
+    notifications.extension_withdrawn(review, extension, actor)
     return extension

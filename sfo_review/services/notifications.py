@@ -152,6 +152,19 @@ def extension_requested(review: Review, extension: DeadlineExtension, by: User) 
         )
 
 
+def extension_withdrawn(review: Review, extension: DeadlineExtension, by: User) -> None:
+    """Everyone who was told of the request (services/notifications.extension_requested)."""
+    leadership = db.session.scalars(
+        select(User).where(User.role == "leadership", User.active.is_(True)).order_by(User.id)
+    )
+    message = (
+        f"Deadline extension request to {long_date(extension.new_due_date)} withdrawn by "
+        f"{by.name} ({review.reference})"
+    )
+    for person in _once([review.countersigner, *leadership, review.reviewer], by):
+        notify(person, message, _deadline_link(review), review)
+
+
 def extension_decided(review: Review, extension: DeadlineExtension, by: User) -> None:
     """The person who asked, and the reviewer if it was not them."""
     if extension.status == "agreed":

@@ -221,3 +221,51 @@ def test_text_is_returned_exactly_as_sent(api, world):
         f"/reviews/{w['id']}/extensions", w["tokens"]["reviewer"], _body(reason=HOSTILE)
     )
     assert response.get_json()["reason"] == HOSTILE
+
+
+WITHDRAW = {"reviewer": 200, "officer": 403, "countersigner": 403, "leadership": 200, **HIDDEN}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_withdrawing_an_extension(api, world, role):
+    w = world(role)
+    extension = _ask(w)
+    path = f"/reviews/{w['id']}/extensions/{extension.id}/withdraw"
+    response = api.post(path, w["tokens"][role], {})
+    assert response.status_code == WITHDRAW[role], response.get_json()
+    db.session.expire_all()
+    assert extension.status == ("withdrawn" if WITHDRAW[role] == 200 else "requested")
+    if WITHDRAW[role] == 200:
+        body = response.get_json()
+        assert body["status"] == "withdrawn"
+        assert body["decided_by"]["email"] == w["users"][role].email
+        review = api.get(f"/reviews/{w['id']}", w["tokens"][role]).get_json()
+        assert review["effective_due_date"] == w["review"].due_date.isoformat()
+        again = api.post(f"/reviews/{w['id']}/extensions", w["tokens"][role], _body())
+        assert again.status_code == 201  # a new request may be made
+    else:
+        assert error(response)["code"] in ("forbidden", "not_found", "unauthenticated")
+
+
+def test_withdrawing_twice_a_decided_or_another_reviews_request(api, world):
+    w, other = world("leadership"), world()
+    token = w["tokens"]["leadership"]
+    extension = _ask(w)
+    path = f"/reviews/{w['id']}/extensions/{extension.id}/withdraw"
+    assert api.post(path, token, {}).status_code == 200
+    twice = api.post(path, token, {})
+    assert twice.status_code == 409
+    assert "already been withdrawn" in error(twice)["message"]
+    decided = _ask(w)
+    extension_service.decide_extension(
+        w["users"]["countersigner"], w["review"], decided, {"decision": "agreed"}
+    )
+    late = api.post(f"/reviews/{w['id']}/extensions/{decided.id}/withdraw", token, {})
+    assert late.status_code == 409 and error(late)["code"] == "conflict"
+    theirs = _ask(other)
+    elsewhere = api.post(f"/reviews/{w['id']}/extensions/{theirs.id}/withdraw", token, {})
+    assert elsewhere.status_code == 404
+    unknown = api.post(f"/reviews/{w['id']}/extensions/999999/withdraw", token, {})
+    assert unknown.status_code == 404
+    db.session.expire_all()
+    assert theirs.status == "requested"
