@@ -7,6 +7,7 @@ from sqlalchemy import inspect, text
 from config import TestConfig
 from sfo_review import create_app
 from sfo_review.extensions import db
+from tests.migration_rows import add_user
 
 NEW_TABLES = {"notifications", "outbox", "settings", "statement_addenda"}
 
@@ -22,13 +23,7 @@ def test_upgrade_from_0001_keeps_reviews_and_downgrade_removes_only_the_addition
         upgrade(revision="0001")
         assert not NEW_TABLES & set(inspect(db.engine).get_table_names())
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, email, name, role, password_hash, active, "
-                    "session_token, version, created_at, updated_at) VALUES (1, 'r@x.gov.uk', "
-                    "'R', 'reviewer', 'x', 1, 'tok', 1, '2026-01-01', '2026-01-01')"
-                )
-            )
+            add_user(conn)
             conn.execute(
                 text(
                     "INSERT INTO reviews (id, reference, case_reference, person_initials, "

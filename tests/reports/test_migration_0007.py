@@ -9,6 +9,7 @@ from sqlalchemy import inspect, text
 from config import TestConfig
 from sfo_review import create_app
 from sfo_review.extensions import db
+from tests.migration_rows import add_review, add_user
 
 
 def test_upgrade_from_0006_keeps_snapshots_and_downgrade_removes_only_the_additions(
@@ -24,24 +25,8 @@ def test_upgrade_from_0006_keeps_snapshots_and_downgrade_removes_only_the_additi
         upgrade(revision="0006")
         assert "rendered_reports" not in inspect(db.engine).get_table_names()
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, email, name, role, password_hash, active, "
-                    "session_token, version, created_at, updated_at) VALUES (1, 'r@x.gov.uk', "
-                    "'R', 'reviewer', 'x', 1, 'tok', 1, '2026-01-01', '2026-01-01')"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO reviews (id, reference, case_reference, person_initials, "
-                    "offence_charged, offence_category, charge_date, notification_date, region, "
-                    "pdu, sentence_type, rosh_level, status, due_date, effective_due_date, "
-                    "reviewer_id, created_by_id, version, created_at, updated_at) VALUES (1, "
-                    "'SFO-2026-0001', 'X123456', 'JM', 'Murder', 'murder', '2026-01-01', "
-                    "'2026-01-02', 'London', 'Camden', 'licence', 'medium', 'approved', "
-                    "'2026-03-01', '2026-03-01', 1, 1, 1, '2026-01-01', '2026-01-01')"
-                )
-            )
+            add_user(conn)
+            add_review(conn, 1, "approved")
             conn.execute(
                 text(
                     "INSERT INTO report_snapshots (id, review_id, variant, pdf, sha256, "

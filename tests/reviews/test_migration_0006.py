@@ -8,6 +8,7 @@ from sqlalchemy import text
 from config import TestConfig
 from sfo_review import create_app
 from sfo_review.extensions import db
+from tests.migration_rows import add_review, add_user
 
 NEW_INDEXES = {
     "ix_reviews_effective_due_date_id",
@@ -38,27 +39,9 @@ def test_upgrade_from_0005_keeps_the_data_and_downgrade_removes_only_the_indexes
         upgrade(revision="0005")
         with db.engine.begin() as conn:
             assert not NEW_INDEXES & _indexes(conn)
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, email, name, role, password_hash, active, "
-                    "session_token, version, created_at, updated_at) VALUES (1, 'r@x.gov.uk', "
-                    "'R', 'reviewer', 'x', 1, 'tok', 1, '2026-01-01', '2026-01-01')"
-                )
-            )
+            add_user(conn)
             for n, status in enumerate(("closed", "in_review", "approved"), start=1):
-                conn.execute(
-                    text(
-                        "INSERT INTO reviews (id, reference, case_reference, person_initials, "
-                        "offence_charged, offence_category, charge_date, notification_date, "
-                        "region, pdu, sentence_type, rosh_level, status, due_date, "
-                        "effective_due_date, reviewer_id, created_by_id, version, created_at, "
-                        "updated_at) VALUES (:id, :ref, 'X123456', 'JM', 'Murder', 'murder', "
-                        "'2026-01-01', '2026-01-02', 'London', 'Camden', 'licence', 'medium', "
-                        ":status, '2026-03-01', '2026-03-01', 1, 1, 1, '2026-01-01', "
-                        "'2026-01-01')"
-                    ),
-                    {"id": n, "ref": f"SFO-2026-000{n}", "status": status},
-                )
+                add_review(conn, n, status)
             conn.execute(
                 text(
                     "INSERT INTO deadline_extensions (id, review_id, reason, previous_due_date, "

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from config import TestConfig
 from sfo_review import create_app
 from sfo_review.extensions import db
+from tests.migration_rows import add_review, add_user
 
 DROPPED = {"ix_reviews_region", "ix_reviews_notification_date", "ix_deadline_extensions_review_id"}
 ADDED = "uq_deadline_extensions_one_waiting"
@@ -36,27 +37,9 @@ def _at_0007(tmp_path, name: str):
     with app.app_context():
         upgrade(revision="0007")
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO users (id, email, name, role, password_hash, active, "
-                    "session_token, version, created_at, updated_at) VALUES (1, 'r@x.gov.uk', "
-                    "'R', 'reviewer', 'x', 1, 'tok', 1, '2026-01-01', '2026-01-01')"
-                )
-            )
+            add_user(conn)
             for n in (1, 2):
-                conn.execute(
-                    text(
-                        "INSERT INTO reviews (id, reference, case_reference, person_initials, "
-                        "offence_charged, offence_category, charge_date, notification_date, "
-                        "region, pdu, sentence_type, rosh_level, status, due_date, "
-                        "effective_due_date, reviewer_id, created_by_id, version, created_at, "
-                        "updated_at) VALUES (:id, :ref, 'X123456', 'JM', 'Murder', 'murder', "
-                        "'2026-01-01', '2026-01-02', 'London', 'Camden', 'licence', 'medium', "
-                        "'in_review', '2026-03-01', '2026-03-01', 1, 1, 1, '2026-01-01', "
-                        "'2026-01-01')"
-                    ),
-                    {"id": n, "ref": f"SFO-2026-000{n}"},
-                )
+                add_review(conn, n)
     return app
 
 
