@@ -21,7 +21,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectMultipleField
 
 from sfo_review import vocab
 from sfo_review.forms_support import select_choices
-from sfo_review.services.validation import LONG_MAX
+from sfo_review.services.validation import LONG_MAX, typed_day
 
 DATE_PARTS = ("day", "month", "year")
 DATE_EXAMPLE = "like 26 6 2023"
@@ -82,18 +82,11 @@ class TextDateField(DateField):
         self.data = None
         if not text:
             return
-        found = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", text)
-        iso = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", text)
         try:
-            if found:
-                self.data = date(int(found[3]), int(found[2]), int(found[1]))
-            elif iso:
-                self.data = date(int(iso[1]), int(iso[2]), int(iso[3]))
+            self.data = typed_day(text)
         except ValueError:
-            pass
-        if self.data is None:
             name = self.name_in_messages[:1].upper() + self.name_in_messages[1:]
-            raise ValueError(f"{name} must be a real date, like 17/5/2024")
+            raise ValueError(f"{name} must be a real date, like 17/5/2024") from None
 
     def _value(self) -> str:
         if self.raw_data:

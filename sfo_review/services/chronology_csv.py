@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -130,13 +129,7 @@ def _typed_date(cell: str) -> date | str | None:
     cell = cell.strip()
     if not cell:
         return None
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", cell):
-        year, month, day = (int(p) for p in cell.split("-"))
-    elif re.fullmatch(r"\d{1,2}/\d{1,2}/\d{4}", cell):
-        day, month, year = (int(p) for p in cell.split("/"))
-    else:
-        raise ValueError
-    return date(year, month, day)  # ValueError when not a real date
+    return v.typed_day(cell)  # ValueError when not a date, or not a real one
 
 
 def _typed(cells: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:

@@ -67,6 +67,21 @@ def email(name: str, required: bool = True) -> Rule:
     return Rule("email", name, required)
 
 
+UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+def typed_day(text: str) -> date:
+    """A date a person typed in one box, as 17/5/2024 or 2024-05-17 (the list filters, the
+    chronology CSV); ValueError when it is neither, or is not a real date."""
+    text = text.strip()
+    if found := UK_DAY.fullmatch(text):
+        return date(int(found[3]), int(found[2]), int(found[1]))
+    if found := ISO_DAY.fullmatch(text):
+        return date(int(found[1]), int(found[2]), int(found[3]))
+    raise ValueError(f"not a date: {text!r}")
+
+
 class _Invalid(Exception):
     pass
 

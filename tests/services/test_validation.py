@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from sfo_review.services import evidence, reviews
+from sfo_review.services import validation as v
 from sfo_review.services.errors import Conflict, ValidationFailed
 from tests.conftest import REVIEW_DATA, days_ago
 
@@ -100,3 +103,38 @@ def test_stale_version_changes_nothing(full_review, db):
         )
     assert "changed by someone else" in caught.value.message
     assert entry.source == "Police"
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("17/5/2024", date(2024, 5, 17)),
+        ("07/05/2024", date(2024, 5, 7)),
+        (" 2024-05-17 ", date(2024, 5, 17)),
+        ("2024-5-7", date(2024, 5, 7)),
+        ("29/2/2024", date(2024, 2, 29)),
+    ],
+)
+def test_a_typed_day_in_either_form(typed, day):
+    assert v.typed_day(typed) == day
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "",
+        "17/5/24",
+        "2024/05/17",
+        "17-5-2024",
+        "31/2/2024",
+        "29/2/2023",
+        "0/1/2024",
+        "17 May 2024",
+        "<script>1/1/2024</script>",
+        "1/1/2024x",
+        "9" * 60,
+    ],
+)
+def test_anything_else_is_not_a_day(typed):
+    with pytest.raises(ValueError):
+        v.typed_day(typed)
