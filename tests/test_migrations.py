@@ -16,21 +16,21 @@ from sfo_review.extensions import db, include_in_autogenerate
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
 
-def _scripts() -> ScriptDirectory:
+def migration_scripts() -> ScriptDirectory:
     config = Config(str(MIGRATIONS / "alembic.ini"))
     config.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(config)
 
 
 def test_there_is_exactly_one_head():
-    assert len(_scripts().get_heads()) == 1
+    assert len(migration_scripts().get_heads()) == 1
 
 
 def test_migration_files_are_numbered_in_sequence():
     names = sorted(p.name for p in (MIGRATIONS / "versions").glob("*.py"))
     numbers = [int(re.match(r"(\d{4})_", n).group(1)) for n in names]
     assert numbers == list(range(1, len(names) + 1)), names
-    for script in _scripts().walk_revisions():
+    for script in migration_scripts().walk_revisions():
         assert re.fullmatch(r"\d{4}", script.revision)
 
 

@@ -15,6 +15,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Review, SystemicFactor
 from sfo_review.services import evidence, reviews, users
 from tests.conftest import PASSWORD, REVIEW_DATA
+from tests.test_migrations import migration_scripts
 
 
 @pytest.fixture
@@ -70,7 +71,7 @@ def test_backup_then_restore_brings_back_what_was_lost(site, tmp_path):
     assert counts(site) == (0, 0)  # nothing replaced without the confirmation
     result = run(site, "restore", str(target), "--yes")
     assert result.exit_code == 0, result.output
-    assert "schema 0007" in result.output
+    assert f"schema {migration_scripts().get_current_head()}" in result.output
     assert counts(site) == (1, 1)
     with site.app_context():
         assert db.session.scalars(select(SystemicFactor)).one().description == "Kept"
