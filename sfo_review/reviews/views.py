@@ -3,6 +3,8 @@ the overall judgement. Thin views: load-and-authorise, WTForms for typing, a ser
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -24,7 +26,9 @@ from sfo_review.reviews.forms import (
     ParticipantForm,
     ReviewForm,
 )
+from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
+from sfo_review.services.deadlines import FINISHED_STATUSES
 
 
 @reviews_bp.route("/reviews/new", methods=["GET", "POST"])
@@ -64,7 +68,16 @@ def overview(review_id: int) -> str:
         forward=forward,
         unmet=unmet,
         tasks=summary.tasks(review, user),
+        approved_reports=_approved_reports(user, review),
     )
+
+
+def _approved_reports(user: User, review: Review) -> list[dict[str, Any]]:
+    """The PDFs stored at approval, with their SHA-256, for whoever may download them."""
+    if review.status not in FINISHED_STATUSES or not perm.can_export(user, review):
+        return []
+    stored = [(c, report_service.snapshot(review, c.key)) for c in vocab.REPORT_VARIANTS]
+    return [{"variant": c.key, "label": c.label, "snapshot": s} for c, s in stored if s]
 
 
 @reviews_bp.route("/reviews/<int:review_id>/details", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -278,3 +279,46 @@ def test_a_review_approved_before_archival_copies_says_it_has_none(
     assert page(response).select_one("h1").get_text(strip=True) == "This report does not exist"
     assert "approved before archival copies (PDF/A-3b) were made" in text_of(response)
     assert "made when the review is approved" not in text_of(response)
+
+
+# The overview of an approved review shows its stored PDFs' SHA-256 to whoever may export.
+OVERVIEW_SHOWS = {"reviewer": True, "quality_assurer": True, "leadership": True, "officer": False}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_overview_of_an_approved_review_shows_the_stored_pdfs_checksums(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User], role: str
+) -> None:
+    data = rich_review("approved")
+    review = data["review"]
+    sign_in(role, data, login_as)
+
+    response = client.get(f"/reviews/{review.id}")
+
+    expect_status(response, {**APPROVED, "officer": 200}[role])
+    if response.status_code != 200:
+        return
+    shown = page(response).select("#approved-reports code.app-sha256")
+    if not OVERVIEW_SHOWS[role]:
+        assert shown == []
+        return
+    stored = {
+        s.variant: s.sha256
+        for s in db.session.query(ReportSnapshot).filter_by(review_id=review.id, format="standard")
+    }
+    assert {c["data-variant"]: c.get_text(strip=True) for c in shown} == stored
+    download = page(response).select_one("#approved-reports a[href$='variant=full']")
+    pdf = client.get(download["href"])
+    assert hashlib.sha256(pdf.data).hexdigest() == stored["full"]
+
+
+def test_the_overview_of_a_draft_has_no_checksums(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    data = rich_review("quality_assurance")
+    login_as("leadership")
+
+    response = client.get(f"/reviews/{data['review'].id}")
+
+    assert response.status_code == 200
+    assert page(response).select_one("#approved-reports") is None
