@@ -679,3 +679,47 @@ def test_the_preparing_page_reloads_itself_once_the_pdf_is_ready(
     with site.app.app_context():
         db.session.query(RenderedReport).filter_by(review_id=review_id).delete()
         db.session.commit()
+
+
+def test_an_approved_review_overview_and_reports_have_no_serious_problem(
+    open_as: Callable[[str | None], Any], site: Site, axe_source: str
+) -> None:
+    """The stored PDFs and their SHA-256 show once a review is approved: a fourth review,
+    taken through every step, so the others keep the states the walk needs."""
+    from sqlalchemy import select
+
+    from sfo_review.cli.seed import _populate, _review
+    from sfo_review.extensions import db
+    from sfo_review.models import User
+    from sfo_review.services import reviews, statements, transitions
+
+    with site.app.app_context():
+        people = {u.email: u for u in db.session.scalars(select(User))}
+        reviewer, officer = people[ROLES["reviewer"]], people[ROLES["officer"]]
+        qa = people[ROLES["quality_assurer"]]
+        fourth = _review(reviewer, "X123454", "Murder", "murder", 90)
+        assert fourth is not None
+        _populate(fourth, reviewer, officer, people["manager@example.gov.uk"], qa)
+        own = statements.own_statement(officer, fourth)
+        assert own is not None
+        statements.submit_statement(officer, fourth, own)
+        transitions.transition(reviewer, fourth, {"to": "factual_accuracy"})
+        reviews.update_review(
+            reviewer,
+            fourth,
+            {"version": fourth.version, "overall_judgement": "Reasonable steps were taken."},
+        )
+        transitions.transition(reviewer, fourth, {"to": "quality_assurance"})
+        transitions.transition(qa, fourth, {"to": "approved"})
+        review_id = fourth.id
+    findings = Findings()
+    for role in ("reviewer", "quality_assurer", "leadership"):
+        signed_in = open_as(ROLES[role])
+        for path in (f"/reviews/{review_id}", f"/reviews/{review_id}/reports"):
+            response = signed_in.goto(path)
+            assert response.status == 200, path
+            _axe(signed_in, axe_source, f"{role} {path} (approved)", findings)
+            _reflow(signed_in, f"{role} {path} (approved)", findings)
+        assert signed_in.locator("code.app-sha256").count() >= 2
+    _save("approved review", findings)
+    assert not findings.blocking() and not findings.too_wide, _report(findings)
