@@ -83,14 +83,12 @@ def _more_demo_data() -> None:
     the action form and the countersign page are reachable too."""
     from sqlalchemy import select
 
-    from sfo_review.cli.seed import _populate, _review
     from sfo_review.extensions import db
     from sfo_review.models import Review, User
-    from sfo_review.services import actions, reviews, statements, transitions
+    from sfo_review.services import actions
 
     people = {u.email: u for u in db.session.scalars(select(User))}
     reviewer = people["reviewer@example.gov.uk"]
-    officer = people["officer@example.gov.uk"]
     first = db.session.scalars(select(Review).order_by(Review.id)).first()
     assert first is not None
     actions.add_action(
@@ -104,22 +102,35 @@ def _more_demo_data() -> None:
             "finding_ids": [],
         },
     )
-    third = _review(reviewer, "X123453", "Arson with intent", "arson_endangering_life", 90)
-    assert third is not None
-    _populate(
-        third, reviewer, officer, people["manager@example.gov.uk"], people["qa@example.gov.uk"]
+    third = _at_quality_assurance(
+        people, "X123453", "Arson with intent", "arson_endangering_life", "not all taken"
     )
-    own = statements.own_statement(officer, third)
-    assert own is not None
-    statements.submit_statement(officer, third, own)
-    transitions.transition(reviewer, third, {"to": "factual_accuracy"})
-    reviews.update_review(
-        reviewer,
-        third,
-        {"version": third.version, "overall_judgement": "Reasonable steps were not all taken."},
-    )
-    transitions.transition(reviewer, third, {"to": "quality_assurance"})
     _extensions(first, third, reviewer, people["leadership@example.gov.uk"])
+
+
+def _at_quality_assurance(
+    people: dict[str, Any], crn: str, offence: str, category: str, steps: str
+) -> Any:
+    """A new demo review with a statement and a judgement, moved to quality assurance."""
+    from sfo_review.cli.seed import _populate, _review
+    from sfo_review.services import reviews, statements, transitions
+
+    reviewer, officer = people["reviewer@example.gov.uk"], people["officer@example.gov.uk"]
+    review = _review(reviewer, crn, offence, category, 90)
+    assert review is not None
+    _populate(
+        review, reviewer, officer, people["manager@example.gov.uk"], people["qa@example.gov.uk"]
+    )
+    own = statements.own_statement(officer, review)
+    assert own is not None
+    statements.submit_statement(officer, review, own)
+    transitions.transition(reviewer, review, {"to": "factual_accuracy"})
+    judgement = f"Reasonable steps were {steps}."
+    reviews.update_review(
+        reviewer, review, {"version": review.version, "overall_judgement": judgement}
+    )
+    transitions.transition(reviewer, review, {"to": "quality_assurance"})
+    return review
 
 
 def _extensions(first: Any, third: Any, reviewer: Any, leader: Any) -> None:
@@ -688,29 +699,14 @@ def test_an_approved_review_overview_and_reports_have_no_serious_problem(
     taken through every step, so the others keep the states the walk needs."""
     from sqlalchemy import select
 
-    from sfo_review.cli.seed import _populate, _review
     from sfo_review.extensions import db
     from sfo_review.models import User
-    from sfo_review.services import reviews, statements, transitions
+    from sfo_review.services import transitions
 
     with site.app.app_context():
         people = {u.email: u for u in db.session.scalars(select(User))}
-        reviewer, officer = people[ROLES["reviewer"]], people[ROLES["officer"]]
-        qa = people[ROLES["quality_assurer"]]
-        fourth = _review(reviewer, "X123454", "Murder", "murder", 90)
-        assert fourth is not None
-        _populate(fourth, reviewer, officer, people["manager@example.gov.uk"], qa)
-        own = statements.own_statement(officer, fourth)
-        assert own is not None
-        statements.submit_statement(officer, fourth, own)
-        transitions.transition(reviewer, fourth, {"to": "factual_accuracy"})
-        reviews.update_review(
-            reviewer,
-            fourth,
-            {"version": fourth.version, "overall_judgement": "Reasonable steps were taken."},
-        )
-        transitions.transition(reviewer, fourth, {"to": "quality_assurance"})
-        transitions.transition(qa, fourth, {"to": "approved"})
+        fourth = _at_quality_assurance(people, "X123454", "Murder", "murder", "taken")
+        transitions.transition(people[ROLES["quality_assurer"]], fourth, {"to": "approved"})
         review_id = fourth.id
     findings = Findings()
     for role in ("reviewer", "quality_assurer", "leadership"):
