@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
     GovRadioInput,
+    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import DateField, IntegerField, RadioField, SelectMultipleField
@@ -156,4 +157,14 @@ class CharacterCount(GovCharacterCount):
         params.setdefault(
             "textareaDescriptionText", f"You can enter up to {self.maxlength:,} characters"
         )
+        return params
+
+
+class SubmitButton(GovSubmitInput):
+    """GOV.UK's button, set to ignore a second click within a second (preventDoubleClick): a
+    double-click must not send a form twice (two identical entries, two requests)."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        params.setdefault("preventDoubleClick", True)
         return params

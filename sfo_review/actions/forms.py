@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
-    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import StringField, SubmitField, TextAreaField
 
 from sfo_review import vocab
-from sfo_review.fields import CharacterCount, GovDateField, IdsField, radio
+from sfo_review.fields import CharacterCount, GovDateField, IdsField, SubmitButton, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import Review
 
@@ -36,7 +35,7 @@ class ActionForm(FlaskForm):
         "Findings this action responds to",
         description="Select every finding whose learning this action acts on.",
     )
-    submit = SubmitField("Save action", widget=GovSubmitInput())
+    submit = SubmitField("Save action", widget=SubmitButton())
 
     def fill_choices(self, review: Review) -> None:
         self.finding_ids.choices = select_choices((str(f.id), f.title) for f in review.findings)

@@ -6,11 +6,11 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovPasswordInput,
     GovRadioInput,
-    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import PasswordField, RadioField, StringField, SubmitField
 
+from sfo_review.fields import SubmitButton
 from sfo_review.forms_support import select_choices
 from sfo_review.models import Role
 
@@ -34,8 +34,8 @@ class NewUserForm(FlaskForm):
         "from 'Your account'.",
         widget=GovPasswordInput(),
     )
-    submit = SubmitField("Create account", widget=GovSubmitInput())
+    submit = SubmitField("Create account", widget=SubmitButton())
 
 
 class AccountStatusForm(FlaskForm):
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField("Save", widget=SubmitButton())

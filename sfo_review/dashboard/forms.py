@@ -12,13 +12,13 @@ from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
 from markupsafe import Markup, escape
 from wtforms import SelectField, SubmitField
 from wtforms.validators import ValidationError
 
 from sfo_review import vocab
-from sfo_review.fields import DATE_EXAMPLE, GovDateField
+from sfo_review.fields import DATE_EXAMPLE, GovDateField, SubmitButton
 from sfo_review.forms_support import select_choices
 from sfo_review.services.figures.actions import STATES
 
@@ -92,7 +92,7 @@ class ScopeForm(FlaskForm):
         validate_choice=False,
         validators=[_known("Select a PDU from the list")],
     )
-    submit = SubmitField("Apply filters", widget=GovSubmitInput())
+    submit = SubmitField("Apply filters", widget=SubmitButton())
 
     def fill_choices(self, areas: list[tuple[str, str]]) -> None:
         """`areas`: the (region, PDU) pairs the reviews have."""

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput
 from wtforms import SubmitField
 from wtforms.validators import ValidationError
+
+from sfo_review.fields import SubmitButton
 
 
 class ImportForm(FlaskForm):
@@ -20,7 +22,7 @@ class ImportForm(FlaskForm):
         "no. Up to 2,000 entries and 1 MB.",
         widget=GovFileInput(),
     )
-    submit = SubmitField("Check the file", widget=GovSubmitInput())
+    submit = SubmitField("Check the file", widget=SubmitButton())
 
     def validate_file(self, field: FileField) -> None:
         upload = field.data
@@ -29,4 +31,4 @@ class ImportForm(FlaskForm):
 
 
 class ConfirmImportForm(FlaskForm):
-    submit = SubmitField("Import these entries", widget=GovSubmitInput())
+    submit = SubmitField("Import these entries", widget=SubmitButton())

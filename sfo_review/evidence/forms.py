@@ -8,14 +8,13 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovRadioInput,
-    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from sfo_review import vocab
-from sfo_review.fields import CharacterCount, GovDateField, WholeNumberField, radio
+from sfo_review.fields import CharacterCount, GovDateField, SubmitButton, WholeNumberField, radio
 from sfo_review.forms_support import version_field
 from sfo_review.models import Review
 
@@ -41,7 +40,7 @@ class ChronologyForm(FlaskForm):
         "their own.",
         widget=GovCheckboxInput(),
     )
-    submit = SubmitField("Save entry", widget=GovSubmitInput())
+    submit = SubmitField("Save entry", widget=SubmitButton())
 
 
 class EditChronologyForm(ChronologyForm):
@@ -117,7 +116,7 @@ class CaseloadForm(FlaskForm):
         "in the team, a trainee caseload, office moves.",
         widget=CharacterCount(),
     )
-    submit = SubmitField("Save caseload context", widget=GovSubmitInput())
+    submit = SubmitField("Save caseload context", widget=SubmitButton())
 
     def fill_choices(self, review: Review) -> None:
         self.participant_id.choices = [
@@ -154,7 +153,7 @@ class FactorForm(FlaskForm):
         description="Where this is shown, for example a staffing return or interviews.",
         widget=CharacterCount(),
     )
-    submit = SubmitField("Save systemic factor", widget=GovSubmitInput())
+    submit = SubmitField("Save systemic factor", widget=SubmitButton())
 
     def category_params(self) -> dict[str, Any]:
         """Radios whose hints are the taxonomy's definitions."""
@@ -172,4 +171,4 @@ class EditFactorForm(FactorForm):
 
 
 class DeleteForm(FlaskForm):
-    submit = SubmitField("Yes, delete it", widget=GovSubmitInput())
+    submit = SubmitField("Yes, delete it", widget=SubmitButton())

@@ -5,13 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from sfo_review import lifecycle, vocab
-from sfo_review.fields import CharacterCount, IdsField, radio
+from sfo_review.fields import CharacterCount, IdsField, SubmitButton, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor
 
@@ -95,7 +94,7 @@ class FindingForm(FlaskForm):
         "quality assurance otherwise.",
         widget=CharacterCount(),
     )
-    submit = SubmitField("Save finding", widget=GovSubmitInput())
+    submit = SubmitField("Save finding", widget=SubmitButton())
 
     def fill_choices(self, review: Review) -> None:
         """The checkboxes offer this review's own evidence, with enough text to choose."""
@@ -121,8 +120,8 @@ class ResponseForm(FlaskForm):
         "appears under the finding, in the review and in the report.",
         widget=CharacterCount(),
     )
-    submit = SubmitField("Add your reply", widget=GovSubmitInput())
+    submit = SubmitField("Add your reply", widget=SubmitButton())
 
 
 class ConfirmForm(FlaskForm):
-    submit = SubmitField("Yes, delete this finding", widget=GovSubmitInput())
+    submit = SubmitField("Yes, delete this finding", widget=SubmitButton())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput, GovTextArea
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea
 from wtforms import SubmitField, TextAreaField
 
+from sfo_review.fields import SubmitButton
 from sfo_review.forms_support import version_field
 
 
@@ -21,7 +22,7 @@ class SupportTextForm(FlaskForm):
         widget=GovTextArea(),
     )
     version = version_field()
-    submit = SubmitField("Save support text", widget=GovSubmitInput())
+    submit = SubmitField("Save support text", widget=SubmitButton())
 
 
 class AddendumForm(FlaskForm):

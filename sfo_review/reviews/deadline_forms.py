@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSubmitInput
 from wtforms import SubmitField, TextAreaField
 
 from sfo_review import vocab
-from sfo_review.fields import CharacterCount, GovDateField, radio
+from sfo_review.fields import CharacterCount, GovDateField, SubmitButton, radio
 
 DECISIONS = (
     vocab.Choice("agreed", "Agree the new deadline"),
@@ -27,7 +26,7 @@ class ExtensionRequestForm(FlaskForm):
         "or for a participant who is on sick leave. The reason is kept in the review's history.",
         widget=CharacterCount(),
     )
-    submit = SubmitField("Ask for the extension", widget=GovSubmitInput())
+    submit = SubmitField("Ask for the extension", widget=SubmitButton())
 
 
 class ExtensionDecisionForm(FlaskForm):
@@ -38,10 +37,10 @@ class ExtensionDecisionForm(FlaskForm):
         "the request is refused. The note is kept with the request.",
         widget=CharacterCount(),
     )
-    submit = SubmitField("Save the decision", widget=GovSubmitInput())
+    submit = SubmitField("Save the decision", widget=SubmitButton())
 
 
 class ExtensionWithdrawForm(FlaskForm):
     """Only the confirmation (and its CSRF token): withdrawing takes nothing typed."""
 
-    submit = SubmitField("Withdraw the request", widget=GovSubmitInput())
+    submit = SubmitField("Withdraw the request", widget=SubmitButton())

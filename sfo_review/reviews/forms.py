@@ -11,7 +11,6 @@ from typing import TypeVar
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovSelect,
-    GovSubmitInput,
     GovTextInput,
 )
 from wtforms import (
@@ -22,7 +21,7 @@ from wtforms import (
 )
 
 from sfo_review import vocab
-from sfo_review.fields import CharacterCount, GovDateField, radio
+from sfo_review.fields import CharacterCount, GovDateField, SubmitButton, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import User
 
@@ -65,12 +64,12 @@ class ReviewForm(FlaskForm):
         vocab.ROSH_LEVELS,
         description="As assessed at the time of the offence.",
     )
-    submit = SubmitField("Record notification", widget=GovSubmitInput())
+    submit = SubmitField("Record notification", widget=SubmitButton())
 
 
 class EditDetailsForm(ReviewForm):
     version = version_field()
-    submit = SubmitField("Save details", widget=GovSubmitInput())
+    submit = SubmitField("Save details", widget=SubmitButton())
 
 
 class ParticipantForm(FlaskForm):
@@ -80,13 +79,13 @@ class ParticipantForm(FlaskForm):
         widget=GovTextInput(),
     )
     role_in_case = radio("Role in the case", vocab.PARTICIPANT_ROLES)
-    submit = SubmitField("Add participant", widget=GovSubmitInput())
+    submit = SubmitField("Add participant", widget=SubmitButton())
 
 
 class ConfirmForm(FlaskForm):
     """A POST button (CSRF-protected) for removals and deletions."""
 
-    submit = SubmitField("Remove", widget=GovSubmitInput())
+    submit = SubmitField("Remove", widget=SubmitButton())
 
 
 class JudgementForm(FlaskForm):
@@ -105,7 +104,7 @@ class JudgementForm(FlaskForm):
         widget=GovSelect(),
         validate_choice=False,  # the service checks the person is an active quality assurer
     )
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField("Save", widget=SubmitButton())
 
     def fill_choices(self, assurers: list[User], current: User | None) -> None:
         pairs = [("", "Not named yet")]

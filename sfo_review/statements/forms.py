@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
 from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from sfo_review import vocab
-from sfo_review.fields import CharacterCount
+from sfo_review.fields import CharacterCount, SubmitButton
 from sfo_review.forms_support import select_choices, version_field
 
 
@@ -23,11 +23,11 @@ class StatementForm(FlaskForm):
     )
     # Empty for a first draft; the version of the saved draft afterwards.
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    submit = SubmitField("Save draft", widget=GovSubmitInput())
+    submit = SubmitField("Save draft", widget=SubmitButton())
 
 
 class SubmitStatementForm(FlaskForm):
-    submit = SubmitField("Submit your statement", widget=GovSubmitInput())
+    submit = SubmitField("Submit your statement", widget=SubmitButton())
 
 
 class InclusionForm(FlaskForm):
@@ -47,7 +47,7 @@ class InclusionForm(FlaskForm):
         widget=CharacterCount(),
     )
     version = version_field()
-    submit = SubmitField("Save", widget=GovSubmitInput())
+    submit = SubmitField("Save", widget=SubmitButton())
 
 
 INCLUSION_LABELS = {c.key: c.label for c in vocab.REPORT_INCLUSIONS}
@@ -61,8 +61,8 @@ class DeclineStatementForm(FlaskForm):
         "involved never see it. You can change your mind while the review is in review.",
         widget=CharacterCount(),
     )
-    submit = SubmitField("Decline to give a statement", widget=GovSubmitInput())
+    submit = SubmitField("Decline to give a statement", widget=SubmitButton())
 
 
 class WithdrawDeclineForm(FlaskForm):
-    submit = SubmitField("Write a statement after all", widget=GovSubmitInput())
+    submit = SubmitField("Write a statement after all", widget=SubmitButton())

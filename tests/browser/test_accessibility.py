@@ -70,6 +70,7 @@ class Findings:
     too_wide: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
     same_shape: list[str] = field(default_factory=list)
+    double_submit: list[str] = field(default_factory=list)
 
     def blocking(self) -> list[dict[str, Any]]:
         return [v for v in self.violations if v["impact"] in BLOCKING]
@@ -366,6 +367,16 @@ def _submit_empty(page: Any) -> bool:
     return page.locator(".govuk-error-summary").count() > 0
 
 
+# The buttons of forms that change something, which GOV.UK's preventDoubleClick does not
+# guard (the inactivity dialog's buttons are driven by its own script).
+SENDS_TWICE = """
+[...document.querySelectorAll('form[method=post] button, form[method=POST] button')]
+  .filter(b => b.type === 'submit' && !b.closest('dialog'))
+  .filter(b => b.dataset.preventDoubleClick !== 'true')
+  .map(b => b.textContent.trim())
+"""
+
+
 def _walk(page: Any, site: Site, axe_source: str, role: str) -> Findings:
     findings = Findings()
     for endpoint, path in _urls(site, authenticated=role != "anonymous"):
@@ -384,6 +395,7 @@ def _walk(page: Any, site: Site, axe_source: str, role: str) -> Findings:
         where = f"{role} {path}"
         _axe(page, axe_source, where, findings)
         _reflow(page, where, findings)
+        findings.double_submit += [f"{where}: {b}" for b in page.evaluate(SENDS_TWICE)]
         if FORM_ENDPOINT.search(endpoint) and _submit_empty(page):
             _axe(page, axe_source, where + " (errors)", findings)
             _reflow(page, where + " (errors)", findings)
@@ -398,6 +410,7 @@ def _report(findings: Findings) -> str:
     ]
     lines += [f"not reflowing at {NARROW}px: {line}" for line in findings.too_wide]
     lines += [f"server error: {line}" for line in findings.server_errors]
+    lines += [f"a double-click sends it twice: {line}" for line in findings.double_submit]
     return "\n".join(lines)
 
 
@@ -427,7 +440,8 @@ def test_every_page_a_role_can_reach_has_no_serious_accessibility_problem(
     findings = _walk(page, site, axe_source, role)
     _save(role, findings)
     assert findings.checked, f"no page was checked for {role}"
-    assert not (findings.blocking() or findings.too_wide or findings.server_errors), (
+    problems = findings.blocking() or findings.too_wide or findings.server_errors
+    assert not (problems or findings.double_submit), (
         f"{len(findings.checked)} pages checked for {role}:\n{_report(findings)}"
     )
 
