@@ -1,5 +1,4 @@
-"""0008 at most one extension request waiting per review (a unique partial index); indexes
-another index already covers are dropped.
+"""0008 one extension request waiting per review (a unique index); covered indexes dropped.
 
 Revision ID: 0008
 Revises: 0007
