@@ -40,7 +40,8 @@ class _NoCrossPartLinks(logging.Filter):
     """The first part's contents link to headings in the second: WeasyPrint says so."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return not record.getMessage().startswith("No anchor #")
+        message = record.getMessage()
+        return not message.startswith(("No anchor #", "Content discarded: target points"))
 
 
 def halves(html: str) -> tuple[str, str]:
