@@ -6,8 +6,6 @@ CSV download carrying the same filters.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from typing import Any
 
@@ -20,10 +18,9 @@ from sfo_review.dashboard import dashboard_bp, page
 from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm, options_html
 from sfo_review.dashboard.tables import BUILDERS, Table, all_tables
 from sfo_review.models import Action
-from sfo_review.services import review_list
+from sfo_review.services import csv_cells, review_list
 from sfo_review.services import reviews as review_service
 from sfo_review.services import themes as theme_service
-from sfo_review.services.csv_cells import escape
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.figures import actions as action_figures
 
@@ -71,13 +68,8 @@ def _scope_form(form_class: type[ScopeForm] = ScopeForm) -> ScopeForm:
 def _csv(header: Iterable[str], rows: Iterable[Iterable[Any]], filename: str) -> Response:
     """UTF-8 CSV with the byte order mark Excel needs; text cells that a spreadsheet would
     run as a formula are neutralised (a leading apostrophe)."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([escape(h) for h in header])
-    for row in rows:
-        writer.writerow(["" if c is None else escape(c) if isinstance(c, str) else c for c in row])
     return Response(
-        out.getvalue().encode("utf-8-sig"),
+        csv_cells.document(header, rows),
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

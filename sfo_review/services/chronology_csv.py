@@ -19,9 +19,10 @@ from sqlalchemy import select
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, ChronologyEntry, Review, User
+from sfo_review.services import csv_cells
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, ensure_editable, require_permission, use_case
-from sfo_review.services.csv_cells import escape, unescape
+from sfo_review.services.csv_cells import unescape
 from sfo_review.services.errors import Conflict, ValidationFailed
 from sfo_review.services.evidence import CHRONOLOGY_RULES
 
@@ -247,18 +248,10 @@ def filename(review: Review) -> str:
 def export_file(actor: User, review: Review) -> tuple[bytes, str]:
     """The chronology as UTF-8 CSV (with the byte order mark Excel needs) and its name."""
     require_permission(perm.can_see_evidence(actor, review))
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for e in review.chronology:
-        writer.writerow(
-            [
-                e.occurred_on.isoformat(),
-                escape(e.source),
-                escape(e.summary),
-                "yes" if e.significant else "no",
-            ]
-        )
+    rows = [
+        (e.occurred_on.isoformat(), e.source, e.summary, "yes" if e.significant else "no")
+        for e in review.chronology
+    ]
     audit(
         review,
         actor,
@@ -266,4 +259,4 @@ def export_file(actor: User, review: Review) -> tuple[bytes, str]:
         "Exported the chronology as a CSV file",
         {"format": "csv", "what": "chronology"},
     )
-    return out.getvalue().encode("utf-8-sig"), filename(review)
+    return csv_cells.document(COLUMNS, rows), filename(review)

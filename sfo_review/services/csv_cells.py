@@ -7,6 +7,11 @@ imports of our own files take it off again.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -20,3 +25,13 @@ def unescape(cell: str) -> str:
     if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
         return cell[1:]
     return cell
+
+
+def document(header: Iterable[str], rows: Iterable[Iterable[Any]]) -> bytes:
+    """A whole CSV file: UTF-8 with the byte order mark Excel needs, CRLF line ends, every
+    text cell escaped, None as an empty cell."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\r\n")
+    for row in (header, *rows):
+        writer.writerow(["" if c is None else escape(c) if isinstance(c, str) else c for c in row])
+    return out.getvalue().encode("utf-8-sig")
