@@ -108,6 +108,7 @@ def deadlines(f: dict[str, Any]) -> Table:
             ["Extension rate (%)", _percent(d["extension_rate"])],
             ["Extension requests waiting for a decision", d["extensions"]["requested"]],
             ["Extension requests refused", d["extensions"]["refused"]],
+            ["Extension requests withdrawn", d["extensions"]["withdrawn"]],
             ["Approved reviews", days["reviews"]],
             ["Median days from notification to approval", days["median"]],
             ["90th percentile days from notification to approval", days["p90"]],

@@ -32,9 +32,23 @@ def test_reviews_by_status_overdue_and_extensions(five_reviews, leader):
     assert d["open"] == 2 and d["overdue"] == 1 and d["share_of_open_overdue"] == 0.5
     # Two of the five reviews have an agreed extension; a refused one does not count.
     assert d["with_agreed_extension"] == 2 and d["extension_rate"] == 0.4
-    assert d["extensions"] == {"requested": 1, "agreed": 2, "refused": 1}
+    assert d["extensions"] == {"requested": 1, "agreed": 2, "refused": 1, "withdrawn": 0}
     # 60, 90 and 120 days: median 90; 90th percentile 90 + 0.8 × 30 (interpolated).
     assert d["days_to_approval"] == {"reviews": 3, "median": 90.0, "p90": 114.0}
+
+
+def test_a_withdrawn_request_is_counted_on_its_own(five_reviews, leader):
+    from sfo_review.dashboard.tables import all_tables
+
+    r5 = five_reviews["reviews"][4]
+    five_reviews["builder"].extension(r5, "withdrawn", "2026-08-14")
+
+    f = themes.themes(leader, {})
+
+    assert f["deadlines"]["extensions"]["withdrawn"] == 1
+    assert f["deadlines"]["extensions"]["requested"] == 1  # unchanged: not waiting
+    rows = all_tables(f)["deadlines"].rows
+    assert ["Extension requests withdrawn", 1] in rows
 
 
 def test_each_region_has_its_own_deadline_figures(five_reviews, leader):

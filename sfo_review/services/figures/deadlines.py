@@ -110,7 +110,7 @@ def deadlines(scope: Scope) -> dict[str, Any]:
             "share_of_open_overdue": share(overdue, open_),
             "with_agreed_extension": extended,
             "extension_rate": share(extended, total),
-            "extensions": {k: extensions.get(k, 0) for k in ("requested", "agreed", "refused")},
+            "extensions": {k: extensions.get(k, 0) for k in vocab.keys(vocab.EXTENSION_STATUSES)},
             "days_to_approval": _days([d for a in areas.values() for d in a["days"]]),
         },
         "areas": {
