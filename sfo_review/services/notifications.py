@@ -129,12 +129,16 @@ def _once(people: list[User | None], skip: User) -> list[User]:
     return list(seen.values())
 
 
+def _leadership() -> list[User]:
+    """Every active leadership user (users have no region yet: all of them are told)."""
+    query = select(User).where(User.role == "leadership", User.active.is_(True))
+    return list(db.session.scalars(query.order_by(User.id)))
+
+
 def extension_requested(review: Review, extension: DeadlineExtension, by: User) -> None:
     """Those who can agree it (the named countersigner, leadership), and the reviewer when
     someone else asked on their behalf."""
-    leadership = db.session.scalars(
-        select(User).where(User.role == "leadership", User.active.is_(True)).order_by(User.id)
-    )
+    leadership = _leadership()
     to = long_date(extension.new_due_date)
     for person in _once([review.countersigner, *leadership], by):
         notify(
@@ -154,9 +158,7 @@ def extension_requested(review: Review, extension: DeadlineExtension, by: User) 
 
 def extension_withdrawn(review: Review, extension: DeadlineExtension, by: User) -> None:
     """Everyone who was told of the request (services/notifications.extension_requested)."""
-    leadership = db.session.scalars(
-        select(User).where(User.role == "leadership", User.active.is_(True)).order_by(User.id)
-    )
+    leadership = _leadership()
     message = (
         f"Deadline extension request to {long_date(extension.new_due_date)} withdrawn by "
         f"{by.name} ({review.reference})"
