@@ -76,8 +76,12 @@ def _approved_reports(user: User, review: Review) -> list[dict[str, Any]]:
     """The PDFs stored at approval, with their SHA-256, for whoever may download them."""
     if review.status not in FINISHED_STATUSES or not perm.can_export(user, review):
         return []
-    stored = [(c, report_service.snapshot(review, c.key)) for c in vocab.REPORT_VARIANTS]
-    return [{"variant": c.key, "label": c.label, "snapshot": s} for c, s in stored if s]
+    stored = report_service.stored_checksums(review)
+    return [
+        {"variant": c.key, "label": c.label, "sha256": stored[c.key]}
+        for c in vocab.REPORT_VARIANTS
+        if c.key in stored
+    ]
 
 
 @reviews_bp.route("/reviews/<int:review_id>/details", methods=["GET", "POST"])

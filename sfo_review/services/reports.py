@@ -65,6 +65,17 @@ def snapshot(review: Review, variant: str, fmt: str = "standard") -> ReportSnaps
     )
 
 
+def stored_checksums(review: Review) -> dict[str, str]:
+    """The SHA-256 of each standard PDF stored at approval, by variant (without reading the
+    PDFs themselves)."""
+    rows = db.session.execute(
+        select(ReportSnapshot.variant, ReportSnapshot.sha256).where(
+            ReportSnapshot.review_id == review.id, ReportSnapshot.format == "standard"
+        )
+    )
+    return {row.variant: row.sha256 for row in rows}
+
+
 def cached(review: Review, variant: str, fresh: bool = False) -> RenderedReport | None:
     """The cache row of a review's variant (`fresh`: as committed now, not as first read)."""
     query = select(RenderedReport).where(
