@@ -13,8 +13,9 @@ bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", min(multiprocessing.cpu_count() * 2 + 1, 8)))
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
-# A PDF may take PDF_RENDER_TIMEOUT_SECONDS to render, and approval renders both variants
-# in its request: give it room to finish (and answer its own clear error if one overruns).
+# A PDF may take PDF_RENDER_TIMEOUT_SECONDS to render, and an approval through the API
+# renders both variants in its request: give it room to finish (and answer its own clear
+# error if one overruns). Approval in the browser leaves the layout to the PDF worker.
 timeout = 2 * int(os.environ.get("PDF_RENDER_TIMEOUT_SECONDS", "120")) + 30
 graceful_timeout = 30
 keepalive = 5

@@ -1,10 +1,11 @@
-"""Rendered PDFs of reviews that are not approved yet: a content-keyed cache and job state."""
+"""Rendered PDFs of reviews not approved yet (a content-keyed cache), and the background
+job's state for them and for the PDFs stored at approval."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sfo_review.extensions import db
@@ -42,3 +43,4 @@ class RenderedReport(db.Model):  # type: ignore[name-defined]
     error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    approved_html: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)

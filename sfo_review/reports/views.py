@@ -101,6 +101,7 @@ def preparing(review_id: int) -> str | tuple[str, int]:
         label=vocab.label(vocab.REPORT_VARIANTS, variant),
         rendered=rendered,
         state=state,
+        final=review.status in FINAL_STATUSES,
         section="reports",
     )
 

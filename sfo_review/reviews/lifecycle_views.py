@@ -19,6 +19,7 @@ from sfo_review.loaders import get_review_or_404
 from sfo_review.models import AuditEvent, Review, User
 from sfo_review.reviews import reviews_bp
 from sfo_review.reviews.lifecycle_forms import CountersignForm, TransitionForm
+from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
 from sfo_review.services.deadlines import LONDON
@@ -94,7 +95,9 @@ def status(review_id: int) -> str | Response:
     form = TransitionForm()
     if form.validate_on_submit():
         data = {"to": form.to.data or None}
-        if submit(form, lambda: transition_service.transition(user, review, data)):
+        if submit(form, lambda: transition_service.transition(user, review, data, True)):
+            if data["to"] == "approved":
+                report_service.start_snapshot_jobs(review)
             flash(f"The review is now at {_status_label(review.status).lower()}.")
             return _after_move(user, review)
     elif request.method == "GET":
@@ -129,9 +132,13 @@ def countersign(review_id: int) -> str | Response:
     form = CountersignForm()
     if form.validate_on_submit():
         data = _countersign_data(form)
-        if submit(form, lambda: transition_service.transition(user, review, data)):
+        if submit(form, lambda: transition_service.transition(user, review, data, True)):
             if data["to"] == "approved":
-                flash("You have approved the review. The approved report has been kept.")
+                report_service.start_snapshot_jobs(review)
+                flash(
+                    "You have approved the review. Its approved PDFs are being stored: the "
+                    "Reports page shows them, with their SHA-256, when they are ready."
+                )
             else:
                 flash("The review has been returned to the reviewer with your reason.")
             return _after_move(user, review)

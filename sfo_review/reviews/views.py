@@ -73,14 +73,15 @@ def overview(review_id: int) -> str:
 
 
 def _approved_reports(user: User, review: Review) -> list[dict[str, Any]]:
-    """The PDFs stored at approval, with their SHA-256, for whoever may download them."""
+    """The PDFs stored at approval, with their SHA-256, for whoever may download them; a
+    variant the background job is still storing has no SHA-256 yet."""
     if review.status not in FINISHED_STATUSES or not perm.can_export(user, review):
         return []
     stored = report_service.stored_checksums(review)
     return [
-        {"variant": c.key, "label": c.label, "sha256": stored[c.key]}
+        {"variant": c.key, "label": c.label, "sha256": stored.get(c.key)}
         for c in vocab.REPORT_VARIANTS
-        if c.key in stored
+        if c.key in stored or report_service.awaiting(review, c.key) is not None
     ]
 
 

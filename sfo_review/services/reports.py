@@ -1,6 +1,9 @@
 """Exporting the PDF reports: the approved snapshot, the content-keyed cache, or a render.
 
-An approved review always answers with the bytes stored at approval. Before that, the PDF
+An approved review always answers with the bytes stored at approval: approval fixes the
+report's HTML, and its PDFs are laid out from that — in the approval itself (the API) or by
+the background job (the browser: "Preparing your PDF" until they are stored, or at once
+when the API asks first). Before approval, the PDF
 is keyed by its content (reports/render.py `content_key`): an unchanged review answers from
 the cache in milliseconds, a changed one is rendered — at once when it is short or when
 the caller must have the bytes now (the API), in the background job otherwise, with the
@@ -23,6 +26,7 @@ from sfo_review.models import AuditEvent, RenderedReport, ReportSnapshot, Review
 from sfo_review.models._base import utcnow
 from sfo_review.reports.content import FINAL_STATUSES, LONDON, READ_EVENTS
 from sfo_review.reports.render import (
+    FORMATS,
     RenderedPdf,
     ReportUnavailable,
     content_key,
@@ -35,7 +39,6 @@ from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import Conflict, NotFound
 
-FORMATS = ("standard", "archival")
 EXPORT_RULES: dict[str, v.Rule] = {
     "variant": v.enum("report variant", vocab.keys(vocab.REPORT_VARIANTS)),
     "format": v.enum("report format", FORMATS),
@@ -130,8 +133,14 @@ def export_report(
     variant, fmt = _clean(variant, fmt)
     name = filename(review, variant, fmt)
     stored = snapshot(review, variant, fmt)
+    waiting = awaiting(review, variant) if stored is None else None
     if stored is not None:
         pdf = stored.pdf
+    elif waiting is not None:
+        export = _approved(review, variant, fmt, name, waiting, background)
+        if export.pdf is None:
+            return export
+        pdf = export.pdf
     elif fmt == "archival" and review.status in FINAL_STATUSES:
         # approved before archival copies were made (migration 0007): its snapshot is the
         # record, and a copy made now would not be the document that was signed off
@@ -161,6 +170,93 @@ def export_report(
         {"variant": variant, "format": fmt},
     )
     return Export(name, pdf=pdf)
+
+
+def awaiting(review: Review, variant: str, fresh: bool = False) -> RenderedReport | None:
+    """The row holding a variant's approved HTML while its PDFs are not stored yet."""
+    query = select(RenderedReport).where(
+        RenderedReport.review_id == review.id,
+        RenderedReport.variant == variant,
+        RenderedReport.approved_html.is_not(None),
+    )
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    return db.session.scalar(query)
+
+
+def await_snapshots(review: Review, variant: str, html: str) -> RenderedReport:
+    """Approval in the browser: keep the variant as approved for the background job."""
+    row = RenderedReport(
+        review_id=review.id,
+        variant=variant,
+        content_key=content_key(html, variant),
+        state="pending",
+        approved_html=html,
+        requested_at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def store_snapshots(review: Review, variant: str, html: str) -> dict[str, bytes]:
+    """Lay out the approved `html` once and store it in every format, with its SHA-256.
+
+    Returns the stored bytes by format. When someone else stored them first (the job and a
+    download through the API at the same moment), theirs are the record and are returned.
+    """
+    rendered = write_pdfs(html, FORMATS)
+    try:
+        with db.session.begin_nested():
+            for fmt, pdf in rendered.items():
+                db.session.add(
+                    ReportSnapshot(
+                        review_id=review.id,
+                        variant=variant,
+                        format=fmt,
+                        pdf=pdf.pdf,
+                        sha256=sha256_hex(pdf.pdf),
+                    )
+                )
+    except IntegrityError:
+        return {fmt: stored.pdf for fmt in FORMATS if (stored := snapshot(review, variant, fmt))}
+    row = awaiting(review, variant)
+    if row is not None:  # kept, without the HTML, so the preparing page can say it is ready
+        standard = rendered["standard"]
+        row.approved_html = None
+        row.state = "ready"
+        row.sha256 = sha256_hex(standard.pdf)
+        row.page_count = standard.pages
+        row.render_seconds = round(standard.seconds, 3)
+        row.error = None
+        row.finished_at = utcnow()
+    return {fmt: pdf.pdf for fmt, pdf in rendered.items()}
+
+
+def _approved(
+    review: Review, variant: str, fmt: str, name: str, row: RenderedReport, background: bool
+) -> Export:
+    """An approved review whose PDFs are not stored yet: wait for the job (the browser), or
+    store them now (the API)."""
+    if background:
+        if still_running(row):
+            return Export(name, preparing=row)
+        row.state = "pending"  # failed or lost: the job is asked again
+        row.error = row.finished_at = None
+        row.requested_at = utcnow()
+        db.session.flush()
+        return Export(name, preparing=row, start_job=True)
+    html = row.approved_html
+    assert html is not None  # noqa: S101 - awaiting() returns rows holding it
+    return Export(name, pdf=store_snapshots(review, variant, html)[fmt])
+
+
+def start_snapshot_jobs(review: Review) -> None:
+    """After a browser approval commits: the background job stores each variant's PDFs."""
+    for variant in vocab.keys(vocab.REPORT_VARIANTS):
+        row = awaiting(review, variant)
+        if row is not None and row.state == "pending":
+            start_job(review, Export(filename(review, variant), preparing=row, start_job=True))
 
 
 def content_stamp(review: Review, variant: str) -> str:
@@ -271,17 +367,15 @@ def start_job(review: Review, export: Export) -> None:
     from sfo_review import jobs
 
     row = export.preparing
+    variant = row.variant
     try:
-        jobs.render_report(review.id, row.variant)
+        jobs.render_report(review.id, variant)
     except Exception as exc:  # noqa: BLE001 - any failure of the queue has the same answer
         current_app.logger.error("Could not enqueue the PDF render", exc_info=exc)
         db.session.rollback()
-        row = cached(review, row.variant, fresh=True) or row
+        row = cached(review, variant, fresh=True) or row
         if row.state == "pending":
-            row.state = "failed"
-            row.error = f"{QUEUE_DOWN}: {exc!r}"[:500]
-            row.finished_at = utcnow()
-            db.session.commit()
+            _failed(row, f"{QUEUE_DOWN}: {exc!r}")
 
 
 def render_in_background(review_id: int, variant: str) -> None:
@@ -294,7 +388,8 @@ def render_in_background(review_id: int, variant: str) -> None:
     if review is None:
         raise NotFound("That review no longer exists.")
     if review.status in FINAL_STATUSES:
-        return  # approved meanwhile: its snapshot is the PDF now, and the cache is gone
+        _snapshots_in_background(review, variant)
+        return
     started = utcnow()
     stamp = content_stamp(review, variant)
     html = render_html(review, variant, linked_stylesheet=False)
@@ -306,17 +401,40 @@ def render_in_background(review_id: int, variant: str) -> None:
         rendered = write_pdfs(html)["standard"]
     except ReportUnavailable as exc:
         db.session.rollback()
-        row = _still_ours(review, variant, key, started)
-        if row is not None:
-            row.state = "failed"
-            row.error = (exc.detail or exc.message)[:500]
-            row.finished_at = utcnow()
-            db.session.commit()
+        _failed(_still_ours(review, variant, key, started), exc.detail or exc.message)
         return
     row = _still_ours(review, variant, key, started)
     if row is not None:
         _store(review, variant, key, stamp, row, rendered)
         db.session.commit()
+
+
+def _snapshots_in_background(review: Review, variant: str) -> None:
+    """The job for an approved review: store its PDFs from the HTML kept at approval.
+
+    Nothing to do once they are stored (a draft's render asked for just before approval
+    also ends here: approval replaced its row).
+    """
+    row = awaiting(review, variant)
+    if row is None or row.approved_html is None:
+        return
+    try:
+        store_snapshots(review, variant, row.approved_html)
+    except ReportUnavailable as exc:
+        db.session.rollback()
+        _failed(awaiting(review, variant, fresh=True), exc.detail or exc.message)
+        return
+    db.session.commit()
+
+
+def _failed(row: RenderedReport | None, reason: str) -> None:
+    """Keep why a render failed on its row, for the preparing page, and commit it."""
+    if row is None:
+        return
+    row.state = "failed"
+    row.error = reason[:500]
+    row.finished_at = utcnow()
+    db.session.commit()
 
 
 def _still_ours(review: Review, variant: str, key: str, started: datetime) -> RenderedReport | None:

@@ -9,9 +9,9 @@ from sqlalchemy import delete
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
-from sfo_review.models import RenderedReport, ReportSnapshot, Review, User
+from sfo_review.models import RenderedReport, Review, User
 from sfo_review.models._base import utcnow
-from sfo_review.services import notifications
+from sfo_review.services import notifications, reports
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import Conflict
@@ -30,13 +30,14 @@ def _unmet_as_fields(unmet: list[lifecycle.UnmetRule]) -> dict[str, list[str]]:
     return fields
 
 
-def _freeze(actor: User, review: Review) -> None:
-    """Approval: store the approved PDFs with their SHA-256, in the same transaction.
+def _freeze(actor: User, review: Review, background: bool) -> None:
+    """Approval: the report as approved is fixed in this transaction, and its PDFs stored.
 
-    Each variant is laid out once and written twice: the standard tagged PDF/UA-1 that
-    downloads return, and the archival PDF/A-3b copy.
+    Each variant's HTML is built now, from the review as approved. Without `background`
+    (the API) its PDFs are laid out and stored here too; with it (the browser) the HTML is
+    kept for the background job, so the countersigner does not wait for a long layout.
     """
-    from sfo_review.reports.render import FORMATS, render_formats, sha256_hex
+    from sfo_review.reports.render import render_html
 
     review.approved_by = actor
     review.approved_at = utcnow()
@@ -44,21 +45,22 @@ def _freeze(actor: User, review: Review) -> None:
     db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
     db.session.flush()
     for variant in vocab.keys(vocab.REPORT_VARIANTS):
-        for fmt, rendered in render_formats(review, variant, FORMATS).items():
-            db.session.add(
-                ReportSnapshot(
-                    review_id=review.id,
-                    variant=variant,
-                    format=fmt,
-                    pdf=rendered.pdf,
-                    sha256=sha256_hex(rendered.pdf),
-                )
-            )
+        html = render_html(review, variant, linked_stylesheet=False)
+        if background:
+            reports.await_snapshots(review, variant, html)
+        else:
+            reports.store_snapshots(review, variant, html)
 
 
 @use_case
-def transition(actor: User, review: Review, data: dict[str, Any]) -> Review:
-    """Move the review to `to`, or raise Conflict listing every unmet rule."""
+def transition(
+    actor: User, review: Review, data: dict[str, Any], background: bool = False
+) -> Review:
+    """Move the review to `to`, or raise Conflict listing every unmet rule.
+
+    With `background`, approval leaves its PDFs to the background job: the caller starts
+    it once this transaction commits (reports.start_snapshot_jobs).
+    """
     values = v.clean(data, TRANSITION_RULES)
     to: str = values["to"]
     reason: str | None = values.get("reason")
@@ -89,6 +91,7 @@ def transition(actor: User, review: Review, data: dict[str, Any]) -> Review:
         summary += f": {reason}"
     audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
     if to == "approved":
-        _freeze(actor, review)  # after the event, so the approved PDF's audit summary has it
+        # after the event, so the approved PDF's audit summary has it
+        _freeze(actor, review, background)
     notifications.transitioned(review, frm, to)
     return review
