@@ -322,3 +322,31 @@ def test_the_overview_of_a_draft_has_no_checksums(
 
     assert response.status_code == 200
     assert page(response).select_one("#approved-reports") is None
+
+
+def test_the_pages_listing_stored_pdfs_never_read_their_bytes(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    """The overview and the Reports page show checksums: the PDFs (deferred columns) stay
+    in the database until someone downloads one."""
+    from sqlalchemy import event
+
+    data = rich_review("approved")
+    review = data["review"]
+    login_as("leadership")
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        for url in (f"/reviews/{review.id}", f"/reviews/{review.id}/reports"):
+            assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+
+    read = [s for s in statements if "report_snapshots" in s or "rendered_reports" in s]
+    assert read  # the pages did look the snapshots up
+    assert not [s for s in read if "report_snapshots.pdf" in s or "rendered_reports.pdf" in s]
+    assert not [s for s in read if "approved_html" in s]
