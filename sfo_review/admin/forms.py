@@ -14,6 +14,12 @@ from sfo_review.fields import SubmitButton
 from sfo_review.forms_support import select_choices
 from sfo_review.models import Role
 
+REGION_HINT = (
+    "Leadership accounts only. The probation region whose deadline extension requests they "
+    "are told about, written as reviews record it (for example, London). Leave it empty to "
+    "tell them about every region."
+)
+
 
 class NewUserForm(FlaskForm):
     name = StringField("Full name", widget=GovTextInput())
@@ -28,6 +34,11 @@ class NewUserForm(FlaskForm):
         widget=GovRadioInput(),
         validate_choice=False,
     )
+    region = StringField(
+        "Region (optional)",
+        description=REGION_HINT,
+        widget=GovTextInput(),
+    )
     password = PasswordField(
         "Temporary password",
         description="At least 12 characters. Give it to them in person; they can change it "
@@ -39,3 +50,15 @@ class NewUserForm(FlaskForm):
 
 class AccountStatusForm(FlaskForm):
     submit = SubmitField("Save", widget=SubmitButton())
+
+
+class RegionForm(FlaskForm):
+    region = StringField(
+        "Region",
+        description="The probation region whose deadline extension requests they are told "
+        "about, written as reviews record it (for example, London). Leave it empty to tell "
+        "them about every region. When no leadership account has a review's region, every "
+        "leadership account is told.",
+        widget=GovTextInput(),
+    )
+    save_region = SubmitField("Save the region", widget=SubmitButton())

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from sfo_review.admin.forms import AccountStatusForm, NewUserForm
+from sfo_review.admin.forms import AccountStatusForm, NewUserForm, RegionForm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
 from sfo_review.forms_support import form_data, submit
@@ -35,12 +36,30 @@ def new_user() -> str | Response:
     return render_template("admin/new_user.html", form=form)
 
 
-@admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@login_required_for("admin")
-def user(user_id: int) -> str | Response:
+def _account(user_id: int) -> User:
     account = db.session.get(User, user_id)
     if account is None:
         abort(404)
+    return account
+
+
+def _user_page(
+    account: User, status_form: AccountStatusForm, region_form: RegionForm, sent: FlaskForm
+) -> str:
+    """The account's page; `sent` is the form just posted, whose errors the summary lists."""
+    return render_template(
+        "admin/user.html",
+        account=account,
+        status_form=status_form,
+        region_form=region_form,
+        form=sent,
+    )
+
+
+@admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@login_required_for("admin")
+def user(user_id: int) -> str | Response:
+    account = _account(user_id)
     form = AccountStatusForm()
     if form.validate_on_submit():
         wanted = request.form.get("active") == "yes"
@@ -48,4 +67,19 @@ def user(user_id: int) -> str | Response:
             state = "reactivated" if wanted else "deactivated and signed out everywhere"
             flash(f"{account.name}'s account has been {state}.")
             return redirect(url_for("admin.users"))
-    return render_template("admin/user.html", account=account, form=form)
+    return _user_page(account, form, RegionForm(formdata=None, region=account.region), form)
+
+
+@admin_bp.route("/users/<int:user_id>/region", methods=["POST"])
+@login_required_for("admin")
+def user_region(user_id: int) -> str | Response:
+    """A leadership account's region (the page is the account's own, above)."""
+    account = _account(user_id)
+    region_form = RegionForm()
+    if region_form.validate_on_submit():
+        data = {"region": region_form.region.data}
+        if submit(region_form, lambda: user_service.set_region(actor(), account, data)):
+            where = f"reviews in {account.region}" if account.region else "every region"
+            flash(f"{account.name} will be told about extension requests for {where}.")
+            return redirect(url_for("admin.user", user_id=account.id))
+    return _user_page(account, AccountStatusForm(formdata=None), region_form, region_form)

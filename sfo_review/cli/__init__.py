@@ -23,13 +23,18 @@ users_cli = AppGroup("users", help="Manage user accounts and API tokens.")
 @click.argument("email")
 @click.option("--name", required=True, help="Full name, as shown on reviews.")
 @click.option("--role", required=True, help="One of: " + ", ".join(r.value for r in Role))
-def create_user(email: str, name: str, role: str) -> None:
+@click.option(
+    "--region",
+    default=None,
+    help="Leadership only: the region whose extension requests they are told about "
+    "(default: every region).",
+)
+def create_user(email: str, name: str, role: str, region: str | None) -> None:
     """Create a user; the password is read from standard input (one line)."""
     password = sys.stdin.readline().rstrip("\r\n")
+    data = {"email": email, "name": name, "role": role, "password": password, "region": region}
     try:
-        user = user_service.create_user(
-            None, {"email": email, "name": name, "role": role, "password": password}
-        )
+        user = user_service.create_user(None, data)
     except ServiceError as exc:
         problems = "; ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message
         raise click.ClickException(problems) from exc

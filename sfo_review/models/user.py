@@ -38,6 +38,9 @@ class User(Versioned, db.Model):  # type: ignore[name-defined]
     role: Mapped[str] = mapped_column(String(30), nullable=False)
     password_hash: Mapped[str] = mapped_column(String(255), nullable=False)
     active: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True)
+    # Leadership only: the probation region whose deadline extension requests they are told
+    # about (matched to a review's region ignoring case and spaces); none: every region's.
+    region: Mapped[str | None] = mapped_column(String(200), nullable=True)
     # Flask-Login's "alternative token": rotating it ends every session of this user.
     session_token: Mapped[str] = mapped_column(
         String(64), unique=True, nullable=False, default=new_session_token

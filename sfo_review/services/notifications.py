@@ -129,16 +129,23 @@ def _once(people: list[User | None], skip: User) -> list[User]:
     return list(seen.values())
 
 
-def _leadership() -> list[User]:
-    """Every active leadership user (users have no region yet: all of them are told)."""
+def _leadership(review: Review) -> list[User]:
+    """The active leadership users of the review's region (matched ignoring case and runs of
+    spaces) and those with no region, who are told about every region. When no account
+    covers the review's region (a region typed differently, or nobody set up for it yet),
+    every leadership user is told, so a request never goes unseen."""
+    region = " ".join(review.region.split()).lower()
     query = select(User).where(User.role == "leadership", User.active.is_(True))
-    return list(db.session.scalars(query.order_by(User.id)))
+    everyone = list(db.session.scalars(query.order_by(User.id)))
+    if not any(u.region is not None and u.region.lower() == region for u in everyone):
+        return everyone
+    return [u for u in everyone if u.region is None or u.region.lower() == region]
 
 
 def extension_requested(review: Review, extension: DeadlineExtension, by: User) -> None:
     """Those who can agree it (the named countersigner, leadership), and the reviewer when
     someone else asked on their behalf."""
-    leadership = _leadership()
+    leadership = _leadership(review)
     to = long_date(extension.new_due_date)
     for person in _once([review.countersigner, *leadership], by):
         notify(
@@ -158,7 +165,7 @@ def extension_requested(review: Review, extension: DeadlineExtension, by: User) 
 
 def extension_withdrawn(review: Review, extension: DeadlineExtension, by: User) -> None:
     """Everyone who was told of the request (services/notifications.extension_requested)."""
-    leadership = _leadership()
+    leadership = _leadership(review)
     message = (
         f"Deadline extension request to {long_date(extension.new_due_date)} withdrawn by "
         f"{by.name} ({review.reference})"

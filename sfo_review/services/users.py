@@ -25,7 +25,10 @@ USER_RULES: dict[str, v.Rule] = {
     "name": v.short("full name"),
     "role": v.enum("role", tuple(r.value for r in Role)),
     "password": v.short("password"),
+    "region": v.short("region", required=False),
 }
+REGION_RULES: dict[str, v.Rule] = {"region": USER_RULES["region"]}
+NOT_LEADERSHIP = "Only leadership accounts have a region: leave it empty for this role"
 
 
 def _hasher() -> PasswordHasher:
@@ -67,10 +70,36 @@ def create_user(actor: User | None, data: dict[str, Any]) -> User:
         role=values["role"],
         password_hash=hash_password(values["password"]),
         active=True,
+        region=_region(values, values["role"]),
     )
     db.session.add(user)
     db.session.flush()
     audit(None, actor, "user.created", f"Created user {user.email} ({user.role})")
+    return user
+
+
+def _region(values: dict[str, Any], role: str) -> str | None:
+    """A leadership account's region as typed (spaces trimmed), or None for every region."""
+    region = " ".join((values.get("region") or "").split()) or None
+    if region is not None and role != Role.LEADERSHIP:
+        raise ValidationFailed({"region": [NOT_LEADERSHIP]})
+    return region
+
+
+@use_case
+def set_region(actor: User, user: User, data: dict[str, Any]) -> User:
+    """Set (or clear, with an empty region) the region a leadership account is told about."""
+    require_permission(perm.can_manage_users(actor))
+    region = _region(v.clean(data, REGION_RULES), user.role)
+    if user.role != Role.LEADERSHIP:
+        raise ValidationFailed({"region": [NOT_LEADERSHIP]})
+    user.region = region
+    summary = (
+        f"Set the region of {user.email} to {region}"
+        if region
+        else f"Cleared the region of {user.email} (told about every region)"
+    )
+    audit(None, actor, "user.region_changed", summary)
     return user
 
 

@@ -43,6 +43,11 @@ def test_users_create_reads_the_password_from_stdin(app, db):
         ),
         (["x@example.gov.uk", "--name", "X", "--role", "officer"], "short\n", "12 characters"),
         (["x@example.gov.uk", "--name", "X", "--role", "officer"], "", "Enter the password"),
+        (
+            ["x@example.gov.uk", "--name", "X", "--role", "officer", "--region", "London"],
+            "a-long-enough-password\n",
+            "Only leadership accounts have a region",
+        ),
     ],
 )
 def test_users_create_rejects_bad_input_with_one_line(app, db, args, stdin, message):
@@ -50,6 +55,16 @@ def test_users_create_rejects_bad_input_with_one_line(app, db, args, stdin, mess
     assert result.exit_code != 0
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_users_create_gives_a_leadership_account_its_region(app, db):
+    args = ["users", "create", "rd@example.gov.uk", "--name", "R D", "--role", "leadership"]
+    result = app.test_cli_runner().invoke(
+        args=[*args, "--region", "North West"], input="a-long-enough-password\n"
+    )
+    assert result.exit_code == 0, result.output
+    user = user_service.user_by_email("rd@example.gov.uk")
+    assert user is not None and user.region == "North West"
 
 
 def test_users_create_rejects_a_duplicate_email(app, db, make_user):
