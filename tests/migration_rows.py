@@ -3,6 +3,9 @@ describe the newest schema) cannot write them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import Flask
 from sqlalchemy import Connection, text
 
 USER = text(
@@ -44,3 +47,14 @@ def add_review(
             "pdu": pdu,
         },
     )
+
+
+def sqlite_app(path: Path) -> Flask:
+    """The app on its own SQLite file at `path`, for a test to migrate up and down."""
+    from config import TestConfig
+    from sfo_review import create_app
+
+    class OnItsOwnFile(TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{path}"
+
+    return create_app(OnItsOwnFile)

@@ -51,13 +51,9 @@ def test_the_migrated_schema_matches_the_models(app, db):
 def test_upgrade_runs_on_an_empty_database(tmp_path):
     from flask_migrate import downgrade, upgrade
 
-    from config import TestConfig
-    from sfo_review import create_app
+    from tests.migration_rows import sqlite_app
 
-    class Fresh(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'fresh.db'}"
-
-    fresh = create_app(Fresh)
+    fresh = sqlite_app(tmp_path / "fresh.db")
     with fresh.app_context():
         upgrade()
         tables = set(db.inspect(db.engine).get_table_names())

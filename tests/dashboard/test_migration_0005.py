@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from config import TestConfig
-from sfo_review import create_app
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user
+from tests.migration_rows import add_review, add_user, sqlite_app
 
 NEW_INDEXES = {
     "reviews": {"ix_reviews_notification_date", "ix_reviews_region_pdu"},
@@ -26,10 +24,7 @@ def _indexes(table: str) -> set[str]:
 def test_upgrade_from_0004_keeps_data_and_downgrade_removes_only_the_additions(tmp_path):
     from flask_migrate import downgrade, upgrade
 
-    class AtFour(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'at_0004.db'}"
-
-    app = create_app(AtFour)
+    app = sqlite_app(tmp_path / "at_0004.db")
     with app.app_context():
         upgrade(revision="0004")
         with db.engine.begin() as conn:

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, text
 
-from config import TestConfig
-from sfo_review import create_app
 from sfo_review.extensions import db
-from tests.migration_rows import add_user
+from tests.migration_rows import add_user, sqlite_app
 
 NEW_TABLES = {"notifications", "outbox", "settings", "statement_addenda"}
 
@@ -15,10 +13,7 @@ NEW_TABLES = {"notifications", "outbox", "settings", "statement_addenda"}
 def test_upgrade_from_0001_keeps_reviews_and_downgrade_removes_only_the_additions(tmp_path):
     from flask_migrate import downgrade, upgrade
 
-    class AtOne(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'at_0001.db'}"
-
-    app = create_app(AtOne)
+    app = sqlite_app(tmp_path / "at_0001.db")
     with app.app_context():
         upgrade(revision="0001")
         assert not NEW_TABLES & set(inspect(db.engine).get_table_names())

@@ -6,10 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
-from config import TestConfig
-from sfo_review import create_app
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user
+from tests.migration_rows import add_review, add_user, sqlite_app
 
 
 def test_upgrade_from_0006_keeps_snapshots_and_downgrade_removes_only_the_additions(
@@ -17,10 +15,7 @@ def test_upgrade_from_0006_keeps_snapshots_and_downgrade_removes_only_the_additi
 ) -> None:
     from flask_migrate import downgrade, upgrade
 
-    class AtFour(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'at_0006.db'}"
-
-    app = create_app(AtFour)
+    app = sqlite_app(tmp_path / "at_0006.db")
     with app.app_context():
         upgrade(revision="0006")
         assert "rendered_reports" not in inspect(db.engine).get_table_names()

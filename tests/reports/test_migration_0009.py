@@ -7,10 +7,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from config import TestConfig
-from sfo_review import create_app
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user
+from tests.migration_rows import add_review, add_user, sqlite_app
 
 ROW = (
     "INSERT INTO rendered_reports (review_id, variant, content_key, state, requested_at{extra}) "
@@ -27,10 +25,7 @@ def test_upgrade_keeps_the_rows_and_downgrade_waits_for_the_approved_pdfs(
 ) -> None:
     from flask_migrate import downgrade, upgrade
 
-    class At(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'at_0008.db'}"
-
-    app = create_app(At)
+    app = sqlite_app(tmp_path / "at_0008.db")
     with app.app_context():
         upgrade(revision="0008")
         with db.engine.begin() as conn:

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from config import TestConfig
-from sfo_review import create_app
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user
+from tests.migration_rows import add_review, add_user, sqlite_app
 
 NEW_INDEXES = {
     "ix_reviews_effective_due_date_id",
@@ -31,10 +29,7 @@ def _indexes(conn) -> set[str]:
 def test_upgrade_from_0005_keeps_the_data_and_downgrade_removes_only_the_indexes(tmp_path):
     from flask_migrate import downgrade, upgrade
 
-    class AtFour(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'at_0005.db'}"
-
-    app = create_app(AtFour)
+    app = sqlite_app(tmp_path / "at_0005.db")
     with app.app_context():
         upgrade(revision="0005")
         with db.engine.begin() as conn:

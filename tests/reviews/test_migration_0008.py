@@ -7,10 +7,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from config import TestConfig
-from sfo_review import create_app
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user
+from tests.migration_rows import add_review, add_user, sqlite_app
 
 DROPPED = {"ix_reviews_region", "ix_reviews_notification_date", "ix_deadline_extensions_review_id"}
 ADDED = "uq_deadline_extensions_one_waiting"
@@ -30,10 +28,7 @@ def _indexes(conn) -> set[str]:
 def _at_0007(tmp_path, name: str):
     from flask_migrate import upgrade
 
-    class At(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / name}"
-
-    app = create_app(At)
+    app = sqlite_app(tmp_path / name)
     with app.app_context():
         upgrade(revision="0007")
         with db.engine.begin() as conn:
