@@ -25,5 +25,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("region")
+    # Not a batch: SQLite's batch mode would copy the users table, and dropping the old copy
+    # breaks every foreign key to it. SQLite has dropped columns itself since 3.35 (2021).
+    op.drop_column("users", "region")

@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from sfo_review.extensions import db
-from tests.migration_rows import add_user, sqlite_app
+from tests.migration_rows import add_review, add_user, sqlite_app
 
 
 def _columns() -> set[str]:
@@ -24,6 +24,7 @@ def test_upgrade_keeps_the_accounts_with_no_region_and_downgrade_removes_it(
         upgrade(revision="0009")
         with db.engine.begin() as conn:
             add_user(conn)
+            add_review(conn, 1)  # rows that refer to the user: the downgrade must keep them
 
         upgrade(revision="0010")
         assert "region" in _columns()
@@ -35,6 +36,7 @@ def test_upgrade_keeps_the_accounts_with_no_region_and_downgrade_removes_it(
         assert "region" not in _columns()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM users")).scalar() == 1
+            assert conn.execute(text("SELECT reviewer_id FROM reviews")).scalar() == 1
         upgrade()
         assert "region" in _columns()
         db.engine.dispose()
