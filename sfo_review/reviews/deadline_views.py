@@ -3,7 +3,10 @@ and the forms to ask for one and to agree or refuse it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
@@ -84,33 +87,60 @@ def _decidable(user: User, review_id: int, extension_id: int) -> DeadlineExtensi
     return extension
 
 
-@reviews_bp.route(BASE + "/extensions/<int:extension_id>/decision", methods=["GET", "POST"])
-@login_required_for()
-def extension_decision(review_id: int, extension_id: int) -> str | Response:
-    user = actor()
-    extension = _decidable(user, review_id, extension_id)
+def _request_page(
+    user: User,
+    extension: DeadlineExtension,
+    form: FlaskForm,
+    call: Callable[[], DeadlineExtension],
+    done: Callable[[DeadlineExtension], str],
+    page: str,
+    viewed: str,
+) -> str | Response:
+    """A page acting on one extension request (decide, withdraw): on success the message
+    `done` gives and back to the deadline page; otherwise the form with the request."""
     review = extension.review
-    form = ExtensionDecisionForm()
     if form.validate_on_submit():
-        data = form_data(form)
-        decided = submit(
-            form, lambda: extension_service.decide_extension(user, review, extension, data)
-        )
-        if decided is not None:
-            if decided.status == "agreed":
-                flash(f"Extension agreed: the review is now due {long_date(decided.new_due_date)}.")
-            else:
-                flash("Extension refused: the deadline in force has not changed.")
+        result = submit(form, call)
+        if result is not None:
+            flash(done(result))
             return redirect(url_for("reviews.deadline", review_id=review.id))
     elif request.method == "GET":
-        review_service.record_view(user, review, "deadline extension decision form")
+        review_service.record_view(user, review, viewed)
     return render_template(
-        "reviews/deadline/decision.html",
+        f"reviews/deadline/{page}.html",
         review=review,
         extension=extension,
         form=form,
         deadline=deadline_facts(review, user),
     )
+
+
+def _decided(extension: DeadlineExtension) -> str:
+    if extension.status == "agreed":
+        return f"Extension agreed: the review is now due {long_date(extension.new_due_date)}."
+    return "Extension refused: the deadline in force has not changed."
+
+
+def _withdrawn(extension: DeadlineExtension) -> str:
+    return (
+        f"You have withdrawn the request to move the deadline to "
+        f"{long_date(extension.new_due_date)}. The deadline in force has not changed."
+    )
+
+
+@reviews_bp.route(BASE + "/extensions/<int:extension_id>/decision", methods=["GET", "POST"])
+@login_required_for()
+def extension_decision(review_id: int, extension_id: int) -> str | Response:
+    user = actor()
+    extension = _decidable(user, review_id, extension_id)
+    form = ExtensionDecisionForm()
+
+    def decide() -> DeadlineExtension:
+        data = form_data(form)
+        return extension_service.decide_extension(user, extension.review, extension, data)
+
+    viewed = "deadline extension decision form"
+    return _request_page(user, extension, form, decide, _decided, "decision", viewed)
 
 
 @reviews_bp.route(BASE + "/extensions/<int:extension_id>/withdraw", methods=["GET", "POST"])
@@ -120,23 +150,9 @@ def withdraw_extension(review_id: int, extension_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_request_extension)
     extension = get_child_or_404(review, DeadlineExtension, extension_id)
-    form = ExtensionWithdrawForm()
-    if form.validate_on_submit():
-        withdrawn = submit(
-            form, lambda: extension_service.withdraw_extension(user, review, extension)
-        )
-        if withdrawn is not None:
-            flash(
-                f"You have withdrawn the request to move the deadline to "
-                f"{long_date(withdrawn.new_due_date)}. The deadline in force has not changed."
-            )
-            return redirect(url_for("reviews.deadline", review_id=review.id))
-    elif request.method == "GET":
-        review_service.record_view(user, review, "deadline extension withdrawal form")
-    return render_template(
-        "reviews/deadline/withdraw.html",
-        review=review,
-        extension=extension,
-        form=form,
-        deadline=deadline_facts(review, user),
-    )
+
+    def withdraw() -> DeadlineExtension:
+        return extension_service.withdraw_extension(user, review, extension)
+
+    form, viewed = ExtensionWithdrawForm(), "deadline extension withdrawal form"
+    return _request_page(user, extension, form, withdraw, _withdrawn, "withdraw", viewed)

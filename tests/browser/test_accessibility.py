@@ -191,9 +191,13 @@ def _ids() -> dict[str, list[dict[str, int]]]:
             if child is not None:
                 values[param] = child.id
         per_review.append(values)
-    user = db.session.scalars(select(User).where(User.role == "officer").order_by(User.id)).first()
-    assert user is not None
-    return {"reviews": per_review, "users": [{"user_id": user.id}]}
+    # An officer's account page, and a leadership account's, which also has its region form.
+    accounts = [
+        db.session.scalars(select(User).where(User.role == role).order_by(User.id)).first()
+        for role in ("officer", "leadership")
+    ]
+    assert all(accounts)
+    return {"reviews": per_review, "users": [{"user_id": u.id} for u in accounts if u]}
 
 
 @pytest.fixture(scope="module")
@@ -732,4 +736,52 @@ def test_an_approved_review_overview_and_reports_have_no_serious_problem(
             _reflow(signed_in, f"{role} {path} (approved)", findings)
         assert signed_in.locator("code.app-sha256").count() >= 2
     _save("approved review", findings)
+    assert not findings.blocking() and not findings.too_wide, _report(findings)
+
+
+def test_an_approved_review_whose_pdfs_are_being_stored_has_no_serious_problem(
+    open_as: Callable[[str | None], Any], site: Site, axe_source: str
+) -> None:
+    """Approved on the Countersign page, its PDFs left to the worker (queued, not run here):
+    the overview and Reports page say they are being stored, the preparing page waits;
+    then a failed job, then the stored PDFs."""
+    from sqlalchemy import select
+
+    from sfo_review.extensions import db
+    from sfo_review.models import RenderedReport, User
+    from sfo_review.services import reports, transitions
+
+    with site.app.app_context():
+        people = {u.email: u for u in db.session.scalars(select(User))}
+        fifth = _at_quality_assurance(people, "X123455", "Rape", "rape", "storing")
+        transitions.transition(people[ROLES["quality_assurer"]], fifth, {"to": "approved"}, True)
+        review_id = fifth.id
+    findings = Findings()
+    leadership = open_as(ROLES["leadership"])
+    preparing = f"/reviews/{review_id}/reports/preparing?variant=full"
+
+    def walk(paths: tuple[str, ...], state: str) -> None:
+        for path in paths:
+            assert leadership.goto(path).status == 200, path
+            _axe(leadership, axe_source, f"leadership {path} ({state})", findings)
+            _reflow(leadership, f"leadership {path} ({state})", findings)
+
+    walk((f"/reviews/{review_id}", f"/reviews/{review_id}/reports", preparing), "storing")
+    assert leadership.goto(f"/reviews/{review_id}").ok
+    assert leadership.locator("[data-storing]").count() == 2
+    with site.app.app_context():
+        row = db.session.scalars(
+            select(RenderedReport).where(
+                RenderedReport.review_id == review_id, RenderedReport.variant == "full"
+            )
+        ).one()
+        row.state, row.error = "failed", "rendering took longer than 120 seconds"
+        db.session.commit()
+    walk((f"/reviews/{review_id}/reports", preparing), "storing failed")
+    with site.app.app_context():
+        for variant in ("full", "family_summary"):
+            reports.render_in_background(review_id, variant)
+    walk((f"/reviews/{review_id}", preparing), "stored")
+    assert leadership.locator("code.app-sha256").count() == 1
+    _save("approved review being stored", findings)
     assert not findings.blocking() and not findings.too_wide, _report(findings)
