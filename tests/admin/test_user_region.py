@@ -12,7 +12,7 @@ from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import users as user_service
 from sfo_review.services.errors import Forbidden, ValidationFailed
 from tests.helpers import error_summary, page, post_form
-from tests.reviews.test_extensions import later_working_day
+from tests.reviews.extension_helpers import later_working_day
 
 HOSTILE = "<script>alert(1)</script>"
 NEW = {

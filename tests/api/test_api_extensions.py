@@ -14,7 +14,7 @@ from sfo_review.services import reviews as review_service
 from tests.api.conftest import ROLES
 from tests.api.support import error
 from tests.helpers_forms import HOSTILE
-from tests.reviews.test_extensions import REASON, later_working_day
+from tests.reviews.extension_helpers import REASON, later_working_day
 
 HIDDEN = {
     "other_reviewer": 404,

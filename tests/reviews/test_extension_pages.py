@@ -22,37 +22,24 @@ from tests.helpers_forms import (
     sign_out,
     text_of,
 )
+from tests.reviews.extension_helpers import (
+    DEADLINE,
+    READ,
+    REASON,
+    later_working_day,
+    request_by_reviewer,
+    url,
+)
 from tests.reviews.helpers import error_for, post_as
-from tests.reviews.test_extensions import REASON, later_working_day
 
-DEADLINE = "/reviews/{r}/deadline"
 NEW = "/reviews/{r}/deadline/extensions/new"
 DECIDE = "/reviews/{r}/deadline/extensions/{e}/decision"
-
-
-def url(template, data, extension=None):
-    return template.format(r=data["review"].id, e=extension.id if extension else 0)
-
-
-def request_by_reviewer(data, **overrides):
-    body = {"new_due_date": later_working_day(), "reason": REASON, **overrides}
-    return extension_service.request_extension(data["reviewer"], data["review"], body)
 
 
 def date_boxes(day):
     return [str(day.day), str(day.month), str(day.year)]
 
 
-READ = {  # the deadline page: the review team and its readers, never officers
-    "reviewer": 200,
-    "other_reviewer": 404,
-    "officer": 403,
-    "other_officer": 404,
-    "quality_assurer": 404,  # not the named countersigner, not at quality assurance yet
-    "leadership": 200,
-    "admin": 404,
-    "anonymous": "sign-in",
-}
 ASK = {**READ}  # the reviewer and leadership ask
 DECIDE_MATRIX = {**READ, "reviewer": 403}  # leadership (and QA, once they can see it)
 

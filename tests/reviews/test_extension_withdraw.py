@@ -13,9 +13,14 @@ from sfo_review.reports.render import render_html
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services.errors import Conflict, Forbidden
 from tests.helpers_forms import ROLES, expect_status, move_to, page, sign_in, text_of
+from tests.reviews.extension_helpers import (
+    DEADLINE,
+    READ,
+    later_working_day,
+    request_by_reviewer,
+    url,
+)
 from tests.reviews.helpers import post_as
-from tests.reviews.test_extension_pages import DEADLINE, READ, request_by_reviewer, url
-from tests.reviews.test_extensions import later_working_day
 
 WITHDRAW = "/reviews/{r}/deadline/extensions/{e}/withdraw"
 OPEN = {**READ, "quality_assurer": 404}  # who asks may withdraw: the reviewer, leadership

@@ -12,32 +12,15 @@ from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, DeadlineExtension, Notification
 from sfo_review.services import deadline_extensions as service
 from sfo_review.services import reviews as review_service
-from sfo_review.services.deadlines import add_working_days, is_working_day
+from sfo_review.services.deadlines import add_working_days
 from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
 from tests.helpers_forms import HOSTILE, move_to
-
-REASON = "Police disclosure of the call-out logs is still awaited."
-
-
-def later_working_day(days: int = 30) -> date:
-    day = date.today() + timedelta(days=days)
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
+from tests.reviews.extension_helpers import REASON, later_working_day, name_countersigner
 
 
 def ask(user, review, **overrides):
     body = {"new_due_date": later_working_day(), "reason": REASON, **overrides}
     return service.request_extension(user, review, body)
-
-
-def name_countersigner(data):
-    review = data["review"]
-    review_service.update_review(
-        data["reviewer"],
-        review,
-        {"version": review.version, "countersigner_email": data["qa"].email},
-    )
 
 
 def events(review, action):

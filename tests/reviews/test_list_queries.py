@@ -23,7 +23,7 @@ from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import users as user_service
 from tests.api.support import Api
-from tests.reviews.test_extensions import REASON, later_working_day
+from tests.reviews.extension_helpers import REASON, later_working_day
 
 N = 4
 

@@ -10,8 +10,8 @@ import pytest
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import reviews as review_service
 from tests.helpers_forms import HOSTILE, errors, page, text_of
+from tests.reviews.extension_helpers import REASON, later_working_day, name_countersigner
 from tests.reviews.helpers import error_for
-from tests.reviews.test_extensions import REASON, later_working_day, name_countersigner
 
 
 def refs(response) -> list[str]:
