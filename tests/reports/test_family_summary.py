@@ -167,6 +167,16 @@ def test_draft_on_every_page_until_approved(rich_review: Builder) -> None:
     assert not any("DRAFT" in page for page in final)
 
 
+def test_its_closing_section_never_stands_alone_on_the_last_page(rich_review: Builder) -> None:
+    """Without the keep-with rule this review's "If you have questions" filled a page alone."""
+    for stage in ("quality_assurance", "approved"):
+        pages = pdf_pages(render_pdf(rich_review(stage)["review"], "family_summary"))
+        last = flat(pages[-1])
+        assert "If you have questions" in last
+        before = last.split("If you have questions")[0]
+        assert "What will be done" in before, (stage, last[:300])
+
+
 FORMER_NAME = "Gwendolyn Ashbourne-Tewkesbury"
 LEGACY_NAME = "Bartholomew Pennywhistle"
 
