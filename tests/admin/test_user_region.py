@@ -245,3 +245,24 @@ def test_a_deactivated_regional_account_does_not_count_as_covering_it(full_revie
     told = told_of_request(full_review, make_user)
 
     assert wales.id in told and london.id not in told
+
+
+@pytest.mark.parametrize(
+    ("role", "region", "shown"),
+    [
+        ("leadership", "Wales", "Wales"),
+        ("leadership", None, "Every region"),
+        ("officer", None, None),
+        ("reviewer", None, None),
+    ],
+)
+def test_your_account_says_which_region_you_are_told_about(
+    client, login_as, make_user, role, region, shown
+):
+    me = make_user(role, region=region) if region else make_user(role)
+    login_as(user=me)
+    cell = page(client.get("/account/password")).select_one("#your-region")
+    if shown is None:
+        assert cell is None
+    else:
+        assert cell is not None and cell.get_text(" ", strip=True).startswith(shown)
