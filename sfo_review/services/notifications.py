@@ -21,6 +21,7 @@ from sfo_review.models._base import utcnow
 from sfo_review.services._common import use_case
 from sfo_review.services.deadlines import add_working_days
 from sfo_review.services.errors import NotFound
+from sfo_review.services.users import tidy_region
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def _leadership(review: Review) -> list[User]:
     spaces) and those with no region, who are told about every region. When no account
     covers the review's region (a region typed differently, or nobody set up for it yet),
     every leadership user is told, so a request never goes unseen."""
-    region = " ".join(review.region.split()).lower()
+    region = tidy_region(review.region).lower()
     query = select(User).where(User.role == "leadership", User.active.is_(True))
     everyone = list(db.session.scalars(query.order_by(User.id)))
     if not any(u.region is not None and u.region.lower() == region for u in everyone):

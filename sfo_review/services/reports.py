@@ -222,14 +222,8 @@ def store_snapshots(review: Review, variant: str, html: str) -> dict[str, bytes]
         return {fmt: stored.pdf for fmt in FORMATS if (stored := snapshot(review, variant, fmt))}
     row = awaiting(review, variant)
     if row is not None:  # kept, without the HTML, so the preparing page can say it is ready
-        standard = rendered["standard"]
         row.approved_html = None
-        row.state = "ready"
-        row.sha256 = sha256_hex(standard.pdf)
-        row.page_count = standard.pages
-        row.render_seconds = round(standard.seconds, 3)
-        row.error = None
-        row.finished_at = utcnow()
+        _finished(row, rendered["standard"])
     return {fmt: pdf.pdf for fmt, pdf in rendered.items()}
 
 
@@ -241,22 +235,28 @@ def _approved(
     if background:
         if still_running(row):
             return Export(name, preparing=row)
-        row.state = "pending"  # failed or lost: the job is asked again
-        row.error = row.finished_at = None
-        row.requested_at = utcnow()
-        db.session.flush()
-        return Export(name, preparing=row, start_job=True)
+        # failed or lost: the job is asked again, for the same approved HTML
+        again = _pending(review, variant, row.content_key, row)
+        return Export(name, preparing=again, start_job=True)
     html = row.approved_html
     assert html is not None  # noqa: S101 - awaiting() returns rows holding it
     return Export(name, pdf=store_snapshots(review, variant, html)[fmt])
 
 
+def awaiting_all(review: Review) -> list[RenderedReport]:
+    """Every variant's row still holding its approved HTML (PDFs not stored yet), one query."""
+    query = select(RenderedReport).where(
+        RenderedReport.review_id == review.id, RenderedReport.approved_html.is_not(None)
+    )
+    return list(db.session.scalars(query.order_by(RenderedReport.variant)))
+
+
 def start_snapshot_jobs(review: Review) -> None:
     """After a browser approval commits: the background job stores each variant's PDFs."""
-    for variant in vocab.keys(vocab.REPORT_VARIANTS):
-        row = awaiting(review, variant)
-        if row is not None and row.state == "pending":
-            start_job(review, Export(filename(review, variant), preparing=row, start_job=True))
+    for row in awaiting_all(review):
+        if row.state == "pending":
+            name = filename(review, row.variant)
+            start_job(review, Export(name, preparing=row, start_job=True))
 
 
 def content_stamp(review: Review, variant: str) -> str:
@@ -343,8 +343,13 @@ def _store(
     row = _row(review, variant, row)
     row.content_key = key
     row.stamp = stamp
-    row.state = "ready"
     row.pdf = rendered.pdf
+    _finished(row, rendered)
+
+
+def _finished(row: RenderedReport, rendered: RenderedPdf) -> None:
+    """A render's row once its PDF exists: ready, with what the preparing page shows."""
+    row.state = "ready"
     row.sha256 = sha256_hex(rendered.pdf)
     row.page_count = rendered.pages
     row.render_seconds = round(rendered.seconds, 3)

@@ -78,9 +78,14 @@ def create_user(actor: User | None, data: dict[str, Any]) -> User:
     return user
 
 
+def tidy_region(region: str | None) -> str:
+    """A region as compared: runs of spaces made one, the ends trimmed ('' for none)."""
+    return " ".join((region or "").split())
+
+
 def _region(values: dict[str, Any], role: str) -> str | None:
-    """A leadership account's region as typed (spaces trimmed), or None for every region."""
-    region = " ".join((values.get("region") or "").split()) or None
+    """A leadership account's region as typed (spaces tidied), or None for every region."""
+    region = tidy_region(values.get("region")) or None
     if region is not None and role != Role.LEADERSHIP:
         raise ValidationFailed({"region": [NOT_LEADERSHIP]})
     return region
