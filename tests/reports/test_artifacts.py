@@ -1,0 +1,190 @@
+"""Page furniture is an artifact (reports/artifacts.py): every piece of text in a report is
+either inside an /Artifact sequence or marked content reachable from the structure tree,
+which is what PDF/UA-1 (7.1) and a validator such as veraPDF ask."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
+
+from sfo_review.models import ReportSnapshot
+from sfo_review.reports import artifacts
+from sfo_review.reports.render import render_pdf
+
+Builder = Callable[..., dict[str, Any]]
+TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
+
+
+def resolved(obj: Any) -> Any:
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+@dataclass
+class Marking:
+    """What a PDF's pages draw, sorted by how their text is marked."""
+
+    tagged: list[int] = field(default_factory=list)  # text operators per page
+    artifact: list[int] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    structure_types: list[str] = field(default_factory=list)
+
+
+def in_the_tree(reader: PdfReader) -> tuple[set[int], list[str]]:
+    """The object numbers of every structure element reachable from the root, their types."""
+    seen: set[int] = set()
+    types: list[str] = []
+    stack: list[Any] = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        ref = stack.pop()
+        if isinstance(ref, IndirectObject):
+            if ref.idnum in seen:
+                continue
+            seen.add(ref.idnum)
+        node = resolved(ref)
+        if not isinstance(node, DictionaryObject):
+            continue
+        if "/S" in node:
+            types.append(str(node["/S"]))
+        kids = resolved(node.get("/K"))
+        if kids is not None:
+            stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
+    return seen, types
+
+
+def marking(pdf: bytes) -> Marking:
+    reader = PdfReader(BytesIO(pdf))
+    elements, types = in_the_tree(reader)
+    nums = resolved(resolved(reader.trailer["/Root"]["/StructTreeRoot"]["/ParentTree"])["/Nums"])
+    parents = {int(nums[i]): resolved(nums[i + 1]) for i in range(0, len(nums), 2)}
+    found = Marking(structure_types=types)
+    for number, page in enumerate(reader.pages, start=1):
+        owners = parents[int(page["/StructParents"])]
+        tagged = artifact = 0
+        for mcids, in_artifact in text_operators(ContentStream(page.get_contents(), reader)):
+            if in_artifact:
+                artifact += 1
+                if mcids:
+                    found.problems.append(f"page {number}: MCID {mcids} inside an artifact")
+            elif not mcids:
+                found.problems.append(f"page {number}: text neither tagged nor an artifact")
+            elif not isinstance(owners[mcids[-1]], IndirectObject) or (
+                owners[mcids[-1]].idnum not in elements
+            ):
+                found.problems.append(f"page {number}: MCID {mcids[-1]} not in the tree")
+            else:
+                tagged += 1
+        found.tagged.append(tagged)
+        found.artifact.append(artifact)
+    return found
+
+
+def text_operators(content: ContentStream) -> Iterator[tuple[list[int], bool]]:
+    """For each text-showing operator: the MCIDs of the sequences it is in, and whether it
+    is inside an artifact."""
+    open_sequences: list[tuple[str, int | None]] = []
+    for operands, operator in content.operations:
+        if operator in (b"BDC", b"BMC"):
+            properties = resolved(operands[1]) if operator == b"BDC" else None
+            mcid = None
+            if isinstance(properties, DictionaryObject) and "/MCID" in properties:
+                mcid = int(properties["/MCID"])
+            open_sequences.append((str(operands[0]), mcid))
+        elif operator == b"EMC":
+            open_sequences.pop()
+        elif operator in TEXT_OPERATORS:
+            mcids = [mcid for _tag, mcid in open_sequences if mcid is not None]
+            yield mcids, any(tag == "/Artifact" for tag, _mcid in open_sequences)
+
+
+@pytest.mark.parametrize("stage", ["quality_assurance", "approved"])
+@pytest.mark.parametrize("variant", ["full", "family_summary"])
+def test_every_piece_of_text_is_tagged_or_an_artifact(
+    rich_review: Builder, stage: str, variant: str
+) -> None:
+    review = rich_review(stage)["review"]
+    pdfs = {"standard": render_pdf(review, variant)}
+    if stage == "approved":
+        pdfs["archival"] = render_pdf(review, variant, "archival")
+
+    for name, pdf in pdfs.items():
+        found = marking(pdf)
+        assert found.problems == [], (name, found.problems[:5])
+        # The margin marks are on every page, as artifacts; every page has tagged text.
+        assert all(count >= 2 for count in found.artifact), (name, found.artifact)
+        assert all(count > 0 for count in found.tagged), (name, found.tagged)
+
+
+def test_the_stored_snapshots_are_marked_the_same_way(rich_review: Builder) -> None:
+    review = rich_review("approved")["review"]
+    render_pdf(review, "full")  # stores the snapshots if they are not there yet
+    snapshots = ReportSnapshot.query.filter_by(review_id=review.id).all()
+    assert snapshots
+    for snapshot in snapshots:
+        assert marking(snapshot.pdf).problems == []
+
+
+def test_the_draft_mark_is_drawn_on_every_page_but_is_not_in_the_structure(
+    rich_review: Builder,
+) -> None:
+    review = rich_review("quality_assurance")["review"]
+    draft = marking(render_pdf(review, "full"))
+    # One more artifact text per page than the approved report has: the DRAFT across it
+    # (the DRAFT in the top margin is the other extra one).
+    approved = marking(render_pdf(rich_review("approved")["review"], "full"))
+    assert min(draft.artifact) >= min(approved.artifact) + 2
+    assert draft.structure_types.count("/Div") == approved.structure_types.count("/Div")
+
+
+def small_document() -> str:
+    return """<!DOCTYPE html><html lang="en-GB"><head><title>Furniture</title><style>
+      @page { size: A6; @top-center { content: "HEADER MARK"; } }
+      .mark { position: fixed; z-index: -1; top: 30mm; font-size: 30pt; }
+      p { break-after: page; }
+    </style></head><body>
+      <div class="mark" aria-hidden="true">WATERMARK</div>
+      <p>First page text.</p><p>Second page text <span aria-hidden="true">kept</span>.</p>
+    </body></html>"""
+
+
+def test_a_hidden_positioned_box_and_the_margins_are_artifacts(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    artifacts.install()
+    artifacts.install()  # idempotent: installing twice does not wrap twice
+    pdf = HTML(string=small_document()).write_pdf(pdf_variant="pdf/ua-1")
+    found = marking(pdf)
+
+    assert found.problems == []
+    assert len(found.artifact) == 2 and all(count >= 2 for count in found.artifact)
+    # Only the paragraphs (and their spans) are in the structure: no Div for the mark.
+    assert "/Div" not in found.structure_types
+    assert found.structure_types.count("/P") == 2
+    path = tmp_path / "small.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pages = text.split("\f")
+    assert all("WATERMARK" in page and "HEADER MARK" in page for page in pages[:2])
+    assert "kept" in pages[1]  # aria-hidden text that is not its own stacking context stays
+
+
+def test_only_furniture_is_taken_out() -> None:
+    from weasyprint import HTML
+
+    artifacts.install()
+    document = HTML(string=small_document()).render()
+    page_box = document.pages[0]._page_box
+    margin = [box for box in page_box.children if type(box).__name__ == "MarginBox"]
+    assert margin and all(artifacts.is_furniture(box) for box in margin)
+    root = next(box for box in page_box.children if box.element_tag == "html")
+    kept = [box for box in root.descendants() if box.element_tag == "p"]
+    assert kept and not any(artifacts.is_furniture(box) for box in kept)
