@@ -24,6 +24,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from sfo_review.reports import structure
+
 
 def is_furniture(box: Any) -> bool:
     """A page-margin box, or a box of its own stacking context hidden from assistive
@@ -69,7 +71,9 @@ def install() -> None:
         inner = box._box if isinstance(box, AbsolutePlaceholder) else box
         if is_furniture(inner):
             return
-        yield from build_tree(box, *args)
+        for element in build_tree(box, *args):
+            structure.record(element, inner.element)  # for joining fragments (structure.py)
+            yield element
 
     draw_stacking_context.sfo_artifacts = True  # type: ignore[attr-defined]
     draw.draw_stacking_context = draw_stacking_context

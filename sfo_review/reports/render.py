@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 
 from sfo_review import vocab
 from sfo_review.models import Review
-from sfo_review.reports import artifacts, content, lean
+from sfo_review.reports import artifacts, content, lean, structure
 from sfo_review.reports.content import FINAL_STATUSES, LONDON
 from sfo_review.reports.deadline import RenderTimedOut, current_limit, remaining, time_limit
 from sfo_review.reports.fetcher import StaticOnlyFetcher
@@ -180,6 +180,7 @@ class _Engine:
         lean.cache_page_references()
         lean.faster_compression()
         artifacts.install()
+        structure.install()
         self.html_class = lean.report_html_class()
         self.static_folder = static_folder
         self.fetcher = StaticOnlyFetcher(static_folder)

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
 
 from sfo_review.models import ReportSnapshot
-from sfo_review.reports import artifacts
+from sfo_review.reports import artifacts, structure
 from sfo_review.reports.render import render_pdf
 
 Builder = Callable[..., dict[str, Any]]
@@ -188,3 +188,107 @@ def test_only_furniture_is_taken_out() -> None:
     root = next(box for box in page_box.children if box.element_tag == "html")
     kept = [box for box in root.descendants() if box.element_tag == "p"]
     assert kept and not any(artifacts.is_furniture(box) for box in kept)
+
+
+# ---- one structure element per HTML element, across pages (reports/structure.py) -------
+
+
+def elements_of(reader: PdfReader, kind: str) -> list[DictionaryObject]:
+    found = []
+    stack: list[Any] = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = resolved(stack.pop())
+        if not isinstance(node, DictionaryObject):
+            continue
+        if node.get("/S") == kind:
+            found.append(node)
+        kids = resolved(node.get("/K"))
+        if kids is not None and node.get("/Type") != "/MCR":
+            stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
+    return found
+
+
+def children(node: DictionaryObject, kind: str) -> list[DictionaryObject]:
+    kids = resolved(node["/K"])
+    kids = kids if isinstance(kids, ArrayObject) else [kids]
+    return [
+        resolved(k)
+        for k in kids
+        if isinstance(resolved(k), DictionaryObject) and resolved(k).get("/S") == kind
+    ]
+
+
+def cells_name_their_own_headers(table: DictionaryObject) -> None:
+    ids, named = set(), []
+    stack: list[Any] = [table]
+    while stack:
+        node = resolved(stack.pop())
+        if not isinstance(node, DictionaryObject) or node.get("/Type") != "/StructElem":
+            continue
+        if node["/S"] == "/TH" and "/ID" in node:
+            ids.add(str(node["/ID"]))
+        if node["/S"] == "/TD":
+            named.append([str(h) for h in resolved(node["/A"]).get("/Headers", [])])
+        kids = resolved(node["/K"])
+        stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
+    assert named and all(headers and set(headers) <= ids for headers in named)
+
+
+LONG_TABLE = """<!DOCTYPE html><html lang="en-GB"><head><title>Long</title><style>
+  @page { size: A6; @top-center { content: "HEADER MARK"; } }
+  th, td { border: 1px solid black; }
+</style></head><body><section><h2>Rows</h2>
+<p>%s</p>
+<table><thead><tr><th>Number</th><th>Event</th></tr></thead><tbody>%s</tbody></table>
+</section><section><h2>After</h2><p>The end.</p></section></body></html>"""
+
+
+def test_a_table_over_many_pages_is_one_table_with_one_header(tmp_path: Path) -> None:
+    from weasyprint import HTML
+
+    artifacts.install()
+    structure.install()
+    structure.install()  # idempotent
+    rows = "".join(f"<tr><td>Row {n}</td><td>Event number {n}</td></tr>" for n in range(120))
+    long_text = " ".join(["A paragraph long enough to break over a page."] * 60)
+    pdf = HTML(string=LONG_TABLE % (long_text, rows)).write_pdf(pdf_variant="pdf/ua-1")
+    reader = PdfReader(BytesIO(pdf))
+    assert len(reader.pages) > 4
+
+    found = marking(pdf)
+    assert found.problems == []
+    (table,) = elements_of(reader, "/Table")
+    (head,) = children(table, "/THead")
+    (body,) = children(table, "/TBody")
+    assert len(children(head, "/TR")) == 1
+    assert len(children(body, "/TR")) == 120
+    cells_name_their_own_headers(table)
+    assert len(elements_of(reader, "/Sect")) == 2  # one per <section>, however many pages
+    assert len(elements_of(reader, "/P")) == 2  # the long paragraph is one paragraph
+    # The header row is still drawn on every page the table is on, as an artifact there.
+    path = tmp_path / "long.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(  # noqa: S603 - a fixed tool on our own file
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    table_pages = [page for page in text.split("\f") if "Event number" in page]
+    assert len(table_pages) > 2
+    assert all("Number" in page and "Event\n" in page for page in table_pages)
+    later = [n for n, page in enumerate(text.split("\f")) if "Event number" in page][1:]
+    assert all(found.artifact[n] >= 3 for n in later)  # header mark + the two header cells
+
+
+def test_the_reports_have_one_element_per_section_and_one_chronology_table(
+    rich_review: Builder,
+) -> None:
+    from sfo_review.reports.render import render_html
+
+    review = rich_review("quality_assurance")["review"]
+    for variant in ("full", "family_summary"):
+        reader = PdfReader(BytesIO(render_pdf(review, variant)))
+        sections = render_html(review, variant).count("<section")
+        assert len(elements_of(reader, "/Sect")) == sections
+        for table in elements_of(reader, "/Table"):
+            assert len(children(table, "/THead")) <= 1
+            if children(table, "/THead"):
+                cells_name_their_own_headers(table)

@@ -1,0 +1,224 @@
+"""One structure element per HTML element, across page breaks (tagged PDF for screen readers).
+
+WeasyPrint 70 builds the structure tree page by page, so an element broken across pages
+becomes one structure element per page: the chronology of the reference review was 15
+tables, each section several `Sect`s, a paragraph over a page break two paragraphs, and the
+header row the chronology repeats on each page was read out again as a new `THead` each
+time. After WeasyPrint has built its tree, `install()`'s wrapper of `add_tags` joins them:
+
+- siblings that are fragments of the same HTML element (and the same structure type) on
+  different pages become one element; their children follow each other (structure
+  elements re-parented, marked content of the later page as a marked-content reference
+  with its page), and the parent tree points the moved marked content and link
+  annotations at the joined element;
+- a table's header row repeated on a later page is drawn again, so it is marked as what it
+  is — a pagination artifact — and left out of the tree; the data cells of that page name
+  the first page's header cells as their headers.
+
+What came from which HTML element is recorded by the structure tree builder's wrapper in
+artifacts.py while WeasyPrint builds the tree (`record`). tests/reports/test_artifacts.py
+checks the result: one `Table` with one `THead` and every row, one element per section,
+every data cell's headers among its table's header cells, every piece of text tagged or an
+artifact.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+_state = threading.local()
+
+
+def record(element: Any, origin: Any) -> None:
+    """Note the HTML element a structure element was made for (first note wins: the
+    innermost box that made it)."""
+    origins: dict[int, tuple[Any, Any]] | None = getattr(_state, "origins", None)
+    if origins is not None and origin is not None:
+        origins.setdefault(id(element), (element, origin))
+
+
+def install() -> None:
+    """Wrap WeasyPrint's add_tags (idempotent)."""
+    import weasyprint.pdf as pdf_module
+
+    if getattr(pdf_module.add_tags, "sfo_structure", False):
+        return
+    add_tags = pdf_module.add_tags
+
+    def add_tags_joined(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> Any:
+        _state.origins = {}
+        try:
+            result = add_tags(pdf, document, pdf_version, page_streams)
+            _Joiner(pdf, page_streams, _state.origins).run()
+            return result
+        finally:
+            _state.origins = None
+
+    add_tags_joined.sfo_structure = True  # type: ignore[attr-defined]
+    pdf_module.add_tags = add_tags_joined
+
+
+class _Joiner:
+    def __init__(self, pdf: Any, page_streams: Any, origins: dict[int, tuple[Any, Any]]) -> None:
+        import pydyf
+
+        self.pydyf = pydyf
+        self.origins = {key: origin for key, (_element, origin) in origins.items()}
+        self.objects: dict[bytes, Any] = {
+            obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)
+        }
+        self.pages = {ref: n for n, ref in enumerate(pdf.page_references)}
+        self.page_streams = page_streams
+        root = self.objects[pdf.catalog["StructTreeRoot"]]
+        self.document = self.objects[root["K"][0]]
+        self.parent_tree = self.objects[root["ParentTree"]]
+        self.moved: dict[bytes, bytes] = {}  # structure element -> the one it joined
+        self.dropped_mcids: dict[int, set[int]] = {}  # page -> MCIDs now artifacts
+
+    # ---- helpers ----
+    def element(self, kid: Any) -> Any:
+        if isinstance(kid, bytes):
+            obj = self.objects.get(kid)
+            if obj is not None and obj.get("Type") == "/StructElem":
+                return obj
+        return None
+
+    def origin(self, element: Any) -> Any:
+        return self.origins.get(id(element))
+
+    def descendants(self, element: Any) -> Iterator[Any]:
+        yield element
+        for kid in element["K"]:
+            child = self.element(kid)
+            if child is not None:
+                yield from self.descendants(child)
+
+    # ---- joining ----
+    def run(self) -> None:
+        self.join_children(self.document)
+        self.rewrite_parent_tree()
+
+    def join_children(self, parent: Any) -> None:
+        kept: list[Any] = []
+        for kid in parent["K"]:
+            element = self.element(kid)
+            previous = self.element(kept[-1]) if kept else None
+            if (
+                element is not None
+                and previous is not None
+                and self.origin(element) is not None
+                and self.origin(element) is self.origin(previous)
+                and element["S"] == previous["S"]
+                and element["Pg"] != previous["Pg"]
+            ):
+                self.absorb(previous, element)
+                continue
+            kept.append(kid)
+        parent["K"] = self.pydyf.Array(kept)
+        for kid in kept:
+            element = self.element(kid)
+            if element is not None:
+                self.join_children(element)
+
+    def absorb(self, first: Any, later: Any) -> None:
+        """`later`'s children after `first`'s; `later` leaves the tree."""
+        kids = list(later["K"])
+        if first["S"] == "/Table":
+            kids = self.without_repeated_header(first, later, kids)
+        for kid in kids:
+            child = self.element(kid)
+            if child is not None:
+                child["P"] = first.reference
+                first["K"].append(kid)
+            elif isinstance(kid, int):
+                if later["Pg"] == first["Pg"]:
+                    first["K"].append(kid)
+                else:
+                    first["K"].append(
+                        self.pydyf.Dictionary({"Type": "/MCR", "Pg": later["Pg"], "MCID": kid})
+                    )
+            else:
+                first["K"].append(kid)  # an object reference (a link annotation) or an MCR
+        self.moved[later.reference] = first.reference
+
+    def without_repeated_header(self, first: Any, later: Any, kids: list[Any]) -> list[Any]:
+        heads = {
+            id(self.origin(self.element(k))): self.element(k)
+            for k in first["K"]
+            if self.element(k) is not None and self.element(k)["S"] == "/THead"
+        }
+        kept = []
+        for kid in kids:
+            element = self.element(kid)
+            head = heads.get(id(self.origin(element))) if element is not None else None
+            if head is not None and element["S"] == "/THead" and self.to_artifact(element):
+                self.rename_headers(later, element, head)
+                continue
+            kept.append(kid)
+        return kept
+
+    def to_artifact(self, head: Any) -> bool:
+        """Mark the repeated header's drawn content as a pagination artifact, if all of it
+        is found in its page's content stream (else it stays tagged)."""
+        marks: list[tuple[int, int]] = []
+        for element in self.descendants(head):
+            for kid in element["K"]:
+                if isinstance(kid, int):
+                    marks.append((self.pages[element["Pg"]], kid))
+                elif self.element(kid) is None:
+                    return False  # a link or a marked-content reference: leave it tagged
+        found: list[tuple[list[Any], int]] = []
+        for page, mcid in marks:
+            items = self.page_streams[page].stream
+            where = [
+                i
+                for i, item in enumerate(items)
+                if isinstance(item, self.pydyf.Dictionary) and item.get("MCID") == mcid
+            ]
+            if len(where) != 1 or where[0] == 0:
+                return False
+            found.append((items, where[0]))
+        for items, index in found:
+            items[index - 1] = "/Artifact"
+            items[index] = self.pydyf.Dictionary({"Type": "/Pagination", "Subtype": "/Header"})
+        for page, mcid in marks:
+            self.dropped_mcids.setdefault(page, set()).add(mcid)
+        return True
+
+    def rename_headers(self, later: Any, repeated: Any, head: Any) -> None:
+        """The data cells of `later` named the repeated header's cells: name the first's."""
+        first_ids = {
+            cell["ID"].string.split("-", 1)[1]: cell["ID"]
+            for cell in self.descendants(head)
+            if "ID" in cell
+        }
+        renamed = {}
+        for cell in self.descendants(repeated):
+            if "ID" in cell:
+                position = cell["ID"].string.split("-", 1)[1]
+                if position in first_ids:
+                    renamed[cell["ID"].string] = first_ids[position]
+        for cell in self.descendants(later):
+            headers = cell.get("A", {}).get("Headers") if cell is not later else None
+            if headers is not None:
+                cell["A"]["Headers"] = self.pydyf.Array(renamed.get(h.string, h) for h in headers)
+
+    def rewrite_parent_tree(self) -> None:
+        def final(ref: Any) -> Any:
+            while isinstance(ref, bytes) and ref in self.moved:
+                ref = self.moved[ref]
+            return ref
+
+        nums = self.parent_tree["Nums"]
+        page_count = len(self.page_streams)
+        for i in range(0, len(nums), 2):
+            key, value = nums[i], nums[i + 1]
+            if key < page_count and isinstance(value, self.pydyf.Array):
+                dropped = self.dropped_mcids.get(key, set())
+                nums[i + 1] = self.pydyf.Array(
+                    b"null" if mcid in dropped else final(ref) for mcid, ref in enumerate(value)
+                )
+            else:
+                nums[i + 1] = final(value)
