@@ -81,6 +81,16 @@ def _next_steps(user: User, review: Review) -> list[dict[str, Any]]:
     ]
 
 
+def _move(user: User, review: Review, form: Any, data: dict[str, Any]) -> bool:
+    """The transition as the browser asks for it (a form error if refused): approval leaves
+    the approved PDFs to the worker, whose jobs start once the approval has committed."""
+    if not submit(form, lambda: transition_service.transition(user, review, data, True)):
+        return False
+    if data["to"] == "approved":
+        report_service.start_snapshot_jobs(review)
+    return True
+
+
 def _after_move(user: User, review: Review) -> Response:
     if perm.can_see_review(user, review):
         return redirect(url_for("reviews.status", review_id=review.id))
@@ -95,9 +105,7 @@ def status(review_id: int) -> str | Response:
     form = TransitionForm()
     if form.validate_on_submit():
         data = {"to": form.to.data or None}
-        if submit(form, lambda: transition_service.transition(user, review, data, True)):
-            if data["to"] == "approved":
-                report_service.start_snapshot_jobs(review)
+        if _move(user, review, form, data):
             flash(f"The review is now at {_status_label(review.status).lower()}.")
             return _after_move(user, review)
     elif request.method == "GET":
@@ -132,9 +140,8 @@ def countersign(review_id: int) -> str | Response:
     form = CountersignForm()
     if form.validate_on_submit():
         data = _countersign_data(form)
-        if submit(form, lambda: transition_service.transition(user, review, data, True)):
+        if _move(user, review, form, data):
             if data["to"] == "approved":
-                report_service.start_snapshot_jobs(review)
                 flash(
                     "You have approved the review. Its approved PDFs are being stored: the "
                     "Reports page shows them, with their SHA-256, when they are ready."
