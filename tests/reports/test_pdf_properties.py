@@ -4,8 +4,10 @@ text, and the archival PDF/A-3b copy of an approved review."""
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Callable, Iterator
 from io import BytesIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -158,3 +160,20 @@ def test_the_archival_copy_says_what_the_standard_one_says(approved: Any) -> Non
 
     assert text(snapshots["archival"].pdf) == text(snapshots["standard"].pdf)
     assert snapshots["archival"].sha256 != snapshots["standard"].sha256
+
+
+def test_qpdf_finds_no_syntax_or_stream_errors(approved: Any, tmp_path: Path) -> None:
+    pdfs = {
+        f"{variant}-{fmt}": render_pdf(approved, variant, fmt)
+        for variant in ("full", "family_summary")
+        for fmt in ("standard", "archival")
+    }
+    for name, pdf in pdfs.items():
+        path = tmp_path / f"{name}.pdf"
+        path.write_bytes(pdf)
+        checked = subprocess.run(  # noqa: S603 - a fixed tool on our own file
+            ["qpdf", "--check", str(path)], capture_output=True, text=True
+        )
+        assert checked.returncode == 0, (name, checked.stdout, checked.stderr)
+        assert "No syntax or stream encoding errors found" in checked.stdout, name
+        assert "WARNING" not in checked.stdout + checked.stderr, name
