@@ -25,16 +25,7 @@ def reports(review_id: int) -> str:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_export)
     review_service.record_view(user, review, "reports")
-    downloads = [
-        {
-            "variant": choice.key,
-            "label": choice.label,
-            "snapshot": report_service.snapshot(review, choice.key),
-            "archival": report_service.snapshot(review, choice.key, "archival"),
-            "rendered": report_service.cached(review, choice.key),
-        }
-        for choice in vocab.REPORT_VARIANTS
-    ]
+    downloads = report_service.downloads(review)
     return render_template(
         "reports/reports.html",
         review=review,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -66,6 +67,33 @@ def snapshot(review: Review, variant: str, fmt: str = "standard") -> ReportSnaps
             ReportSnapshot.format == fmt,
         )
     )
+
+
+def downloads(review: Review) -> list[dict[str, Any]]:
+    """What the Reports page shows of each variant — its stored snapshots (standard and
+    archival) and its cache row — in two queries, never reading a PDF's bytes."""
+    snapshots = {
+        (row.variant, row.format): row
+        for row in db.session.scalars(
+            select(ReportSnapshot).where(ReportSnapshot.review_id == review.id)
+        )
+    }
+    rendered = {
+        row.variant: row
+        for row in db.session.scalars(
+            select(RenderedReport).where(RenderedReport.review_id == review.id)
+        )
+    }
+    return [
+        {
+            "variant": choice.key,
+            "label": choice.label,
+            "snapshot": snapshots.get((choice.key, "standard")),
+            "archival": snapshots.get((choice.key, "archival")),
+            "rendered": rendered.get(choice.key),
+        }
+        for choice in vocab.REPORT_VARIANTS
+    ]
 
 
 def stored_checksums(review: Review) -> dict[str, str]:

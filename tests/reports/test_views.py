@@ -342,7 +342,12 @@ def test_the_pages_listing_stored_pdfs_never_read_their_bytes(
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         for url in (f"/reviews/{review.id}", f"/reviews/{review.id}/reports"):
+            first = len(statements)
             assert client.get(url).status_code == 200
+            if url.endswith("/reports"):  # one query for the snapshots, one for the cache
+                on_the_page = statements[first:]
+                assert len([s for s in on_the_page if "FROM report_snapshots" in s]) == 1
+                assert len([s for s in on_the_page if "FROM rendered_reports" in s]) == 1
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
 
