@@ -44,6 +44,19 @@ def is_furniture(box: Any) -> bool:
     )
 
 
+def kind(box: Any) -> dict[str, str]:
+    """The artifact's type (PDF 1.7, 14.8.2.2): running headers and footers are pagination
+    headers and footers; a mark across the page is a pagination watermark."""
+    at_keyword = getattr(box, "at_keyword", None)
+    if at_keyword is None:
+        return {"Type": "/Pagination", "Subtype": "/Watermark"}
+    if at_keyword.startswith("@top"):
+        return {"Type": "/Pagination", "Subtype": "/Header"}
+    if at_keyword.startswith("@bottom"):
+        return {"Type": "/Pagination", "Subtype": "/Footer"}
+    return {"Type": "/Pagination"}
+
+
 def install() -> None:
     """Wrap WeasyPrint's drawing of stacking contexts and its structure tree builder
     (idempotent)."""
@@ -60,12 +73,15 @@ def install() -> None:
         if not is_furniture(stacking_context.box) or stream._tags is None:
             draw_context(stream, stacking_context)
             return
-        with stream.artifact():
-            marked, stream._tags = stream._tags, None  # no MCIDs inside an artifact
-            try:
-                draw_context(stream, stacking_context)
-            finally:
-                stream._tags = marked
+        import pydyf
+
+        stream.begin_marked_content("Artifact", pydyf.Dictionary(kind(stacking_context.box)))
+        marked, stream._tags = stream._tags, None  # no MCIDs inside an artifact
+        try:
+            draw_context(stream, stacking_context)
+        finally:
+            stream._tags = marked
+            stream.end_marked_content()
 
     def build_box_tree(box: Any, *args: Any) -> Iterator[Any]:
         inner = box._box if isinstance(box, AbsolutePlaceholder) else box

@@ -292,3 +292,40 @@ def test_the_reports_have_one_element_per_section_and_one_chronology_table(
             assert len(children(table, "/THead")) <= 1
             if children(table, "/THead"):
                 cells_name_their_own_headers(table)
+
+
+def artifact_kinds(pdf: bytes) -> list[set[tuple[str, str]]]:
+    """Per page, the (Type, Subtype) of each artifact sequence."""
+    reader = PdfReader(BytesIO(pdf))
+    pages = []
+    for page in reader.pages:
+        kinds = set()
+        for operands, operator in ContentStream(page.get_contents(), reader).operations:
+            if operator == b"BDC" and str(operands[0]) == "/Artifact":
+                properties = resolved(operands[1])
+                kinds.add((str(properties.get("/Type")), str(properties.get("/Subtype"))))
+            elif operator == b"BMC" and str(operands[0]) == "/Artifact":
+                kinds.add(("", ""))  # WeasyPrint's own: backgrounds, borders
+        pages.append(kinds)
+    return pages
+
+
+def test_artifacts_say_what_they_are() -> None:
+    from weasyprint import HTML
+
+    artifacts.install()
+    pdf = HTML(string=small_document()).write_pdf(pdf_variant="pdf/ua-1")
+    for kinds in artifact_kinds(pdf):
+        assert ("/Pagination", "/Header") in kinds  # the top margin's mark
+        assert ("/Pagination", "/Watermark") in kinds  # the hidden mark across the page
+
+
+def test_the_report_pages_have_a_header_a_footer_and_the_draft_watermark(
+    rich_review: Builder,
+) -> None:
+    pdf = render_pdf(rich_review("quality_assurance")["review"], "full")
+    for kinds in artifact_kinds(pdf):
+        assert {("/Pagination", "/Header"), ("/Pagination", "/Footer")} <= kinds
+        assert ("/Pagination", "/Watermark") in kinds
+    approved = render_pdf(rich_review("approved")["review"], "full")
+    assert all(("/Pagination", "/Watermark") not in kinds for kinds in artifact_kinds(approved))
