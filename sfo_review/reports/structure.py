@@ -13,7 +13,9 @@ time. After WeasyPrint has built its tree, `install()`'s wrapper of `add_tags` j
   annotations at the joined element;
 - a table's header row repeated on a later page is drawn again, so it is marked as what it
   is — a pagination artifact — and left out of the tree; the data cells of that page name
-  the first page's header cells as their headers.
+  the first page's header cells as their headers;
+- the header cells' IDs, which data cells name as their headers, get the IDTree PDF 1.7
+  requires for them (WeasyPrint writes none).
 
 What came from which HTML element is recorded by the structure tree builder's wrapper in
 artifacts.py while WeasyPrint builds the tree (`record`). tests/reports/test_artifacts.py
@@ -71,9 +73,9 @@ class _Joiner:
         }
         self.pages = {ref: n for n, ref in enumerate(pdf.page_references)}
         self.page_streams = page_streams
-        root = self.objects[pdf.catalog["StructTreeRoot"]]
-        self.document = self.objects[root["K"][0]]
-        self.parent_tree = self.objects[root["ParentTree"]]
+        self.root = self.objects[pdf.catalog["StructTreeRoot"]]
+        self.document = self.objects[self.root["K"][0]]
+        self.parent_tree = self.objects[self.root["ParentTree"]]
         self.moved: dict[bytes, bytes] = {}  # structure element -> the one it joined
         self.dropped_mcids: dict[int, set[int]] = {}  # page -> MCIDs now artifacts
 
@@ -99,6 +101,22 @@ class _Joiner:
     def run(self) -> None:
         self.join_children(self.document)
         self.rewrite_parent_tree()
+        self.add_id_tree()
+
+    def add_id_tree(self) -> None:
+        """The structure tree root's IDTree, which PDF 1.7 (14.7.2) requires when elements
+        have IDs: WeasyPrint gives header cells IDs, which data cells name in `Headers`,
+        but no IDTree to find them by (a name tree: one node, its names in order)."""
+        named = {
+            element["ID"].string: element.reference
+            for element in self.descendants(self.document)
+            if "ID" in element
+        }
+        if named:
+            names: list[Any] = []
+            for key in sorted(named):
+                names += [self.pydyf.String(key), named[key]]
+            self.root["IDTree"] = self.pydyf.Dictionary({"Names": self.pydyf.Array(names)})
 
     def join_children(self, parent: Any) -> None:
         kept: list[Any] = []

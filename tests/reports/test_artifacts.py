@@ -218,7 +218,16 @@ def children(node: DictionaryObject, kind: str) -> list[DictionaryObject]:
     ]
 
 
-def cells_name_their_own_headers(table: DictionaryObject) -> None:
+def id_tree(reader: PdfReader) -> dict[str, DictionaryObject]:
+    """The structure tree root's IDTree (one node with its names, as written here)."""
+    tree = resolved(reader.trailer["/Root"]["/StructTreeRoot"]["/IDTree"])
+    names = resolved(tree["/Names"])
+    keys = [str(names[i]) for i in range(0, len(names), 2)]
+    assert keys == sorted(keys)  # a name tree's names are in order
+    return {str(names[i]): resolved(names[i + 1]) for i in range(0, len(names), 2)}
+
+
+def cells_name_their_own_headers(table: DictionaryObject, reader: PdfReader) -> None:
     ids, named = set(), []
     stack: list[Any] = [table]
     while stack:
@@ -232,6 +241,9 @@ def cells_name_their_own_headers(table: DictionaryObject) -> None:
         kids = resolved(node["/K"])
         stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
     assert named and all(headers and set(headers) <= ids for headers in named)
+    found = id_tree(reader)
+    for name in ids:  # each header cell can be found by the ID its data cells name
+        assert found[name]["/S"] == "/TH" and str(found[name]["/ID"]) == name
 
 
 LONG_TABLE = """<!DOCTYPE html><html lang="en-GB"><head><title>Long</title><style>
@@ -262,7 +274,7 @@ def test_a_table_over_many_pages_is_one_table_with_one_header(tmp_path: Path) ->
     (body,) = children(table, "/TBody")
     assert len(children(head, "/TR")) == 1
     assert len(children(body, "/TR")) == 120
-    cells_name_their_own_headers(table)
+    cells_name_their_own_headers(table, reader)
     assert len(elements_of(reader, "/Sect")) == 2  # one per <section>, however many pages
     assert len(elements_of(reader, "/P")) == 2  # the long paragraph is one paragraph
     # The header row is still drawn on every page the table is on, as an artifact there.
@@ -291,7 +303,7 @@ def test_the_reports_have_one_element_per_section_and_one_chronology_table(
         for table in elements_of(reader, "/Table"):
             assert len(children(table, "/THead")) <= 1
             if children(table, "/THead"):
-                cells_name_their_own_headers(table)
+                cells_name_their_own_headers(table, reader)
 
 
 def artifact_kinds(pdf: bytes) -> list[set[tuple[str, str]]]:
