@@ -35,10 +35,11 @@ _state = threading.local()
 
 def record(element: Any, origin: Any) -> None:
     """Note the HTML element a structure element was made for (first note wins: the
-    innermost box that made it)."""
-    origins: dict[int, tuple[Any, Any]] | None = getattr(_state, "origins", None)
+    innermost box that made it). Structure elements live in the PDF's object list until it
+    is written, so their ids stay theirs."""
+    origins: dict[int, Any] | None = getattr(_state, "origins", None)
     if origins is not None and origin is not None:
-        origins.setdefault(id(element), (element, origin))
+        origins.setdefault(id(element), origin)
 
 
 def install() -> None:
@@ -63,11 +64,11 @@ def install() -> None:
 
 
 class _Joiner:
-    def __init__(self, pdf: Any, page_streams: Any, origins: dict[int, tuple[Any, Any]]) -> None:
+    def __init__(self, pdf: Any, page_streams: Any, origins: dict[int, Any]) -> None:
         import pydyf
 
         self.pydyf = pydyf
-        self.origins = {key: origin for key, (_element, origin) in origins.items()}
+        self.origins = origins
         self.objects: dict[bytes, Any] = {
             obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)
         }
@@ -78,6 +79,7 @@ class _Joiner:
         self.parent_tree = self.objects[self.root["ParentTree"]]
         self.moved: dict[bytes, bytes] = {}  # structure element -> the one it joined
         self.dropped_mcids: dict[int, set[int]] = {}  # page -> MCIDs now artifacts
+        self.mcid_positions: dict[int, dict[int, list[int]]] = {}  # page -> MCID -> indexes
 
     # ---- helpers ----
     def element(self, kid: Any) -> Any:
@@ -162,20 +164,32 @@ class _Joiner:
         self.moved[later.reference] = first.reference
 
     def without_repeated_header(self, first: Any, later: Any, kids: list[Any]) -> list[Any]:
-        heads = {
-            id(self.origin(self.element(k))): self.element(k)
-            for k in first["K"]
-            if self.element(k) is not None and self.element(k)["S"] == "/THead"
-        }
+        heads = {id(self.origin(head)): head for head in self.kids(first, "/THead")}
         kept = []
         for kid in kids:
             element = self.element(kid)
-            head = heads.get(id(self.origin(element))) if element is not None else None
-            if head is not None and element["S"] == "/THead" and self.to_artifact(element):
+            head = None
+            if element is not None and element["S"] == "/THead":
+                head = heads.get(id(self.origin(element)))
+            if head is not None and self.to_artifact(element):
                 self.rename_headers(later, element, head)
                 continue
             kept.append(kid)
         return kept
+
+    def kids(self, element: Any, kind: str) -> list[Any]:
+        children = (self.element(kid) for kid in element["K"])
+        return [child for child in children if child is not None and child["S"] == kind]
+
+    def positions(self, page: int) -> dict[int, list[int]]:
+        """Where each MCID's property list is in the page's content stream (read once)."""
+        if page not in self.mcid_positions:
+            found: dict[int, list[int]] = {}
+            for index, item in enumerate(self.page_streams[page].stream):
+                if isinstance(item, self.pydyf.Dictionary) and "MCID" in item:
+                    found.setdefault(item["MCID"], []).append(index)
+            self.mcid_positions[page] = found
+        return self.mcid_positions[page]
 
     def to_artifact(self, head: Any) -> bool:
         """Mark the repeated header's drawn content as a pagination artifact, if all of it
@@ -189,15 +203,10 @@ class _Joiner:
                     return False  # a link or a marked-content reference: leave it tagged
         found: list[tuple[list[Any], int]] = []
         for page, mcid in marks:
-            items = self.page_streams[page].stream
-            where = [
-                i
-                for i, item in enumerate(items)
-                if isinstance(item, self.pydyf.Dictionary) and item.get("MCID") == mcid
-            ]
+            where = self.positions(page).get(mcid, [])
             if len(where) != 1 or where[0] == 0:
                 return False
-            found.append((items, where[0]))
+            found.append((self.page_streams[page].stream, where[0]))
         for items, index in found:
             items[index - 1] = "/Artifact"
             items[index] = self.pydyf.Dictionary({"Type": "/Pagination", "Subtype": "/Header"})

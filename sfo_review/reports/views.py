@@ -25,7 +25,17 @@ def reports(review_id: int) -> str:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_export)
     review_service.record_view(user, review, "reports")
-    downloads = report_service.downloads(review)
+    snapshots, rendered = report_service.stored_rows(review)
+    downloads = [
+        {
+            "variant": choice.key,
+            "label": choice.label,
+            "snapshot": snapshots.get((choice.key, "standard")),
+            "archival": snapshots.get((choice.key, "archival")),
+            "rendered": rendered.get(choice.key),
+        }
+        for choice in vocab.REPORT_VARIANTS
+    ]
     return render_template(
         "reports/reports.html",
         review=review,

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -69,9 +68,11 @@ def snapshot(review: Review, variant: str, fmt: str = "standard") -> ReportSnaps
     )
 
 
-def downloads(review: Review) -> list[dict[str, Any]]:
-    """What the Reports page shows of each variant — its stored snapshots (standard and
-    archival) and its cache row — in two queries, never reading a PDF's bytes."""
+def stored_rows(
+    review: Review,
+) -> tuple[dict[tuple[str, str], ReportSnapshot], dict[str, RenderedReport]]:
+    """A review's stored snapshots by (variant, format) and its cache rows by variant, in
+    two queries, without reading a PDF's bytes (deferred columns)."""
     snapshots = {
         (row.variant, row.format): row
         for row in db.session.scalars(
@@ -84,16 +85,7 @@ def downloads(review: Review) -> list[dict[str, Any]]:
             select(RenderedReport).where(RenderedReport.review_id == review.id)
         )
     }
-    return [
-        {
-            "variant": choice.key,
-            "label": choice.label,
-            "snapshot": snapshots.get((choice.key, "standard")),
-            "archival": snapshots.get((choice.key, "archival")),
-            "rendered": rendered.get(choice.key),
-        }
-        for choice in vocab.REPORT_VARIANTS
-    ]
+    return snapshots, rendered
 
 
 def stored_checksums(review: Review) -> dict[str, str]:

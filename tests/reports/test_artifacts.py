@@ -37,25 +37,29 @@ class Marking:
     structure_types: list[str] = field(default_factory=list)
 
 
+def structure_nodes(start: Any) -> Iterator[tuple[Any, DictionaryObject]]:
+    """`start` and every structure node under it, each with how its parent refers to it."""
+    stack: list[Any] = [start]
+    while stack:
+        ref = stack.pop()
+        node = resolved(ref)
+        if not isinstance(node, DictionaryObject):
+            continue  # an MCID
+        yield ref, node
+        kids = resolved(node.get("/K"))
+        if kids is not None:
+            stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
+
+
 def in_the_tree(reader: PdfReader) -> tuple[set[int], list[str]]:
     """The object numbers of every structure element reachable from the root, their types."""
     seen: set[int] = set()
     types: list[str] = []
-    stack: list[Any] = [reader.trailer["/Root"]["/StructTreeRoot"]]
-    while stack:
-        ref = stack.pop()
+    for ref, node in structure_nodes(reader.trailer["/Root"]["/StructTreeRoot"]):
         if isinstance(ref, IndirectObject):
-            if ref.idnum in seen:
-                continue
             seen.add(ref.idnum)
-        node = resolved(ref)
-        if not isinstance(node, DictionaryObject):
-            continue
         if "/S" in node:
             types.append(str(node["/S"]))
-        kids = resolved(node.get("/K"))
-        if kids is not None:
-            stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
     return seen, types
 
 
@@ -194,18 +198,8 @@ def test_only_furniture_is_taken_out() -> None:
 
 
 def elements_of(reader: PdfReader, kind: str) -> list[DictionaryObject]:
-    found = []
-    stack: list[Any] = [reader.trailer["/Root"]["/StructTreeRoot"]]
-    while stack:
-        node = resolved(stack.pop())
-        if not isinstance(node, DictionaryObject):
-            continue
-        if node.get("/S") == kind:
-            found.append(node)
-        kids = resolved(node.get("/K"))
-        if kids is not None and node.get("/Type") != "/MCR":
-            stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
-    return found
+    root = reader.trailer["/Root"]["/StructTreeRoot"]
+    return [node for _ref, node in structure_nodes(root) if node.get("/S") == kind]
 
 
 def children(node: DictionaryObject, kind: str) -> list[DictionaryObject]:
@@ -229,17 +223,11 @@ def id_tree(reader: PdfReader) -> dict[str, DictionaryObject]:
 
 def cells_name_their_own_headers(table: DictionaryObject, reader: PdfReader) -> None:
     ids, named = set(), []
-    stack: list[Any] = [table]
-    while stack:
-        node = resolved(stack.pop())
-        if not isinstance(node, DictionaryObject) or node.get("/Type") != "/StructElem":
-            continue
-        if node["/S"] == "/TH" and "/ID" in node:
+    for _ref, node in structure_nodes(table):
+        if node.get("/S") == "/TH" and "/ID" in node:
             ids.add(str(node["/ID"]))
-        if node["/S"] == "/TD":
+        if node.get("/S") == "/TD":
             named.append([str(h) for h in resolved(node["/A"]).get("/Headers", [])])
-        kids = resolved(node["/K"])
-        stack.extend(kids if isinstance(kids, ArrayObject) else [kids])
     assert named and all(headers and set(headers) <= ids for headers in named)
     found = id_tree(reader)
     for name in ids:  # each header cell can be found by the ID its data cells name
