@@ -44,6 +44,24 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
+# An account made by an admin has no password until its owner sets one through their link:
+# no Argon2 hash can equal this, so nothing signs in with it.
+NO_PASSWORD = "!no-password-set"  # noqa: S105 - a marker, not a password
+
+# One dummy hash per set of Argon2 parameters, made the first time it is needed: checking a
+# password against it costs exactly what checking a real account's costs.
+_DUMMY_HASHES: dict[tuple[int, int, int], str] = {}
+
+
+def dummy_hash() -> str:
+    """A hash of a random password, with the app's Argon2 parameters (made once)."""
+    cfg = current_app.config
+    key = (cfg["ARGON2_TIME_COST"], cfg["ARGON2_MEMORY_COST"], cfg["ARGON2_PARALLELISM"])
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = _hasher().hash(secrets.token_urlsafe(32))
+    return _DUMMY_HASHES[key]
+
+
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
@@ -108,20 +126,26 @@ def set_region(actor: User, user: User, data: dict[str, Any]) -> User:
     return user
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The active user with this email and password, or None (same answer either way)."""
-    user = user_by_email(email) if email else None
+def password_matches(stored_hash: str, password: str) -> bool:
+    """One Argon2 verify, always: a hash that is not one (an account still waiting for its
+    password) is checked against the dummy hash instead, so it costs the same."""
     hasher = _hasher()
-    if user is None:
-        # Spend the same time as a real check so timing does not reveal which emails exist.
-        try:
-            hasher.verify(hasher.hash("not-a-real-password"), password or "-")
-        except VerificationError:
-            pass
-        return None
+    usable = stored_hash.startswith("$argon2")
     try:
-        hasher.verify(user.password_hash, password)
+        hasher.verify(stored_hash if usable else dummy_hash(), password or "-")
     except (VerificationError, InvalidHashError):
+        return False
+    return usable
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (same answer either way).
+
+    Exactly one Argon2 verify whatever the email: an unknown one is checked against the
+    dummy hash, so the time a refusal takes does not reveal which emails have accounts."""
+    user = user_by_email(email) if email else None
+    matches = password_matches(user.password_hash if user else dummy_hash(), password)
+    if user is None or not matches:
         return None
     return user if user.active else None
 
