@@ -64,11 +64,18 @@ class Config:
     # data behind them changes (services/figures/cache.py). 0 turns the cache off.
     FIGURES_CACHE_SECONDS = _int_env("FIGURES_CACHE_SECONDS", 300)
 
-    # Login rate limiting (Flask-Limiter); shared storage through Redis when REDIS_URL is set.
+    # Wrong passwords are counted per account (sfo_review/auth/throttle.py), in Flask-Limiter's
+    # storage: shared through Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = shared_storage()
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # From every address together: the main defence against guessing one account's password.
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
+    # From one address, for one account: lower, so one address cannot lock the owner out.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes")
+    # How many reverse proxies in front of the app append to X-Forwarded-For: the client's
+    # address is read from that header only then (Werkzeug's ProxyFix). 0 trusts no header.
+    PROXY_FIX_X_FOR = _int_env("PROXY_FIX_X_FOR", 0)
 
     # Argon2 parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
@@ -109,8 +116,9 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
-    # Limits stay on (so they are tested) but high; a test lowers this to see a 429.
+    # Limits stay on (so they are tested) but high; a test lowers them to see a 429.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ACCOUNT_LIMIT = "1000 per minute"
     # Cheap hashes keep the suite fast; production uses the defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8

@@ -138,7 +138,7 @@ def _http_error(exc: HTTPException) -> Any:
         return http_error_response(exc)
     message = None
     if status == 429:
-        message = "You have tried to sign in too many times. Wait a minute, then try again."
+        message = "You have made too many attempts. Wait a minute, then try again."
     elif status == 400:
         message = exc.description
     return _error_page(status, message)

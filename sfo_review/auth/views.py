@@ -4,26 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from sfo_review.auth import throttle
 from sfo_review.auth.forms import ChangePasswordForm, LoginForm
 from sfo_review.auth.session import login_required_for, start_session
-from sfo_review.extensions import limiter
+from sfo_review.models import User
 from sfo_review.services import users as user_service
 from sfo_review.services.errors import ValidationFailed
 
 auth_bp = Blueprint("auth", __name__)
-
-
-def _login_limit() -> str:
-    return str(current_app.config["LOGIN_RATE_LIMIT"])
-
-
-def _account_key() -> str:
-    # Per account as well as per address: a slow attack from many addresses is still limited.
-    return "account:" + (request.form.get("email") or "").strip().lower()[:254]
+WRONG_SIGN_IN = (
+    "Enter a correct email address and password (accounts that have been deactivated cannot "
+    "sign in)"
+)
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,23 +30,33 @@ def _safe_next(target: str | None) -> str:
     return url_for("reviews.index")
 
 
+def _checked_password(email: str, password: str) -> User | throttle.Locked | None:
+    """The active account with this email and password; Locked while too many wrong
+    passwords have been tried for it (the password is then not even checked); None."""
+    locked = throttle.locked(email)
+    if locked is not None:
+        return locked
+    user = user_service.authenticate(email, password)
+    if user is None:
+        throttle.failed(email)
+    return user
+
+
 @auth_bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key)
-def login() -> str | Response:
+def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("reviews.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = user_service.authenticate(form.email.data or "", form.password.data or "")
+        user = _checked_password(form.email.data or "", form.password.data or "")
+        if isinstance(user, throttle.Locked):
+            form.email.errors = [user.message]
+            return render_template("auth/login.html", form=form), 429
         if user is not None:
             login_user(user)
             start_session()
             return redirect(_safe_next(request.args.get("next")))
-        form.email.errors = list(form.email.errors) + [
-            "Enter a correct email address and password (accounts that have been "
-            "deactivated cannot sign in)"
-        ]
+        form.email.errors = [WRONG_SIGN_IN]
     return render_template("auth/login.html", form=form)
 
 
@@ -68,11 +74,15 @@ def logout() -> Response:
 
 @auth_bp.route("/account/password", methods=["GET", "POST"])
 @login_required_for()
-def change_password() -> str | Response:
+def change_password() -> str | Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        if user_service.authenticate(user.email, form.current_password.data or "") is None:
+        checked = _checked_password(user.email, form.current_password.data or "")
+        if isinstance(checked, throttle.Locked):
+            form.current_password.errors = [checked.message]
+            return render_template("auth/change_password.html", form=form), 429
+        if checked is None:
             form.current_password.errors = ["Your current password is not correct"]
         else:
             try:
