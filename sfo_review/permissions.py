@@ -162,6 +162,12 @@ def can_manage_users(user: User) -> bool:
     return user.role == "admin"
 
 
+def can_set_password(user: User, account: User) -> bool:
+    """Only the account's owner: admins never choose, and so never know, anyone's password
+    (a new account's owner sets theirs through a one-time link)."""
+    return user.id == account.id
+
+
 def can_read_themes(user: User) -> bool:
     return user.role == "leadership"
 

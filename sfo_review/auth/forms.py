@@ -32,7 +32,9 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        description="At least 12 characters. Changing it signs you out everywhere else.",
+        description="At least 12 characters, and not a common password or your email "
+        "address. Three or four random words make a good one. Changing it signs you out "
+        "everywhere else.",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a new password"), Length(max=200)],
     )

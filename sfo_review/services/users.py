@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import re
 import secrets
 from typing import Any
 
@@ -66,11 +68,43 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def _check_password(password: str) -> None:
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords, as zxcvbn ships them (lower case; loaded once)."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+REPEATS = re.compile(r"(.{1,8}?)\1+", re.DOTALL)
+
+
+def _password_problem(password: str, email: str, current_hash: str | None) -> str | None:
     if len(password) < PASSWORD_MIN:
-        raise ValidationFailed(
-            {"password": [f"Password must be at least {PASSWORD_MIN} characters"]}
+        return f"Password must be at least {PASSWORD_MIN} characters"
+    lowered = password.strip().lower()
+    if lowered in (email.strip().lower(), email.strip().lower().partition("@")[0]):
+        return "Your password must not be your email address"
+    if REPEATS.fullmatch(password):
+        return "Your password must not be one character, or a few characters, repeated"
+    if lowered in common_passwords():
+        return (
+            "Your password is too common: it is one of the 30,000 passwords people use most. "
+            "Choose one that is harder to guess, such as three or four random words"
         )
+    if current_hash is not None and password_matches(current_hash, password):
+        return "Your new password must be different from your current one"
+    return None
+
+
+def check_password(password: str, email: str, current_hash: str | None = None) -> None:
+    """The password rules, for every way a password is set (ASVS 6.2): at least 12
+    characters, and not the email address (or the part before the @), one character or a
+    few characters repeated, a common password, nor the current password (`current_hash`).
+    """
+    problem = _password_problem(password, email, current_hash)
+    if problem is not None:
+        raise ValidationFailed({"password": [problem]})
 
 
 @use_case
@@ -79,7 +113,7 @@ def create_user(actor: User | None, data: dict[str, Any]) -> User:
     if actor is not None:
         require_permission(perm.can_manage_users(actor))
     values = v.clean(data, USER_RULES)
-    _check_password(values["password"])
+    check_password(values["password"], values["email"])
     if user_by_email(values["email"]) is not None:
         raise ValidationFailed({"email": ["A user with this email address already exists"]})
     user = User(
@@ -169,9 +203,9 @@ def set_active(actor: User, user: User, active: bool) -> User:
 
 @use_case
 def change_password(actor: User, user: User, password: str) -> User:
-    if actor.id != user.id:
-        require_permission(perm.can_manage_users(actor))
-    _check_password(password)
+    """A person changes their own password: nobody, admins included, sets another's."""
+    require_permission(perm.can_set_password(actor, user), "Only its owner sets a password.")
+    check_password(password, user.email, user.password_hash)
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()  # ends the other sessions
     audit(None, actor, "user.password_changed", f"Changed the password of {user.email}")
