@@ -82,6 +82,9 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
+    # API tokens stop working this many days after `flask users token` makes them.
+    API_TOKEN_DAYS = _int_env("API_TOKEN_DAYS", 90)
+
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
     # In the browser, a PDF whose HTML is longer than this renders in the background job

@@ -39,3 +39,7 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired("Enter a new password"), Length(max=200)],
     )
     submit = SubmitField("Change password", widget=SubmitButton())
+
+
+class RevokeTokenForm(FlaskForm):
+    """A button only: the token is named by the URL."""

@@ -9,9 +9,10 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from sfo_review.auth import throttle
-from sfo_review.auth.forms import ChangePasswordForm, LoginForm
-from sfo_review.auth.session import login_required_for, start_session
+from sfo_review.auth.forms import ChangePasswordForm, LoginForm, RevokeTokenForm
+from sfo_review.auth.session import actor, login_required_for, start_session
 from sfo_review.models import User
+from sfo_review.services import api_tokens
 from sfo_review.services import users as user_service
 from sfo_review.services.errors import ValidationFailed
 
@@ -72,29 +73,56 @@ def logout() -> Response:
     return redirect(url_for("auth.login"))
 
 
+def _account_page(form: ChangePasswordForm, status: int = 200) -> tuple[str, int]:
+    """'Your account': who you are, your API tokens, and the change-password form."""
+    tokens = api_tokens.active_tokens(actor())
+    return render_template("auth/change_password.html", form=form, tokens=tokens), status
+
+
+def _changed(user: User, password: str, form: ChangePasswordForm) -> bool:
+    """Change the password (the current one was right); errors go on the form."""
+    had_tokens = bool(api_tokens.active_tokens(user))
+    try:
+        user_service.change_password(user, user, password)
+    except ValidationFailed as exc:
+        form.new_password.errors = exc.fields.get("password", [exc.message])
+        return False
+    login_user(user)  # the session token rotated: keep this session only
+    start_session()
+    tokens = " Your API tokens have been revoked." if had_tokens else ""
+    flash(f"Your password has been changed. Other sessions have been signed out.{tokens}")
+    return True
+
+
 @auth_bp.route("/account/password", methods=["GET", "POST"])
 @login_required_for()
-def change_password() -> str | Response | tuple[str, int]:
+def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        user = current_user._get_current_object()
+        user = actor()
         checked = _checked_password(user.email, form.current_password.data or "")
         if isinstance(checked, throttle.Locked):
             form.current_password.errors = [checked.message]
-            return render_template("auth/change_password.html", form=form), 429
+            return _account_page(form, 429)
         if checked is None:
             form.current_password.errors = ["Your current password is not correct"]
+        elif _changed(user, form.new_password.data or "", form):
+            return redirect(url_for("reviews.index"))
+    return _account_page(form)
+
+
+@auth_bp.post("/account/tokens/<int:token_id>/revoke")
+@login_required_for()
+def revoke_token(token_id: int) -> Response:
+    """Revoke one of your own API tokens (anyone else's is not found)."""
+    if RevokeTokenForm().validate_on_submit():
+        if api_tokens.revoke(actor(), token_id):
+            flash("The API token has been revoked: it no longer works.")
         else:
-            try:
-                user_service.change_password(user, user, form.new_password.data or "")
-            except ValidationFailed as exc:
-                form.new_password.errors = exc.fields.get("password", [exc.message])
-            else:
-                login_user(user)  # the session token rotated: keep this session only
-                start_session()
-                flash("Your password has been changed. Other sessions have been signed out.")
-                return redirect(url_for("reviews.index"))
-    return render_template("auth/change_password.html", form=form)
+            flash("That API token had already stopped working.")
+    else:
+        flash("Your form expired. Try again.")
+    return redirect(url_for("auth.change_password"))
 
 
 from sfo_review.auth import timeout  # noqa: E402,F401 - registers the session routes

@@ -80,7 +80,15 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     # SHA-256 of the token: tokens are 256-bit random, so a fast hash is enough.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # API_TOKEN_DAYS after it was made; a token is refused from then on.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # Written at most once a minute (services/users.py), not on every request.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set by its owner on 'Your account', and for every token of an account that is
+    # deactivated or whose password changes.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at

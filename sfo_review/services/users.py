@@ -1,9 +1,8 @@
-"""Accounts, passwords (argon2) and API tokens (stored as SHA-256)."""
+"""Accounts and passwords (argon2). API tokens are in services/api_tokens.py."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 import secrets
 from typing import Any
@@ -15,8 +14,9 @@ from sqlalchemy import func, select
 
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
-from sfo_review.models import ApiToken, Role, User
+from sfo_review.models import Role, User
 from sfo_review.models.user import new_session_token
+from sfo_review.services import api_tokens
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import ValidationFailed
@@ -186,12 +186,15 @@ def authenticate(email: str, password: str) -> User | None:
 
 @use_case
 def set_active(actor: User, user: User, active: bool) -> User:
-    """Deactivating ends every session and makes every API token useless."""
+    """Deactivating ends every session and revokes every API token (for good: reactivating
+    the account does not bring them back)."""
     require_permission(perm.can_manage_users(actor))
     if user.id == actor.id and not active:
         raise ValidationFailed({"active": ["You cannot deactivate your own account"]})
     user.active = active
     user.session_token = new_session_token()
+    if not active:
+        api_tokens.revoke_all(user)
     audit(
         None,
         actor,
@@ -208,6 +211,7 @@ def change_password(actor: User, user: User, password: str) -> User:
     check_password(password, user.email, user.password_hash)
     user.password_hash = hash_password(password)
     user.session_token = new_session_token()  # ends the other sessions
+    api_tokens.revoke_all(user)
     audit(None, actor, "user.password_changed", f"Changed the password of {user.email}")
     return user
 
@@ -218,20 +222,10 @@ def end_sessions(user: User) -> None:
     user.session_token = new_session_token()
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@use_case
 def issue_token(user: User) -> str:
-    token = "sfo_" + secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user_id=user.id, token_hash=_token_hash(token)))
-    audit(None, user, "token.issued", f"Issued an API token for {user.email}")
-    return token
+    """A new API token for `user` (services/api_tokens.issue gives its expiry too)."""
+    return api_tokens.issue(user).token
 
 
 def user_for_token(token: str) -> User | None:
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
-    return row.user
+    return api_tokens.user_for_token(token)
