@@ -82,6 +82,9 @@ class Config:
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
 
+    # A link to set one's password (a new account's, or a new link an admin sends) works
+    # once, for this many hours.
+    PASSWORD_LINK_HOURS = _int_env("PASSWORD_LINK_HOURS", 72)
     # API tokens stop working this many days after `flask users token` makes them.
     API_TOKEN_DAYS = _int_env("API_TOKEN_DAYS", 90)
 

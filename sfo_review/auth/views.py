@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from sfo_review.auth import throttle
-from sfo_review.auth.forms import ChangePasswordForm, LoginForm, RevokeTokenForm
+from sfo_review.auth.forms import (
+    ChangePasswordForm,
+    LoginForm,
+    RevokeTokenForm,
+    SetPasswordForm,
+)
 from sfo_review.auth.session import actor, login_required_for, start_session
 from sfo_review.models import User
-from sfo_review.services import api_tokens
+from sfo_review.services import api_tokens, password_links
 from sfo_review.services import users as user_service
-from sfo_review.services.errors import ValidationFailed
+from sfo_review.services.errors import NotFound, ValidationFailed
 
 auth_bp = Blueprint("auth", __name__)
 WRONG_SIGN_IN = (
@@ -123,6 +128,36 @@ def revoke_token(token_id: int) -> Response:
     else:
         flash("Your form expired. Try again.")
     return redirect(url_for("auth.change_password"))
+
+
+def _link_not_working() -> tuple[str, int]:
+    return render_template("auth/set_password_invalid.html"), 404
+
+
+@auth_bp.route(password_links.PATH + "<token>", methods=["GET", "POST"])
+def set_password(token: str) -> Response | tuple[str, int]:
+    """The page a one-time link opens: its owner sets their password (no sign-in needed)."""
+    link = password_links.link_for(token)
+    if link is None:
+        return _link_not_working()
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_links.set_password(token, form.new_password.data or "")
+        except ValidationFailed as exc:
+            form.new_password.errors = exc.fields.get("password", [exc.message])
+        except NotFound:  # used in another tab since the page was opened
+            return _link_not_working()
+        else:
+            if current_user.is_authenticated:
+                logout_user()  # whoever was signed in on this browser
+            session.clear()
+            flash("Your password has been set. Sign in with it.")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, email=link.user.email), 200
+
+
+set_password.permission_checked = True  # type: ignore[attr-defined]  # public: the link is the key
 
 
 from sfo_review.auth import timeout  # noqa: E402,F401 - registers the session routes

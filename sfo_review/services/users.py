@@ -29,7 +29,12 @@ USER_RULES: dict[str, v.Rule] = {
     "password": v.short("password"),
     "region": v.short("region", required=False),
 }
+# An admin makes an account without a password: its owner sets one (services/password_links).
+NEW_ACCOUNT_RULES = {name: rule for name, rule in USER_RULES.items() if name != "password"}
 REGION_RULES: dict[str, v.Rule] = {"region": USER_RULES["region"]}
+# Roles whose granting every leadership user hears about: leadership reads every review, a
+# quality assurer countersigns them.
+WATCHED_ROLES = (Role.LEADERSHIP, Role.QUALITY_ASSURER)
 NOT_LEADERSHIP = "Only leadership accounts have a region: leave it empty for this role"
 
 
@@ -108,26 +113,47 @@ def check_password(password: str, email: str, current_hash: str | None = None) -
 
 
 @use_case
-def create_user(actor: User | None, data: dict[str, Any]) -> User:
-    """Create an account (from the CLI, actor None, or by an admin)."""
-    if actor is not None:
-        require_permission(perm.can_manage_users(actor))
+def create_user(actor: None, data: dict[str, Any]) -> User:
+    """Create an account with its password (`flask users create`, which reads it from
+    standard input; the demo seed). Admins make accounts with password_links.invite."""
     values = v.clean(data, USER_RULES)
     check_password(values["password"], values["email"])
+    return add_account(actor, values, hash_password(values["password"]))
+
+
+def add_account(actor: User | None, values: dict[str, Any], password_hash: str) -> User:
+    """Add the account to the caller's transaction: audited, and, for a watched role,
+    recorded and told to every leadership user."""
     if user_by_email(values["email"]) is not None:
         raise ValidationFailed({"email": ["A user with this email address already exists"]})
     user = User(
         email=values["email"].lower(),
         name=values["name"].strip(),
         role=values["role"],
-        password_hash=hash_password(values["password"]),
+        password_hash=password_hash,
         active=True,
         region=_region(values, values["role"]),
     )
     db.session.add(user)
     db.session.flush()
     audit(None, actor, "user.created", f"Created user {user.email} ({user.role})")
+    if user.role in WATCHED_ROLES:
+        _role_granted(actor, user)
     return user
+
+
+def _role_granted(actor: User | None, user: User) -> None:
+    from sfo_review.services import notifications  # it imports this module
+
+    by = actor.name if actor is not None else "The command line"
+    audit(
+        None,
+        actor,
+        "user.role_granted",
+        f"Gave {user.email} the {user.role_label} role",
+        {"user_id": user.id, "role": user.role},
+    )
+    notifications.role_granted(user, by)
 
 
 def tidy_region(region: str | None) -> str:

@@ -1,4 +1,5 @@
-"""Migration 0012: API tokens get an expiry; tokens made before it keep working for 90 days."""
+"""Migration 0012: API tokens get an expiry (tokens made before it keep working for 90 days);
+set-password links; secret outbox emails."""
 
 from __future__ import annotations
 
@@ -18,6 +19,11 @@ ROW = text(
     "VALUES (1, 1, :hash, '2026-01-01 00:00:00')"
 )
 
+OUTBOX = text(
+    'INSERT INTO outbox (id, "to", subject, body, created_at, attempts) '
+    "VALUES (1, 'r@x.gov.uk', 'S', 'B', '2026-01-01 00:00:00', 0)"
+)
+
 
 def _columns(table: str) -> set[str]:
     return {c["name"] for c in inspect(db.engine).get_columns(table)}
@@ -35,9 +41,15 @@ def test_tokens_made_before_get_90_days_and_downgrade_removes_the_expiry(tmp_pat
             add_user(conn)
             conn.execute(ROW, {"hash": hashlib.sha256(TOKEN.encode()).hexdigest()})
 
+        with db.engine.begin() as conn:
+            conn.execute(OUTBOX)
+
         before = utcnow()
         upgrade(revision="0012")
         assert "expires_at" in _columns("api_tokens")
+        assert "password_links" in inspect(db.engine).get_table_names()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT secret FROM outbox")).scalar() in (False, 0)
         owner = api_tokens.user_for_token(TOKEN)
         assert owner is not None and owner.id == 1
         (token,) = owner.tokens
@@ -46,6 +58,8 @@ def test_tokens_made_before_get_90_days_and_downgrade_removes_the_expiry(tmp_pat
 
         downgrade(revision="0010")
         assert "expires_at" not in _columns("api_tokens")
+        assert "secret" not in _columns("outbox")
+        assert "password_links" not in inspect(db.engine).get_table_names()
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM api_tokens")).scalar() == 1
         upgrade()
