@@ -30,6 +30,13 @@ def _int_env(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def trusted_hosts() -> list[str] | None:
+    """TRUSTED_HOSTS, comma-separated ('.example.gov.uk' also allows its subdomains): a
+    request for any other Host answers 400. Unset: any Host is served."""
+    names = [name.strip() for name in os.environ.get("TRUSTED_HOSTS", "").split(",")]
+    return [name for name in names if name] or None
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'sfo_review.db'}")
@@ -47,6 +54,7 @@ class Config:
     WORKLOAD_REFERENCE_PERCENT = _int_env("WORKLOAD_REFERENCE_PERCENT", 110)
 
     # Sessions: HTTP-only, SameSite, secure outside development; timeouts checked server-side.
+    SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -98,9 +106,13 @@ class Config:
     # Working days participants have to reply during the factual accuracy check.
     FACTUAL_ACCURACY_WORKING_DAYS = _int_env("FACTUAL_ACCURACY_WORKING_DAYS", 10)
 
-    # Email notifications: sent by `flask send-outbox` over SMTP when SMTP_HOST is set,
-    # only logged when it is not. Emails carry a link to SERVICE_URL, never review content.
+    # The service's own address. Every absolute URL is made from it (the links in emails, the
+    # API's `next`), never from a request's Host header, which a client can set to anything.
+    # Emails are sent by `flask send-outbox` over SMTP when SMTP_HOST is set, only logged
+    # when it is not; they carry a link to SERVICE_URL, never review content.
     SERVICE_URL = os.environ.get("SERVICE_URL", "http://localhost:5000")
+    # Flask answers 400 to a request whose Host is not one of these (None: any Host).
+    TRUSTED_HOSTS = trusted_hosts()
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = _int_env("SMTP_PORT", 587)
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
@@ -134,6 +146,10 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    # A __Host- cookie is only accepted by browsers when Secure, for Path=/ and without a
+    # Domain: nothing on a sibling or parent domain can set or overwrite the session.
+    SESSION_COOKIE_NAME = "__Host-session"
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start without the secrets production needs."""
