@@ -30,6 +30,13 @@ def _int_env(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def trusted_hosts() -> list[str] | None:
+    """TRUSTED_HOSTS, comma-separated ('.example.gov.uk' also allows its subdomains): a
+    request for any other Host answers 400. Unset: any Host is served."""
+    names = [name.strip() for name in os.environ.get("TRUSTED_HOSTS", "").split(",")]
+    return [name for name in names if name] or None
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'sfo_review.db'}")
@@ -47,6 +54,7 @@ class Config:
     WORKLOAD_REFERENCE_PERCENT = _int_env("WORKLOAD_REFERENCE_PERCENT", 110)
 
     # Sessions: HTTP-only, SameSite, secure outside development; timeouts checked server-side.
+    SESSION_COOKIE_NAME = "session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True
@@ -64,16 +72,29 @@ class Config:
     # data behind them changes (services/figures/cache.py). 0 turns the cache off.
     FIGURES_CACHE_SECONDS = _int_env("FIGURES_CACHE_SECONDS", 300)
 
-    # Login rate limiting (Flask-Limiter); shared storage through Redis when REDIS_URL is set.
+    # Wrong passwords are counted per account (sfo_review/auth/throttle.py), in Flask-Limiter's
+    # storage: shared through Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = shared_storage()
     RATELIMIT_HEADERS_ENABLED = False
-    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # From every address together: the main defence against guessing one account's password.
+    LOGIN_ACCOUNT_LIMIT = os.environ.get("LOGIN_ACCOUNT_LIMIT", "50 per hour")
+    # From one address, for one account: lower, so one address cannot lock the owner out.
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per 15 minutes")
+    # How many reverse proxies in front of the app append to X-Forwarded-For: the client's
+    # address is read from that header only then (Werkzeug's ProxyFix). 0 trusts no header.
+    PROXY_FIX_X_FOR = _int_env("PROXY_FIX_X_FOR", 0)
 
     # Argon2 parameters (argon2-cffi defaults: RFC 9106 low-memory profile).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
+
+    # A link to set one's password (a new account's, or a new link an admin sends) works
+    # once, for this many hours.
+    PASSWORD_LINK_HOURS = _int_env("PASSWORD_LINK_HOURS", 72)
+    # API tokens stop working this many days after `flask users token` makes them.
+    API_TOKEN_DAYS = _int_env("API_TOKEN_DAYS", 90)
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
@@ -85,9 +106,13 @@ class Config:
     # Working days participants have to reply during the factual accuracy check.
     FACTUAL_ACCURACY_WORKING_DAYS = _int_env("FACTUAL_ACCURACY_WORKING_DAYS", 10)
 
-    # Email notifications: sent by `flask send-outbox` over SMTP when SMTP_HOST is set,
-    # only logged when it is not. Emails carry a link to SERVICE_URL, never review content.
+    # The service's own address. Every absolute URL is made from it (the links in emails, the
+    # API's `next`), never from a request's Host header, which a client can set to anything.
+    # Emails are sent by `flask send-outbox` over SMTP when SMTP_HOST is set, only logged
+    # when it is not; they carry a link to SERVICE_URL, never review content.
     SERVICE_URL = os.environ.get("SERVICE_URL", "http://localhost:5000")
+    # Flask answers 400 to a request whose Host is not one of these (None: any Host).
+    TRUSTED_HOSTS = trusted_hosts()
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = _int_env("SMTP_PORT", 587)
     SMTP_USERNAME = os.environ.get("SMTP_USERNAME")
@@ -109,8 +134,9 @@ class TestConfig(Config):
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     RATELIMIT_STORAGE_URI = "memory://"
-    # Limits stay on (so they are tested) but high; a test lowers this to see a 429.
+    # Limits stay on (so they are tested) but high; a test lowers them to see a 429.
     LOGIN_RATE_LIMIT = "1000 per minute"
+    LOGIN_ACCOUNT_LIMIT = "1000 per minute"
     # Cheap hashes keep the suite fast; production uses the defaults above.
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST = 8
@@ -120,6 +146,10 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    # A __Host- cookie is only accepted by browsers when Secure, for Path=/ and without a
+    # Domain: nothing on a sibling or parent domain can set or overwrite the session.
+    SESSION_COOKIE_NAME = "__Host-session"
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start without the secrets production needs."""

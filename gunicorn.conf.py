@@ -24,5 +24,7 @@ preload_app = False
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info")
-# Behind a TLS-terminating proxy on the same host, trust its X-Forwarded-* headers.
+# Behind a TLS-terminating proxy on the same host, trust its X-Forwarded-Proto header. The
+# client's address (X-Forwarded-For) is read by the app itself, through ProxyFix, when
+# PROXY_FIX_X_FOR says how many proxies there are.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
 from sfo_review import database  # noqa: F401 - registers the SQLite engine events
@@ -26,6 +27,9 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
         instance_path=str(ROOT / "instance"),
     )
     _configure(app, config)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        # Only behind the configured proxies: anyone can send X-Forwarded-For to the app itself.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])  # type: ignore[method-assign]
     app.jinja_loader = ChoiceLoader(
         [
             FileSystemLoader(str(ROOT / "templates")),

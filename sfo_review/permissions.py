@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sfo_review.models import DeadlineExtension, Review, Statement, User
+from sfo_review.models import ApiToken, DeadlineExtension, Review, Statement, User
 
 EDITABLE_STATUSES = ("in_review", "factual_accuracy")
 QA_VISIBLE_STATUSES = ("quality_assurance", "approved", "closed")
@@ -160,6 +160,17 @@ def can_decide_extension(user: User, review: Review, extension: DeadlineExtensio
 
 def can_manage_users(user: User) -> bool:
     return user.role == "admin"
+
+
+def can_revoke_token(user: User, token: ApiToken) -> bool:
+    """Only its owner (an admin stops a person's tokens by deactivating the account)."""
+    return token.user_id == user.id
+
+
+def can_set_password(user: User, account: User) -> bool:
+    """Only the account's owner: admins never choose, and so never know, anyone's password
+    (a new account's owner sets theirs through a one-time link)."""
+    return user.id == account.id
 
 
 def can_read_themes(user: User) -> bool:

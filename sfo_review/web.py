@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
 from sfo_review import lifecycle, permissions, vocab
@@ -31,6 +31,23 @@ ERROR_TITLES = {
     500: "Sorry, there is a problem with the service",
     503: "Sorry, the report could not be produced",
 }
+
+
+# Nothing here needs a camera, a microphone, the location, payments or devices: no page (nor
+# anything injected into one) may ask for them.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
 
 
 def register(app: Flask) -> None:
@@ -100,6 +117,9 @@ def _security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Referrer-Policy"] = "same-origin"
+    response.headers["Permissions-Policy"] = PERMISSIONS_POLICY
+    # A page this one opens (or that opens it) from another origin gets no handle on it.
+    response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
     if request.is_secure:
         response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if request.endpoint != "static":
@@ -132,13 +152,18 @@ def _service_error(exc: ServiceError) -> Any:
 
 def _http_error(exc: HTTPException) -> Any:
     status = exc.code or 500
+    if isinstance(exc, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for it, so no page either.
+        return Response(
+            "This service does not answer for that host name.", 400, mimetype="text/plain"
+        )
     if _wants_json():
         from sfo_review.api.errors import http_error_response
 
         return http_error_response(exc)
     message = None
     if status == 429:
-        message = "You have tried to sign in too many times. Wait a minute, then try again."
+        message = "You have made too many attempts. Wait a minute, then try again."
     elif status == 400:
         message = exc.description
     return _error_page(status, message)

@@ -8,7 +8,9 @@ import pytest
 
 # Routes that are public on purpose; everything else needs a signed-in user and a
 # permission check (the API authenticates every request in its before_request hook).
-PUBLIC_ENDPOINTS = {"static", "healthz", "accessibility", "auth.login"}
+# The set-password page is opened with a one-time link: the link is the key (it is tested
+# for every role and signed out in tests/auth/test_set_password.py).
+PUBLIC_ENDPOINTS = {"static", "healthz", "accessibility", "auth.login", "auth.set_password"}
 
 
 def _browser_rules(app):

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
-    GovRadioInput,
-    GovTextInput,
-)
-from wtforms import PasswordField, RadioField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from wtforms import RadioField, StringField, SubmitField
 
 from sfo_review.fields import SubmitButton
 from sfo_review.forms_support import select_choices
@@ -39,13 +35,13 @@ class NewUserForm(FlaskForm):
         description=REGION_HINT,
         widget=GovTextInput(),
     )
-    password = PasswordField(
-        "Temporary password",
-        description="At least 12 characters. Give it to them in person; they can change it "
-        "from 'Your account'.",
-        widget=GovPasswordInput(),
-    )
     submit = SubmitField("Create account", widget=SubmitButton())
+
+
+class PasswordLinkForm(FlaskForm):
+    """A button only: the account is named by the URL."""
+
+    send_link = SubmitField("Email a new set-password link", widget=SubmitButton())
 
 
 class AccountStatusForm(FlaskForm):

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from sfo_review.admin.forms import AccountStatusForm, NewUserForm, RegionForm
+from sfo_review.admin.forms import AccountStatusForm, NewUserForm, PasswordLinkForm, RegionForm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
 from sfo_review.forms_support import form_data, submit
 from sfo_review.models import User
+from sfo_review.services import password_links
 from sfo_review.services import users as user_service
+from sfo_review.services.deadlines import london_datetime
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+T = TypeVar("T")
 
 
 @admin_bp.route("/users")
@@ -29,10 +35,15 @@ def users() -> str:
 def new_user() -> str | Response:
     form = NewUserForm()
     if form.validate_on_submit():
-        user = submit(form, lambda: user_service.create_user(actor(), form_data(form)))
-        if user is not None:
-            flash(f"Account created for {user.name} ({user.role_label}).")
-            return redirect(url_for("admin.users"))
+        made = submit(form, lambda: password_links.invite(actor(), form_data(form)))
+        if made is not None:
+            user, sent = made
+            flash(
+                f"Account created for {user.name} ({user.role_label}). We have emailed "
+                f"{user.email} a link to set their password: it works once, until "
+                f"{london_datetime(sent.expires_at)}."
+            )
+            return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/new_user.html", form=form)
 
 
@@ -52,6 +63,9 @@ def _user_page(
         account=account,
         status_form=status_form,
         region_form=region_form,
+        link_form=PasswordLinkForm(formdata=None),
+        has_password=password_links.has_password(account),
+        waiting_link=password_links.waiting_link(account),
         form=sent,
     )
 
@@ -70,16 +84,51 @@ def user(user_id: int) -> str | Response:
     return _user_page(account, form, RegionForm(formdata=None, region=account.region), form)
 
 
+def _posted_on_account_page(
+    account: User, form: FlaskForm, call: Callable[[], T], said: Callable[[T], str]
+) -> str | Response:
+    """A form of the account's page, posted to its own URL: run the service call, then say
+    what it did back on the page, or show the page with the form's errors."""
+    if form.validate_on_submit():
+        done = submit(form, call)
+        if done is not None:
+            flash(said(done))
+            return redirect(url_for("admin.user", user_id=account.id))
+    region_form = (
+        form if isinstance(form, RegionForm) else RegionForm(formdata=None, region=account.region)
+    )
+    return _user_page(account, AccountStatusForm(formdata=None), region_form, form)
+
+
 @admin_bp.route("/users/<int:user_id>/region", methods=["POST"])
 @login_required_for("admin")
 def user_region(user_id: int) -> str | Response:
     """A leadership account's region (the page is the account's own, above)."""
     account = _account(user_id)
-    region_form = RegionForm()
-    if region_form.validate_on_submit():
-        data = {"region": region_form.region.data}
-        if submit(region_form, lambda: user_service.set_region(actor(), account, data)):
-            where = f"reviews in {account.region}" if account.region else "every region"
-            flash(f"{account.name} will be told about extension requests for {where}.")
-            return redirect(url_for("admin.user", user_id=account.id))
-    return _user_page(account, AccountStatusForm(formdata=None), region_form, region_form)
+    form = RegionForm()
+
+    def said(user: User) -> str:
+        where = f"reviews in {user.region}" if user.region else "every region"
+        return f"{user.name} will be told about extension requests for {where}."
+
+    data = {"region": form.region.data}
+    return _posted_on_account_page(
+        account, form, lambda: user_service.set_region(actor(), account, data), said
+    )
+
+
+@admin_bp.route("/users/<int:user_id>/password-link", methods=["POST"])
+@login_required_for("admin")
+def password_link(user_id: int) -> str | Response:
+    """Email the account's owner a new one-time link to set their password."""
+    account = _account(user_id)
+
+    def said(sent: password_links.Sent) -> str:
+        return (
+            f"We have emailed {account.email} a new link to set their password: it works "
+            f"once, until {london_datetime(sent.expires_at)}. Any earlier link no longer works."
+        )
+
+    return _posted_on_account_page(
+        account, PasswordLinkForm(), lambda: password_links.send_new(actor(), account), said
+    )

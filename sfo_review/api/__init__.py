@@ -22,7 +22,10 @@ def authenticate() -> ResponseReturnValue | None:
         user = user_service.user_for_token(token.strip())
     if user is None:
         return error_response(
-            401, "unauthenticated", "Send a valid API token as 'Authorization: Bearer <token>'."
+            401,
+            "unauthenticated",
+            "Send a valid API token as 'Authorization: Bearer <token>' (a token stops working "
+            "when it expires, is revoked, or its account is deactivated or changes password).",
         )
     g.api_user = user
     return None

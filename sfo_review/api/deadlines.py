@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, request, url_for
+from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from sfo_review import permissions as perm
 from sfo_review.api import api_bp
 from sfo_review.api import serializers as s
-from sfo_review.api.helpers import api_user, created, json_body, load_review, query_args, viewed
+from sfo_review.api.helpers import (
+    absolute_url,
+    api_user,
+    created,
+    json_body,
+    load_review,
+    query_args,
+    viewed,
+)
 from sfo_review.loaders import get_child_or_404
 from sfo_review.models import DeadlineExtension, Review
 from sfo_review.services import deadline_extensions as extension_service
@@ -81,12 +89,8 @@ def reviews() -> Response:
     found = review_list.find(user, filters, number, size, clamp=False)
     following = None
     if found.number < found.pages:
-        following = url_for(
-            "api.reviews",
-            **filters.as_args(),
-            page=found.number + 1,
-            per_page=size,
-            _external=True,
+        following = absolute_url(
+            "api.reviews", **filters.as_args(), page=found.number + 1, per_page=size
         )
     return jsonify(
         items=[s.review_json(r.review, user, window) for r in found.rows],

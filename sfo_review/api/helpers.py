@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, g, jsonify, request
+from flask import Response, current_app, g, jsonify, request, url_for
 
 from sfo_review.loaders import ReviewAction, get_review_or_404
 from sfo_review.models import Review, User
@@ -16,6 +16,12 @@ from sfo_review.services.errors import ServiceError
 class BadRequest(ServiceError):
     code = "bad_request"
     status = 400
+
+
+def absolute_url(endpoint: str, **values: Any) -> str:
+    """An absolute URL on SERVICE_URL: never from the request's Host header, which a client
+    (or anyone able to put a link in front of one) chooses."""
+    return current_app.config["SERVICE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 def api_user() -> User:

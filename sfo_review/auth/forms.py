@@ -24,6 +24,12 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in", widget=SubmitButton())
 
 
+RULES_HINT = (
+    "At least 12 characters, and not a common password or your email address. Three or "
+    "four random words make a good one."
+)
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password",
@@ -32,8 +38,27 @@ class ChangePasswordForm(FlaskForm):
     )
     new_password = PasswordField(
         "New password",
-        description="At least 12 characters. Changing it signs you out everywhere else.",
+        description=RULES_HINT + " Changing it signs you out everywhere else.",
         widget=GovPasswordInput(),
         validators=[InputRequired("Enter a new password"), Length(max=200)],
     )
     submit = SubmitField("Change password", widget=SubmitButton())
+
+
+class RevokeTokenForm(FlaskForm):
+    """A button only: the token is named by the URL."""
+
+
+class SetPasswordForm(FlaskForm):
+    """The page a one-time link opens (services/password_links.py)."""
+
+    new_password = PasswordField(
+        "Create a password",
+        description=RULES_HINT,
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired("Enter a password"),
+            Length(max=200, message="Password must be 200 characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Set your password", widget=SubmitButton())

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -33,9 +33,20 @@ def _now() -> float:
 
 
 def start_session() -> None:
+    """A signed-in session begins (sign-in, or a password change): timeouts start, and the
+    CSRF secret is new, so no token handed out before (to anyone) is good after."""
     session.permanent = True
     session["login_at"] = _now()
     session["last_seen"] = _now()
+    _new_csrf_secret()
+
+
+def _new_csrf_secret() -> None:
+    # Flask-WTF keeps the raw CSRF secret in the session and the signed token on g, both
+    # under WTF_CSRF_FIELD_NAME; without them it makes a new one for the next form.
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
 
 
 def _expired() -> str | None:

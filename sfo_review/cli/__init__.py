@@ -1,5 +1,5 @@
-"""Flask CLI: `users create`, `users token`, `seed-demo`, `seed-bulk`, `send-outbox`, `backup`,
-`restore` (and `db`)."""
+"""Flask CLI: `users create`, `users token`, `users password-link`, `seed-demo`, `seed-bulk`,
+`send-outbox`, `backup`, `restore` (and `db`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from flask.cli import AppGroup, with_appcontext
 from sfo_review.cli.backups import backup, restore
 from sfo_review.cli.outbox import send_outbox
 from sfo_review.models import Role
+from sfo_review.services import api_tokens, password_links
 from sfo_review.services import users as user_service
 from sfo_review.services.errors import ServiceError
 
@@ -44,11 +45,37 @@ def create_user(email: str, name: str, role: str, region: str | None) -> None:
 @users_cli.command("token")
 @click.argument("email")
 def token(email: str) -> None:
-    """Print a new API token for EMAIL (only the token, on one line)."""
+    """Print a new API token for EMAIL: only the token, on one line of standard output
+    (scripts read it there); when it expires goes to standard error."""
     user = user_service.user_by_email(email)
     if user is None or not user.active:
         raise click.ClickException(f"No active user with email {email}")
-    click.echo(user_service.issue_token(user))
+    issued = api_tokens.issue(user)
+    click.echo(issued.token)
+    days = current_app.config["API_TOKEN_DAYS"]
+    click.echo(
+        f"It expires at {issued.expires_at:%Y-%m-%d %H:%M} UTC ({days} days from now). "
+        f"{user.name} can see and revoke it on 'Your account'.",
+        err=True,
+    )
+
+
+@users_cli.command("password-link")
+@click.argument("email")
+def password_link(email: str) -> None:
+    """Email EMAIL's owner a new one-time link to set their password, and print it (for
+    when email is not set up yet: pass it on to them alone). Any earlier link stops working.
+    """
+    user = user_service.user_by_email(email)
+    if user is None or not user.active:
+        raise click.ClickException(f"No active user with email {email}")
+    sent = password_links.send_new(None, user)
+    click.echo(sent.url)
+    click.echo(
+        f"It works once, until {sent.expires_at:%Y-%m-%d %H:%M} UTC, for {user.email} only; "
+        "it has been emailed to them too.",
+        err=True,
+    )
 
 
 @click.command("seed-demo")

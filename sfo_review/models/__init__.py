@@ -17,7 +17,7 @@ from sfo_review.models.notification import Notification, OutboxEmail, Setting
 from sfo_review.models.rendered import RenderedReport
 from sfo_review.models.review import Participant, Review
 from sfo_review.models.statement import Statement, StatementAddendum
-from sfo_review.models.user import ApiToken, Role, User
+from sfo_review.models.user import ApiToken, PasswordLink, Role, User
 
 __all__ = [
     "Action",
@@ -33,6 +33,7 @@ __all__ = [
     "Notification",
     "OutboxEmail",
     "Participant",
+    "PasswordLink",
     "RenderedReport",
     "ReportSnapshot",
     "Review",

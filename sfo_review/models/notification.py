@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sfo_review.extensions import db
@@ -42,6 +42,8 @@ class OutboxEmail(db.Model):  # type: ignore[name-defined]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The body is a secret (a one-time set-password link): it is wiped once sent.
+    secret: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 class Setting(db.Model):  # type: ignore[name-defined]

@@ -80,7 +80,40 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     # SHA-256 of the token: tokens are 256-bit random, so a fast hash is enough.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # API_TOKEN_DAYS after it was made; a token is refused from then on.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    # Written at most once a minute (services/users.py), not on every request.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set by its owner on 'Your account', and for every token of an account that is
+    # deactivated or whose password changes.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     user: Mapped[User] = relationship(back_populates="tokens")
+
+    def usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and now < self.expires_at
+
+
+class PasswordLink(db.Model):  # type: ignore[name-defined]
+    """A one-time link with which a person sets their own password (services/password_links).
+
+    Only its SHA-256 is kept; it works once, until it expires, and a newer link for the same
+    account ends it."""
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    # The admin who had it sent (None: the command line).
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Set when a newer link is sent, or the password is set some other way.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    def usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -22,7 +21,7 @@ from sfo_review.reviews.lifecycle_forms import CountersignForm, TransitionForm
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
-from sfo_review.services.deadlines import LONDON
+from sfo_review.services.deadlines import london_datetime
 
 HISTORY_PAGE_SIZE = 100
 HISTORY_MAX_PAGE = 10_000
@@ -34,14 +33,7 @@ BUTTONS = {
 }
 
 
-@reviews_bp.app_template_filter("london_datetime")
-def london_datetime(value: datetime | None) -> str:
-    """‘3 June 2025 at 2:05pm’ in UK time (stored in UTC)."""
-    if value is None:
-        return ""
-    local = value.astimezone(LONDON)
-    hour = local.hour % 12 or 12
-    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+reviews_bp.add_app_template_filter(london_datetime, "london_datetime")
 
 
 def _status_label(status: str) -> str:

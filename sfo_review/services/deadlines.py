@@ -64,6 +64,15 @@ def working_days_between(start: date, end: date) -> int:
     return count
 
 
+def london_datetime(value: datetime | None) -> str:
+    """‘3 June 2025 at 2:05pm’ in UK time (stored in UTC); '' for None."""
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON)
+    hour = local.hour % 12 or 12
+    return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
 def london_today() -> date:
     """Today in London (a server on UTC is an hour behind during British Summer Time)."""
     return datetime.now(LONDON).date()

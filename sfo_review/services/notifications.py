@@ -32,6 +32,9 @@ EMAIL_BODY = (
     "This email is sent automatically; do not reply to it.\n"
 )
 MAX_ATTEMPTS = 5
+# A secret email (a one-time set-password link: services/password_links.py) keeps its body
+# only until it is sent; then the link is in the person's inbox and nowhere else.
+WIPED = "[Wiped once sent: it held a one-time link.]"
 
 
 def long_date(value: date) -> str:
@@ -114,6 +117,18 @@ def transitioned(review: Review, frm: str, to: str) -> None:
             f"Review approved ({review.reference})",
             f"/reviews/{review.id}",
             review,
+        )
+
+
+def role_granted(user: User, by: str) -> None:
+    """Every other active leadership user: an account that reads every review (leadership)
+    or countersigns them (quality assurer) never appears unnoticed."""
+    query = select(User).where(User.role == "leadership", User.active.is_(True), User.id != user.id)
+    for leader in db.session.scalars(query.order_by(User.id)):
+        notify(
+            leader,
+            f"{by} gave {user.name} ({user.email}) the {user.role_label} role",
+            "/notifications",
         )
 
 
@@ -251,6 +266,13 @@ def _message(config: dict[str, Any], email: OutboxEmail) -> EmailMessage:
     return message
 
 
+def _mark_sent(email: OutboxEmail, note: str | None) -> None:
+    email.sent_at = utcnow()
+    email.last_error = note
+    if email.secret:
+        email.body = WIPED
+
+
 def _send_all(config: dict[str, Any], pending: list[OutboxEmail]) -> int:
     sent = 0
     with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=30) as smtp:
@@ -266,8 +288,7 @@ def _send_all(config: dict[str, Any], pending: list[OutboxEmail]) -> int:
                 email.last_error = str(exc)[:2000]
                 log.warning("Email %s to %s not sent: %s", email.id, email.to, exc)
             else:
-                email.sent_at = utcnow()
-                email.last_error = None
+                _mark_sent(email, None)
                 sent += 1
             db.session.commit()
     return sent
@@ -281,8 +302,7 @@ def send_outbox() -> tuple[int, int]:
         for email in pending:
             log.info("Email (not sent: SMTP_HOST is not set) to %s: %s", email.to, email.subject)
             email.attempts += 1
-            email.sent_at = utcnow()
-            email.last_error = "Logged only: SMTP_HOST is not set"
+            _mark_sent(email, "Logged only: SMTP_HOST is not set")
         db.session.commit()
         return len(pending), 0
     try:

@@ -19,7 +19,6 @@ NEW = {
     "name": "Rhian Director",
     "email": "rhian@example.gov.uk",
     "role": "leadership",
-    "password": "a-temporary-password",
 }
 
 

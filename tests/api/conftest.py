@@ -52,7 +52,7 @@ def cli_user(app: Flask, db: Any) -> Callable[..., User]:
 
 @pytest.fixture
 def token_for(app: Flask, db: Any) -> Callable[[User], str]:
-    """`flask users token EMAIL`: only the token, on one line."""
+    """`flask users token EMAIL`: only the token, on one line of standard output."""
 
     def issue(user: User) -> str:
         output = run_cli(app, ["users", "token", user.email])

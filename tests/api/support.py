@@ -17,7 +17,7 @@ def run_cli(app: Flask, args: list[str], stdin: str | None = None) -> str:
     db.session.commit()
     result = app.test_cli_runner().invoke(args=args, input=stdin)
     assert result.exit_code == 0, result.output
-    return str(result.output)
+    return str(result.stdout)  # what a script reading the command's output gets
 
 
 class Api:

@@ -157,7 +157,7 @@ def test_login_is_rate_limited_with_a_clear_message(app, client, make_user):
         ]
         assert [r.status_code for r in statuses] == [200, 200, 200, 429]
         assert "too many times" in statuses[-1].get_data(as_text=True)
-        # The account is limited too, whichever address the attempts come from.
+        # Another browser at the same address is limited for this account too.
         other = app.test_client()
         response = post_form(
             other, "/sign-in", {"email": user.email, "password": PASSWORD}, form_url="/sign-in"

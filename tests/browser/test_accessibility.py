@@ -107,6 +107,10 @@ def _more_demo_data() -> None:
         people, "X123453", "Arson with intent", "arson_endangering_life", "not all taken"
     )
     _extensions(first, third, reviewer, people["leadership@example.gov.uk"])
+    # An API token, so the reviewer's 'Your account' shows the tokens table.
+    from sfo_review.services import api_tokens
+
+    api_tokens.issue(reviewer)
 
 
 def _at_quality_assurance(
@@ -784,4 +788,59 @@ def test_an_approved_review_whose_pdfs_are_being_stored_has_no_serious_problem(
     walk((f"/reviews/{review_id}", preparing), "stored")
     assert leadership.locator("code.app-sha256").count() == 1
     _save("approved review being stored", findings)
+    assert not findings.blocking() and not findings.too_wide, _report(findings)
+
+
+def test_a_new_account_and_its_set_password_link_have_no_serious_problem(
+    open_as: Callable[[str | None], Any], site: Site, axe_source: str
+) -> None:
+    """Pages the url_map walk cannot reach: the account page confirming a new account, the
+    page its one-time link opens (empty, with an error, set), and a link that is used up."""
+    from sqlalchemy import select
+
+    from sfo_review.extensions import db
+    from sfo_review.models import OutboxEmail
+
+    findings = Findings()
+    admin = open_as(ROLES["admin"])
+    admin.goto("/admin/users/new")
+    admin.get_by_label("Full name").fill("Nia Newcomer")
+    admin.get_by_label("Email address").fill("nia.newcomer@example.gov.uk")
+    admin.get_by_label("Quality assurer").check()
+    with admin.expect_navigation():
+        admin.get_by_role("button", name="Create account").click()
+    assert "We have emailed nia.newcomer@example.gov.uk a link" in admin.inner_text("main")
+    _axe(admin, axe_source, "admin new account confirmation", findings)
+    _reflow(admin, "admin new account confirmation", findings)
+
+    with site.app.app_context():
+        body = db.session.scalars(
+            select(OutboxEmail.body).where(OutboxEmail.to == "nia.newcomer@example.gov.uk")
+        ).one()
+    path = urlsplit(re.search(r"https?://\S+/set-password/\S+", body).group(0)).path
+    person = open_as(None)
+    for state, typed in (("empty", None), ("with an error", "qwerty123456")):
+        person.goto(path)
+        if typed is None:
+            _axe(person, axe_source, "set password", findings)
+            _reflow(person, "set password", findings)
+        else:
+            person.get_by_label("Create a password").fill(typed)
+        with person.expect_navigation():
+            person.get_by_role("button", name="Set your password").click()
+        assert person.locator(".govuk-error-summary").count() == 1
+        _axe(person, axe_source, f"set password ({state})", findings)
+        _reflow(person, f"set password ({state})", findings)
+    person.get_by_label("Create a password").fill("tea-kettle-ladder-moon")
+    with person.expect_navigation():
+        person.get_by_role("button", name="Set your password").click()
+    assert urlsplit(person.url).path == "/sign-in"
+    assert "Your password has been set" in person.inner_text("main")
+    _axe(person, axe_source, "sign in after setting a password", findings)
+
+    response = person.goto(path)
+    assert response is not None and response.status == 404
+    _axe(person, axe_source, "set password (link used)", findings)
+    _reflow(person, "set password (link used)", findings)
+    _save("new account and set-password link", findings)
     assert not findings.blocking() and not findings.too_wide, _report(findings)

@@ -83,12 +83,22 @@ def test_users_token_prints_only_the_token_and_stores_its_hash(app, db, make_use
     user = make_user("reviewer")
     result = app.test_cli_runner().invoke(args=["users", "token", user.email])
     assert result.exit_code == 0
-    token = result.output.strip()
-    assert len(result.output.splitlines()) == 1 and " " not in token
+    # Standard output is the token alone (TOKEN=$(flask users token ...) keeps working);
+    # when it expires is said on standard error.
+    token = result.stdout.strip()
+    assert result.stdout == token + "\n" and " " not in token
     assert user_service.user_for_token(token) == user
+    expires = stored_expiry(db)
+    assert result.stderr.startswith(f"It expires at {expires:%Y-%m-%d %H:%M} UTC (90 days")
     stored = db.session.scalars(db.select(ApiToken)).all()
     assert [t.token_hash for t in stored] != [token]
     assert token not in {t.token_hash for t in stored}
+
+
+def stored_expiry(db):
+    from sfo_review.models import ApiToken
+
+    return db.session.scalars(db.select(ApiToken.expires_at)).one()
 
 
 def test_users_token_for_an_unknown_user_fails(app, db):
