@@ -100,7 +100,7 @@ def can_see_email_of(user: User, person: User) -> bool:
 
 def can_see_findings(user: User, review: Review) -> bool:
     if user.role == "officer":
-        return is_participant(user, review) and review.status != "in_review"
+        return review.status != "in_review"
     return can_see_review(user, review)
 
 
