@@ -55,16 +55,58 @@ def can_edit_review(user: User, review: Review) -> bool:
 
 
 def can_see_evidence(user: User, review: Review) -> bool:
-    """Participants, chronology, caseload contexts and systemic factors: the review team's
-    working material. Officers see their own part only (statement, findings), never a
-    colleague's recorded working conditions."""
+    """The review team's working material: the participants (with their email addresses), the
+    chronology, the systemic factors, the caseload contexts as a whole and quality
+    assurance's reason for returning the review. The review team and its readers see it;
+    officers see what is shared with them instead: their own statement, and from the
+    factual accuracy check the findings (each with the chronology entries and systemic
+    factors it links to) and the action plan."""
     return user.role != "officer" and can_see_review(user, review)
+
+
+def can_see_working_conditions(user: User, review: Review, person_id: int) -> bool:
+    """The one rule for a person's recorded working conditions — the figures and notes of a
+    caseload context about the user `person_id` — wherever they would appear: pages, API
+    objects, PDFs (`sfo_review.visibility.caseload_contexts` filters every list with it).
+
+    The review team and its readers see everyone's; an officer nobody's, not even their
+    own, as the browser has always shown them. Just culture (api-v1.1 §A, "Officers see
+    and answer what is recorded about them") changes this one line to
+    `return can_see_evidence(user, review) or (is_participant(user, review) and
+    person_id == user.id)`.
+    """
+    return can_see_evidence(user, review)
+
+
+def can_see_caseload_contexts(user: User, review: Review) -> bool:
+    """GET the caseload contexts (API): whoever may see anyone's working conditions, the
+    list then filtered row by row. Follows `can_see_working_conditions`."""
+    return can_see_evidence(user, review) or can_see_working_conditions(user, review, user.id)
+
+
+def can_see_return_reason(user: User, review: Review) -> bool:
+    """Quality assurance's reason for returning a review is addressed to the review team,
+    officers excepted (like the rest of `can_see_evidence`). Asked only where the review
+    was visible to the user; the quality assurer who returns a review reads their reason
+    in the answer even though the review, back in review, is then no longer theirs."""
+    return user.role != "officer"
+
+
+def can_see_email_of(user: User, person: User) -> bool:
+    """Email addresses: officers see their own only (pages show them other people's names);
+    everyone else sees them where they see the person."""
+    return user.role != "officer" or person.id == user.id
 
 
 def can_see_findings(user: User, review: Review) -> bool:
     if user.role == "officer":
         return review.status != "in_review"
     return can_see_review(user, review)
+
+
+def can_see_actions(user: User, review: Review) -> bool:
+    """The action plan is shared with the people involved together with the findings."""
+    return can_see_findings(user, review)
 
 
 def can_see_statement(user: User, review: Review, statement: Statement) -> bool:

@@ -27,7 +27,7 @@ NOT_SHARED_YET = (
 def actions(review_id: int) -> str:
     user = actor()
     review = get_review_or_404(review_id, user)
-    if not perm.can_see_findings(user, review):
+    if not perm.can_see_actions(user, review):
         raise Forbidden(NOT_SHARED_YET)
     review_service.record_view(user, review, "actions")
     can_manage = action_service.window_open(user, review)

@@ -26,7 +26,7 @@ def add_addendum(review_id: int, statement_id: int) -> ResponseReturnValue:
 def decline_statement(review_id: int) -> ResponseReturnValue:
     review = load_review(review_id, perm.can_write_statement)
     statement = statement_service.decline_statement(api_user(), review, json_body())
-    return created(s.statement_json(statement))
+    return created(s.statement_json(statement, api_user()))
 
 
 @api_bp.post(STATEMENTS + "/<int:statement_id>/withdraw-decline")
@@ -34,4 +34,4 @@ def withdraw_decline(review_id: int, statement_id: int) -> Response:
     item = _statement(review_id, statement_id)
     no_fields_body()
     item = statement_service.withdraw_decline(api_user(), item.review, item)
-    return jsonify(s.statement_json(item))
+    return jsonify(s.statement_json(item, api_user()))

@@ -6,6 +6,7 @@ from flask import Response, jsonify
 from flask.typing import ResponseReturnValue
 
 from sfo_review import permissions as perm
+from sfo_review import visibility
 from sfo_review.api import api_bp
 from sfo_review.api import serializers as s
 from sfo_review.api.helpers import (
@@ -41,14 +42,16 @@ def _finding(review: Review, finding_id: int) -> Finding:
 
 @api_bp.get(FINDINGS)
 def findings(review_id: int) -> Response:
+    user = api_user()
     review = viewed(load_review(review_id), "findings")
-    return jsonify(items=[s.finding_json(f) for f in s.visible_findings(api_user(), review)])
+    return jsonify(items=[s.finding_json(f, user) for f in visibility.findings(user, review)])
 
 
 @api_bp.post(FINDINGS)
 def add_finding(review_id: int) -> ResponseReturnValue:
     review = load_review(review_id, perm.can_edit_review)
-    return created(s.finding_json(finding_service.add_finding(api_user(), review, json_body())))
+    user = api_user()
+    return created(s.finding_json(finding_service.add_finding(user, review, json_body()), user))
 
 
 @api_bp.get(FINDINGS + "/<int:finding_id>")
@@ -56,7 +59,7 @@ def finding(review_id: int, finding_id: int) -> Response:
     review = load_review(review_id)
     item = _finding(review, finding_id)
     viewed(review, "finding")
-    return jsonify(s.finding_json(item))
+    return jsonify(s.finding_json(item, api_user()))
 
 
 @api_bp.patch(FINDINGS + "/<int:finding_id>")
@@ -64,7 +67,7 @@ def update_finding(review_id: int, finding_id: int) -> Response:
     review = load_review(review_id, perm.can_edit_review)
     item = _finding(review, finding_id)
     item = finding_service.update_finding(api_user(), review, item, json_body())
-    return jsonify(s.finding_json(item))
+    return jsonify(s.finding_json(item, api_user()))
 
 
 @api_bp.delete(FINDINGS + "/<int:finding_id>")
@@ -79,7 +82,7 @@ def responses(review_id: int, finding_id: int) -> Response:
     review = load_review(review_id)
     item = _finding(review, finding_id)
     viewed(review, "finding")
-    return jsonify(items=[s.response_json(r) for r in item.responses])
+    return jsonify(items=[s.response_json(r, api_user()) for r in item.responses])
 
 
 @api_bp.post(FINDINGS + "/<int:finding_id>/responses")
@@ -87,7 +90,7 @@ def add_response(review_id: int, finding_id: int) -> ResponseReturnValue:
     review = load_review(review_id, perm.can_respond_to_findings)
     item = _finding(review, finding_id)
     response = finding_service.add_response(api_user(), review, item, json_body())
-    return created(s.response_json(response))
+    return created(s.response_json(response, api_user()))
 
 
 # Statements --------------------------------------------------------------------------------
@@ -107,28 +110,28 @@ def statements(review_id: int) -> Response:
     user = api_user()
     review = viewed(load_review(review_id), "statements")
     visible = statement_service.statements_visible_to(user, review)
-    return jsonify(items=[s.statement_json(st) for st in visible])
+    return jsonify(items=[s.statement_json(st, user) for st in visible])
 
 
 @api_bp.post(STATEMENTS)
 def add_statement(review_id: int) -> ResponseReturnValue:
     review = load_review(review_id, perm.can_write_statement)
     statement = statement_service.create_statement(api_user(), review, json_body())
-    return created(s.statement_json(statement))
+    return created(s.statement_json(statement, api_user()))
 
 
 @api_bp.get(STATEMENTS + "/<int:statement_id>")
 def statement(review_id: int, statement_id: int) -> Response:
     item = _statement(review_id, statement_id)
     viewed(item.review, "statement")
-    return jsonify(s.statement_json(item))
+    return jsonify(s.statement_json(item, api_user()))
 
 
 @api_bp.patch(STATEMENTS + "/<int:statement_id>")
 def update_statement(review_id: int, statement_id: int) -> Response:
     item = _statement(review_id, statement_id)
     item = statement_service.update_statement(api_user(), item.review, item, json_body())
-    return jsonify(s.statement_json(item))
+    return jsonify(s.statement_json(item, api_user()))
 
 
 @api_bp.post(STATEMENTS + "/<int:statement_id>/submit")
@@ -136,7 +139,7 @@ def submit_statement(review_id: int, statement_id: int) -> Response:
     item = _statement(review_id, statement_id)
     no_fields_body()
     item = statement_service.submit_statement(api_user(), item.review, item)
-    return jsonify(s.statement_json(item))
+    return jsonify(s.statement_json(item, api_user()))
 
 
 # Actions -----------------------------------------------------------------------------------
@@ -144,7 +147,7 @@ def submit_statement(review_id: int, statement_id: int) -> Response:
 
 @api_bp.get(ACTIONS)
 def actions(review_id: int) -> Response:
-    review = viewed(load_review(review_id), "actions")
+    review = viewed(load_review(review_id, perm.can_see_actions), "actions")
     return jsonify(items=[s.action_json(a) for a in review.actions])
 
 
@@ -156,7 +159,7 @@ def add_action(review_id: int) -> ResponseReturnValue:
 
 @api_bp.get(ACTIONS + "/<int:action_id>")
 def action(review_id: int, action_id: int) -> Response:
-    review = viewed(load_review(review_id), "actions")
+    review = viewed(load_review(review_id, perm.can_see_actions), "actions")
     return jsonify(s.action_json(get_child_or_404(review, Action, action_id)))
 
 

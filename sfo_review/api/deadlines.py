@@ -109,20 +109,22 @@ def _readable(review_id: int) -> Review:
 @api_bp.get(EXTENSIONS)
 def extensions(review_id: int) -> Response:
     review = viewed(_readable(review_id), "deadline extensions")
-    return jsonify(items=[s.extension_json(e) for e in review.extensions])
+    return jsonify(items=[s.extension_json(e, api_user()) for e in review.extensions])
 
 
 @api_bp.get(EXTENSIONS + "/<int:extension_id>")
 def extension(review_id: int, extension_id: int) -> Response:
     review = viewed(_readable(review_id), "deadline extension")
-    return jsonify(s.extension_json(get_child_or_404(review, DeadlineExtension, extension_id)))
+    return jsonify(
+        s.extension_json(get_child_or_404(review, DeadlineExtension, extension_id), api_user())
+    )
 
 
 @api_bp.post(EXTENSIONS)
 def request_extension(review_id: int) -> ResponseReturnValue:
     review = load_review(review_id, perm.can_request_extension)
     item = extension_service.request_extension(api_user(), review, json_body())
-    return created(s.extension_json(item))
+    return created(s.extension_json(item, api_user()))
 
 
 @api_bp.post(EXTENSIONS + "/<int:extension_id>/decision")
@@ -130,7 +132,7 @@ def decide_extension(review_id: int, extension_id: int) -> Response:
     review = load_review(review_id, perm.can_decide_extensions)
     item = get_child_or_404(review, DeadlineExtension, extension_id)
     item = extension_service.decide_extension(api_user(), review, item, json_body())
-    return jsonify(s.extension_json(item))
+    return jsonify(s.extension_json(item, api_user()))
 
 
 @api_bp.post(EXTENSIONS + "/<int:extension_id>/withdraw")
@@ -138,4 +140,4 @@ def withdraw_extension(review_id: int, extension_id: int) -> Response:
     review = load_review(review_id, perm.can_request_extension)
     item = get_child_or_404(review, DeadlineExtension, extension_id)
     item = extension_service.withdraw_extension(api_user(), review, item)
-    return jsonify(s.extension_json(item))
+    return jsonify(s.extension_json(item, api_user()))

@@ -1,8 +1,8 @@
 """JSON shapes of the contract (shared/docs/api-v1.md): one function per resource.
 
 Dates are ISO `YYYY-MM-DD`; timestamps ISO 8601 in UTC with the zone (`+00:00`).
-What a caller may see is decided by `sfo_review.permissions` and the services; these
-functions only shape what they are given.
+What a caller (`viewer`) may see is decided by `sfo_review.permissions`, and the rows of
+every nested list come from `sfo_review.visibility`; these functions only shape them.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sfo_review import permissions as perm
+from sfo_review import visibility
 from sfo_review.models import (
     Action,
     CaseloadContext,
@@ -52,10 +53,12 @@ def timestamp(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def user_json(user: User | None) -> JSON | None:
+def user_json(user: User | None, viewer: User) -> JSON | None:
+    """A person as `viewer` may see them: officers get other people's names, not emails."""
     if user is None:
         return None
-    return {"id": user.id, "name": user.name, "email": user.email}
+    email = user.email if perm.can_see_email_of(viewer, user) else None
+    return {"id": user.id, "name": user.name, "email": email}
 
 
 def review_json(review: Review, actor: User, window: DeadlineWindow | None = None) -> JSON:
@@ -74,14 +77,16 @@ def review_json(review: Review, actor: User, window: DeadlineWindow | None = Non
             "effective_due_date": day(review.effective_due_date),
             "overdue": flag == OVERDUE,
             "due_soon": flag == DUE_SOON,
-            "reviewer": user_json(review.reviewer),
-            "countersigner": user_json(review.countersigner),
+            "reviewer": user_json(review.reviewer, actor),
+            "countersigner": user_json(review.countersigner, actor),
             # The overall judgement is part of the draft analysis: officers read it with the
             # findings, from the factual accuracy check on.
             "overall_judgement": (
                 review.overall_judgement if perm.can_see_findings(actor, review) else None
             ),
-            "return_reason": review.return_reason,
+            "return_reason": (
+                review.return_reason if perm.can_see_return_reason(actor, review) else None
+            ),
             "factual_accuracy_ends_on": day(review.factual_accuracy_ends_on),
             "approved_at": timestamp(review.approved_at),
             "closed_at": timestamp(review.closed_at),
@@ -97,48 +102,44 @@ def review_detail_json(review: Review, actor: User) -> JSON:
     body = review_json(review, actor)
     body.update(
         {
-            "participants": [participant_json(p) for p in review.participants],
-            "chronology": [chronology_json(e) for e in review.chronology],
-            "caseload_contexts": [caseload_json(c) for c in review.caseload_contexts],
-            "systemic_factors": [factor_json(f) for f in review.systemic_factors],
-            "statements": [statement_json(s) for s in statements_visible_to(actor, review)],
-            "findings": [finding_json(f) for f in visible_findings(actor, review)],
-            "actions": [action_json(a) for a in review.actions],
-            "extensions": [extension_json(e) for e in visible_extensions(actor, review)],
+            "participants": [
+                participant_json(p, actor) for p in visibility.participants(actor, review)
+            ],
+            "chronology": [chronology_json(e) for e in visibility.chronology(actor, review)],
+            "caseload_contexts": [
+                caseload_json(c) for c in visibility.caseload_contexts(actor, review).items
+            ],
+            "systemic_factors": [
+                factor_json(f) for f in visibility.systemic_factors(actor, review)
+            ],
+            "statements": [statement_json(s, actor) for s in statements_visible_to(actor, review)],
+            "findings": [finding_json(f, actor) for f in visibility.findings(actor, review)],
+            "actions": [action_json(a) for a in visibility.actions(actor, review)],
+            "extensions": [extension_json(e, actor) for e in visibility.extensions(actor, review)],
         }
     )
     return body
 
 
-def visible_extensions(actor: User, review: Review) -> list[DeadlineExtension]:
-    """Officers see the deadline in force, not the requests and their reasons."""
-    return list(review.extensions) if perm.can_see_extensions(actor, review) else []
-
-
-def extension_json(extension: DeadlineExtension) -> JSON:
+def extension_json(extension: DeadlineExtension, viewer: User) -> JSON:
     return {
         **_versioned(extension),
         "status": extension.status,
         "reason": extension.reason,
         "previous_due_date": day(extension.previous_due_date),
         "new_due_date": day(extension.new_due_date),
-        "requested_by": user_json(extension.requested_by),
+        "requested_by": user_json(extension.requested_by, viewer),
         "requested_at": timestamp(extension.requested_at),
-        "decided_by": user_json(extension.decided_by),
+        "decided_by": user_json(extension.decided_by, viewer),
         "decided_at": timestamp(extension.decided_at),
         "decision_note": extension.decision_note,
     }
 
 
-def visible_findings(actor: User, review: Review) -> list[Finding]:
-    """Officers see the findings from the factual accuracy check on; before that, none."""
-    return list(review.findings) if perm.can_see_findings(actor, review) else []
-
-
-def participant_json(participant: Participant) -> JSON:
+def participant_json(participant: Participant, viewer: User) -> JSON:
     return {
         "id": participant.id,
-        "user": user_json(participant.user),
+        "user": user_json(participant.user, viewer),
         "role_in_case": participant.role_in_case,
         "created_at": timestamp(participant.created_at),
     }
@@ -199,17 +200,20 @@ def factor_json(factor: SystemicFactor) -> JSON:
     }
 
 
-def response_json(response: FindingResponse) -> JSON:
+def response_json(response: FindingResponse, viewer: User) -> JSON:
     return {
         "id": response.id,
         "finding_id": response.finding_id,
-        "author": user_json(response.author),
+        "author": user_json(response.author, viewer),
         "body": response.body,
         "created_at": timestamp(response.created_at),
     }
 
 
-def finding_json(finding: Finding) -> JSON:
+def finding_json(finding: Finding, viewer: User) -> JSON:
+    """The finding as `viewer` sees it on its page: the caseload contexts they may not read
+    are left out of `caseload_context_ids`, and only counted (people, not contexts)."""
+    contexts = visibility.caseload_contexts(viewer, finding.review, finding.caseload_contexts)
     return {
         **_versioned(finding),
         "title": finding.title,
@@ -218,17 +222,18 @@ def finding_json(finding: Finding) -> JSON:
         "narrative": finding.narrative,
         "attribution": finding.attribution,
         "systemic_factor_ids": [f.id for f in finding.systemic_factors],
-        "caseload_context_ids": [c.id for c in finding.caseload_contexts],
+        "caseload_context_ids": [c.id for c in contexts.items],
+        "working_conditions_not_shown": contexts.hidden_people,
         "chronology_ids": [e.id for e in finding.chronology_entries],
         "context_note": finding.context_note,
-        "responses": [response_json(r) for r in finding.responses],
+        "responses": [response_json(r, viewer) for r in finding.responses],
     }
 
 
-def statement_json(statement: Statement) -> JSON:
+def statement_json(statement: Statement, viewer: User) -> JSON:
     return {
         **_versioned(statement),
-        "author": user_json(statement.author),
+        "author": user_json(statement.author, viewer),
         # A declined statement keeps its author's private draft (if any) for a change of
         # mind; nobody reads it while declined.
         "body": "" if statement.status == "declined" else statement.body,

@@ -64,21 +64,24 @@ def update_review(review_id: int) -> Response:
 
 @api_bp.get("/reviews/<int:review_id>/participants")
 def participants(review_id: int) -> Response:
-    item = viewed(load_review(review_id), "participants")
-    return jsonify(items=[s.participant_json(p) for p in item.participants])
+    user = api_user()
+    item = viewed(load_review(review_id, perm.can_see_evidence), "participants")
+    return jsonify(items=[s.participant_json(p, user) for p in item.participants])
 
 
 @api_bp.post("/reviews/<int:review_id>/participants")
 def add_participant(review_id: int) -> ResponseReturnValue:
     item = load_review(review_id, perm.can_edit_review)
-    participant = review_service.add_participant(api_user(), item, json_body())
-    return created(s.participant_json(participant))
+    user = api_user()
+    participant = review_service.add_participant(user, item, json_body())
+    return created(s.participant_json(participant, user))
 
 
 @api_bp.get("/reviews/<int:review_id>/participants/<int:participant_id>")
 def participant(review_id: int, participant_id: int) -> Response:
-    item = viewed(load_review(review_id), "participants")
-    return jsonify(s.participant_json(get_child_or_404(item, Participant, participant_id)))
+    item = viewed(load_review(review_id, perm.can_see_evidence), "participants")
+    child = get_child_or_404(item, Participant, participant_id)
+    return jsonify(s.participant_json(child, api_user()))
 
 
 @api_bp.delete("/reviews/<int:review_id>/participants/<int:participant_id>")

@@ -7,7 +7,7 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
-from sfo_review import lifecycle
+from sfo_review import lifecycle, visibility
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.findings import findings_bp
@@ -57,6 +57,7 @@ def _finding_page(review: Review, finding: Finding, form: ResponseForm) -> str:
         form=form,
         can_reply=can_reply,
         balanced=lifecycle.finding_is_balanced(finding),
+        caseloads=visibility.caseload_contexts(user, review, finding.caseload_contexts),
     )
 
 

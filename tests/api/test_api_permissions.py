@@ -144,12 +144,13 @@ def _evidence(path: str, key: str, body: Callable[[W], Any]) -> list[Endpoint]:
     def patch(w: W) -> dict[str, Any]:
         return {"version": w[key].version}
 
+    # The review team's working material: officers are refused, as on the browser's pages.
     return [
-        Endpoint(f"list {path}", "GET", lambda w: f"{_review(w)}/{path}", _read()),
+        Endpoint(f"list {path}", "GET", lambda w: f"{_review(w)}/{path}", _read(officer=403)),
         Endpoint(
             f"add {path}", "POST", lambda w: f"{_review(w)}/{path}", _reviewer_only(201), body
         ),
-        Endpoint(f"read {path}", "GET", item, _read()),
+        Endpoint(f"read {path}", "GET", item, _read(officer=403)),
         Endpoint(f"edit {path}", "PATCH", item, _reviewer_only(200), patch),
         Endpoint(f"delete {path}", "DELETE", item, _reviewer_only(204)),
     ]
@@ -186,12 +187,14 @@ ENDPOINTS = [
         _reviewer_only(200),
         lambda w: {"version": w["review"].version, "pdu": "Camden"},
     ),
-    Endpoint("list participants", "GET", lambda w: f"{_review(w)}/participants", _read()),
+    Endpoint(
+        "list participants", "GET", lambda w: f"{_review(w)}/participants", _read(officer=403)
+    ),
     Endpoint(
         "read participant",
         "GET",
         lambda w: f"{_review(w)}/participants/{w['participant'].id}",
-        _read(),
+        _read(officer=403),
     ),
     Endpoint(
         "add participant",
@@ -290,7 +293,8 @@ ENDPOINTS = [
         lambda w: {"version": w["statement"].version, "include_in_report": "full"},
         _submitted,
     ),
-    Endpoint("list actions", "GET", lambda w: f"{_review(w)}/actions", _read()),
+    # The action plan is shared with officers with the findings (factual accuracy on).
+    Endpoint("list actions", "GET", lambda w: f"{_review(w)}/actions", _read(officer=403)),
     Endpoint(
         "add action",
         "POST",
@@ -302,7 +306,7 @@ ENDPOINTS = [
         "read action",
         "GET",
         lambda w: f"{_review(w)}/actions/{w['action'].id}",
-        _read(),
+        _read(officer=403),
         setup=_action,
     ),
     Endpoint(

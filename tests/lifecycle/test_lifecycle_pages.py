@@ -9,6 +9,7 @@ from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot, Review
 from sfo_review.services import findings as finding_service
 from sfo_review.services import reviews as review_service
+from sfo_review.services import transitions as transition_service
 from tests.helpers import csrf_token as csrf_from
 from tests.helpers_forms import (
     HOSTILE,
@@ -304,6 +305,22 @@ def test_quality_assurance_returns_the_review_with_a_reason(client, full_review,
     html = response.get_data(as_text=True)
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "Returned by quality assurance" in page(response).select_one("#return-reason").get_text()
+
+
+@pytest.mark.parametrize(
+    ("role", "shown"), [("reviewer", True), ("leadership", True), ("officer", False)]
+)
+def test_the_return_reason_is_for_the_review_team(client, full_review, login_as, role, shown):
+    data = full_review()
+    move_to(data, "quality_assurance")
+    transition_service.transition(
+        data["qa"], data["review"], {"to": "in_review", "reason": "Analyse the supervision."}
+    )
+    sign_in(role, data, login_as)
+    for template in (STATUS, "/reviews/{r}"):
+        response = client.get(url(template, data))
+        assert response.status_code == 200
+        assert ("Analyse the supervision." in text_of(response)) is shown, template
 
 
 def test_an_unnamed_quality_assurer_may_return_but_not_approve(client, full_review, login_as):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sfo_review import permissions as perm
+from sfo_review import visibility
 from sfo_review.services import statements, transitions
 
 ROLES = [
@@ -110,3 +111,57 @@ def test_only_admins_manage_users_and_only_leadership_reads_themes(people):
     _, users = people
     assert {n for n, u in users.items() if perm.can_manage_users(u)} == {"admin"}
     assert {n for n, u in users.items() if perm.can_read_themes(u)} == {"leadership"}
+
+
+TEAM_AT_QA = {"reviewer", "qa", "other_qa", "leadership"}  # who sees a review at QA, officers aside
+
+
+def test_working_conditions_are_for_the_review_team_alone(people):
+    """A caseload context's figures and notes: the review team and its readers see everyone's;
+    an officer no one's — not a colleague's, and today not even their own."""
+    data, users = people
+    review = data["review"]
+    review.status = "quality_assurance"  # every quality assurer sees it now
+    own = data["context"].participant.user_id
+    assert own == users["officer"].id
+    seen = {n for n, u in users.items() if perm.can_see_working_conditions(u, review, own)}
+    assert seen == TEAM_AT_QA
+    assert not perm.can_see_working_conditions(data["manager"], review, own)  # a colleague's
+    opened = {n for n, u in users.items() if perm.can_see_caseload_contexts(u, review)}
+    assert opened == TEAM_AT_QA
+
+
+def test_the_lists_a_person_gets_follow_the_rules(people):
+    data, users = people
+    review = data["review"]
+    team = visibility.caseload_contexts(users["reviewer"], review)
+    assert (team.items, team.hidden_people) == ([data["context"]], 0)
+    for officer in (users["officer"], data["manager"]):
+        shown = visibility.caseload_contexts(officer, review)
+        assert (shown.items, shown.hidden_people) == ([], 1)
+        for listed in (visibility.participants, visibility.chronology, visibility.systemic_factors):
+            assert listed(officer, review) == []
+            assert listed(users["reviewer"], review) != []
+
+
+def test_the_return_reason_and_email_addresses_are_withheld_from_officers(people):
+    data, users = people
+    review = data["review"]
+    readers = {n for n, u in users.items() if perm.can_see_return_reason(u, review)}
+    assert readers == set(users) - {"officer", "other_officer"}
+    officer, reviewer = users["officer"], users["reviewer"]
+    assert perm.can_see_email_of(officer, officer)
+    assert not perm.can_see_email_of(officer, reviewer)
+    assert not perm.can_see_email_of(officer, data["manager"])
+    for name in set(users) - {"officer", "other_officer"}:
+        assert perm.can_see_email_of(users[name], officer), name
+
+
+def test_the_action_plan_is_shared_with_officers_with_the_findings(people):
+    # Asked of people who see the review (the loader answers 404 to the others first).
+    data, users = people
+    review = data["review"]
+    who = ("reviewer", "officer", "leadership")
+    assert {n for n in who if perm.can_see_actions(users[n], review)} == {"reviewer", "leadership"}
+    transitions.transition(data["reviewer"], review, {"to": "factual_accuracy"})
+    assert {n for n in who if perm.can_see_actions(users[n], review)} == set(who)
