@@ -178,7 +178,7 @@ def parse_page(raw: Any, name: str = "page", maximum: int | None = None) -> int:
         return 1
     text = str(raw).strip()
     label = name.replace("_", " ").capitalize()
-    if not re.fullmatch(r"\d{1,40}", text) or int(text) < 1:
+    if not re.fullmatch(r"[0-9]{1,40}", text) or int(text) < 1:
         raise ValidationFailed({name: [f"{label} must be a whole number, like 2"]})
     if maximum is not None and int(text) > maximum:
         raise ValidationFailed({name: [f"{label} must be a whole number from 1 to {maximum}"]})

@@ -28,7 +28,7 @@ from sfo_review.services.errors import Conflict, ValidationFailed
 REVIEW_RULES: dict[str, v.Rule] = {
     "case_reference": v.short(
         "case reference",
-        pattern=r"[A-Za-z]\d{6}",
+        pattern=r"[A-Za-z][0-9]{6}",
         pattern_message="Enter the case reference (CRN) as one letter followed by 6 digits, "
         "like X123456",
     ),

@@ -67,8 +67,8 @@ def email(name: str, required: bool = True) -> Rule:
     return Rule("email", name, required)
 
 
-UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+UK_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
 def typed_day(text: str) -> date:
@@ -132,7 +132,7 @@ def _check_enum_list(rule: Rule, value: Any) -> list[str]:
 def _check_date(rule: Rule, value: Any) -> date:
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -320,6 +320,7 @@ REVIEW_CASES = [
     ("case_reference", "", "Enter the case reference"),
     ("case_reference", "   ", "Enter the case reference"),
     ("case_reference", "XX12345", "one letter followed by 6 digits"),
+    ("case_reference", "X１２３４５６", "one letter followed by 6 digits"),
     ("case_reference", 123456, "must be text"),
     ("person_initials", "ABCDE", "1 to 4 letters"),
     ("person_initials", "J.M", "1 to 4 letters"),

@@ -253,6 +253,7 @@ def test_a_reviewer_adds_and_edits_a_caseload_context(client, reviewer_on):
     [
         ({"caseload_count": "abc"}, "caseload_count", "Number of cases must be a whole number"),
         ({"caseload_count": "4.5"}, "caseload_count", "must be a whole number"),
+        ({"caseload_count": "４８"}, "caseload_count", "must be a whole number"),
         ({"caseload_count": ""}, "caseload_count", "Enter the number of cases"),
         ({"caseload_count": "   "}, "caseload_count", "Enter the number of cases"),
         ({"caseload_count": "501"}, "caseload_count", "must be between 0 and 500"),

@@ -289,7 +289,7 @@ def test_a_page_past_the_end_shows_the_last_page_and_says_so(client, many, numbe
     assert "Showing 7 to 7 of 7" in page(response).select_one("#results-range").get_text()
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "two", "1.5", "1e3", "9" * 41, " "])
+@pytest.mark.parametrize("number", ["0", "-1", "two", "1.5", "1e3", "9" * 41, " ", "２"])
 def test_a_page_number_that_is_not_one_is_explained(client, many, number):
     response = client.get("/", query_string={"page": number})
     assert response.status_code == 200

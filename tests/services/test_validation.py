@@ -24,6 +24,8 @@ def _errors(make_user, **changes):
     [
         ({"case_reference": "123"}, "case_reference", "one letter followed by 6 digits"),
         ({"case_reference": "   "}, "case_reference", "Enter the case reference"),
+        ({"case_reference": "X１２３４５６"}, "case_reference", "one letter followed by 6 digits"),
+        ({"case_reference": "X١٢٣٤٥٦"}, "case_reference", "one letter followed by 6 digits"),
         ({"person_initials": "J1"}, "person_initials", "1 to 4 letters"),
         ({"offence_charged": "x" * 201}, "offence_charged", "200 characters or fewer"),
         ({"offence_category": "theft"}, "offence_category", "Select the offence category"),
@@ -133,6 +135,8 @@ def test_a_typed_day_in_either_form(typed, day):
         "<script>1/1/2024</script>",
         "1/1/2024x",
         "9" * 60,
+        "１７/５/２０２４",  # digits of other scripts: only 0-9
+        "٢٠٢٤-٠٥-١٧",
     ],
 )
 def test_anything_else_is_not_a_day(typed):
