@@ -214,6 +214,7 @@ def test_hostile_text_in_the_data_is_shown_literally(client, login_as, five_revi
 
 
 FORMULAS = ['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@cmd", "\tTAB"]
+SEPARATED = ("Camden;=HYPERLINK(1)", "Owner, +SUM(1)")
 
 
 def test_csv_exports_neutralise_formulas(client, login_as, five_reviews):
@@ -233,3 +234,21 @@ def test_csv_exports_neutralise_formulas(client, login_as, five_reviews):
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t")]
     for formula in FORMULAS:
         assert "'" + formula in cells, formula
+
+
+def test_csv_exports_neutralise_formulas_after_a_separator(client, login_as, five_reviews):
+    from tests.services.test_csv_cells import formula_cells
+
+    r1, *_ = five_reviews["reviews"]
+    a1, *_ = five_reviews["actions"]
+    r1.pdu, a1.owner = SEPARATED
+    db.session.commit()
+    login_as("leadership")
+    soup = page(client.get("/dashboard?region=London"))
+    files = [client.get(link["href"]).data for link in soup.select("a[download]")]
+    files.append(client.get("/dashboard/actions.csv").data)
+
+    for data in files:
+        assert formula_cells(data) == []
+    assert any(b"Camden;'=HYPERLINK(1)" in data for data in files)
+    assert any(b"Owner, '+SUM(1)" in data for data in files)
