@@ -90,6 +90,16 @@ def _sentence(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def _storable(text: str) -> bool:
+    """Whether `text` is real Unicode. JSON can carry half of a UTF-16 surrogate pair on its
+    own ("\\ud800"), which is not a character: no UTF-8 text, and so no database, can hold it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_text(rule: Rule, value: Any) -> str | None:
     if not isinstance(value, str):
         raise _Invalid(f"{_sentence(rule.name)} must be text")
@@ -102,6 +112,8 @@ def _check_text(rule: Rule, value: Any) -> str | None:
         raise _Invalid(f"{_sentence(rule.name)} must be {limit:,} characters or fewer")
     if "\x00" in value:
         raise _Invalid(f"{_sentence(rule.name)} must not contain a null character")
+    if not _storable(value):
+        raise _Invalid(f"{_sentence(rule.name)} contains a character that cannot be stored")
     if rule.pattern and not re.fullmatch(rule.pattern, value):
         raise _Invalid(rule.pattern_message or f"Enter a valid {rule.name}")
     if rule.kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):

@@ -142,3 +142,38 @@ def test_a_typed_day_in_either_form(typed, day):
 def test_anything_else_is_not_a_day(typed):
     with pytest.raises(ValueError):
         v.typed_day(typed)
+
+
+def _text_rules() -> list[tuple[str, str, v.Rule]]:
+    """Every text field of every rule set in the services."""
+    import importlib
+    import pkgutil
+
+    import sfo_review.services as package
+
+    found = []
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"sfo_review.services.{module_info.name}")
+        for name, rules in vars(module).items():
+            if name.endswith("_RULES") and isinstance(rules, dict):
+                for key, rule in rules.items():
+                    if isinstance(rule, v.Rule) and rule.kind in ("short", "long", "email"):
+                        found.append((f"{module_info.name}.{name}", key, rule))
+    return found
+
+
+TEXT_RULES = _text_rules()
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "rule"), TEXT_RULES, ids=[f"{w}.{k}" for w, k, _ in TEXT_RULES]
+)
+def test_half_a_surrogate_pair_is_refused_in_every_text_field(where, key, rule):
+    with pytest.raises(ValidationFailed) as caught:
+        v.clean({key: "Seen \ud800 twice"}, {key: rule}, partial=True)
+    name = rule.name[:1].upper() + rule.name[1:]
+    assert caught.value.fields == {key: [f"{name} contains a character that cannot be stored"]}
+
+
+def test_there_are_text_fields_to_check():
+    assert len(TEXT_RULES) > 30
