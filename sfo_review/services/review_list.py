@@ -75,8 +75,12 @@ FILTER_RULES: dict[str, v.Rule] = {
     ),
     "region": v.short("region", required=False),
     "pdu": v.short("probation delivery unit (PDU)", required=False),
-    "notified_from": v.a_date("notified from date", required=False),
-    "notified_to": v.a_date("notified to date", required=False),
+    "notified_from": v.a_date(
+        "notified from date", False, v.NOTIFICATIONS_BEGIN, latest_days=v.A_YEAR_AHEAD
+    ),
+    "notified_to": v.a_date(
+        "notified to date", False, v.NOTIFICATIONS_BEGIN, latest_days=v.A_YEAR_AHEAD
+    ),
     "sort": v.enum("sort", vocab.keys(SORTS), required=False),
     "order": v.enum("order", ORDERS, required=False),
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sfo_review.services.errors import ValidationFailed
@@ -29,6 +29,8 @@ class Rule:
     maximum: int | None = None
     pattern: str | None = None
     pattern_message: str | None = None
+    earliest: date | None = None  # dates: the first day allowed
+    latest_days: int | None = None  # dates: how many days after today the last allowed is
 
 
 def short(name: str, required: bool = True, **kw: Any) -> Rule:
@@ -47,8 +49,35 @@ def enum_list(name: str, choices: tuple[str, ...], required: bool = True) -> Rul
     return Rule("enum_list", name, required, choices=choices)
 
 
-def a_date(name: str, required: bool = True) -> Rule:
-    return Rule("date", name, required)
+# How far back and ahead dates may go. Nothing before these can be on a review: a year
+# 0001 made the dashboard draw 8,104 quarters.
+NOTIFICATIONS_BEGIN = date(2000, 1, 1)  # SFO notifications, charges, actions, the filters
+RECORDS_BEGIN = date(1900, 1, 1)  # a chronology's events, caseload periods
+NOT_AFTER_TODAY = 0
+A_YEAR_AHEAD = 366
+TEN_YEARS_AHEAD = 3653
+
+
+def a_date(
+    name: str,
+    required: bool = True,
+    earliest: date | None = None,
+    latest_days: int | None = None,
+) -> Rule:
+    """A date from `earliest` to `latest_days` days after today (NOT_AFTER_TODAY: today)."""
+    return Rule("date", name, required, earliest=earliest, latest_days=latest_days)
+
+
+def long_date(day: date) -> str:
+    """1 January 2000."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def today() -> date:
+    """The app's clock (services.reviews.today, London's today), read when a rule is checked."""
+    from sfo_review.services import reviews  # reviews' rules are built from this module
+
+    return reviews.today()
 
 
 def integer(name: str, minimum: int, maximum: int, required: bool = True) -> Rule:
@@ -142,6 +171,19 @@ def _check_enum_list(rule: Rule, value: Any) -> list[str]:
 
 
 def _check_date(rule: Rule, value: Any) -> date:
+    day = _real_date(rule, value)
+    if rule.earliest is not None and day < rule.earliest:
+        raise _Invalid(f"{_sentence(rule.name)} must be {long_date(rule.earliest)} or later")
+    if rule.latest_days is not None:
+        latest = today() + timedelta(days=rule.latest_days)
+        if day > latest and rule.latest_days == NOT_AFTER_TODAY:
+            raise _Invalid(f"{_sentence(rule.name)} must be today or in the past")
+        if day > latest:
+            raise _Invalid(f"{_sentence(rule.name)} must be {long_date(latest)} or earlier")
+    return day
+
+
+def _real_date(rule: Rule, value: Any) -> date:
     if isinstance(value, date):
         return value
     if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):

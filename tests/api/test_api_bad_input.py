@@ -369,6 +369,7 @@ REVIEW_CASES = [
     ("offence_category", None, "Select the offence category"),
     ("charge_date", "26/06/2023", "YYYY-MM-DD"),
     ("charge_date", "2023-02-30", "real date"),
+    ("charge_date", "0001-01-01", "Charge date must be 1 January 2000 or later"),
     ("charge_date", 20230626, "YYYY-MM-DD"),
     ("notification_date", "2023-06-01", "on or after the charge date"),
     ("sentence_type", "prison", "Select the sentence type"),

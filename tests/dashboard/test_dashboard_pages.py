@@ -150,6 +150,8 @@ def test_the_three_most_common_factors_of_a_region_last_year(client, login_as, f
         ("from=1&from=&from=2026", "Start date must include a month"),
         ("to=1&to=1&to=26", "Year of the end date must include 4 numbers"),
         ("from=yesterday", "Start date must include a month and year"),
+        ("from=0001-01-01", "Start date must be 1 January 2000 or later"),
+        ("to=9999-12-31", "End date must be 1 July 2027 or earlier"),  # today: 30 June 2026
         ("from=2026-03-01&to=2026-01-01", "End date must be the same as or after the start date"),
         ("region=Atlantis", "Select a region from the list"),
         ("region=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "Select a region from the list"),

@@ -168,6 +168,8 @@ def test_the_filter_form_works_without_javascript(client, as_leadership):
         ("notified_from=1%20June%202025", "notified_from", "must be a real date"),
         ("notified_from=2025-13-01", "notified_from", "must be a real date"),
         ("notified_to=1/1/25", "notified_to", "must be a real date"),
+        ("notified_from=1/1/0001", "notified_from", "must be 1 January 2000 or later"),
+        ("notified_to=31/12/9999", "notified_to", "or earlier"),
         (
             "notified_from=1/6/2025&notified_to=1/1/2025",
             "notified_to",
