@@ -192,6 +192,7 @@ class _Engine:
 
         lean.cache_page_references()
         lean.faster_compression()
+        lean.bounded_line_breaking()
         artifacts.install()
         structure.install()
         self.html_class = lean.report_html_class()
