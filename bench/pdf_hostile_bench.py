@@ -1,10 +1,10 @@
-"""Hostile-text benchmark: a review whose free text is 20,000-character words against the
-same review with ordinary words (target: within 2x).
+"""Hostile-text benchmark: a review whose free text is 20,000-character words (and one whose
+text is narrow letters) against the same review with ordinary words (target: within 2x).
 
     .venv/bin/python bench/pdf_hostile_bench.py [--runs 3]      (make bench-pdf-hostile)
 
-Builds two reviews through the real services in a temporary SQLite database made by the
-migrations. Both have the same records (a participant, a chronology entry, a caseload
+Builds the reviews through the real services in a temporary SQLite database made by the
+migrations. All have the same records (a participant, a chronology entry, a caseload
 context, a systemic factor, a finding with an officer's reply, an action, a deadline
 extension) and the same amount of text in the same 10 free-text fields — the overall
 judgement, the chronology summary, the caseload notes, the factor's description and
@@ -13,12 +13,16 @@ extension's reason: 20,000 characters each, the most a field takes. In one revie
 is ordinary words; in the other each is ONE word of 20,000 characters (a pasted blob: letters,
 digits, + and /, like base64, with no space). Before the fix in
 sfo_review/reports/breaks.py one such word took 10-30 s to lay out and ten of them went past
-the render time limit.
+the render time limit. A third review has "i i i …" in each field: ordinary words so narrow
+that WeasyPrint fell back to laying out the whole rest of the text for each line
+(sfo_review/reports/lean.py, 5), the same target.
 
 Then it renders the full report of each (tagged PDF/UA-1, as the app does, the time limit
 raised so that a slow render is measured rather than stopped), interleaved run by run, and
-prints the medians and their ratio (hostile / ordinary). Exit status 1 when the ratio is
-above 2. The machine is shared, so the load average is printed before and after.
+prints the medians of wall-clock and CPU time and each ratio to the ordinary review. The
+target is judged on CPU time (a render is one busy thread; on the shared machine the wall
+clock also counts other processes' turns): exit status 1 when a ratio is above 2. The load
+average is printed before and after.
 """
 
 from __future__ import annotations
@@ -49,6 +53,11 @@ WORDS = (
     "letter was sent after the home visit found the address unoccupied while the police "
     "domestic abuse unit had not replied to the request for call-out information"
 ).split()
+LABELS = {
+    "ordinary": "ordinary words",
+    "hostile": "one word per field",
+    "narrow": "narrow letters",
+}
 PASSWORD = "hostile-bench-password-2026"  # noqa: S105 - synthetic accounts for the benchmark
 
 
@@ -66,6 +75,12 @@ def ordinary_text(rng: random.Random) -> str:
 def hostile_text(rng: random.Random) -> str:
     """One word of FIELD_CHARS characters."""
     return "".join(rng.choice(BLOB_ALPHABET) for _ in range(FIELD_CHARS))
+
+
+def narrow_text() -> str:
+    """FIELD_CHARS characters of "i i i …": words, but so narrow that WeasyPrint's window
+    for a line fits on one line (reports/lean.py, 5)."""
+    return ("i " * FIELD_CHARS)[: FIELD_CHARS - 1] + "."
 
 
 def build(prefix: str, text: Callable[[], str]) -> Any:
@@ -157,14 +172,16 @@ def build(prefix: str, text: Callable[[], str]) -> Any:
     return review
 
 
-def render_once(review: Any) -> tuple[float, int]:
+def render_once(review: Any) -> tuple[float, float, int]:
+    """One render of the full report: seconds of wall-clock time, of this process's CPU
+    time, and the pages."""
     from sfo_review.extensions import db
     from sfo_review.reports.render import render_formats
 
     db.session.expire_all()
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     rendered = render_formats(review, "full")["standard"]
-    return time.perf_counter() - started, rendered.pages
+    return time.perf_counter() - started, time.process_time() - cpu, rendered.pages
 
 
 def main() -> int:
@@ -183,31 +200,49 @@ def main() -> int:
 
             upgrade()
             rng = random.Random(12)  # noqa: S311 - deterministic text, not security
-            ordinary = build("ordinary", lambda: ordinary_text(rng))
-            hostile = build("hostile", lambda: hostile_text(rng))
-            render_once(ordinary)  # the process's first render (stylesheet, fonts)
-            times: dict[str, list[float]] = {"ordinary": [], "hostile": []}
+            built = {
+                "ordinary": build("ordinary", lambda: ordinary_text(rng)),
+                "hostile": build("hostile", lambda: hostile_text(rng)),
+                "narrow": build("narrow", narrow_text),
+            }
+            render_once(built["ordinary"])  # the process's first render (stylesheet, fonts)
+            times: dict[str, list[float]] = {name: [] for name in built}
+            cpu: dict[str, list[float]] = {name: [] for name in built}
             pages: dict[str, int] = {}
             for _ in range(args.runs):
-                for name, review in (("ordinary", ordinary), ("hostile", hostile)):
-                    seconds, pages[name] = render_once(review)
+                for name, review in built.items():
+                    seconds, cpu_seconds, pages[name] = render_once(review)
                     times[name].append(seconds)
+                    cpu[name].append(cpu_seconds)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
     medians = {name: statistics.median(values) for name, values in times.items()}
-    ratio = medians["hostile"] / medians["ordinary"]
+    cpu_medians = {name: statistics.median(values) for name, values in cpu.items()}
     out(
-        f"Both reviews: {FIELDS} free-text fields of {FIELD_CHARS:,} characters each; "
+        f"Each review: {FIELDS} free-text fields of {FIELD_CHARS:,} characters; "
         "the full report, tagged PDF/UA-1, in process, warm."
     )
-    for name, label in (("ordinary", "ordinary words"), ("hostile", "one word per field")):
+    for name, label in LABELS.items():
         runs = " ".join(f"{s:.2f}" for s in times[name])
-        out(f"{label:<19} {pages[name]:>3} pages, runs {runs} s, median {medians[name]:.2f} s")
-    verdict = "PASS" if ratio <= TARGET_RATIO else "FAIL"
-    out(f"Ratio (hostile ÷ ordinary): {ratio:.2f}   target ≤ {TARGET_RATIO:.1f}  {verdict}")
+        out(
+            f"{label:<21} {pages[name]:>3} pages, runs {runs} s, median {medians[name]:.2f} s "
+            f"(CPU median {cpu_medians[name]:.2f} s)"
+        )
+    passed = True
+    for name in ("hostile", "narrow"):
+        # Judged on CPU time: a render is one busy thread, and on a shared machine the wall
+        # clock also counts the other processes' turns.
+        ratio = cpu_medians[name] / cpu_medians["ordinary"]
+        wall_ratio = medians[name] / medians["ordinary"]
+        passed = passed and ratio <= TARGET_RATIO
+        out(
+            f"Ratio ({LABELS[name]} ÷ ordinary words, CPU time): {ratio:.2f}   "
+            f"target ≤ {TARGET_RATIO:.1f}  {'PASS' if ratio <= TARGET_RATIO else 'FAIL'}   "
+            f"(wall clock: {wall_ratio:.2f})"
+        )
     out(f"Finished — {load()}")
-    return 0 if ratio <= TARGET_RATIO else 1
+    return 0 if passed else 1
 
 
 if __name__ == "__main__":
