@@ -9,7 +9,8 @@ same (docs/pdf.md has the measurements).
 
 WeasyPrint only lays out a short window of the text for a line (about four times the
 characters a line holds) when that window has a break opportunity after the line's end. So
-every run of more than `LONGEST_RUN` characters without a space gets a zero-width space
+every run of more than `LONGEST_RUN` characters without a space (a no-break space does not
+count as one) gets a zero-width space
 (U+200B) after each `PIECE` characters: an opportunity to break that prints nothing and is
 not in the text a PDF reader extracts or searches. `PIECE` is small enough that the window
 of the narrowest column holding free text (the 30 mm *Decision* column, a window of about
@@ -36,7 +37,10 @@ PIECE = 10  # …after every PIECE characters
 # How far a cut may move on to keep a letter with its marks: hostile text can pile
 # thousands of marks on one letter, and the run must still be cut.
 MOST_MARKS = 8
-_RUN = re.compile(rf"[^\s{ZERO_WIDTH_SPACE}]{{{LONGEST_RUN + 1},}}")
+# A run ends only where a line may break: an ordinary space, a tab, a line break or a
+# zero-width space. No-break spaces (U+00A0, U+202F) and word joiners join what they sit
+# between, so "a\u00a0a\u00a0a…" is one long run and gets break opportunities too.
+_RUN = re.compile(rf"[^ \t\n\r\f\v{ZERO_WIDTH_SPACE}]{{{LONGEST_RUN + 1},}}")
 
 
 def _belongs_to_previous(char: str) -> bool:

@@ -84,8 +84,9 @@ def report_html_class() -> type[Any]:
     return ReportHTML
 
 
-# A break opportunity after the line's end: a space of any kind or a zero-width space.
-_BREAK = re.compile(r"[\s\u200b]")
+# A break opportunity after the line's end: a space, a tab, a line break or a zero-width
+# space (not a no-break space: \s would count those).
+_BREAK = re.compile("[ \t\n\r\f\u200b]")
 FIRST_WINDOW_LINES = 4  # the first window holds about this many times WeasyPrint's own
 
 

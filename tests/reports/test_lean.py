@@ -97,6 +97,7 @@ BLOCKS = [
     ("x" * 10 + "\u200b") * 120,  # an over-long word as breaks.py leaves it
     "word\u00adword\u00adword " * 60,  # soft hyphens
     "Ends with a space before bold <strong>text</strong> and more " * 20,
+    "Held\u00a0together by no-break spaces, then ordinary ones " * 20,
 ]
 
 

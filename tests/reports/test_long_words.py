@@ -78,6 +78,15 @@ def test_spaces_and_break_opportunities_already_there_start_a_new_run() -> None:
     )
 
 
+def test_no_break_spaces_do_not_end_a_run() -> None:
+    joined = "ab\u00a0" * 20  # words held together: one run of 60 characters
+
+    made = breakable(joined)
+
+    assert made.replace(ZWSP, "") == joined
+    assert longest_run(made.replace("\u00a0", "x")) <= PIECE + MOST_MARKS
+
+
 def test_a_letter_keeps_its_accents_and_a_joined_pair_stays_together() -> None:
     accented = "e\u0301" * 40  # é as a letter and a combining accent
     joined = "a" * (PIECE - 1) + "\u200d" + "b" * 40
