@@ -137,7 +137,9 @@ def join_word(loop: Any) -> str:
 
 def _breakable_output(value: Any) -> Any:
     """What every `{{ … }}` prints: plain text gets its break opportunities (markup from
-    our filters and macros already has them, and is not text to change)."""
+    our filters and macros already has them, and is not text to change). Values in
+    attributes pass here too: the templates' ids and classes are far shorter than
+    breaks.LONGEST_RUN, so they are never changed (test_long_words checks the links)."""
     if isinstance(value, str) and not isinstance(value, Markup):
         return breakable(value)
     return value

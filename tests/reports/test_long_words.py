@@ -152,11 +152,18 @@ def test_no_text_of_any_variant_reaches_the_pdf_as_an_over_long_word(
     review = rich_review("quality_assurance")["review"]
     words = fill_every_field_with_long_words(review)
 
-    body = BeautifulSoup(render_html(review, variant), "html.parser").body
+    soup = BeautifulSoup(render_html(review, variant), "html.parser")
+    body = soup.body
     assert body is not None
     text = body.get_text(" ")
 
     assert longest_run(text) <= LONGEST_RUN
+    # ids, links, classes and the head's values are left as they are
+    values = [str(v) for tag in soup.find_all(True) for v in tag.attrs.values()]
+    assert values and not [v for v in values if ZWSP in v]
+    assert soup.head is not None and ZWSP not in soup.head.get_text()
+    ids = {tag["id"] for tag in soup.find_all(id=True)}
+    assert {a["href"][1:] for a in soup.select("a[href^='#']")} <= ids
     if variant == "full":  # the full report shows every field, each in full
         plain = text.replace(ZWSP, "")
         for w in words:
