@@ -183,9 +183,10 @@ class _Names:
     """The names of the people on a review as one pattern over folded text.
 
     A full name matches however it is written. A part alone (a first name, a surname, each
-    half of a double-barrelled surname) matches only when written with a capital, as the
-    person's own name writes it ("Niamh", "NIAMH", "O’CONNOR"), so that a name which is also
-    an ordinary word ("Rose", "Young", "Will") leaves the word alone in lower case.
+    half of a double-barrelled surname) matches when written with a capital, as the
+    person's own name writes it ("Niamh", "NIAMH", "O’CONNOR"), or after a title ("Ms
+    wright"), so that a name which is also an ordinary word ("Rose", "Young", "Will")
+    leaves the word alone in lower case.
     """
 
     def __init__(self, people: dict[str, str]) -> None:
@@ -212,7 +213,9 @@ class _Names:
         if match.group("whole") is not None:
             return self.whole.get(_key(match.group("whole")), "a member of staff")
         key = _key(match.group("part"))
-        if self.capital.get(key, True) and not text[origin[match.start("part")]].isupper():
+        titled = match.start() < match.start("part")  # "Ms wright" is a name in any case
+        capital = text[origin[match.start("part")]].isupper()
+        if self.capital.get(key, True) and not (capital or titled):
             return None
         return self.parts.get(key, "a member of staff")
 
