@@ -86,13 +86,18 @@ bench-web: install ## Benchmark the themes endpoint, dashboard and review list a
 bench-pdf: install ## PDF benchmark: WeasyPrint vs Chromium pages/s, repeat export, peak memory
 	$(PY) bench/pdf_bench.py
 
+.PHONY: bench-pdf-hostile
+bench-pdf-hostile: install ## PDF of a review whose 10 text fields are 20,000-character words vs ordinary words (≤ 2x)
+	$(PY) bench/pdf_hostile_bench.py
+
 .PHONY: bench-pdf-probe
 bench-pdf-probe: install ## Probe (not a target): the full report split in two processes at once vs Chromium
 	$(PY) bench/pdf_parallel_probe.py
 
 .PHONY: bench
-bench: ## Run every benchmark (PDF, then web); exits non-zero when a target is missed
-	status=0; $(MAKE) bench-pdf || status=1; $(MAKE) bench-web || status=1; exit $$status
+bench: ## Run every benchmark (PDF, hostile text, then web); exits non-zero when a target is missed
+	status=0; $(MAKE) bench-pdf || status=1; $(MAKE) bench-pdf-hostile || status=1; \
+	$(MAKE) bench-web || status=1; exit $$status
 
 .PHONY: lint
 lint: install ## ruff (lint and format check) and mypy

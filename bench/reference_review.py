@@ -119,6 +119,21 @@ FACTOR_TEXTS = {
 }
 
 
+# The notification details of a reference review.
+DETAILS: dict[str, Any] = {
+    "case_reference": "X123456",
+    "person_initials": "JM",
+    "offence_charged": "Murder",
+    "offence_category": "murder",
+    "charge_date": "2023-06-26",
+    "notification_date": "2023-06-28",
+    "region": "London",
+    "pdu": "Camden and Islington",
+    "sentence_type": "licence",
+    "rosh_level": "high",
+}
+
+
 def _text(rng: random.Random, bank: tuple[str, ...], count: int) -> str:
     return " ".join(rng.choice(bank) for _ in range(count))
 
@@ -350,21 +365,7 @@ def build(
     rng = random.Random(seed)  # noqa: S311 - deterministic text, not security
     people = _make_users(prefix)
     reviewer, qa, officers = people["reviewer"], people["qa"], people["officers"]
-    review = reviews.create_review(
-        reviewer,
-        {
-            "case_reference": "X123456",
-            "person_initials": "JM",
-            "offence_charged": "Murder",
-            "offence_category": "murder",
-            "charge_date": "2023-06-26",
-            "notification_date": "2023-06-28",
-            "region": "London",
-            "pdu": "Camden and Islington",
-            "sentence_type": "licence",
-            "rosh_level": "high",
-        },
-    )
+    review = reviews.create_review(reviewer, DETAILS)
     participants = _participants(reviewer, review, officers)
     rows = {
         "chronology": _chronology(rng, reviewer, review, chronology),

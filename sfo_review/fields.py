@@ -56,9 +56,9 @@ class GovDateField(DateField):
         if missing:
             raise ValueError(f"{self._sentence()} must include a {' and '.join(missing)}")
         day, month, year = parts
-        if not (re.fullmatch(r"\d{1,2}", day) and re.fullmatch(r"\d{1,2}", month)):
+        if not (re.fullmatch(r"[0-9]{1,2}", day) and re.fullmatch(r"[0-9]{1,2}", month)):
             raise ValueError(f"{self._sentence()} must be a real date, {DATE_EXAMPLE}")
-        if not re.fullmatch(r"\d{4}", year):
+        if not re.fullmatch(r"[0-9]{4}", year):
             raise ValueError(f"Year of the {self.name_in_messages} must include 4 numbers")
         try:
             self.data = date(int(year), int(month), int(day))
@@ -109,7 +109,7 @@ class WholeNumberField(IntegerField):
         if not valuelist or not str(valuelist[0]).strip():
             return
         text = str(valuelist[0]).strip()
-        if not re.fullmatch(r"-?\d{1,9}", text):
+        if not re.fullmatch(r"-?[0-9]{1,9}", text):
             name = self.name_in_messages[:1].upper() + self.name_in_messages[1:]
             raise ValueError(f"{name} must be a whole number, like 45")
         self.data = int(text)

@@ -28,8 +28,26 @@ WRONG_SIGN_IN = (
 )
 
 
+# The characters a URL's path, query and fragment may hold as they are (RFC 3986, with %
+# for the rest): no control character, CR or LF, space, backslash or non-ASCII letter.
+_URL_CHARACTERS = frozenset(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/%?#"
+)
+
+
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Where to go after signing in: `target` — the decoded value, exactly what would be
+    redirected to — when it is a plain path on this site, otherwise the review list.
+
+    A plain path starts with "/" and then neither "/" nor a backslash (browsers read both
+    as the start of another host), and holds only URL characters.
+    """
+    if (
+        target
+        and target.startswith("/")
+        and target[1:2] not in ("/", "\\")
+        and set(target) <= _URL_CHARACTERS
+    ):
         parts = urlsplit(target)
         if not parts.netloc and not parts.scheme:
             return target

@@ -22,7 +22,7 @@ from sfo_review.fields import DATE_EXAMPLE, GovDateField, SubmitButton
 from sfo_review.forms_support import select_choices
 from sfo_review.services.figures.actions import STATES
 
-ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class FilterDateField(GovDateField):

@@ -2,9 +2,12 @@
 
 The family summary never prints a name from the records; this also catches a name the
 reviewer typed into free text (a chronology summary, a factor description, an action):
-the full name in any case, a title with the surname ("Ms Quillfeather"), and the surname
-or first name on its own when capitalised. Redacting a word too many is the safe way to
-be wrong in a letter to a bereaved family.
+the full name in any case, a title with the surname ("Ms Quillfeather"), and the surname,
+first name or either half of a double-barrelled surname on its own when written with a
+capital ("Niamh", "NIAMH"). Case, accents ("Zoe Bronte" for Zoë Brontë), the kind of
+apostrophe ("O’Connor", "OConnor") and of dash do not matter: names and text are compared
+folded (`fold`), and the replacement is made in the text as typed. Redacting a word too
+many is the safe way to be wrong in a letter to a bereaved family.
 
 "Everyone involved" is everyone the review's records name, not only its current
 participants: an officer added and later removed (their name can still be in the
@@ -15,7 +18,9 @@ chronology someone typed), and every member of staff who did anything on the rev
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 
 from sqlalchemy import select
 
@@ -35,7 +40,6 @@ LEVEL_PHRASES = {
     "partnership": "between the Probation Service and other agencies",
     "national": "nationally (HMPPS or the Ministry of Justice)",
 }
-TITLES = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?\s+"
 MIN_PART = 3  # shorter parts ("Al", "Jo") are too likely to be ordinary words
 
 
@@ -102,18 +106,118 @@ def _named_in(summary: str) -> list[tuple[str, str]]:
     return []
 
 
-def _pattern(alternatives: list[str], prefix: str = "", flags: int = 0) -> re.Pattern[str]:
-    words = "|".join(
-        re.escape(a).replace(r"\ ", r"\s+") for a in sorted(alternatives, key=len)[::-1]
-    )
-    return re.compile(rf"(?<!\w){prefix}({words})(?!\w)", flags)
+# Spellings that differ only in these are the same name: curly and straight apostrophes,
+# every dash, any case, letters with or without their accents.
+APOSTROPHES = "'\u2018\u2019\u02bc\u2032\u0060\u00b4\uff07"
+DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"
+_FOLDED_TITLES = r"(?:(?:mr|mrs|ms|miss|mx|dr)\.?\s+)"
 
 
-def _sentence_case(match: re.Match[str], phrase: str) -> str:
-    before = match.string[: match.start()].rstrip()
+@lru_cache(maxsize=4096)
+def _fold_char(char: str) -> str:
+    if char in APOSTROPHES:
+        return "'"
+    if char in DASHES:
+        return "-"
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.category(c).startswith("M")).casefold()
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """`text` without case, accents or kinds of apostrophe and dash, and for each character
+    of the result the position in `text` it came from."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for position, char in enumerate(text):
+        for out in _fold_char(char):
+            folded.append(out)
+            origin.append(position)
+    return "".join(folded), origin
+
+
+def _key(folded: str) -> str:
+    """One spelling for every way of writing a (folded) name: no spaces, dashes, apostrophes."""
+    return re.sub(r"[\s\-']+", "", folded)
+
+
+def _spelling(folded: str) -> str:
+    """A regular expression for a folded name: any space between words, a dash or a space
+    (or none around the dash) between the halves of a double-barrelled name, and its
+    apostrophe optional."""
+    out = []
+    for char in folded:
+        if char.isspace():
+            out.append(r"\s+")
+        elif char == "-":
+            out.append(r"(?:\s*-\s*|\s+)")
+        elif char == "'":
+            out.append("'?")
+        else:
+            out.append(re.escape(char))
+    return "".join(out)
+
+
+def _alternatives(names: list[str]) -> str:
+    unique = sorted(set(names), key=lambda n: (-len(n), n))  # the longest spelling first
+    return "|".join(_spelling(n) for n in unique) or "(?!)"  # none: matches nothing
+
+
+def _parts(name: str) -> list[str]:
+    """The words of a name that can stand alone, and each half of a double-barrelled one."""
+    found = []
+    for word in name.split():
+        for part in dict.fromkeys([word, *re.split(f"[{DASHES}]+", word)]):
+            if len(_key(fold(part)[0])) >= MIN_PART:
+                found.append(part)
+    return found
+
+
+def _sentence_case(before: str, phrase: str) -> str:
+    before = before.rstrip()
     if not before or before[-1] in ".!?:":
         return phrase[0].upper() + phrase[1:]
     return phrase
+
+
+class _Names:
+    """The names of the people on a review as one pattern over folded text.
+
+    A full name matches however it is written. A part alone (a first name, a surname, each
+    half of a double-barrelled surname) matches when written with a capital, as the
+    person's own name writes it ("Niamh", "NIAMH", "O’CONNOR"), or after a title ("Ms
+    wright"), so that a name which is also an ordinary word ("Rose", "Young", "Will")
+    leaves the word alone in lower case.
+    """
+
+    def __init__(self, people: dict[str, str]) -> None:
+        self.whole: dict[str, str] = {}
+        self.parts: dict[str, str] = {}
+        self.capital: dict[str, bool] = {}  # part -> only when written with a capital
+        part_spellings = []
+        for name, phrase in people.items():
+            self.whole.setdefault(_key(fold(name)[0]), phrase)
+            for part in _parts(name):
+                folded = fold(part)[0]
+                key = _key(folded)
+                part_spellings.append(folded)
+                self.parts.setdefault(key, phrase)
+                self.capital[key] = self.capital.get(key, True) and part[:1].isupper()
+        whole = _alternatives([fold(name)[0] for name in people])
+        parts = _alternatives(part_spellings)
+        self.pattern = re.compile(
+            rf"(?<!\w)(?:(?P<whole>{whole})|{_FOLDED_TITLES}?(?P<part>{parts}))(?!\w)"
+        )
+
+    def phrase_for(self, match: re.Match[str], text: str, origin: list[int]) -> str | None:
+        """The role phrase for a match, or None when a part is not written with a capital."""
+        if match.group("whole") is not None:
+            return self.whole.get(_key(match.group("whole")), "a member of staff")
+        key = _key(match.group("part"))
+        titled = match.start() < match.start("part")  # "Ms wright" is a name in any case
+        capital = text[origin[match.start("part")]].isupper()
+        if self.capital.get(key, True) and not (capital or titled):
+            return None
+        return self.parts.get(key, "a member of staff")
 
 
 def redactor(review: Review) -> Callable[[str | None], str]:
@@ -121,25 +225,25 @@ def redactor(review: Review) -> Callable[[str | None], str]:
     people = _people(review)
     if not people:
         return lambda text: text or ""
-    full = {name.casefold(): phrase for name, phrase in people.items()}
-    parts: dict[str, str] = {}
-    for name, phrase in people.items():
-        for part in name.split():
-            if len(part) >= MIN_PART:
-                parts.setdefault(part, phrase)
-    whole = _pattern(list(people), flags=re.IGNORECASE)
-    piece = _pattern(list(parts), prefix=f"(?:{TITLES})?")
-
-    def replace_whole(match: re.Match[str]) -> str:
-        key = " ".join(match.group(0).split()).casefold()
-        return _sentence_case(match, full.get(key, "a member of staff"))
-
-    def replace_piece(match: re.Match[str]) -> str:
-        return _sentence_case(match, parts.get(match.group(1), "a member of staff"))
+    names = _Names(people)
 
     def redact(text: str | None) -> str:
         if not text:
             return ""
-        return piece.sub(replace_piece, whole.sub(replace_whole, text))
+        folded, origin = fold(text)
+        out: list[str] = []
+        done = 0
+        for match in names.pattern.finditer(folded):
+            phrase = names.phrase_for(match, text, origin)
+            if phrase is None:
+                continue
+            start = origin[match.start()]
+            # to the next character that folds to something: a match takes its accents along
+            end = origin[match.end()] if match.end() < len(folded) else len(text)
+            out.append(text[done:start])
+            out.append(_sentence_case(text[:start], phrase))
+            done = end
+        out.append(text[done:])
+        return "".join(out)
 
     return redact

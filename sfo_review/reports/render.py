@@ -7,7 +7,10 @@ window title — and `archival` — PDF/A-3b, also tagged — stored for approve
 
 The templates use their own Jinja environment with autoescape always on, so text typed
 into a review prints literally and is never read as HTML; long text becomes paragraphs
-through the `paragraphs` filter (escaped line by line), never through `|safe`.
+through the `paragraphs` filter (escaped line by line), never through `|safe`. Every text
+that reaches a PDF — each `{{ … }}` (the environment's `finalize`) and each line of the
+`lines` and `paragraphs` filters — first gets break opportunities in over-long words
+(breaks.py), so no text can make the layout take unbounded time.
 
 Speed (docs/pdf.md): the print stylesheet and the embedded font are parsed once per
 process and reused by every render (the `_Engine`); one layout serves both formats when
@@ -32,6 +35,7 @@ from markupsafe import Markup, escape
 from sfo_review import vocab
 from sfo_review.models import Review
 from sfo_review.reports import artifacts, content, lean, structure
+from sfo_review.reports.breaks import breakable
 from sfo_review.reports.content import FINAL_STATUSES, LONDON
 from sfo_review.reports.deadline import RenderTimedOut, current_limit, remaining, time_limit
 from sfo_review.reports.fetcher import StaticOnlyFetcher
@@ -103,6 +107,7 @@ def _environment(app: Flask) -> Environment:
             undefined=StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
+            finalize=_breakable_output,
         )
         env.filters["long_date"] = long_date
         env.filters["paragraphs"] = paragraphs
@@ -130,15 +135,25 @@ def join_word(loop: Any) -> str:
     return " and " if loop.revindex == 2 else ", "
 
 
+def _breakable_output(value: Any) -> Any:
+    """What every `{{ … }}` prints: plain text gets its break opportunities (markup from
+    our filters and macros already has them, and is not text to change). Values in
+    attributes pass here too: the templates' ids and classes are far shorter than
+    breaks.LONGEST_RUN, so they are never changed (test_long_words checks the links)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return breakable(value)
+    return value
+
+
 _BLANK_LINES = re.compile(r"\n[ \t]*\n\s*")
 
 
 def lines(text: str | None) -> Markup:
-    """Text escaped, its line breaks kept as <br>."""
+    """Text escaped, its line breaks kept as <br>, over-long words made breakable."""
     if not text:
         return Markup("")
     rows = text.replace("\r\n", "\n").replace("\r", "\n").strip("\n").split("\n")
-    return Markup("<br>").join(escape(row) for row in rows)
+    return Markup("<br>").join(escape(breakable(row)) for row in rows)
 
 
 def paragraphs(text: str | None) -> Markup:
@@ -179,6 +194,7 @@ class _Engine:
 
         lean.cache_page_references()
         lean.faster_compression()
+        lean.bounded_line_breaking()
         artifacts.install()
         structure.install()
         self.html_class = lean.report_html_class()

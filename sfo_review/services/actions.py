@@ -23,7 +23,7 @@ ACTION_RULES: dict[str, v.Rule] = {
     "description": v.long("description of the action"),
     "owner": v.short("owner"),
     "level": v.enum("level", vocab.keys(vocab.ACTION_LEVELS)),
-    "due_date": v.a_date("due date"),
+    "due_date": v.a_date("due date", earliest=v.NOTIFICATIONS_BEGIN, latest_days=v.TEN_YEARS_AHEAD),
     "finding_ids": v.ids("findings"),
 }
 ACTION_EDIT_RULES: dict[str, v.Rule] = {

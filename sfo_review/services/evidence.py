@@ -19,15 +19,21 @@ from sfo_review.services._common import (
 )
 
 CHRONOLOGY_RULES: dict[str, v.Rule] = {
-    "occurred_on": v.a_date("date of the event"),
+    "occurred_on": v.a_date(
+        "date of the event", earliest=v.RECORDS_BEGIN, latest_days=v.NOT_AFTER_TODAY
+    ),
     "source": v.short("source"),
     "summary": v.long("summary"),
     "significant": v.boolean("significant"),
 }
 CASELOAD_RULES: dict[str, v.Rule] = {
     "participant_id": v.Rule("int", "participant", minimum=1, maximum=2**31 - 1),
-    "period_start": v.a_date("start of the period"),
-    "period_end": v.a_date("end of the period"),
+    "period_start": v.a_date(
+        "start of the period", earliest=v.RECORDS_BEGIN, latest_days=v.A_YEAR_AHEAD
+    ),
+    "period_end": v.a_date(
+        "end of the period", earliest=v.RECORDS_BEGIN, latest_days=v.A_YEAR_AHEAD
+    ),
     "caseload_count": v.integer("number of cases", 0, 500),
     "high_risk_count": v.integer("number of high-risk cases", 0, 500),
     "workload_percent": v.integer("workload measurement tool percentage", 0, 400),

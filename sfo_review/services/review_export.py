@@ -6,16 +6,14 @@ export is an audit event saying who exported how many reviews with which filters
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 
 from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.models import User
+from sfo_review.services import csv_cells
 from sfo_review.services import reviews as review_service
 from sfo_review.services._common import audit, require_permission, use_case
-from sfo_review.services.csv_cells import escape
 from sfo_review.services.review_list import Filters, Row, find_all
 
 CSV_COLUMNS = (
@@ -45,7 +43,7 @@ def csv_columns(actor: User) -> list[str]:
 
 def _csv_cells(row: Row, with_waiting: bool) -> list[str]:
     r = row.review
-    cells = [
+    return [
         r.reference,
         r.case_reference,
         r.person_initials,
@@ -62,7 +60,6 @@ def _csv_cells(row: Row, with_waiting: bool) -> list[str]:
         r.reviewer.name,
         r.countersigner.name if r.countersigner else "",
     ]
-    return [escape(cell) for cell in cells]
 
 
 def csv_filename() -> str:
@@ -73,8 +70,8 @@ def csv_filename() -> str:
 def export_csv(actor: User, filters: Filters) -> Iterator[str]:
     """The filtered list as CSV text in chunks (UTF-8 with the mark Excel needs); audited.
 
-    Cells a spreadsheet would run as a formula (starting =, +, -, @, tab or CR) get a
-    leading apostrophe, so the file is data and never code.
+    Cells a spreadsheet would run as a formula, whole or after a separator, get an
+    apostrophe (services/csv_cells.py), so the file is data and never code.
     """
     require_permission(perm.can_export_review_list(actor))
     # The cells are read before the commit: afterwards every row would be expired and
@@ -91,17 +88,4 @@ def export_csv(actor: User, filters: Filters) -> Iterator[str]:
         {"format": "csv", "count": count, "filters": filters.as_args()},
     )
 
-    def chunks() -> Iterator[str]:
-        out = io.StringIO(newline="")
-        writer = csv.writer(out, lineterminator="\r\n")
-        out.write("\ufeff")
-        writer.writerow(header)
-        for number, cells in enumerate(lines, start=1):
-            writer.writerow(cells)
-            if number % 500 == 0:
-                yield out.getvalue()
-                out.seek(0)
-                out.truncate()
-        yield out.getvalue()
-
-    return chunks()
+    return csv_cells.chunks(header, lines)

@@ -75,8 +75,12 @@ FILTER_RULES: dict[str, v.Rule] = {
     ),
     "region": v.short("region", required=False),
     "pdu": v.short("probation delivery unit (PDU)", required=False),
-    "notified_from": v.a_date("notified from date", required=False),
-    "notified_to": v.a_date("notified to date", required=False),
+    "notified_from": v.a_date(
+        "notified from date", False, v.NOTIFICATIONS_BEGIN, latest_days=v.A_YEAR_AHEAD
+    ),
+    "notified_to": v.a_date(
+        "notified to date", False, v.NOTIFICATIONS_BEGIN, latest_days=v.A_YEAR_AHEAD
+    ),
     "sort": v.enum("sort", vocab.keys(SORTS), required=False),
     "order": v.enum("order", ORDERS, required=False),
 }
@@ -178,7 +182,7 @@ def parse_page(raw: Any, name: str = "page", maximum: int | None = None) -> int:
         return 1
     text = str(raw).strip()
     label = name.replace("_", " ").capitalize()
-    if not re.fullmatch(r"\d{1,40}", text) or int(text) < 1:
+    if not re.fullmatch(r"[0-9]{1,40}", text) or int(text) < 1:
         raise ValidationFailed({name: [f"{label} must be a whole number, like 2"]})
     if maximum is not None and int(text) > maximum:
         raise ValidationFailed({name: [f"{label} must be a whole number from 1 to {maximum}"]})

@@ -28,7 +28,7 @@ from sfo_review.services.errors import Conflict, ValidationFailed
 REVIEW_RULES: dict[str, v.Rule] = {
     "case_reference": v.short(
         "case reference",
-        pattern=r"[A-Za-z]\d{6}",
+        pattern=r"[A-Za-z][0-9]{6}",
         pattern_message="Enter the case reference (CRN) as one letter followed by 6 digits, "
         "like X123456",
     ),
@@ -39,8 +39,12 @@ REVIEW_RULES: dict[str, v.Rule] = {
     ),
     "offence_charged": v.short("offence charged"),
     "offence_category": v.enum("offence category", vocab.keys(vocab.OFFENCE_CATEGORIES)),
-    "charge_date": v.a_date("charge date"),
-    "notification_date": v.a_date("notification date"),
+    "charge_date": v.a_date(
+        "charge date", earliest=v.NOTIFICATIONS_BEGIN, latest_days=v.NOT_AFTER_TODAY
+    ),
+    "notification_date": v.a_date(
+        "notification date", earliest=v.NOTIFICATIONS_BEGIN, latest_days=v.NOT_AFTER_TODAY
+    ),
     "region": v.short("region"),
     "pdu": v.short("probation delivery unit (PDU)"),
     "sentence_type": v.enum("sentence type", vocab.keys(vocab.SENTENCE_TYPES)),
@@ -67,12 +71,6 @@ def _check_dates(values: dict[str, Any]) -> None:
     charge, notified = values.get("charge_date"), values.get("notification_date")
     if charge and notified and notified < charge:
         errors["notification_date"] = ["Notification date must be on or after the charge date"]
-    if notified and notified > today():
-        errors.setdefault("notification_date", []).append(
-            "Notification date must be today or in the past"
-        )
-    if charge and charge > today():
-        errors["charge_date"] = ["Charge date must be today or in the past"]
     v.require(errors)
 
 

@@ -27,8 +27,8 @@ from sfo_review.services.figures.findings import findings
 from sfo_review.services.figures.scope import Scope
 
 THEME_RULES: dict[str, v.Rule] = {
-    "from": v.a_date("start date", required=False),
-    "to": v.a_date("end date", required=False),
+    "from": v.a_date("start date", False, v.NOTIFICATIONS_BEGIN, latest_days=v.A_YEAR_AHEAD),
+    "to": v.a_date("end date", False, v.NOTIFICATIONS_BEGIN, latest_days=v.A_YEAR_AHEAD),
     "region": v.short("region", required=False),
     "pdu": v.short("probation delivery unit (PDU)", required=False),
 }

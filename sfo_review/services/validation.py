@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sfo_review.services.errors import ValidationFailed
@@ -29,6 +29,8 @@ class Rule:
     maximum: int | None = None
     pattern: str | None = None
     pattern_message: str | None = None
+    earliest: date | None = None  # dates: the first day allowed
+    latest_days: int | None = None  # dates: how many days after today the last allowed is
 
 
 def short(name: str, required: bool = True, **kw: Any) -> Rule:
@@ -47,8 +49,35 @@ def enum_list(name: str, choices: tuple[str, ...], required: bool = True) -> Rul
     return Rule("enum_list", name, required, choices=choices)
 
 
-def a_date(name: str, required: bool = True) -> Rule:
-    return Rule("date", name, required)
+# How far back and ahead dates may go. Nothing before these can be on a review: a year
+# 0001 made the dashboard draw 8,104 quarters.
+NOTIFICATIONS_BEGIN = date(2000, 1, 1)  # SFO notifications, charges, actions, the filters
+RECORDS_BEGIN = date(1900, 1, 1)  # a chronology's events, caseload periods
+NOT_AFTER_TODAY = 0
+A_YEAR_AHEAD = 366
+TEN_YEARS_AHEAD = 3653
+
+
+def a_date(
+    name: str,
+    required: bool = True,
+    earliest: date | None = None,
+    latest_days: int | None = None,
+) -> Rule:
+    """A date from `earliest` to `latest_days` days after today (NOT_AFTER_TODAY: today)."""
+    return Rule("date", name, required, earliest=earliest, latest_days=latest_days)
+
+
+def long_date(day: date) -> str:
+    """1 January 2000."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def today() -> date:
+    """The app's clock (services.reviews.today, London's today), read when a rule is checked."""
+    from sfo_review.services import reviews  # reviews' rules are built from this module
+
+    return reviews.today()
 
 
 def integer(name: str, minimum: int, maximum: int, required: bool = True) -> Rule:
@@ -67,8 +96,8 @@ def email(name: str, required: bool = True) -> Rule:
     return Rule("email", name, required)
 
 
-UK_DAY = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
-ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+UK_DAY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
+ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
 
 
 def typed_day(text: str) -> date:
@@ -90,6 +119,16 @@ def _sentence(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+def _storable(text: str) -> bool:
+    """Whether `text` is real Unicode. JSON can carry half of a UTF-16 surrogate pair on its
+    own ("\\ud800"), which is not a character: no UTF-8 text, and so no database, can hold it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _check_text(rule: Rule, value: Any) -> str | None:
     if not isinstance(value, str):
         raise _Invalid(f"{_sentence(rule.name)} must be text")
@@ -102,6 +141,8 @@ def _check_text(rule: Rule, value: Any) -> str | None:
         raise _Invalid(f"{_sentence(rule.name)} must be {limit:,} characters or fewer")
     if "\x00" in value:
         raise _Invalid(f"{_sentence(rule.name)} must not contain a null character")
+    if not _storable(value):
+        raise _Invalid(f"{_sentence(rule.name)} contains a character that cannot be stored")
     if rule.pattern and not re.fullmatch(rule.pattern, value):
         raise _Invalid(rule.pattern_message or f"Enter a valid {rule.name}")
     if rule.kind == "email" and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value.strip()):
@@ -130,9 +171,22 @@ def _check_enum_list(rule: Rule, value: Any) -> list[str]:
 
 
 def _check_date(rule: Rule, value: Any) -> date:
+    day = _real_date(rule, value)
+    if rule.earliest is not None and day < rule.earliest:
+        raise _Invalid(f"{_sentence(rule.name)} must be {long_date(rule.earliest)} or later")
+    if rule.latest_days is not None:
+        latest = today() + timedelta(days=rule.latest_days)
+        if day > latest and rule.latest_days == NOT_AFTER_TODAY:
+            raise _Invalid(f"{_sentence(rule.name)} must be today or in the past")
+        if day > latest:
+            raise _Invalid(f"{_sentence(rule.name)} must be {long_date(latest)} or earlier")
+    return day
+
+
+def _real_date(rule: Rule, value: Any) -> date:
     if isinstance(value, date):
         return value
-    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
         try:
             return date.fromisoformat(value)
         except ValueError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -265,6 +266,43 @@ def test_unknown_fields_are_named(api, setup, write):
     assert fields["is_admin"] == ["Unknown field: is_admin"]
 
 
+LONE_SURROGATE = "\ud800"  # JSON can carry it ("\\ud800"); UTF-8 and the database cannot
+TEXT_TO_ADD = {"edit caseload context": {"notes": "Covering two caseloads."}}
+
+
+@pytest.mark.parametrize("write", WRITES, ids=WRITE_IDS)
+def test_a_lone_surrogate_in_any_text_is_refused_by_name(api, setup, write):
+    w, path, token = setup(write)
+    body = {**write[3](w), **TEXT_TO_ADD.get(write[0], {})}
+    texts = [key for key, value in body.items() if isinstance(value, str)]
+    assert texts
+    for key in texts:
+        before = _row_count()
+        raw = json.dumps({**body, key: f"Before {LONE_SURROGATE} after"})
+        assert "\\ud800" in raw
+
+        response = api.call(write[1], path, token, raw=raw)
+
+        assert response.status_code == 422, (key, response.status_code)
+        assert key in error(response)["fields"]
+        assert _row_count() == before
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("offence_charged", "Offence charged contains a character that cannot be stored"),
+        ("region", "Region contains a character that cannot be stored"),
+    ],
+)
+def test_the_lone_surrogate_message_names_the_field(api, cli_user, token_for, key, message):
+    token = token_for(cli_user("reviewer"))
+    raw = json.dumps({**REVIEW_DATA, key: "x" + LONE_SURROGATE})
+    response = api.call("POST", "/reviews", token, raw=raw)
+    assert response.status_code == 422
+    assert error(response)["fields"][key] == [message]
+
+
 @pytest.mark.parametrize("write", WRITES, ids=WRITE_IDS)
 def test_a_body_over_1_mib_is_too_large(api, setup, write):
     w, path, token = setup(write)
@@ -320,6 +358,7 @@ REVIEW_CASES = [
     ("case_reference", "", "Enter the case reference"),
     ("case_reference", "   ", "Enter the case reference"),
     ("case_reference", "XX12345", "one letter followed by 6 digits"),
+    ("case_reference", "X１２３４５６", "one letter followed by 6 digits"),
     ("case_reference", 123456, "must be text"),
     ("person_initials", "ABCDE", "1 to 4 letters"),
     ("person_initials", "J.M", "1 to 4 letters"),
@@ -330,6 +369,7 @@ REVIEW_CASES = [
     ("offence_category", None, "Select the offence category"),
     ("charge_date", "26/06/2023", "YYYY-MM-DD"),
     ("charge_date", "2023-02-30", "real date"),
+    ("charge_date", "0001-01-01", "Charge date must be 1 January 2000 or later"),
     ("charge_date", 20230626, "YYYY-MM-DD"),
     ("notification_date", "2023-06-01", "on or after the charge date"),
     ("sentence_type", "prison", "Select the sentence type"),

@@ -130,6 +130,42 @@ def test_next_is_only_followed_within_the_site(client, make_user):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        "next=/%0d%0aX",  # CR LF: a header injection, and a 500 before
+        "next=/%0aSet-Cookie:%20x=1",
+        "next=/%09/evil.example",  # a tab, which browsers drop: //evil.example
+        "next=/%5Cevil.example",  # /\evil.example: browsers read it as //evil.example
+        "next=/%5C%5Cevil.example",
+        "next=//evil.example",
+        "next=/%2F%2Fevil.example",  # decoded: ///evil.example
+        "next=https://evil.example/",
+        "next=/%E2%80%A8x",  # a Unicode line separator
+        "next=/reviews%20/1",
+    ],
+)
+def test_next_is_a_plain_local_path_or_the_review_list(client, make_user, query):
+    user = make_user("reviewer")
+    token = page(client.get("/sign-in")).select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        f"/sign-in?{query}",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_a_local_path_with_a_query_is_followed(client, make_user):
+    user = make_user("reviewer")
+    token = page(client.get("/sign-in")).select_one("input[name=csrf_token]")["value"]
+    response = client.post(
+        "/sign-in?next=/reviews/1/findings%3Fpage%3D2",
+        data={"email": user.email, "password": PASSWORD, "csrf_token": token},
+    )
+    assert response.headers["Location"] == "/reviews/1/findings?page=2"
+
+
 def test_post_without_csrf_is_refused(client, make_user):
     user = make_user("reviewer")
     response = client.post("/sign-in", data={"email": user.email, "password": PASSWORD})

@@ -64,7 +64,14 @@ def test_without_javascript_the_keep_alive_returns_to_the_page(client, login_as)
     login_as("reviewer")
     response = post_form(client, KEEP_ALIVE, {"next": "/notifications?x=1"}, form_url=ACCOUNT)
     assert response.status_code == 302 and response.headers["Location"] == "/notifications?x=1"
-    for hostile in ("//evil.example/", "https://evil.example/", "javascript:alert(1)", ""):
+    for hostile in (
+        "//evil.example/",
+        "https://evil.example/",
+        "javascript:alert(1)",
+        "",
+        "/\r\nX",
+        "/\\evil.example",
+    ):
         response = post_form(client, KEEP_ALIVE, {"next": hostile}, form_url=ACCOUNT)
         assert response.headers["Location"] == "/", hostile
 

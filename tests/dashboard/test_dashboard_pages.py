@@ -150,6 +150,8 @@ def test_the_three_most_common_factors_of_a_region_last_year(client, login_as, f
         ("from=1&from=&from=2026", "Start date must include a month"),
         ("to=1&to=1&to=26", "Year of the end date must include 4 numbers"),
         ("from=yesterday", "Start date must include a month and year"),
+        ("from=0001-01-01", "Start date must be 1 January 2000 or later"),
+        ("to=9999-12-31", "End date must be 1 July 2027 or earlier"),  # today: 30 June 2026
         ("from=2026-03-01&to=2026-01-01", "End date must be the same as or after the start date"),
         ("region=Atlantis", "Select a region from the list"),
         ("region=%3Cscript%3Ealert(1)%3C%2Fscript%3E", "Select a region from the list"),
@@ -214,6 +216,7 @@ def test_hostile_text_in_the_data_is_shown_literally(client, login_as, five_revi
 
 
 FORMULAS = ['=HYPERLINK("http://x")', "+SUM(A1)", "-2+3", "@cmd", "\tTAB"]
+SEPARATED = ("Camden;=HYPERLINK(1)", "Owner, +SUM(1)")
 
 
 def test_csv_exports_neutralise_formulas(client, login_as, five_reviews):
@@ -233,3 +236,21 @@ def test_csv_exports_neutralise_formulas(client, login_as, five_reviews):
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t")]
     for formula in FORMULAS:
         assert "'" + formula in cells, formula
+
+
+def test_csv_exports_neutralise_formulas_after_a_separator(client, login_as, five_reviews):
+    from tests.services.test_csv_cells import formula_cells
+
+    r1, *_ = five_reviews["reviews"]
+    a1, *_ = five_reviews["actions"]
+    r1.pdu, a1.owner = SEPARATED
+    db.session.commit()
+    login_as("leadership")
+    soup = page(client.get("/dashboard?region=London"))
+    files = [client.get(link["href"]).data for link in soup.select("a[download]")]
+    files.append(client.get("/dashboard/actions.csv").data)
+
+    for data in files:
+        assert formula_cells(data) == []
+    assert any(b"Camden;'=HYPERLINK(1)" in data for data in files)
+    assert any(b"Owner, '+SUM(1)" in data for data in files)

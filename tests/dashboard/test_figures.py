@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -117,6 +118,23 @@ def test_factors_by_quarter_cover_every_quarter_from_first_to_last(five_reviews,
     assert quarters[1]["counts"]["workload_and_capacity"] == 2
     assert quarters[1]["counts"]["it_systems_and_data"] == 1
     assert sum(quarters[2]["counts"].values()) == 0
+
+
+def test_a_date_typed_before_the_range_rule_draws_no_quarters_outside_it(five_reviews, leader):
+    """A notification date of the year 0001 (typed before validation had a range) made the
+    dashboard draw 8,104 quarters; dates outside 2000 to today draw none."""
+    from sfo_review.extensions import db
+
+    first, second, *_ = five_reviews["reviews"]
+    first.notification_date = first.charge_date = date(1, 1, 1)
+    second.notification_date = second.charge_date = date(9999, 12, 31)
+    db.session.commit()
+
+    quarters = themes.themes(leader, {})["systemic_factors_by_quarter"]["items"]
+
+    assert [q["quarter"] for q in quarters][0] == "2000-Q1"
+    assert [q["quarter"] for q in quarters][-1] == "2026-Q2"  # the fixed today's quarter
+    assert len(quarters) == 26 * 4 + 2
 
 
 def test_factors_by_region(five_reviews, leader):

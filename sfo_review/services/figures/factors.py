@@ -11,6 +11,8 @@ from sqlalchemy import Integer, cast, extract, func, select
 from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Review, SystemicFactor
+from sfo_review.services import reviews as review_service
+from sfo_review.services import validation as v
 from sfo_review.services.figures.scope import Scope, counted, share
 
 MONTHS = ("Jan–Mar", "Apr–Jun", "Jul–Sep", "Oct–Dec")
@@ -83,7 +85,9 @@ def _reviews_by_month(scope: Scope) -> list[Any]:
 
 
 def _quarters(scope: Scope) -> dict[str, Any]:
-    """Factors per category for every quarter from the first to the last review in scope."""
+    """Factors per category for every quarter from the first to the last review in scope,
+    within the dates a notification can have (validation: from 2000 to today): a date typed
+    before that rule existed (the year 0001) must not draw thousands of empty quarters."""
     reviews: dict[tuple[int, int], int] = defaultdict(int)
     for year, month, count in _reviews_by_month(scope):
         reviews[(year, (month + 2) // 3)] += count
@@ -92,7 +96,9 @@ def _quarters(scope: Scope) -> dict[str, Any]:
         counts[(year, (month + 2) // 3)][category] += count
     items = []
     if reviews:
-        (year, quarter), last = min(reviews), max(reviews)
+        now = review_service.today()
+        (year, quarter) = max(min(reviews), (v.NOTIFICATIONS_BEGIN.year, 1))
+        last = min(max(reviews), (now.year, (now.month + 2) // 3))
         while (year, quarter) <= last:
             found = counts.get((year, quarter), {})
             items.append(
