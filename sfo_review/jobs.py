@@ -29,7 +29,11 @@ HARD_LIMIT_GRACE_SECONDS = 15
 def _make_huey() -> Huey:
     url = os.environ.get("REDIS_URL")
     if url:
-        return RedisHuey("sfo-review", url=url, results=False)
+        # Socket timeouts: a Redis that stops answering fails a request (and /readyz) in
+        # seconds rather than holding it; above the consumer's 1 s blocking read.
+        return RedisHuey(
+            "sfo-review", url=url, results=False, socket_timeout=10, socket_connect_timeout=5
+        )
     path = Path(os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db")))
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("sfo-review", filename=str(path), results=False)
