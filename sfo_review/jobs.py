@@ -2,7 +2,8 @@
 
 Storage: Redis when `REDIS_URL` is set (several web servers and workers share it), else a
 SQLite file in the instance folder (`HUEY_SQLITE_PATH`, default instance/huey.db). Run the
-consumer with `make worker` (`huey_consumer sfo_review.jobs.huey -k process`). Tests run
+consumer with `make worker` (`python -m sfo_review.worker`: process workers that die with
+it, see worker.py; deploy/systemd has its service). Tests run
 in Huey's immediate mode (`HUEY_IMMEDIATE`): a task runs at once, in memory.
 
 Process workers give each render a hard time limit too: Huey's task timeout interrupts a
