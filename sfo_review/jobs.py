@@ -32,9 +32,10 @@ def _make_huey() -> Huey:
     if url:
         # Socket timeouts: a Redis that stops answering fails a request (and /readyz) in
         # seconds rather than holding it; above the consumer's 1 s blocking read.
-        return RedisHuey(
-            "sfo-review", url=url, results=False, socket_timeout=10, socket_connect_timeout=5
-        )
+        from redis import ConnectionPool
+
+        pool = ConnectionPool.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+        return RedisHuey("sfo-review", connection_pool=pool, results=False)
     path = Path(os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db")))
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("sfo-review", filename=str(path), results=False)

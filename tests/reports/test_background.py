@@ -274,7 +274,11 @@ def test_the_worker_uses_redis_when_redis_url_is_set(monkeypatch: pytest.MonkeyP
     from huey import RedisHuey, SqliteHuey
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
-    assert isinstance(jobs._make_huey(), RedisHuey)  # connects only when used
+    redis_huey = jobs._make_huey()
+    assert isinstance(redis_huey, RedisHuey)  # connects only when used
+    # a Redis that stops answering fails a request (and /readyz) in seconds
+    settings = redis_huey.storage.pool.connection_kwargs
+    assert (settings["socket_timeout"], settings["socket_connect_timeout"]) == (10, 5)
     monkeypatch.delenv("REDIS_URL")
     monkeypatch.setenv("HUEY_SQLITE_PATH", ":memory:")
     assert isinstance(jobs._make_huey(), SqliteHuey)
