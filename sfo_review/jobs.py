@@ -19,12 +19,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.api import Task
 
 from config import BASE_DIR, Config
 
 # Seconds past the render's own time limit before the worker's alarm interrupts it.
 HARD_LIMIT_GRACE_SECONDS = 15
+# A failed render is tried again this many times, this many seconds apart (one lost with
+# its worker is asked for again by services/reports.py: `retry_lost`, `requeue_lost`).
+RENDER_RETRIES = 2
+RETRY_DELAY_SECONDS = 30
 
 
 def _make_huey() -> Huey:
@@ -75,11 +80,26 @@ def _warm_up() -> None:
         engine()
 
 
-@huey.task(timeout=Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS)
-def render_report(review_id: int, variant: str) -> None:
-    """Render the current content of a review's PDF into the report cache."""
+@huey.task(
+    timeout=Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS,
+    retries=RENDER_RETRIES,
+    retry_delay=RETRY_DELAY_SECONDS,
+    context=True,
+)
+def render_report(review_id: int, variant: str, task: Task | None = None) -> None:
+    """Render the current content of a review's PDF into the report cache (idempotent)."""
     with _app_context():
         from sfo_review.services import reports
 
-        reports.render_in_background(review_id, variant)
+        last_try = task is None or not task.retries
+        reports.render_in_background(review_id, variant, last_try=last_try)
         current_app.logger.info("Rendered the %s PDF of review %s", variant, review_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def requeue_lost_renders() -> None:
+    """Every minute: renders lost with their worker, or never picked up, are asked again."""
+    with _app_context():
+        from sfo_review.services import reports
+
+        reports.requeue_lost()
