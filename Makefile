@@ -82,6 +82,10 @@ backup: install ## Back up the SQLite database online to BACKUP (default instanc
 bench-web: install ## Benchmark the themes endpoint, dashboard and review list against /healthz
 	$(PY) bench/web_bench.py
 
+.PHONY: bench-load
+bench-load: install ## Load (locust): p95 of ordinary pages with PDFs in the mix / without, SQLite and PostgreSQL (target <= 2)
+	$(PY) bench/load_bench.py
+
 .PHONY: bench-pdf
 bench-pdf: install ## PDF benchmark: WeasyPrint vs Chromium pages/s, repeat export, peak memory
 	$(PY) bench/pdf_bench.py

@@ -28,6 +28,7 @@ from sfo_review.reports.content import FINAL_STATUSES, LONDON, READ_EVENTS
 from sfo_review.reports.render import (
     FORMATS,
     RenderedPdf,
+    RendererBusy,
     ReportUnavailable,
     content_key,
     engine,
@@ -224,13 +225,14 @@ def await_snapshots(review: Review, variant: str, html: str) -> RenderedReport:
     return row
 
 
-def store_snapshots(review: Review, variant: str, html: str) -> dict[str, bytes]:
+def store_snapshots(review: Review, variant: str, html: str, wait: bool = True) -> dict[str, bytes]:
     """Lay out the approved `html` once and store it in every format, with its SHA-256.
 
     Returns the stored bytes by format. When someone else stored them first (the job and a
     download through the API at the same moment), theirs are the record and are returned.
+    Without `wait`, RendererBusy when this process is rendering another PDF.
     """
-    rendered = write_pdfs(html, FORMATS)
+    rendered = write_pdfs(html, FORMATS, wait)
     try:
         with db.session.begin_nested():
             for fmt, pdf in rendered.items():
@@ -256,16 +258,25 @@ def _approved(
     review: Review, variant: str, fmt: str, name: str, row: RenderedReport, background: bool
 ) -> Export:
     """An approved review whose PDFs are not stored yet: wait for the job (the browser), or
-    store them now (the API)."""
+    store them now (the API) unless this process is rendering another PDF."""
     if background:
-        if still_running(row):
-            return Export(name, preparing=row)
-        # failed or lost: the job is asked again, for the same approved HTML
-        again = _pending(review, variant, row.content_key, row)
-        return Export(name, preparing=again, start_job=True)
+        return _to_worker(review, variant, row.content_key, row, name)
     html = row.approved_html
     assert html is not None  # noqa: S101 - awaiting() returns rows holding it
-    return Export(name, pdf=store_snapshots(review, variant, html)[fmt])
+    try:
+        return Export(name, pdf=store_snapshots(review, variant, html, wait=False)[fmt])
+    except RendererBusy:
+        return _to_worker(review, variant, row.content_key, row, name)
+
+
+def _to_worker(
+    review: Review, variant: str, key: str, row: RenderedReport | None, name: str
+) -> Export:
+    """Left to the job worker: the render of `key` it has in hand, or a new request (also
+    for one that failed or was lost)."""
+    if row is not None and row.content_key == key and still_running(row):
+        return Export(name, preparing=row)
+    return Export(name, preparing=_pending(review, variant, key, row), start_job=True)
 
 
 def awaiting_all(review: Review) -> list[RenderedReport]:
@@ -328,11 +339,13 @@ def _current(review: Review, variant: str, name: str, background: bool) -> Expor
     if row is not None and row.content_key == key and row.state == "ready":
         row.stamp = stamp  # something recorded changed, but not what the PDF shows
         return Export(name, pdf=row.pdf)
-    if background and len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]:
-        if row is not None and row.content_key == key and still_running(row):
-            return Export(name, preparing=row)
-        return Export(name, preparing=_pending(review, variant, key, row), start_job=True)
-    rendered = write_pdfs(html)["standard"]
+    long = background and len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]
+    if long or (row is not None and row.content_key == key and still_running(row)):
+        return _to_worker(review, variant, key, row, name)
+    try:
+        rendered = write_pdfs(html, wait=False)["standard"]
+    except RendererBusy:  # at most one render at a time in a web process; nobody waits
+        return _to_worker(review, variant, key, row, name)
     _store(review, variant, key, stamp, row, rendered)
     return Export(name, pdf=rendered.pdf)
 

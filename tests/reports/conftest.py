@@ -242,9 +242,10 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     real = render.write_pdfs
 
-    def counting(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
+    def counting(html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True) -> Any:
+        pdfs = real(html, formats, wait)
         made.append(html[html.index("<title>") + 7 : html.index("</title>")])
-        return real(html, formats)
+        return pdfs
 
     monkeypatch.setattr(reports, "write_pdfs", counting)
     return made

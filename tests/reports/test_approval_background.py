@@ -223,7 +223,7 @@ def test_a_failed_job_says_so_and_a_download_asks_again(
     data = approved
     review = data["review"]
 
-    def fails(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
+    def fails(html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True) -> Any:
         raise ReportUnavailable("rendering took longer than 30 seconds")
 
     monkeypatch.setattr(reports, "write_pdfs", fails)
