@@ -116,8 +116,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
-    # In the browser, a PDF whose HTML is longer than this renders in the background job
-    # (about 15 pages); shorter ones, and every API request, render at once.
+    # A PDF whose HTML is longer than this renders in the background job (about 15 pages),
+    # for the browser and the API alike; a web process renders shorter ones, one at a time.
     PDF_BACKGROUND_MIN_CHARS = _int_env("PDF_BACKGROUND_MIN_CHARS", 50_000)
     # Tests run Huey's tasks at once, in memory (sfo_review/jobs.py).
     HUEY_IMMEDIATE = False

@@ -152,8 +152,9 @@ def export_report(
 ) -> Export:
     """The PDF and its file name; approved reviews always return the stored bytes.
 
-    With `background`, a long report not in the cache is left to the background job and
-    the export says so (`preparing`, `start_job`) instead of rendering it now.
+    Without bytes the export says which background render prepares it (`preparing`, and
+    `start_job` when the caller enqueues it): a long report, or one this process has no
+    turn for (`_current`); with `background`, also an approved review's PDFs not stored yet.
     """
     require_permission(perm.can_export(actor, review), "You cannot export this review.")
     variant, fmt = _clean(variant, fmt)
@@ -181,7 +182,7 @@ def export_report(
             {"format": ["The archival copy exists only for approved reviews"]},
         )
     else:
-        export = _current(review, variant, name, background)
+        export = _current(review, variant, name)
         if export.pdf is None:
             return export
         pdf = export.pdf
@@ -328,8 +329,14 @@ def content_stamp(review: Review, variant: str) -> str:
     return sha256_hex("|".join(str(p) for p in parts).encode())
 
 
-def _current(review: Review, variant: str, name: str, background: bool) -> Export:
-    """The PDF of the review as it is now: from the cache, rendered now, or in the background."""
+def _current(review: Review, variant: str, name: str) -> Export:
+    """The PDF of the review as it is now: from the cache, rendered now, or in the background.
+
+    A web process renders only a short document, one at a time: a long one (HTML over
+    PDF_BACKGROUND_MIN_CHARS), one the worker has in hand, and any while this process is
+    rendering another, go to the job worker — for the browser and the API alike — so PDFs
+    never hold up the ordinary pages the same process serves.
+    """
     stamp = content_stamp(review, variant)
     row = cached(review, variant)
     if row is not None and row.stamp == stamp and row.state == "ready":
@@ -339,7 +346,7 @@ def _current(review: Review, variant: str, name: str, background: bool) -> Expor
     if row is not None and row.content_key == key and row.state == "ready":
         row.stamp = stamp  # something recorded changed, but not what the PDF shows
         return Export(name, pdf=row.pdf)
-    long = background and len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]
+    long = len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]
     if long or (row is not None and row.content_key == key and still_running(row)):
         return _to_worker(review, variant, key, row, name)
     try:
