@@ -2,7 +2,7 @@
 
 Revision ID: 0015
 Revises: 0010
-Create Date: 2026-12-03 02:00:00.000000
+Create Date: 2026-12-06 02:00:00.000000
 
 A render whose worker was killed stayed "Preparing your PDF" until its time limit passed,
 then "could not be produced" until someone pressed Try again. The job now records when a

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sfo_review import permissions as perm
@@ -374,22 +374,28 @@ def still_running(row: RenderedReport | None) -> bool:
 
 
 def claim(review: Review, variant: str) -> bool:
-    """A worker takes a pending render in hand, committed at once: another job for the same
-    request (Huey's retry, a duplicate asked for meanwhile) then leaves it alone. False when
-    there is nothing to do: made, failed, or in the hands of a worker that is not lost."""
+    """A worker takes a render in hand, committed at once: another job for the same request
+    (Huey's retry, a duplicate asked for meanwhile) then leaves it alone. A job that finds
+    its render failed takes it up again (an approval's PDFs are the record). False when there
+    is nothing to do: made, or in the hands of a worker that is not lost."""
     now = utcnow()
     taken = db.session.execute(
         update(RenderedReport)
         .where(
             RenderedReport.review_id == review.id,
             RenderedReport.variant == variant,
-            RenderedReport.state == "pending",
             or_(
-                RenderedReport.started_at.is_(None),
-                RenderedReport.started_at <= now - _lost_after(),
+                RenderedReport.state == "failed",
+                and_(
+                    RenderedReport.state == "pending",
+                    or_(
+                        RenderedReport.started_at.is_(None),
+                        RenderedReport.started_at <= now - _lost_after(),
+                    ),
+                ),
             ),
         )
-        .values(started_at=now)
+        .values(state="pending", started_at=now)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

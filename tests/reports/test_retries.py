@@ -181,6 +181,11 @@ def test_two_workers_never_render_one_request_at_once(app: Flask, rich_review: B
     db.session.refresh(row)
     age(row, started=True, by=lost_limit(app) + timedelta(seconds=1))
     assert reports.claim(review, "full") is True  # that worker died: past its hard limit
+    row.state = "failed"
+    db.session.commit()
+    assert reports.claim(review, "full") is True  # a late job takes a failed render up again
+    db.session.refresh(row)
+    assert row.state == "pending"
     row.state = "ready"
     db.session.commit()
     assert reports.claim(review, "full") is False  # nothing to do any more
