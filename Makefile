@@ -60,19 +60,19 @@ run: seed ## Install, migrate, seed demo data and serve on http://127.0.0.1:5000
 	@echo ""
 	@echo "SFO Review is starting on http://$(HOST):$(PORT) — sign in with one of the demo accounts above."
 	@echo ""
-	$(VENV)/bin/huey_consumer sfo_review.jobs.huey --worker-type process --workers 1 --quiet & worker=$$!; \
+	$(PY) -m sfo_review.worker --workers 1 --quiet & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 .PHONY: serve
-serve: db-upgrade ## Migrate, then serve with gunicorn (several workers; HOST, PORT, WEB_CONCURRENCY) and the PDF worker
-	$(VENV)/bin/huey_consumer sfo_review.jobs.huey --worker-type process --workers $${HUEY_WORKERS:-1} & worker=$$!; \
+serve: db-upgrade ## Migrate, then serve with gunicorn and the PDF worker, unsupervised (production: deploy/systemd)
+	$(PY) -m sfo_review.worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(SERVE_PORT) sfo_review.wsgi:app
 
 .PHONY: worker
 worker: db-upgrade ## Run the background job worker alone (Huey: long PDFs); REDIS_URL for Redis, else instance/huey.db
-	$(VENV)/bin/huey_consumer sfo_review.jobs.huey --worker-type process --workers $${HUEY_WORKERS:-1}
+	$(PY) -m sfo_review.worker
 
 .PHONY: backup
 backup: install ## Back up the SQLite database online to BACKUP (default instance/backup-<time>.db)
@@ -81,6 +81,10 @@ backup: install ## Back up the SQLite database online to BACKUP (default instanc
 .PHONY: bench-web
 bench-web: install ## Benchmark the themes endpoint, dashboard and review list against /healthz
 	$(PY) bench/web_bench.py
+
+.PHONY: bench-load
+bench-load: install ## Load (locust): p95 of ordinary pages with PDFs in the mix / without, SQLite and PostgreSQL (target <= 2)
+	$(PY) bench/load_bench.py
 
 .PHONY: bench-pdf
 bench-pdf: install ## PDF benchmark: WeasyPrint vs Chromium pages/s, repeat export, peak memory

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -37,10 +39,47 @@ def trusted_hosts() -> list[str] | None:
     return [name for name in names if name] or None
 
 
+def engine_options(uri: str, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """SQLAlchemy's engine options for `uri`, with the database timeouts from `settings`.
+
+    PostgreSQL: libpq's connect_timeout, the server's statement_timeout, and a deadline on
+    every wait for the server (sfo_review/db_deadlines.py), since a frozen server enforces
+    no statement_timeout; SQLite keeps its busy_timeout (database.py). Both: how long a
+    request waits for a pooled connection. Each ends in a clean 503 (sfo_review/outages.py).
+    """
+    options: dict[str, Any] = {
+        "pool_pre_ping": True,
+        "pool_timeout": settings["DATABASE_POOL_TIMEOUT_SECONDS"],
+    }
+    if uri.startswith("postgresql"):
+        connect = settings["DATABASE_CONNECT_TIMEOUT_SECONDS"]
+        statement = settings["DATABASE_STATEMENT_TIMEOUT_SECONDS"]
+        options["connect_args"] = {
+            "connect_timeout": connect,
+            "options": f"-c statement_timeout={statement * 1000}",
+            # read (and removed) by db_deadlines.py: the server's own limit comes first
+            "sfo_deadline_seconds": statement + DEADLINE_MARGIN_SECONDS,
+            "sfo_ping_deadline_seconds": connect,
+        }
+    return options
+
+
+# Past the server's statement_timeout before the client gives up on a server that is frozen.
+DEADLINE_MARGIN_SECONDS = 5
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{BASE_DIR / 'instance' / 'sfo_review.db'}")
+    # Set from the URI and the timeouts below when the app is made (engine_options).
     SQLALCHEMY_ENGINE_OPTIONS: dict[str, object] = {"pool_pre_ping": True}
+    # Seconds before the database is given up on, so a request fails cleanly (503) instead of
+    # hanging while the database is down or frozen: connecting (PostgreSQL), one statement
+    # (PostgreSQL's statement_timeout: longer than any legitimate query — a PDF render is not
+    # a statement), and waiting for a free pooled connection.
+    DATABASE_CONNECT_TIMEOUT_SECONDS = _int_env("DATABASE_CONNECT_TIMEOUT_SECONDS", 5)
+    DATABASE_STATEMENT_TIMEOUT_SECONDS = _int_env("DATABASE_STATEMENT_TIMEOUT_SECONDS", 30)
+    DATABASE_POOL_TIMEOUT_SECONDS = _int_env("DATABASE_POOL_TIMEOUT_SECONDS", 10)
     # Request bodies over 1 MiB answer 413 (API contract).
     MAX_CONTENT_LENGTH = 1024 * 1024
     # Working days from notification to the review deadline (domain.md).
@@ -98,8 +137,8 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
-    # In the browser, a PDF whose HTML is longer than this renders in the background job
-    # (about 15 pages); shorter ones, and every API request, render at once.
+    # A PDF whose HTML is longer than this renders in the background job (about 15 pages),
+    # for the browser and the API alike; a web process renders shorter ones, one at a time.
     PDF_BACKGROUND_MIN_CHARS = _int_env("PDF_BACKGROUND_MIN_CHARS", 50_000)
     # Tests run Huey's tasks at once, in memory (sfo_review/jobs.py).
     HUEY_IMMEDIATE = False

@@ -1,12 +1,13 @@
 """Web benchmark: the themes endpoint, the leadership dashboard and a filtered review list,
-each against /healthz on the same server in the same run (target: p50 within 10x).
+each against /readyz on the same server in the same run (target: p50 within 10x).
 
 For SQLite (a new file) and for PostgreSQL (when it answers at BENCH_DATABASE_URL), it
 migrates an empty database, seeds 10,000 reviews with `flask seed-bulk`, starts gunicorn
 exactly as `make serve` does (gunicorn.conf.py: several gthread workers), signs in as
 leadership through the real sign-in form, and times requests to each page in turn
 (interleaved, so drift in the machine's load touches every page alike). It prints p50,
-p90 and the ratio of each p50 to the p50 of /healthz, and exits non-zero when a ratio
+p90 and the ratio of each p50 to the p50 of /readyz (the smallest request that asks the
+database something: /healthz no longer does), and exits non-zero when a ratio
 misses the target. It only talks to 127.0.0.1, and stops the server it started.
 
     .venv/bin/python bench/web_bench.py [--reviews 10000] [--rounds 60] [--port 5125]
@@ -39,7 +40,7 @@ PG_URL = os.environ.get("BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5
 TARGET = 10.0
 # (name, path, needs): "session" pages use the sign-in cookie, "token" the API token.
 PAGES = (
-    ("healthz", "/healthz", None),
+    ("readyz", "/readyz", None),
     ("themes API", "/api/v1/themes", "token"),
     ("dashboard", "/dashboard", "session"),
     ("review list (filtered)", "/?status=in_review&region=London", "session"),
@@ -208,7 +209,7 @@ def measure(client: Client, pages: list[tuple[str, str, str | None]], rounds: in
 def report(label: str, results: list[Result]) -> tuple[bool, list[dict[str, object]]]:
     base = results[0].p(50)
     print(f"\n  {label}: p50 and p90 of {len(results[0].times)} requests each, ms")
-    print(f"  {'page':<36} {'first':>8} {'p50':>8} {'p90':>8} {'p50/healthz':>12}  target")
+    print(f"  {'page':<36} {'first':>8} {'p50':>8} {'p90':>8} {'p50/readyz':>12}  target")
     ok = True
     rows = []
     for i, r in enumerate(results):

@@ -11,7 +11,10 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from sfo_review import database  # noqa: F401 - registers the SQLite engine events
+from sfo_review import (
+    database,  # noqa: F401 - registers the SQLite engine events
+    db_deadlines,  # noqa: F401 - registers PostgreSQL's client-side deadline
+)
 from sfo_review.extensions import csrf, db, limiter, login_manager, migrate
 from sfo_review.services.figures import cache  # noqa: F401 - registers the data-version listener
 
@@ -79,5 +82,6 @@ def _configure(app: Flask, config: type[config_module.Config] | dict[str, Any] |
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         raise RuntimeError("DATABASE_URL must be set")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = config_module.engine_options(uri, app.config)
     if uri.startswith("sqlite:///"):
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)

@@ -2,7 +2,8 @@
 
 Storage: Redis when `REDIS_URL` is set (several web servers and workers share it), else a
 SQLite file in the instance folder (`HUEY_SQLITE_PATH`, default instance/huey.db). Run the
-consumer with `make worker` (`huey_consumer sfo_review.jobs.huey -k process`). Tests run
+consumer with `make worker` (`python -m sfo_review.worker`: process workers that die with
+it, see worker.py; deploy/systemd has its service). Tests run
 in Huey's immediate mode (`HUEY_IMMEDIATE`): a task runs at once, in memory.
 
 Process workers give each render a hard time limit too: Huey's task timeout interrupts a
@@ -18,18 +19,28 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey.api import Task
 
 from config import BASE_DIR, Config
 
 # Seconds past the render's own time limit before the worker's alarm interrupts it.
 HARD_LIMIT_GRACE_SECONDS = 15
+# A failed render is tried again this many times, this many seconds apart (one lost with
+# its worker is asked for again by services/reports.py: `retry_lost`, `requeue_lost`).
+RENDER_RETRIES = 2
+RETRY_DELAY_SECONDS = 30
 
 
 def _make_huey() -> Huey:
     url = os.environ.get("REDIS_URL")
     if url:
-        return RedisHuey("sfo-review", url=url, results=False)
+        # Socket timeouts: a Redis that stops answering fails a request (and /readyz) in
+        # seconds rather than holding it; above the consumer's 1 s blocking read.
+        from redis import ConnectionPool
+
+        pool = ConnectionPool.from_url(url, socket_timeout=10, socket_connect_timeout=5)
+        return RedisHuey("sfo-review", connection_pool=pool, results=False)
     path = Path(os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db")))
     path.parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey("sfo-review", filename=str(path), results=False)
@@ -69,11 +80,26 @@ def _warm_up() -> None:
         engine()
 
 
-@huey.task(timeout=Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS)
-def render_report(review_id: int, variant: str) -> None:
-    """Render the current content of a review's PDF into the report cache."""
+@huey.task(
+    timeout=Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS,
+    retries=RENDER_RETRIES,
+    retry_delay=RETRY_DELAY_SECONDS,
+    context=True,
+)
+def render_report(review_id: int, variant: str, task: Task | None = None) -> None:
+    """Render the current content of a review's PDF into the report cache (idempotent)."""
     with _app_context():
         from sfo_review.services import reports
 
-        reports.render_in_background(review_id, variant)
+        last_try = task is None or not task.retries
+        reports.render_in_background(review_id, variant, last_try=last_try)
         current_app.logger.info("Rendered the %s PDF of review %s", variant, review_id)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def requeue_lost_renders() -> None:
+    """Every minute: renders lost with their worker, or never picked up, are asked again."""
+    with _app_context():
+        from sfo_review.services import reports
+
+        reports.requeue_lost()

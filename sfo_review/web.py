@@ -5,16 +5,17 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_login import current_user
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.wrappers import Response
 
-from sfo_review import lifecycle, permissions, vocab
+from sfo_review import jobs, lifecycle, outages, permissions, vocab
 from sfo_review.auth import session as auth_session
 from sfo_review.auth.session import seconds_left
-from sfo_review.extensions import csrf, db
+from sfo_review.extensions import csrf, db, login_manager
 from sfo_review.forms_support import error_summary_items
 from sfo_review.rendered_once import rendered_once
 from sfo_review.services.errors import ServiceError
@@ -75,24 +76,56 @@ def register(app: Flask) -> None:
         app.register_blueprint(blueprint)
     auth_session.init_app(app)
     app.add_url_rule("/healthz", "healthz", healthz)
+    app.add_url_rule("/readyz", "readyz", readyz)
     app.add_url_rule("/accessibility", "accessibility", accessibility)
     csrf.exempt(healthz)
+    csrf.exempt(readyz)
     app.before_request(_nonce)
     app.after_request(_security_headers)
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(HTTPException, _http_error)
+    for database_error in (sa_exc.DBAPIError, sa_exc.TimeoutError, sa_exc.DisconnectionError):
+        app.register_error_handler(database_error, _database_error)
     app.register_error_handler(Exception, _unexpected_error)
     app.context_processor(_template_context)
 
 
 def healthz() -> Response:
-    """No login: pings the database."""
-    db.session.execute(text("SELECT 1"))
-    db.session.rollback()
+    """Liveness, no login: the process answers requests. Asks nothing of the database (a
+    database outage is not cured by restarting the web server: /readyz says whether it can
+    serve)."""
     return jsonify(status="ok")
 
 
+def readyz() -> tuple[Response, int]:
+    """Readiness, no login: the database answers `SELECT 1` and the job queue's storage
+    (Redis, or its SQLite file) answers; 503 with Retry-After when either does not."""
+    checks = {"database": _check(_ping_database), "job_queue": _check(jobs.huey.pending_count)}
+    ready = all(state == "ok" for state in checks.values())
+    response = jsonify(status="ready" if ready else "not_ready", checks=checks)
+    if not ready:
+        response.headers["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+    return response, 200 if ready else 503
+
+
+def _ping_database() -> None:
+    try:
+        db.session.execute(text("SELECT 1"))
+    finally:
+        _forget_session()
+
+
+def _check(probe: Any) -> str:
+    try:
+        probe()
+    except Exception as exc:  # noqa: BLE001 - whatever stops it, it is not ready
+        current_app.logger.warning("Readiness check failed: %r", exc)
+        return "unavailable"
+    return "ok"
+
+
 healthz.permission_checked = True  # type: ignore[attr-defined]  # public by design
+readyz.permission_checked = True  # type: ignore[attr-defined]  # public by design
 
 
 def accessibility() -> str:
@@ -132,13 +165,41 @@ def _wants_json() -> bool:
     return request.blueprint == "api" or request.path.startswith("/api/")
 
 
-def _error_page(status: int, message: str | None = None) -> tuple[str, int]:
-    return (
-        render_template(
-            "error.html", status=status, title=ERROR_TITLES.get(status, "Error"), message=message
-        ),
-        status,
-    )
+def _error_page(
+    status: int, message: str | None = None, title: str | None = None
+) -> tuple[str, int]:
+    title = title or ERROR_TITLES.get(status, "Error")
+    return render_template("error.html", status=status, title=title, message=message), status
+
+
+def _forget_session() -> None:
+    """End the request's transaction; on a lost connection, just let the session go."""
+    try:
+        db.session.rollback()
+    except sa_exc.SQLAlchemyError:
+        db.session.close()
+
+
+def _database_error(exc: Exception) -> Any:
+    """The database down, frozen, over a timeout or busy: 503 with Retry-After, drawn
+    without the database. Any other database error is a bug (500)."""
+    if not outages.is_outage(exc):
+        return _unexpected_error(exc)
+    current_app.logger.warning("Database unavailable: %r", exc)
+    _forget_session()
+    if _wants_json():
+        from sfo_review.api.errors import error_response
+
+        response, status = error_response(503, "service_unavailable", outages.MESSAGE)
+    else:
+        # Who is signed in lives in the database: the page is drawn as for nobody (no
+        # navigation, no notification count), so nothing on it asks the database again.
+        g._login_user = login_manager.anonymous_user()
+        html, status = _error_page(503, outages.MESSAGE, "Sorry, the service is unavailable")
+        response = current_app.make_response(html)
+    response.status_code = status
+    response.headers["Retry-After"] = str(outages.RETRY_AFTER_SECONDS)
+    return response
 
 
 def _service_error(exc: ServiceError) -> Any:
@@ -170,11 +231,9 @@ def _http_error(exc: HTTPException) -> Any:
 
 
 def _unexpected_error(exc: Exception) -> Any:
-    db.session.rollback()
+    _forget_session()
     if isinstance(exc, HTTPException):  # pragma: no cover - handled above
         return _http_error(exc)
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error")
     if current_app.testing:
         raise exc  # tests see the real error rather than a 500 page

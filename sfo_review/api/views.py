@@ -13,6 +13,7 @@ from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.api import api_bp
 from sfo_review.api import serializers as s
+from sfo_review.api.errors import error_response
 from sfo_review.api.helpers import (
     api_user,
     created,
@@ -100,13 +101,28 @@ def transition(review_id: int) -> Response:
     return jsonify(s.review_json(item, user))
 
 
+# Seconds an API client is asked to wait while the job worker prepares its PDF.
+PREPARING_RETRY_AFTER_SECONDS = 10
+
+
 @api_bp.get("/reviews/<int:review_id>/report.pdf")
-def report(review_id: int) -> Response:
+def report(review_id: int) -> ResponseReturnValue:
     item = load_review(review_id, perm.can_export)
     args = query_args("variant", "format")
-    # Synchronous: the contract answers with the PDF itself (cached when unchanged).
+    # The contract answers with the PDF itself (cached when unchanged), rendered now unless
+    # this process is rendering another one or the job worker has this one in hand: then
+    # 503 with Retry-After, and the retry is answered from what the worker made.
     export = report_service.export_report(api_user(), item, args.get("variant"), args.get("format"))
-    assert export.pdf is not None  # noqa: S101 - without `background` there are always bytes
+    if export.pdf is None:
+        report_service.start_job(item, export)
+        response, status = error_response(
+            503,
+            "service_unavailable",
+            "This report is being prepared. Ask for it again in "
+            f"{PREPARING_RETRY_AFTER_SECONDS} seconds.",
+        )
+        response.headers["Retry-After"] = str(PREPARING_RETRY_AFTER_SECONDS)
+        return response, status
     return Response(
         export.pdf,
         mimetype="application/pdf",

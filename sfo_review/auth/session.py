@@ -79,7 +79,7 @@ PASSIVE_ENDPOINTS = ("auth.session_status",)
 
 def enforce_timeouts() -> Response | None:
     """before_request: end sessions that were idle or open too long."""
-    if request.blueprint == "api" or request.endpoint in (None, "static", "healthz"):
+    if request.blueprint == "api" or request.endpoint in (None, "static", "healthz", "readyz"):
         return None
     if not current_user.is_authenticated:
         return None

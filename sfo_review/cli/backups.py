@@ -1,9 +1,11 @@
 """`flask backup PATH` and `flask restore PATH`: SQLite's online backup API, both ways.
 
-The backup API copies the database page by page while the service keeps running (readers
-and writers wait only for the page being copied), so a backup is always a consistent
-database, unlike a file copy of a live WAL database. Each file is written under a temporary
-name and renamed when complete, so PATH is never a half-written database.
+The backup API copies every page in one step, inside one read transaction: the live
+database is in WAL mode, so the service's readers and writers carry on meanwhile and the
+copy is the database as it was when the step began — always consistent, unlike a file copy
+of a live WAL database. (A copy made in several steps is restarted whenever another
+connection writes between two steps: under steady writes it never finished.) Each file is
+written under a temporary name and renamed when complete, so PATH is never half-written.
 PostgreSQL is backed up with its own tools (pg_dump / pg_restore, see the README).
 """
 
@@ -40,11 +42,11 @@ def _sqlite_path() -> Path | None:
 
 def _online_copy(source: str, target: Path, check: bool) -> int:
     """SQLite's online backup from `source` (a file URI) into `target`; returns its pages.
-    In steps, so the service's writers are never held up for long."""
+    In one step (pages=-1), which no writer can restart; WAL writers are not held up."""
     src = sqlite3.connect(source, uri=True)
     dst = sqlite3.connect(target)
     try:
-        src.backup(dst, pages=1024)
+        src.backup(dst, pages=-1)
         if check:
             problem = dst.execute("PRAGMA integrity_check").fetchone()[0]
             if problem != "ok":

@@ -19,7 +19,10 @@ class RenderedReport(db.Model):  # type: ignore[name-defined]
     the PDF (stylesheet, WeasyPrint version, options), so a changed review is never
     answered from here, and an unchanged one is — in milliseconds, through `stamp`.
     `state` is `pending` while a background render prepares it, `ready` with the bytes,
-    or `failed` with the reason.
+    or `failed` with the reason. A pending row records when a worker started it
+    (`started_at`, none while queued) and how often the job was asked for (`attempts`):
+    a render lost with its worker is asked for again a bounded number of times
+    (services/reports.py, migration 0012).
     One row per review and variant: a newer content key replaces the older PDF.
     """
 
@@ -43,4 +46,6 @@ class RenderedReport(db.Model):  # type: ignore[name-defined]
     error: Mapped[str | None] = mapped_column(String(500), nullable=True)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=1, server_default="1")
     approved_html: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True)

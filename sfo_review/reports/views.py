@@ -92,9 +92,9 @@ def preparing(review_id: int) -> str | tuple[str, int]:
     if variant not in vocab.keys(vocab.REPORT_VARIANTS):
         return _problem(review, 422, "This report does not exist", [VARIANT_ERROR]), 422
     rendered = report_service.cached(review, variant)
+    if rendered is not None:  # lost with its worker: asked for again, so it stays "Preparing"
+        rendered = report_service.retry_lost(rendered)
     state = rendered.state if rendered is not None else "none"
-    if state == "pending" and not report_service.still_running(rendered):
-        state = "failed"
     return render_template(
         "reports/preparing.html",
         review=review,

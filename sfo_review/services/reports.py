@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from sfo_review import permissions as perm
@@ -28,6 +28,7 @@ from sfo_review.reports.content import FINAL_STATUSES, LONDON, READ_EVENTS
 from sfo_review.reports.render import (
     FORMATS,
     RenderedPdf,
+    RendererBusy,
     ReportUnavailable,
     content_key,
     engine,
@@ -43,9 +44,14 @@ EXPORT_RULES: dict[str, v.Rule] = {
     "variant": v.enum("report variant", vocab.keys(vocab.REPORT_VARIANTS)),
     "format": v.enum("report format", FORMATS),
 }
-# A background render not finished this long after its time limit is taken as lost
-# (a worker stopped mid-way) and started again on the next request.
-LOST_AFTER_SECONDS = 60
+# A background render not finished this long after its time limit is taken as lost: the
+# worker's own alarm stops a render 15 s after the limit (jobs.py), so a worker that has
+# not finished by then was killed; one never picked up for as long is asked for again too.
+LOST_AFTER_SECONDS = 30
+# How often a render is tried for one request before the person is told it failed: Huey
+# retries a failed one (jobs.RENDER_RETRIES), and a lost one is asked for again.
+MAX_ATTEMPTS = 3
+LOST_REASON = "The PDF worker stopped before the PDF was ready, {attempts} times."
 
 
 @dataclass
@@ -146,8 +152,9 @@ def export_report(
 ) -> Export:
     """The PDF and its file name; approved reviews always return the stored bytes.
 
-    With `background`, a long report not in the cache is left to the background job and
-    the export says so (`preparing`, `start_job`) instead of rendering it now.
+    Without bytes the export says which background render prepares it (`preparing`, and
+    `start_job` when the caller enqueues it): a long report, or one this process has no
+    turn for (`_current`); with `background`, also an approved review's PDFs not stored yet.
     """
     require_permission(perm.can_export(actor, review), "You cannot export this review.")
     variant, fmt = _clean(variant, fmt)
@@ -175,7 +182,7 @@ def export_report(
             {"format": ["The archival copy exists only for approved reviews"]},
         )
     else:
-        export = _current(review, variant, name, background)
+        export = _current(review, variant, name)
         if export.pdf is None:
             return export
         pdf = export.pdf
@@ -219,13 +226,14 @@ def await_snapshots(review: Review, variant: str, html: str) -> RenderedReport:
     return row
 
 
-def store_snapshots(review: Review, variant: str, html: str) -> dict[str, bytes]:
+def store_snapshots(review: Review, variant: str, html: str, wait: bool = True) -> dict[str, bytes]:
     """Lay out the approved `html` once and store it in every format, with its SHA-256.
 
     Returns the stored bytes by format. When someone else stored them first (the job and a
     download through the API at the same moment), theirs are the record and are returned.
+    Without `wait`, RendererBusy when this process is rendering another PDF.
     """
-    rendered = write_pdfs(html, FORMATS)
+    rendered = write_pdfs(html, FORMATS, wait)
     try:
         with db.session.begin_nested():
             for fmt, pdf in rendered.items():
@@ -251,16 +259,25 @@ def _approved(
     review: Review, variant: str, fmt: str, name: str, row: RenderedReport, background: bool
 ) -> Export:
     """An approved review whose PDFs are not stored yet: wait for the job (the browser), or
-    store them now (the API)."""
+    store them now (the API) unless this process is rendering another PDF."""
     if background:
-        if still_running(row):
-            return Export(name, preparing=row)
-        # failed or lost: the job is asked again, for the same approved HTML
-        again = _pending(review, variant, row.content_key, row)
-        return Export(name, preparing=again, start_job=True)
+        return _to_worker(review, variant, row.content_key, row, name)
     html = row.approved_html
     assert html is not None  # noqa: S101 - awaiting() returns rows holding it
-    return Export(name, pdf=store_snapshots(review, variant, html)[fmt])
+    try:
+        return Export(name, pdf=store_snapshots(review, variant, html, wait=False)[fmt])
+    except RendererBusy:
+        return _to_worker(review, variant, row.content_key, row, name)
+
+
+def _to_worker(
+    review: Review, variant: str, key: str, row: RenderedReport | None, name: str
+) -> Export:
+    """Left to the job worker: the render of `key` it has in hand, or a new request (also
+    for one that failed or was lost)."""
+    if row is not None and row.content_key == key and still_running(row):
+        return Export(name, preparing=row)
+    return Export(name, preparing=_pending(review, variant, key, row), start_job=True)
 
 
 def awaiting_all(review: Review) -> list[RenderedReport]:
@@ -312,8 +329,14 @@ def content_stamp(review: Review, variant: str) -> str:
     return sha256_hex("|".join(str(p) for p in parts).encode())
 
 
-def _current(review: Review, variant: str, name: str, background: bool) -> Export:
-    """The PDF of the review as it is now: from the cache, rendered now, or in the background."""
+def _current(review: Review, variant: str, name: str) -> Export:
+    """The PDF of the review as it is now: from the cache, rendered now, or in the background.
+
+    A web process renders only a short document, one at a time: a long one (HTML over
+    PDF_BACKGROUND_MIN_CHARS), one the worker has in hand, and any while this process is
+    rendering another, go to the job worker — for the browser and the API alike — so PDFs
+    never hold up the ordinary pages the same process serves.
+    """
     stamp = content_stamp(review, variant)
     row = cached(review, variant)
     if row is not None and row.stamp == stamp and row.state == "ready":
@@ -323,21 +346,102 @@ def _current(review: Review, variant: str, name: str, background: bool) -> Expor
     if row is not None and row.content_key == key and row.state == "ready":
         row.stamp = stamp  # something recorded changed, but not what the PDF shows
         return Export(name, pdf=row.pdf)
-    if background and len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]:
-        if row is not None and row.content_key == key and still_running(row):
-            return Export(name, preparing=row)
-        return Export(name, preparing=_pending(review, variant, key, row), start_job=True)
-    rendered = write_pdfs(html)["standard"]
+    long = len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]
+    if long or (row is not None and row.content_key == key and still_running(row)):
+        return _to_worker(review, variant, key, row, name)
+    try:
+        rendered = write_pdfs(html, wait=False)["standard"]
+    except RendererBusy:  # at most one render at a time in a web process; nobody waits
+        return _to_worker(review, variant, key, row, name)
     _store(review, variant, key, stamp, row, rendered)
     return Export(name, pdf=rendered.pdf)
 
 
+def _lost_after() -> timedelta:
+    return timedelta(seconds=current_app.config["PDF_RENDER_TIMEOUT_SECONDS"] + LOST_AFTER_SECONDS)
+
+
+def is_lost(row: RenderedReport) -> bool:
+    """A pending render whose worker stopped (started, and past its hard limit) or that no
+    worker picked up in as long."""
+    since = row.started_at or row.requested_at
+    return row.state == "pending" and utcnow() - since >= _lost_after()
+
+
 def still_running(row: RenderedReport | None) -> bool:
     """A background render asked for and neither finished nor lost."""
-    if row is None or row.state != "pending":
+    return row is not None and row.state == "pending" and not is_lost(row)
+
+
+def claim(review: Review, variant: str) -> bool:
+    """A worker takes a render in hand, committed at once: another job for the same request
+    (Huey's retry, a duplicate asked for meanwhile) then leaves it alone. A job that finds
+    its render failed takes it up again (an approval's PDFs are the record). False when there
+    is nothing to do: made, or in the hands of a worker that is not lost."""
+    now = utcnow()
+    taken = db.session.execute(
+        update(RenderedReport)
+        .where(
+            RenderedReport.review_id == review.id,
+            RenderedReport.variant == variant,
+            or_(
+                RenderedReport.state == "failed",
+                and_(
+                    RenderedReport.state == "pending",
+                    or_(
+                        RenderedReport.started_at.is_(None),
+                        RenderedReport.started_at <= now - _lost_after(),
+                    ),
+                ),
+            ),
+        )
+        .values(state="pending", started_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return bool(taken.rowcount)  # type: ignore[attr-defined]
+
+
+def retry_lost(row: RenderedReport) -> RenderedReport:
+    """The preparing page: a render lost with its worker is asked for again, so the person
+    goes on seeing "Preparing" (or, after MAX_ATTEMPTS, that it failed); the row as it is now."""
+    if is_lost(row):
+        _ask_again(row)
+        db.session.refresh(row)
+    return row
+
+
+def requeue_lost() -> int:
+    """The worker's sweep (every minute): every lost render is asked for again, also those
+    nobody is watching (an approval's PDFs, which are the record). Returns how many."""
+    pending = db.session.scalars(select(RenderedReport).where(RenderedReport.state == "pending"))
+    return sum(_ask_again(row) for row in list(pending) if is_lost(row))
+
+
+def _ask_again(row: RenderedReport) -> bool:
+    """A lost render: enqueued again while attempts are left (True), else failed. Two
+    requests that both found it lost ask once: the first to move `requested_at` wins."""
+    if row.attempts >= MAX_ATTEMPTS:
+        _failed(row, LOST_REASON.format(attempts=row.attempts))
         return False
-    limit = current_app.config["PDF_RENDER_TIMEOUT_SECONDS"] + LOST_AFTER_SECONDS
-    return utcnow() - row.requested_at < timedelta(seconds=limit)
+    moved = db.session.execute(
+        update(RenderedReport)
+        .where(
+            RenderedReport.id == row.id,
+            RenderedReport.state == "pending",
+            RenderedReport.requested_at == row.requested_at,
+        )
+        .values(attempts=RenderedReport.attempts + 1, started_at=None, requested_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if not moved.rowcount:  # type: ignore[attr-defined]
+        return False
+    current_app.logger.warning(
+        "Asked again for the lost %s PDF of review %s", row.variant, row.review_id
+    )
+    _enqueue(row)
+    return True
 
 
 def _pending(review: Review, variant: str, key: str, row: RenderedReport | None) -> RenderedReport:
@@ -347,7 +451,8 @@ def _pending(review: Review, variant: str, key: str, row: RenderedReport | None)
     row.state = "pending"
     row.pdf = row.sha256 = row.page_count = row.render_seconds = row.error = None
     row.requested_at = utcnow()
-    row.finished_at = None
+    row.finished_at = row.started_at = None
+    row.attempts = 1
     db.session.flush()
     return row
 
@@ -387,33 +492,40 @@ def start_job(review: Review, export: Export) -> None:
     the row says the render failed, so the preparing page offers "Try again" rather than
     waiting for a render nobody will do.
     """
-    if not (export.start_job and export.preparing is not None):
-        return
+    if export.start_job and export.preparing is not None:
+        _enqueue(export.preparing)
+
+
+def _enqueue(row: RenderedReport) -> None:
     from sfo_review import jobs
 
-    row = export.preparing
-    variant = row.variant
+    row_id, review_id, variant = row.id, row.review_id, row.variant
     try:
-        jobs.render_report(review.id, variant)
+        jobs.render_report(review_id, variant)
     except Exception as exc:  # noqa: BLE001 - any failure of the queue has the same answer
         current_app.logger.error("Could not enqueue the PDF render", exc_info=exc)
         db.session.rollback()
-        row = cached(review, variant, fresh=True) or row
-        if row.state == "pending":
-            _failed(row, f"{QUEUE_DOWN}: {exc!r}")
+        now = db.session.get(RenderedReport, row_id, populate_existing=True)
+        if now is not None and now.state == "pending":
+            _failed(now, f"{QUEUE_DOWN}: {exc!r}")
 
 
-def render_in_background(review_id: int, variant: str) -> None:
+def render_in_background(review_id: int, variant: str, last_try: bool = True) -> None:
     """The background job: render the review's current content into the cache.
 
     Not a person's action, so no audit event (the download that follows records the
-    export). Failures are kept on the row with their reason for the preparing page.
+    export). Idempotent: a job whose render is made, or in another worker's hands, does
+    nothing. A failure with tries left (not `last_try`) keeps the row pending and raises,
+    so Huey tries again after its delay; the last one is kept on the row with its reason,
+    for the preparing page.
     """
     review = db.session.get(Review, review_id)
     if review is None:
         raise NotFound("That review no longer exists.")
+    if not claim(review, variant):
+        return
     if review.status in FINAL_STATUSES:
-        _snapshots_in_background(review, variant)
+        _snapshots_in_background(review, variant, last_try)
         return
     started = utcnow()
     stamp = content_stamp(review, variant)
@@ -426,7 +538,7 @@ def render_in_background(review_id: int, variant: str) -> None:
         rendered = write_pdfs(html)["standard"]
     except ReportUnavailable as exc:
         db.session.rollback()
-        _failed(_still_ours(review, variant, key, started), exc.detail or exc.message)
+        _render_failed(_still_ours(review, variant, key, started), exc, last_try)
         return
     row = _still_ours(review, variant, key, started)
     if row is not None:
@@ -434,7 +546,7 @@ def render_in_background(review_id: int, variant: str) -> None:
         db.session.commit()
 
 
-def _snapshots_in_background(review: Review, variant: str) -> None:
+def _snapshots_in_background(review: Review, variant: str, last_try: bool) -> None:
     """The job for an approved review: store its PDFs from the HTML kept at approval.
 
     Nothing to do once they are stored (a draft's render asked for just before approval
@@ -447,9 +559,22 @@ def _snapshots_in_background(review: Review, variant: str) -> None:
         store_snapshots(review, variant, row.approved_html)
     except ReportUnavailable as exc:
         db.session.rollback()
-        _failed(awaiting(review, variant, fresh=True), exc.detail or exc.message)
+        _render_failed(awaiting(review, variant, fresh=True), exc, last_try)
         return
     db.session.commit()
+
+
+def _render_failed(row: RenderedReport | None, exc: ReportUnavailable, last_try: bool) -> None:
+    """A job's render failed: with tries left, the row waits pending (its reason kept) and
+    the error goes up to Huey, which tries again after its delay; else the row says failed."""
+    reason = exc.detail or exc.message
+    if row is not None and not last_try:
+        row.started_at = None
+        row.requested_at = utcnow()  # lost only if the retry is not picked up either
+        row.error = reason[:500]
+        db.session.commit()
+        raise exc
+    _failed(row, reason)
 
 
 def _failed(row: RenderedReport | None, reason: str) -> None:

@@ -48,7 +48,7 @@ ROLES = {
     "admin": "admin@example.gov.uk",
 }
 # Not pages: files, JSON, and POST-only routes are never walked.
-NOT_PAGES = re.compile(r"(\.pdf|\.csv|\.json)$|^/(static|api|healthz|session)\b")
+NOT_PAGES = re.compile(r"(\.pdf|\.csv|\.json)$|^/(static|api|healthz|readyz|session)\b")
 # Forms submitted empty (text cleared) to see their error summary. Status, countersign and
 # inclusion forms are left alone: their buttons change the review, even when empty.
 FORM_ENDPOINT = re.compile(r"(^|\.)(new|edit)(_\w+)?$|\.(participants|change_password|user)$")

@@ -13,9 +13,19 @@ import pytest
 from pypdf import PdfReader
 
 from bench.reference_review import extension
+from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, User
-from sfo_review.services import actions, evidence, findings, reviews, statements, transitions
+from sfo_review.reports import render
+from sfo_review.services import (
+    actions,
+    evidence,
+    findings,
+    reports,
+    reviews,
+    statements,
+    transitions,
+)
 
 # Distinctive names and figures: none of them may reach the family summary.
 OFFICER_NAME = "Zebedee Quillfeather"
@@ -216,3 +226,26 @@ def rich_review(
         return built
 
     return build
+
+
+@pytest.fixture
+def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
+    """Jobs enqueued but not run, as with a worker that has not picked them up yet."""
+    calls: list[tuple[int, str]] = []
+    monkeypatch.setattr(jobs, "render_report", lambda rid, variant: calls.append((rid, variant)))
+    return calls
+
+
+@pytest.fixture
+def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every PDF layout made, by the first words of its HTML's title."""
+    made: list[str] = []
+    real = render.write_pdfs
+
+    def counting(html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True) -> Any:
+        pdfs = real(html, formats, wait)
+        made.append(html[html.index("<title>") + 7 : html.index("</title>")])
+        return pdfs
+
+    monkeypatch.setattr(reports, "write_pdfs", counting)
+    return made

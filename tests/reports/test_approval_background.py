@@ -37,28 +37,6 @@ PREPARING = "/reviews/{r}/reports/preparing?variant={v}"
 VARIANTS = ("full", "family_summary")
 
 
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """Jobs enqueued but not run, as with a worker that has not picked them up yet."""
-    calls: list[tuple[int, str]] = []
-    monkeypatch.setattr(jobs, "render_report", lambda rid, variant: calls.append((rid, variant)))
-    return calls
-
-
-@pytest.fixture
-def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every PDF layout made, by the first words of its HTML's title."""
-    made: list[str] = []
-    real = render.write_pdfs
-
-    def counting(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
-        made.append(html[html.index("<title>") + 7 : html.index("</title>")])
-        return real(html, formats)
-
-    monkeypatch.setattr(reports, "write_pdfs", counting)
-    return made
-
-
 def approve_in_browser(client: FlaskClient, data: dict[str, Any], login_as: Any) -> Any:
     login_as(user=data["qa"])
     review = data["review"]
@@ -245,7 +223,7 @@ def test_a_failed_job_says_so_and_a_download_asks_again(
     data = approved
     review = data["review"]
 
-    def fails(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
+    def fails(html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True) -> Any:
         raise ReportUnavailable("rendering took longer than 30 seconds")
 
     monkeypatch.setattr(reports, "write_pdfs", fails)

@@ -30,14 +30,6 @@ def long_reports(app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(app.config, "PDF_BACKGROUND_MIN_CHARS", 1)
 
 
-@pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
-    """Jobs enqueued but not run, as with a worker that has not picked them up yet."""
-    calls: list[tuple[int, str]] = []
-    monkeypatch.setattr(jobs, "render_report", lambda rid, variant: calls.append((rid, variant)))
-    return calls
-
-
 def exported(review_id: int) -> int:
     return (
         db.session.query(AuditEvent)
@@ -144,48 +136,60 @@ def test_a_failed_render_says_so_and_trying_again_starts_a_new_one(
     assert row.state == "pending"
 
 
-def test_a_render_lost_with_its_worker_is_started_again(
+def test_a_render_lost_with_its_worker_is_asked_for_again_while_the_person_waits(
     client: FlaskClient,
     rich_review: Builder,
     login_as: Callable[..., User],
     long_reports: None,
     queued: list[tuple[int, str]],
 ) -> None:
+    """The worker was killed mid-render (kill -9): once the render's hard limit has passed,
+    the page the person is watching asks for it again and goes on saying "Preparing"."""
     data = rich_review("factual_accuracy")
     review = data["review"]
     login_as(user=data["reviewer"])
     client.get(PDF.format(r=review.id, v="full"))
     row = db.session.query(RenderedReport).one()
-    row.requested_at -= timedelta(hours=1)
+    row.started_at = row.requested_at = row.requested_at - timedelta(hours=1)
     db.session.commit()
 
     shown = page(client.get(PREPARING.format(r=review.id, v="full")))
-    again = client.get(PDF.format(r=review.id, v="full"))
 
-    assert shown.select_one("h1").get_text(strip=True) == "Sorry, your PDF could not be produced"
-    assert again.status_code == 303
-    assert len(queued) == 2
+    assert shown.select_one("h1").get_text(strip=True) == "Preparing your PDF"
+    assert queued == [(review.id, "full"), (review.id, "full")]
+    db.session.refresh(row)
+    assert (row.state, row.attempts, row.started_at) == ("pending", 2, None)
+    again = page(client.get(PREPARING.format(r=review.id, v="full")))
+    assert again.select_one("h1").get_text(strip=True) == "Preparing your PDF"
+    assert len(queued) == 2  # asked for again once, not on every visit
 
 
-def test_the_api_renders_a_long_report_at_once(
+def test_the_api_leaves_a_long_report_to_the_worker_then_answers_it(
     client: FlaskClient,
     rich_review: Builder,
     long_reports: None,
     queued: list[tuple[int, str]],
 ) -> None:
+    """A long render would hold up the ordinary requests its web process serves."""
     data = rich_review("factual_accuracy")
     review = data["review"]
     token = user_service.issue_token(data["reviewer"])
+    url = f"/api/v1/reviews/{review.id}/report.pdf?variant=full"
+    headers = {"Authorization": f"Bearer {token}"}
 
-    response = client.get(
-        f"/api/v1/reviews/{review.id}/report.pdf?variant=full",
-        headers={"Authorization": f"Bearer {token}"},
-    )
+    response = client.get(url, headers=headers)
+
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "service_unavailable"
+    assert int(response.headers["Retry-After"]) > 0
+    assert queued == [(review.id, "full")]
+
+    reports.render_in_background(review.id, "full")  # the worker
+    response = client.get(url, headers=headers)
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF-")
-    assert queued == []
 
 
 def test_a_short_report_downloads_at_once_in_the_browser(
@@ -274,7 +278,11 @@ def test_the_worker_uses_redis_when_redis_url_is_set(monkeypatch: pytest.MonkeyP
     from huey import RedisHuey, SqliteHuey
 
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
-    assert isinstance(jobs._make_huey(), RedisHuey)  # connects only when used
+    redis_huey = jobs._make_huey()
+    assert isinstance(redis_huey, RedisHuey)  # connects only when used
+    # a Redis that stops answering fails a request (and /readyz) in seconds
+    settings = redis_huey.storage.pool.connection_kwargs
+    assert (settings["socket_timeout"], settings["socket_connect_timeout"]) == (10, 5)
     monkeypatch.delenv("REDIS_URL")
     monkeypatch.setenv("HUEY_SQLITE_PATH", ":memory:")
     assert isinstance(jobs._make_huey(), SqliteHuey)

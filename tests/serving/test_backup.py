@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+from contextlib import closing
 
 import pytest
 from flask_migrate import upgrade
@@ -137,3 +139,86 @@ def test_a_restore_moves_the_figures_past_every_version_cached_before(site, tmp_
     with site.app_context():
         assert cache.version() == live + 1
         db.session.remove()
+
+
+class _Writers:
+    """Another connection writing to the live database: continuously from a thread, and also
+    between every step of a stepped copy (which restarts a stepped copy each time)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.stop = threading.Event()
+        self.writes = 0
+        self.lock = threading.Lock()
+
+    def write_one(self, conn: sqlite3.Connection) -> None:
+        with self.lock, conn:
+            conn.execute("INSERT INTO filler (data) VALUES (?)", (b"w" * 512,))
+            self.writes += 1
+
+    def continuously(self) -> None:
+        with closing(sqlite3.connect(self.source, timeout=30)) as conn:
+            while not self.stop.is_set():
+                self.write_one(conn)
+
+    def connection_class(self) -> type[sqlite3.Connection]:
+        writers = self
+
+        class WritesBetweenSteps(sqlite3.Connection):
+            def backup(self, target, *, pages=-1, progress=None, name="main", sleep=0.25):
+                def write_then_report(status: int, remaining: int, total: int) -> None:
+                    if remaining and not writers.stop.is_set():
+                        with closing(sqlite3.connect(writers.source, timeout=30)) as other:
+                            writers.write_one(other)
+                    if progress is not None:
+                        progress(status, remaining, total)
+
+                return super().backup(
+                    target, pages=pages, progress=write_then_report, name=name, sleep=sleep
+                )
+
+        return WritesBetweenSteps
+
+
+def test_a_backup_finishes_while_another_connection_writes_all_the_time(
+    site, tmp_path, monkeypatch
+):
+    """A copy in steps restarts whenever another connection writes between two steps: under
+    steady writes it never finished. The copy now cannot be restarted, and is consistent."""
+    source = site.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    with closing(sqlite3.connect(source)) as conn, conn:  # ~16 MB: several steps' worth
+        conn.execute("CREATE TABLE filler (id INTEGER PRIMARY KEY, data BLOB)")
+        conn.executemany("INSERT INTO filler (data) VALUES (?)", [(b"x" * 65536,)] * 250)
+    writers = _Writers(source)
+    connect = sqlite3.connect
+    monkeypatch.setattr(
+        backup_module.sqlite3,
+        "connect",
+        lambda *a, **kw: connect(*a, **{"factory": writers.connection_class(), **kw}),
+    )
+    target = tmp_path / "under-writes.db"
+    outcome: dict[str, object] = {}
+    writer = threading.Thread(target=writers.continuously, daemon=True)
+    backup = threading.Thread(
+        target=lambda: outcome.update(result=run(site, "backup", str(target))), daemon=True
+    )
+    writer.start()
+    try:
+        while writers.writes < 20:  # the writer is going before the backup starts
+            writers.stop.wait(0.01)
+        backup.start()
+        backup.join(timeout=60)  # generous: a bound on a hang, not a speed target
+        finished = not backup.is_alive()
+        written_during = writers.writes
+    finally:
+        writers.stop.set()
+        writer.join(timeout=30)
+        backup.join(timeout=120)
+    assert finished, "the backup did not finish while another connection kept writing"
+    result = outcome["result"]
+    assert result.exit_code == 0, result.output
+    assert written_during > 20  # the writers were never held off
+    with closing(sqlite3.connect(target)) as copy:
+        assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert copy.execute("SELECT count(*) FROM reviews").fetchone() == (1,)
+        assert copy.execute("SELECT count(*) FROM filler").fetchone()[0] >= 250

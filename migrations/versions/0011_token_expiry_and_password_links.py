@@ -1,6 +1,6 @@
-"""0012 API tokens expire; one-time set-password links.
+"""0011 API tokens expire; one-time set-password links.
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-03 09:00:00.000000
 
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None

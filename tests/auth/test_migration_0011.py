@@ -1,4 +1,4 @@
-"""Migration 0012: API tokens get an expiry (tokens made before it keep working for 90 days);
+"""Migration 0011: API tokens get an expiry (tokens made before it keep working for 90 days);
 set-password links; secret outbox emails."""
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def test_tokens_made_before_get_90_days_and_downgrade_removes_the_expiry(tmp_pat
             conn.execute(OUTBOX)
 
         before = utcnow()
-        upgrade(revision="0012")
+        upgrade(revision="0011")
         assert "expires_at" in _columns("api_tokens")
         assert "password_links" in inspect(db.engine).get_table_names()
         with db.engine.connect() as conn:

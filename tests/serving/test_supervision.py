@@ -1,0 +1,166 @@
+"""Supervision: the service definitions, and a worker whose children die with it."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sfo_review import worker
+
+ROOT = Path(__file__).resolve().parents[2]
+UNITS = ROOT / "deploy" / "systemd"
+INSTALLED_AT = "/opt/sfo-review"
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG")
+
+
+def children_of(pid: int) -> set[int]:
+    """Live (not zombie) processes whose parent is `pid`, from /proc."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, ppid = stat.rsplit(")", 1)[1].split()[:2]
+        if int(ppid) == pid and state != "Z":
+            found.add(int(entry.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
+def poll(condition, seconds: float):  # type: ignore[no-untyped-def]
+    """Check `condition` until it holds or `seconds` pass (a bound, not a speed target)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        result = condition()
+        if result or time.monotonic() > deadline:
+            return result
+        time.sleep(0.1)
+
+
+@pytest.fixture
+def consumer(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """`python -m sfo_review.worker` with two process workers, on a queue of its own."""
+    env = {
+        **os.environ,
+        "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "SFO_ENV": "development",
+        "HUEY_WORKERS": "2",
+    }
+    env.pop("REDIS_URL", None)
+    started = subprocess.Popen(
+        [sys.executable, "-m", "sfo_review.worker", "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    seen: set[int] = set()
+    started.seen = seen  # type: ignore[attr-defined]
+    yield started
+    for pid in [started.pid, *seen]:  # only the processes this test started
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+    started.wait(timeout=30)
+
+
+@linux_only
+def test_after_kill_9_of_the_consumer_its_workers_stop_too(consumer: subprocess.Popen[bytes]):
+    def workers_and_scheduler() -> set[int]:
+        found = children_of(consumer.pid)
+        return found if len(found) >= 3 else set()
+
+    children = poll(workers_and_scheduler, 120)
+    assert children, "the consumer did not start its two workers and its scheduler"
+    consumer.seen |= children  # type: ignore[attr-defined]
+
+    consumer.send_signal(signal.SIGKILL)
+    consumer.wait(timeout=30)
+
+    survivors = poll(lambda: not {pid for pid in children if alive(pid)}, 30)
+    assert survivors, "the consumer's children carried on as orphans after kill -9"
+
+
+def test_the_worker_defaults_to_process_workers_on_our_queue(monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("HUEY_WORKERS", "3")
+    assert worker.consumer_arguments([]) == [
+        "sfo_review.jobs.huey",
+        "--worker-type",
+        "process",
+        "--workers",
+        "3",
+    ]
+    assert worker.consumer_arguments(["-w", "2", "-k", "thread"]) == [
+        "sfo_review.jobs.huey",
+        "-w",
+        "2",
+        "-k",
+        "thread",
+    ]
+
+
+def unit(name: str) -> configparser.ConfigParser:
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    parser.read(UNITS / name)
+    return parser
+
+
+@pytest.mark.parametrize("name", ["sfo-review-web.service", "sfo-review-worker.service"])
+def test_each_service_restarts_always_and_stops_its_whole_control_group(name: str):
+    service = unit(name)["Service"]
+    assert service["Restart"] == "always"
+    assert service["KillMode"] == "control-group"
+    assert service["EnvironmentFile"] == "/etc/sfo-review/sfo-review.env"
+    assert service["User"] == "sfo-review"
+    assert service["NoNewPrivileges"] == "yes"
+    assert service["ProtectSystem"] == "strict"
+    assert service["WorkingDirectory"] == INSTALLED_AT
+
+
+def test_the_web_service_runs_gunicorn_and_the_worker_service_our_worker():
+    web = unit("sfo-review-web.service")["Service"]
+    work = unit("sfo-review-worker.service")["Service"]
+    assert web["ExecStart"].startswith(f"{INSTALLED_AT}/.venv/bin/gunicorn --config gunicorn.conf")
+    assert work["ExecStart"] == f"{INSTALLED_AT}/.venv/bin/python -m sfo_review.worker"
+    # Huey's graceful stop: the workers finish the job in hand (a render's hard limit).
+    assert work["KillSignal"] == "SIGINT"
+
+
+@pytest.mark.skipif(
+    shutil.which("systemd-analyze") is None,
+    reason="systemd-analyze is not installed here (a host without systemd)",
+)
+@pytest.mark.parametrize("name", ["sfo-review-web.service", "sfo-review-worker.service"])
+def test_systemd_finds_nothing_wrong_with_the_units(name: str, tmp_path: Path):
+    """`systemd-analyze verify`, with the install folder pointed at this checkout (it checks
+    that the commands exist)."""
+    text = (UNITS / name).read_text().replace(INSTALLED_AT, str(ROOT))
+    (tmp_path / name).write_text(text)
+    done = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(tmp_path / name)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    problems = [line for line in (done.stdout + done.stderr).splitlines() if name in line]
+    assert done.returncode == 0 and not problems, done.stdout + done.stderr
