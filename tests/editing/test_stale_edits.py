@@ -40,9 +40,12 @@ class EditPage:
     url: Callable[[dict[str, Any]], str]
     field: str
     label: str  # the field's label in the comparison table
-    saved: Callable[[dict[str, Any]], str | None]
+    row: Callable[[dict[str, Any]], Any]  # the row the form edits, read afresh
     prepare: Callable[[dict[str, Any]], None] = lambda data: None
     extra: tuple[tuple[str, str], ...] = ()  # other values the form needs for this change
+
+    def saved(self, data: dict[str, Any]) -> Any:
+        return getattr(self.row(data), self.field)
 
 
 def _statement(data: dict[str, Any], submitted: bool) -> Statement:
@@ -80,7 +83,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/details",
         "offence_charged",
         "Offence charged",
-        lambda d: _row(Review, "review")(d).offence_charged,
+        _row(Review, "review"),
     ),
     EditPage(
         "overall judgement",
@@ -88,7 +91,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/judgement",
         "overall_judgement",
         "Overall judgement",
-        lambda d: _row(Review, "review")(d).overall_judgement,
+        _row(Review, "review"),
     ),
     EditPage(
         "chronology entry",
@@ -96,7 +99,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/chronology/{d['entry'].id}/edit",
         "summary",
         "What happened",
-        lambda d: _row(ChronologyEntry, "entry")(d).summary,
+        _row(ChronologyEntry, "entry"),
     ),
     EditPage(
         "caseload context",
@@ -104,7 +107,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/caseload-contexts/{d['context'].id}/edit",
         "notes",
         "Notes (optional)",
-        lambda d: _row(CaseloadContext, "context")(d).notes,
+        _row(CaseloadContext, "context"),
     ),
     EditPage(
         "systemic factor",
@@ -112,7 +115,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/systemic-factors/{d['factor'].id}/edit",
         "description",
         "Description",
-        lambda d: _row(SystemicFactor, "factor")(d).description,
+        _row(SystemicFactor, "factor"),
     ),
     EditPage(
         "finding",
@@ -120,7 +123,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/findings/{d['finding'].id}/edit",
         "narrative",
         "Narrative",
-        lambda d: _row(Finding, "finding")(d).narrative,
+        _row(Finding, "finding"),
     ),
     EditPage(
         "statement draft",
@@ -128,7 +131,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/statement",
         "body",
         "Your statement",
-        lambda d: _row(Statement, "statement")(d).body,
+        _row(Statement, "statement"),
         lambda d: _statement(d, submitted=False),
     ),
     EditPage(
@@ -137,7 +140,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/statements/{d['statement'].id}/inclusion",
         "summary",
         "Summary (needed if you choose a summary)",
-        lambda d: _row(Statement, "statement")(d).summary,
+        _row(Statement, "statement"),
         lambda d: _statement(d, submitted=True),
         (("include_in_report", "summary"),),
     ),
@@ -147,7 +150,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/actions/{d['action'].id}/edit",
         "description",
         "Description of the action",
-        lambda d: _row(Action, "action")(d).description,
+        _row(Action, "action"),
         _action,
     ),
 ]
