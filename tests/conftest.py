@@ -102,6 +102,12 @@ def db(app: Flask) -> Iterator[Any]:
 
 
 @pytest.fixture
+def committed_db(db: Any) -> Any:
+    """For tests whose data other connections must see (threads, live server, engines)."""
+    return db
+
+
+@pytest.fixture
 def client(app: Flask, db: Any) -> FlaskClient:
     return app.test_client()
 

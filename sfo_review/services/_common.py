@@ -6,36 +6,63 @@ import functools
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy import inspect
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
+from sfo_review.database import IN_USE_CASE, begin_write
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, Review, User
 from sfo_review.permissions import EDITABLE_STATUSES
-from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
+from sfo_review.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 P = ParamSpec("P")
 T = TypeVar("T")
 
 STALE_MESSAGE = "This was changed by someone else since you opened it"
+GONE_MESSAGE = "This was deleted by someone else since you opened it."
 
 
 def use_case(func: Callable[P, T]) -> Callable[P, T]:
-    """Run a use case in one transaction: commit on success, roll back and re-raise otherwise."""
+    """Run a use case in one write transaction: commit on success, roll back and re-raise
+    otherwise.
+
+    The transaction is begun afresh (database.begin_write: the request's read transaction
+    ends, so what the use case reads — the review's status, a version, the rows a rule
+    counts — is read inside it; on SQLite it holds the write lock from the start). A use
+    case called by another joins the caller's transaction.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+        if db.session.info.get(IN_USE_CASE):
+            return func(*args, **kwargs)
         try:
+            begin_write(db.session)
+            db.session.info[IN_USE_CASE] = True
             result = func(*args, **kwargs)
             db.session.commit()
         except StaleDataError as exc:
             db.session.rollback()
             raise Conflict(STALE_MESSAGE, {"version": [STALE_MESSAGE]}) from exc
+        except ObjectDeletedError as exc:
+            db.session.rollback()
+            raise NotFound(GONE_MESSAGE) from exc
         except Exception:
             db.session.rollback()
             raise
+        finally:
+            db.session.info.pop(IN_USE_CASE, None)
         return result
 
     return wrapper
+
+
+def _id(obj: Any) -> int | None:
+    """A row's id, without loading an expired row again just for it."""
+    if obj is None:
+        return None
+    identity = inspect(obj).identity
+    return int(identity[0]) if identity else int(obj.id)
 
 
 def audit(
@@ -47,8 +74,8 @@ def audit(
 ) -> None:
     """Add the audit event to the current transaction (it commits with the change)."""
     event = AuditEvent(
-        review_id=review.id if review is not None else None,
-        user_id=actor.id if actor is not None else None,
+        review_id=_id(review),
+        user_id=_id(actor),
         action=action,
         summary=summary[:500],
         detail=detail,

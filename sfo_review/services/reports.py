@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sfo_review import permissions as perm
 from sfo_review import vocab
+from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, ReportSnapshot, Review, User
 from sfo_review.models._base import utcnow
@@ -136,7 +137,6 @@ def _clean(variant: str | None, fmt: str | None) -> tuple[str, str]:
     return values["variant"], values["format"]
 
 
-@use_case
 def export_report(
     actor: User,
     review: Review,
@@ -147,21 +147,27 @@ def export_report(
     """The PDF and its file name; approved reviews always return the stored bytes.
 
     With `background`, a long report not in the cache is left to the background job and
-    the export says so (`preparing`, `start_job`) instead of rendering it now.
+    the export says so (`preparing`, `start_job`) instead of rendering it now. Not one
+    transaction: the content is read, a PDF laid out with no transaction open, and what
+    is stored (the cache, the export's audit event) written in short ones.
     """
     require_permission(perm.can_export(actor, review), "You cannot export this review.")
     variant, fmt = _clean(variant, fmt)
-    name = filename(review, variant, fmt)
+    export = _find(review, variant, fmt, filename(review, variant, fmt), background)
+    if export.pdf is not None:
+        _exported(actor, review, variant, fmt)
+    return export
+
+
+def _find(review: Review, variant: str, fmt: str, name: str, background: bool) -> Export:
+    """The stored snapshot, the approved PDFs being stored, or the review as it is now."""
     stored = snapshot(review, variant, fmt)
-    waiting = awaiting(review, variant) if stored is None else None
     if stored is not None:
-        pdf = stored.pdf
-    elif waiting is not None:
-        export = _approved(review, variant, fmt, name, waiting, background)
-        if export.pdf is None:
-            return export
-        pdf = export.pdf
-    elif fmt == "archival" and review.status in FINAL_STATUSES:
+        return Export(name, pdf=stored.pdf)
+    waiting = awaiting(review, variant)
+    if waiting is not None:
+        return _approved(review, variant, fmt, name, waiting, background)
+    if fmt == "archival" and review.status in FINAL_STATUSES:
         # approved before archival copies were made (migration 0007): its snapshot is the
         # record, and a copy made now would not be the document that was signed off
         raise Conflict(
@@ -169,16 +175,16 @@ def export_report(
             "none. Its approved PDF is the record.",
             {"format": ["This review has no archival copy: download the standard PDF"]},
         )
-    elif fmt == "archival":
+    if fmt == "archival":
         raise Conflict(
             "The archival copy (PDF/A-3b) is made when the review is approved.",
             {"format": ["The archival copy exists only for approved reviews"]},
         )
-    else:
-        export = _current(review, variant, name, background)
-        if export.pdf is None:
-            return export
-        pdf = export.pdf
+    return _current(review, variant, name, background)
+
+
+@use_case
+def _exported(actor: User, review: Review, variant: str, fmt: str) -> None:
     label = vocab.label(vocab.REPORT_VARIANTS, variant).lower()
     if fmt == "archival":
         label += " (archival PDF/A)"
@@ -189,7 +195,6 @@ def export_report(
         f"Exported the {label} PDF",
         {"variant": variant, "format": fmt},
     )
-    return Export(name, pdf=pdf)
 
 
 def awaiting(review: Review, variant: str, fresh: bool = False) -> RenderedReport | None:
@@ -219,13 +224,24 @@ def await_snapshots(review: Review, variant: str, html: str) -> RenderedReport:
     return row
 
 
-def store_snapshots(review: Review, variant: str, html: str) -> dict[str, bytes]:
+def store_snapshots(
+    review: Review, variant: str, html: str, keep_row: bool = True
+) -> dict[str, bytes]:
     """Lay out the approved `html` once and store it in every format, with its SHA-256.
 
     Returns the stored bytes by format. When someone else stored them first (the job and a
     download through the API at the same moment), theirs are the record and are returned.
+    The row that held the HTML is kept, ready, for the preparing page (not `keep_row`:
+    removed, when nobody waits on that page).
     """
-    rendered = write_pdfs(html, FORMATS)
+    end_read(db.session)
+    return _keep_snapshots(review, variant, write_pdfs(html, FORMATS), keep_row)
+
+
+@use_case
+def _keep_snapshots(
+    review: Review, variant: str, rendered: dict[str, RenderedPdf], keep_row: bool
+) -> dict[str, bytes]:
     try:
         with db.session.begin_nested():
             for fmt, pdf in rendered.items():
@@ -241,10 +257,24 @@ def store_snapshots(review: Review, variant: str, html: str) -> dict[str, bytes]
     except IntegrityError:
         return {fmt: stored.pdf for fmt in FORMATS if (stored := snapshot(review, variant, fmt))}
     row = awaiting(review, variant)
-    if row is not None:  # kept, without the HTML, so the preparing page can say it is ready
+    if row is not None and not keep_row:
+        db.session.delete(row)
+    elif row is not None:  # kept, without the HTML, so the preparing page can say it is ready
         row.approved_html = None
         _finished(row, rendered["standard"])
     return {fmt: pdf.pdf for fmt, pdf in rendered.items()}
+
+
+def store_approved(review: Review) -> None:
+    """After an approval through the API commits: its PDFs laid out and stored now (the
+    contract: approval stores the PDF). A variant that cannot be laid out is kept as
+    failed, with its approved HTML, for the next download to try again."""
+    for variant, html in [(row.variant, row.approved_html) for row in awaiting_all(review)]:
+        assert html is not None  # noqa: S101 - awaiting_all() returns rows holding it
+        try:
+            store_snapshots(review, variant, html, keep_row=False)
+        except ReportUnavailable as exc:
+            _snapshot_failed(review, variant, exc.detail or exc.message)
 
 
 def _approved(
@@ -256,7 +286,7 @@ def _approved(
         if still_running(row):
             return Export(name, preparing=row)
         # failed or lost: the job is asked again, for the same approved HTML
-        again = _pending(review, variant, row.content_key, row)
+        again = _ask_job(review, variant, row.content_key)
         return Export(name, preparing=again, start_job=True)
     html = row.approved_html
     assert html is not None  # noqa: S101 - awaiting() returns rows holding it
@@ -318,18 +348,49 @@ def _current(review: Review, variant: str, name: str, background: bool) -> Expor
     row = cached(review, variant)
     if row is not None and row.stamp == stamp and row.state == "ready":
         return Export(name, pdf=row.pdf)
+    started = utcnow()
     html = render_html(review, variant, linked_stylesheet=False)
     key = content_key(html, variant)
     if row is not None and row.content_key == key and row.state == "ready":
-        row.stamp = stamp  # something recorded changed, but not what the PDF shows
-        return Export(name, pdf=row.pdf)
+        pdf = row.pdf
+        _restamp(review, variant, key, stamp)  # something recorded changed, not the PDF
+        return Export(name, pdf=pdf)
     if background and len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]:
         if row is not None and row.content_key == key and still_running(row):
             return Export(name, preparing=row)
-        return Export(name, preparing=_pending(review, variant, key, row), start_job=True)
+        return Export(name, preparing=_ask_job(review, variant, key), start_job=True)
+    end_read(db.session)
     rendered = write_pdfs(html)["standard"]
-    _store(review, variant, key, stamp, row, rendered)
+    _keep(review, variant, key, stamp, rendered, started)
     return Export(name, pdf=rendered.pdf)
+
+
+@use_case
+def _restamp(review: Review, variant: str, key: str, stamp: str) -> None:
+    row = cached(review, variant)
+    if row is not None and row.content_key == key and row.state == "ready":
+        row.stamp = stamp
+
+
+@use_case
+def _ask_job(review: Review, variant: str, key: str) -> RenderedReport:
+    """The row a background render of `key` will fill, marked pending."""
+    return _pending(review, variant, key, cached(review, variant))
+
+
+@use_case
+def _keep(
+    review: Review,
+    variant: str,
+    key: str,
+    stamp: str,
+    rendered: RenderedPdf,
+    started: datetime,
+) -> None:
+    """Store a render laid out from content read at `started` (unless newer was asked for)."""
+    row = _still_ours(review, variant, key, started)
+    if row is not None:
+        _store(review, variant, key, stamp, row, rendered)
 
 
 def still_running(row: RenderedReport | None) -> bool:
@@ -391,23 +452,27 @@ def start_job(review: Review, export: Export) -> None:
         return
     from sfo_review import jobs
 
-    row = export.preparing
-    variant = row.variant
+    variant = export.preparing.variant
     try:
         jobs.render_report(review.id, variant)
     except Exception as exc:  # noqa: BLE001 - any failure of the queue has the same answer
         current_app.logger.error("Could not enqueue the PDF render", exc_info=exc)
-        db.session.rollback()
-        row = cached(review, variant, fresh=True) or row
-        if row.state == "pending":
-            _failed(row, f"{QUEUE_DOWN}: {exc!r}")
+        _queue_down(review, variant, f"{QUEUE_DOWN}: {exc!r}")
+
+
+@use_case
+def _queue_down(review: Review, variant: str, reason: str) -> None:
+    row = cached(review, variant)
+    if row is not None and row.state == "pending":
+        _failed(row, reason)
 
 
 def render_in_background(review_id: int, variant: str) -> None:
     """The background job: render the review's current content into the cache.
 
     Not a person's action, so no audit event (the download that follows records the
-    export). Failures are kept on the row with their reason for the preparing page.
+    export). Failures are kept on the row with their reason for the preparing page. The
+    content is read first, laid out with no transaction open, and stored in a short one.
     """
     review = db.session.get(Review, review_id)
     if review is None:
@@ -422,16 +487,20 @@ def render_in_background(review_id: int, variant: str) -> None:
     row = cached(review, variant)
     if row is not None and row.content_key == key and row.state == "ready":
         return
+    end_read(db.session)
     try:
         rendered = write_pdfs(html)["standard"]
     except ReportUnavailable as exc:
-        db.session.rollback()
-        _failed(_still_ours(review, variant, key, started), exc.detail or exc.message)
+        _render_failed(review, variant, key, started, exc.detail or exc.message)
         return
+    _keep(review, variant, key, stamp, rendered, started)
+
+
+@use_case
+def _render_failed(review: Review, variant: str, key: str, started: datetime, reason: str) -> None:
     row = _still_ours(review, variant, key, started)
     if row is not None:
-        _store(review, variant, key, stamp, row, rendered)
-        db.session.commit()
+        _failed(row, reason)
 
 
 def _snapshots_in_background(review: Review, variant: str) -> None:
@@ -446,26 +515,27 @@ def _snapshots_in_background(review: Review, variant: str) -> None:
     try:
         store_snapshots(review, variant, row.approved_html)
     except ReportUnavailable as exc:
-        db.session.rollback()
-        _failed(awaiting(review, variant, fresh=True), exc.detail or exc.message)
-        return
-    db.session.commit()
+        _snapshot_failed(review, variant, exc.detail or exc.message)
+
+
+@use_case
+def _snapshot_failed(review: Review, variant: str, reason: str) -> None:
+    _failed(awaiting(review, variant), reason)
 
 
 def _failed(row: RenderedReport | None, reason: str) -> None:
-    """Keep why a render failed on its row, for the preparing page, and commit it."""
+    """Keep why a render failed on its row, for the preparing page."""
     if row is None:
         return
     row.state = "failed"
     row.error = reason[:500]
     row.finished_at = utcnow()
-    db.session.commit()
 
 
 def _still_ours(review: Review, variant: str, key: str, started: datetime) -> RenderedReport | None:
-    """The cache row a finished job may write, as committed now (a render takes a while):
-    not when other content was asked for after this job read the review (a newer request,
-    whose own render writes it)."""
+    """The cache row a finished render may write, as committed now (a render takes a
+    while): not when other content was asked for after this render read the review (a
+    newer request, whose own render writes it)."""
     row = cached(review, variant, fresh=True)
     if row is not None and row.content_key != key and row.requested_at > started:
         return None
