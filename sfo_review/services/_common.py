@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from sfo_review.database import IN_USE_CASE, begin_write
@@ -54,6 +54,39 @@ def use_case(func: Callable[P, T]) -> Callable[P, T]:
             db.session.info.pop(IN_USE_CASE, None)
         return result
 
+    wrapper.is_use_case = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def lock_review(review: Review) -> None:
+    """Hold the review's row until the transaction ends, and read it afresh.
+
+    PostgreSQL: SELECT … FOR UPDATE, so another edit or transition of this review waits
+    for this transaction, then sees what it committed. SQLite has no row locks: the use
+    case's BEGIN IMMEDIATE (database.begin_write) holds the whole database already, which
+    serialises the same way. Either way the review's status — the edit window — is the one
+    committed now, not the one the page loaded.
+    """
+    query = select(Review).where(Review.id == _id(review)).with_for_update(of=Review)
+    db.session.execute(query.execution_options(populate_existing=True))
+
+
+def review_edit(
+    func: Callable[Concatenate[User, Review, P], T],
+) -> Callable[Concatenate[User, Review, P], T]:
+    """A use case that changes a review's content or moves it through its lifecycle: one
+    transaction (use_case) that first locks the review (lock_review). Edits and transitions
+    of one review therefore happen one after the other, each checking its rules against
+    what the other committed — a finding cannot become unbalanced while the review moves
+    to quality assurance."""
+
+    @functools.wraps(func)
+    def locked(actor: User, review: Review, *args: P.args, **kwargs: P.kwargs) -> T:
+        lock_review(review)
+        return func(actor, review, *args, **kwargs)
+
+    wrapper = use_case(locked)
+    wrapper.locks_review = True  # type: ignore[attr-defined]  # tests/services/test_review_locks.py
     return wrapper
 
 

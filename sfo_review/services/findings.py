@@ -25,7 +25,7 @@ from sfo_review.services._common import (
     check_version,
     ensure_editable,
     require_permission,
-    use_case,
+    review_edit,
 )
 from sfo_review.services.errors import Conflict
 
@@ -76,7 +76,7 @@ def _set_attribution(finding: Finding, attribution: list[str]) -> None:
     ]
 
 
-@use_case
+@review_edit
 def add_finding(actor: User, review: Review, data: dict[str, Any]) -> Finding:
     require_permission(perm.can_edit_review(actor, review))
     ensure_editable(review)
@@ -111,7 +111,7 @@ def _change_finding(
     return changed
 
 
-@use_case
+@review_edit
 def update_finding(actor: User, review: Review, finding: Finding, data: dict[str, Any]) -> Finding:
     require_permission(perm.can_edit_review(actor, review))
     ensure_editable(review)
@@ -137,7 +137,7 @@ def update_finding(actor: User, review: Review, finding: Finding, data: dict[str
     return finding
 
 
-@use_case
+@review_edit
 def delete_finding(actor: User, review: Review, finding: Finding) -> None:
     require_permission(perm.can_edit_review(actor, review))
     ensure_editable(review)
@@ -151,7 +151,7 @@ def delete_finding(actor: User, review: Review, finding: Finding) -> None:
     audit(review, actor, "finding.deleted", f"Deleted finding “{title}”", {"id": finding.id})
 
 
-@use_case
+@review_edit
 def add_response(
     actor: User, review: Review, finding: Finding, data: dict[str, Any]
 ) -> FindingResponse:

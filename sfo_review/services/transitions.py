@@ -13,7 +13,7 @@ from sfo_review.models import RenderedReport, Review, User
 from sfo_review.models._base import utcnow
 from sfo_review.services import notifications, reports
 from sfo_review.services import validation as v
-from sfo_review.services._common import audit, require_permission, use_case
+from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.errors import Conflict
 from sfo_review.services.reviews import today
 
@@ -65,7 +65,7 @@ def transition(
     return moved
 
 
-@use_case
+@review_edit
 def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
     values = v.clean(data, TRANSITION_RULES)
     to: str = values["to"]
