@@ -17,12 +17,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import pytest
 from flask import Flask
 
 from sfo_review import lifecycle
 from sfo_review.extensions import db
-from sfo_review.models import Review
+from sfo_review.models import Finding, Review, User
+from sfo_review.services import findings
 from sfo_review.services import users as user_service
+from sfo_review.services.errors import NotFound
 from tests.services.test_lifecycle import _ready_for_qa as ready_for_qa
 
 ROUNDS = 40
@@ -108,3 +111,23 @@ def test_an_edit_and_the_move_to_quality_assurance_never_both_succeed(
         assert (edited, moved) != (200, 200), f"both succeeded in round {len(outcomes)}"
         assert status == ("quality_assurance" if moved == 200 else "factual_accuracy")
         assert balanced or status == "factual_accuracy"
+
+
+def test_an_edit_of_something_deleted_meanwhile_is_not_found(
+    app: Flask, committed_db: Any, full_review: Callable[..., dict[str, Any]]
+) -> None:
+    data = full_review()
+    finding, review, reviewer = data["finding"], data["review"], data["reviewer"]
+    version = finding.version
+    with app.app_context():  # another request: its own session and connection
+        try:
+            findings.delete_finding(
+                db.session.get(User, reviewer.id),
+                db.session.get(Review, review.id),
+                db.session.get(Finding, finding.id),
+            )
+        finally:
+            db.session.remove()
+
+    with pytest.raises(NotFound, match="deleted by someone else"):
+        findings.update_finding(reviewer, review, finding, {"version": version, "title": "Late"})
