@@ -361,7 +361,9 @@ def test_the_same_change_by_both_is_no_conflict(client, login_as, full_review, s
 
 
 @pytest.mark.parametrize(
-    "snapshot", ["", "not-a-signed-value", "eyJ2IjoxfQ.forged", "<script>alert(1)</script>"]
+    "snapshot",
+    ["", "not-a-signed-value", "eyJ2IjoxfQ.forged", "<script>alert(1)</script>", "x" * 100_000],
+    ids=["empty", "garbage", "forged", "hostile", "too long"],
 )
 def test_without_a_genuine_snapshot_every_difference_is_shown_and_nothing_saved(
     snapshot, client, login_as, full_review, second_client
