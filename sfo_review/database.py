@@ -1,12 +1,42 @@
-"""Engine set-up that SQLite needs to behave well under concurrent use."""
+"""How transactions begin: reads never take SQLite's write lock, writers take it up front.
+
+SQLite (WAL) lets readers and one writer work at once. Every transaction begins DEFERRED
+(a read: pages, /healthz, the report's content) unless a writer asks for the lock first:
+`begin_write()` — called by every use case (services/_common.py) and by the few writers
+outside one (the outbox, the bulk seed) — ends whatever read transaction the
+session has open and begins with BEGIN IMMEDIATE, which waits (busy_timeout) for the write
+lock and then holds it to the commit, so writers queue instead of failing half-way.
+
+A read transaction is never upgraded in place: once another connection has committed since
+it began, SQLite refuses its first write at once with SQLITE_BUSY_SNAPSHOT, which
+busy_timeout does not retry. And nothing slow runs inside a write transaction: a PDF is
+laid out between a read and a short write (services/reports.py).
+
+On PostgreSQL BEGIN is BEGIN; `begin_write()` still ends the read transaction, so the use
+case reads what it checks afresh, after any lock it takes.
+
+A test's outer transaction (the session joined to a connection the test began, with
+`join_transaction_mode="create_savepoint"`, or `session.info["outer_transaction"]` set) is
+the caller's: `begin_write()` and `end_read()` leave it alone.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
+
+OUTER_TRANSACTION = "outer_transaction"  # session.info key a test fixture may set
+IN_USE_CASE = "in_use_case"  # session.info key: a use case's write transaction is open
+_WRITE_INTENT: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
+
+AnySession = Session | scoped_session[Any]
 
 
 @event.listens_for(Engine, "connect")
@@ -25,7 +55,85 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Connection) -> None:
-    # IMMEDIATE takes the write lock at the start, so two writers queue (busy_timeout)
-    # instead of one failing with "database is locked" half-way through a use case.
     if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if _WRITE_INTENT.get() else "BEGIN")
+
+
+@contextmanager
+def _write_intent() -> Iterator[None]:
+    token = _WRITE_INTENT.set(True)
+    try:
+        yield
+    finally:
+        _WRITE_INTENT.reset(token)
+
+
+def _actual(session: AnySession) -> Session:
+    return session() if isinstance(session, scoped_session) else session
+
+
+def joins_outer_transaction(session: AnySession) -> bool:
+    """Whether the session works inside a transaction its caller began (a test's)."""
+    if session.info.get(OUTER_TRANSACTION):
+        return True
+    return isinstance(session.bind, Connection) or isinstance(session.get_bind(), Connection)
+
+
+# A transaction that has written (a flush, or an INSERT/UPDATE/DELETE statement) is a write
+# transaction whatever it began as: it is never ended as if it were a read.
+_WROTE = "transaction_wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def _has_written(session: Session) -> bool:
+    return bool(session.info.get(_WROTE) or session.new or session.dirty or session.deleted)
+
+
+def end_read(session: AnySession) -> None:
+    """End the session's read transaction (its snapshot, its locks) before something slow.
+
+    What it loaded is expired and read again when next used. Never inside a use case or
+    any transaction that has written: what is slow does not belong in a write transaction.
+    """
+    session = _actual(session)
+    if session.info.get(IN_USE_CASE):
+        raise RuntimeError("end_read() inside a use case: do the slow part before or after it")
+    if joins_outer_transaction(session) or not session.in_transaction():
+        return
+    if _has_written(session):
+        raise RuntimeError("end_read() in a transaction that has written")
+    session.rollback()
+
+
+def begin_write(session: AnySession) -> None:
+    """Begin the transaction of a writer: the read transaction ends, then (SQLite) BEGIN
+    IMMEDIATE.
+
+    A transaction that has written already (changes made outside a use case — a test's
+    fixtures) is kept: the writer joins it and commits it whole, as before.
+    """
+    session = _actual(session)
+    if joins_outer_transaction(session):
+        return
+    if session.in_transaction():
+        if _has_written(session):
+            return
+        session.rollback()
+    with _write_intent():
+        session.connection()

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from flask import current_app, flash
 from flask_wtf import FlaskForm
-from wtforms import IntegerField
+from itsdangerous import BadSignature, URLSafeSerializer
+from markupsafe import Markup
+from wtforms import Field, IntegerField
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
+from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
 from sfo_review.services._common import STALE_MESSAGE
@@ -24,7 +31,28 @@ def select_choices(items: Iterable[tuple[str, str]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in items]
 
 
+LOADED = "_loaded"  # suffix of the hidden input beside the version (see stale_comparison)
+
+
+class _VersionInputs(HiddenInput):
+    """The version, and beside it the signed digest of the values the page was loaded with."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        html: Markup = super().__call__(field, **kwargs)
+        loaded = getattr(field, "loaded", None)
+        if not loaded:
+            return html
+        beside = Markup('<input type="hidden" name="{}" value="{}">')
+        return html + beside.format(field.name + LOADED, loaded)
+
+
 class _VersionField(IntegerField):
+    loaded: str | None = None  # as posted, or as set for the page (stale_comparison)
+
+    def process(self, formdata: Any, data: Any = unset_value, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        self.loaded = formdata.get(self.name + LOADED) if formdata is not None else None
+
     def process_formdata(self, valuelist: list[Any]) -> None:
         try:
             super().process_formdata(valuelist)
@@ -34,9 +62,11 @@ class _VersionField(IntegerField):
             ) from exc
 
 
-def version_field() -> IntegerField:
-    """The version the editor started from, so a stale save never overwrites (409)."""
-    return _VersionField(widget=HiddenInput())
+def version_field(optional: bool = False) -> IntegerField:
+    """The version the editor started from, so a stale save never overwrites (409), and
+    what the fields held then, so a stale save is merged field by field (submit_edit).
+    `optional`: empty for a record not saved yet (a first draft)."""
+    return _VersionField(widget=_VersionInputs(), validators=[Optional()] if optional else [])
 
 
 def error_summary_items(form: FlaskForm) -> list[dict[str, str]]:
@@ -114,8 +144,18 @@ def submit_form(form: FlaskForm, call: Callable[[], T]) -> T | None:
     return submit(form, guarded)
 
 
-# Two people editing at once: a stale save is refused by the service (Conflict on "version");
-# the page then shows the saved row and what was typed side by side, keeping the form as typed.
+# Two people editing at once. Each edit form carries the version it was loaded at and a
+# signed digest of each field's value then (one hidden input, beside the version: it only
+# decides what a stale save merges; the version check still protects every save). A stale
+# save is merged field by field against the record as saved now:
+# - a field only this editor changed is saved;
+# - a field only the other person changed keeps their value;
+# - a field both changed, differently, is a conflict: nothing is saved, and the page shows
+#   those fields side by side (saved now / what you typed), the form keeping what was typed
+#   but the other person's values in every other field and the saved version, so saving
+#   again is a choice made with both in view.
+# Without a digest (tampered with, or from a page of another version) every differing
+# field is a conflict. The API has no merge: a stale PATCH answers 409 (the contract).
 
 NOTHING = "Not given"
 
@@ -132,11 +172,143 @@ class StaleComparison:
     their_version: int
     your_version: int | None
     rows: list[StaleRow]
+    both_changed: bool = False  # the rows are the fields both changed (else: all that differ)
+
+
+@dataclass(frozen=True)
+class _Merge:
+    mine: list[str]  # changed by this editor only (or by both, to the same value)
+    theirs: list[str]  # changed by the other person only
+    both: list[str]  # changed by both, differently
 
 
 def is_stale(form: FlaskForm) -> bool:
     field = form._fields.get("version")
     return field is not None and any(STALE_MESSAGE in str(m) for m in field.errors)
+
+
+def _editable(form: FlaskForm) -> dict[str, Any]:
+    return {n: f for n, f in form._fields.items() if n not in SKIP and n != "version"}
+
+
+def _saved_values(form: FlaskForm, row: Any, current: dict[str, Any]) -> dict[str, Any]:
+    """The record as saved now, under the form's field names (`current` gives what the row
+    does not hold under those names: linked ids, a countersigner's email)."""
+    return {n: current[n] if n in current else getattr(row, n, None) for n in _editable(form)}
+
+
+def _normal(value: Any) -> Any:
+    """One form for a value whether it came from the row or the posted form."""
+    if value is None or value == "" or value == []:
+        return None
+    if isinstance(value, list | tuple | set):
+        return sorted(str(v) for v in value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    return str(value)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(_normal(value)).encode()).hexdigest()[:16]
+
+
+def _signer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="stale-edit-loaded")
+
+
+def _remember(form: FlaskForm, values: dict[str, Any], version: int) -> None:
+    digests = {name: _digest(value) for name, value in values.items()}
+    form._fields["version"].loaded = _signer().dumps({"v": version, "d": digests})
+
+
+def _remembered(form: FlaskForm) -> dict[str, str] | None:
+    """The digests the page was loaded with, if genuine and of the version posted."""
+    field = form._fields["version"]
+    try:
+        payload = _signer().loads(field.loaded or "")
+    except BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("v") != field.data:
+        return None
+    digests = payload.get("d")
+    return digests if isinstance(digests, dict) else None
+
+
+def _merge(form: FlaskForm, saved: dict[str, Any]) -> _Merge | None:
+    loaded = _remembered(form)
+    if loaded is None:
+        return None
+    mine, theirs, both = [], [], []
+    for name, field in _editable(form).items():
+        here = _digest(field.data) != loaded.get(name)
+        there = _digest(saved[name]) != loaded.get(name)
+        if here and there and _normal(field.data) != _normal(saved[name]):
+            both.append(name)
+        elif here:
+            mine.append(name)
+        elif there:
+            theirs.append(name)
+    return _Merge(mine, theirs, both)
+
+
+def _merged_message(form: FlaskForm, theirs: list[str]) -> str:
+    labels = [str(form._fields[name].label.text) for name in theirs]
+    if not labels:
+        return (
+            "Saved. Someone else had saved other changes since you opened this page; "
+            "they were kept."
+        )
+    named = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return f"Saved. Someone else had changed {named}; their changes were kept."
+
+
+def submit_edit(
+    form: FlaskForm,
+    call: Callable[[dict[str, Any]], T],
+    row: Any,
+    current: Callable[[], dict[str, Any]] | None = None,
+) -> T | None:
+    """submit_form for an edit form: `call` gets the form's data; a stale save is merged.
+
+    When someone else saved first and no field was changed by both, what this editor
+    changed is saved over their version and a message names what they had changed (theirs
+    kept). Otherwise the stale error is shown (stale_comparison explains it on the page).
+    `row` is the record edited (read afresh after the refused save); `current` gives its
+    values the row does not hold under the form's field names.
+    """
+    stale: Conflict | None = None
+
+    def first() -> T:
+        nonlocal stale
+        try:
+            return call(form_data(form))
+        except Conflict as exc:
+            if "version" not in exc.fields:
+                raise Conflict(exc.message) from exc
+            stale = exc
+            raise
+
+    try:
+        return first()
+    except ValidationFailed as exc:
+        show_errors(form, exc)
+        return None
+    except Conflict as exc:
+        if stale is None:
+            show_errors(form, exc)
+            return None
+    merge = _merge(form, _saved_values(form, row, current() if current else {}))
+    if merge is None or merge.both:
+        show_errors(form, stale)
+        return None
+    typed = form_data(form)
+    data = {name: typed[name] for name in merge.mine} | {"version": row.version}
+    saved = submit_form(form, lambda: call(data))
+    if saved is not None:
+        flash(_merged_message(form, merge.theirs))
+    return saved
 
 
 def _choice_labels(field: Any) -> dict[str, str]:
@@ -170,29 +342,44 @@ def _typed(field: Any) -> Any:
     return field.data
 
 
+def _set(field: Any, value: Any) -> None:
+    """Show `value` in the field as if the page had been loaded with it."""
+    field.process(None, value)
+    field.raw_data = None
+
+
 def stale_comparison(
     form: FlaskForm, row: Any, current: dict[str, Any] | None = None
 ) -> StaleComparison | None:
-    """After a stale save: each field whose saved value differs from what was typed.
+    """For an edit form's page: the fields to show side by side after a stale save.
 
-    `row` is the record as saved now (the service rolled back, so it reads afresh);
-    `current` gives saved values the row does not hold under the form's field names
-    (linked ids, a countersigner's email). The form keeps what was typed but now carries
-    the saved version: saving again is then a choice made with both versions in view.
+    Every render of an edit form passes here: on a page loaded from `row`, the form is given
+    the digest of the values it starts from (what submit_edit merges against). After a
+    stale save that could not be merged, the rows are the fields both people changed (every
+    differing field without a digest); the form keeps what was typed there and in the
+    fields only this editor changed, takes the other person's values everywhere else, and
+    now carries the saved version and its values' digest.
     """
-    if row is None or not is_stale(form):
+    if row is None or "version" not in form._fields:
         return None
-    saved = current or {}
+    saved = _saved_values(form, row, current or {})
+    if not is_stale(form):
+        if not form.is_submitted():
+            _remember(form, saved, row.version)
+        return None
+    merge = _merge(form, saved)
     rows = []
-    for name, field in form._fields.items():
-        if name in SKIP or name == "version":
+    for name, field in _editable(form).items():
+        if merge is not None and name not in merge.both:
+            if name in merge.theirs:
+                _set(field, saved[name])
             continue
-        value = saved[name] if name in saved else getattr(row, name, None)
-        theirs, yours = _shown(field, value), _shown(field, _typed(field))
+        theirs, yours = _shown(field, saved[name]), _shown(field, _typed(field))
         if theirs.strip() != yours.strip():
             rows.append(StaleRow(str(field.label.text), theirs, yours))
-    version_field_ = form._fields["version"]
-    yours_version = version_field_.data
-    version_field_.data = row.version
-    version_field_.raw_data = [str(row.version)]
-    return StaleComparison(row.version, yours_version, rows)
+    version = form._fields["version"]
+    yours_version = version.data
+    version.data = row.version
+    version.raw_data = [str(row.version)]
+    _remember(form, saved, row.version)
+    return StaleComparison(row.version, yours_version, rows, merge is not None)

@@ -141,19 +141,40 @@ def _reason_given(_review: Review) -> list[UnmetRule]:
     return []  # the reason is part of the request; checked in the service
 
 
-TRANSITIONS: dict[tuple[str, str], tuple[RuleCheck, ...]] = {
-    ("in_review", "factual_accuracy"): (
+# What each step forward needs of its own.
+_STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
+    "factual_accuracy": (
         _needs_chronology,
         _needs_finding,
         _needs_caseload_for_responsible_officers,
     ),
-    ("factual_accuracy", "quality_assurance"): (
+    "quality_assurance": (
         _balance_rule,
         _needs_overall_judgement,
         _needs_countersigner,
     ),
-    ("quality_assurance", "approved"): (),
+    "approved": (),
+}
+
+
+def _path_to(status: str) -> tuple[RuleCheck, ...]:
+    """Every rule of the path up to `status`, earlier steps' too: content stays editable
+    until quality assurance, so a rule met at one step (a balanced finding, a chronology)
+    may have been broken since, and approval must never pass over one that is unmet."""
+    rules: tuple[RuleCheck, ...] = ()
+    for step, own in _STEP_RULES.items():
+        rules += own
+        if step == status:
+            return rules
+    raise KeyError(status)
+
+
+TRANSITIONS: dict[tuple[str, str], tuple[RuleCheck, ...]] = {
+    ("in_review", "factual_accuracy"): _path_to("factual_accuracy"),
+    ("factual_accuracy", "quality_assurance"): _path_to("quality_assurance"),
+    ("quality_assurance", "approved"): _path_to("approved"),
     ("quality_assurance", "in_review"): (_reason_given,),
+    # Content is frozen at approval, which checked every rule above: closing needs only its own.
     ("approved", "closed"): (_actions_done,),
 }
 

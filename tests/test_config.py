@@ -54,22 +54,30 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_sqlite_transactions_begin_immediate(app, db):
+def test_sqlite_reads_begin_deferred_and_writers_take_the_lock_first(app, db):
+    """Reads never hold SQLite's write lock (issue 13); a writer takes it up front, so it
+    queues instead of failing half-way (sfo_review/database.py)."""
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
     statements: list[str] = []
     from sqlalchemy import event
 
+    from sfo_review.database import begin_write
+
     def record(conn, cursor, statement, *args):
         statements.append(statement)
 
+    db.session.rollback()
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         with db.engine.begin() as conn:
             conn.execute(text("SELECT 1"))
+        db.session.execute(text("SELECT 1"))  # a page's read
+        begin_write(db.session)  # a use case: the read ends, the write begins
+        db.session.rollback()
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
-    assert statements[0] == "BEGIN IMMEDIATE"
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN", "BEGIN", "BEGIN IMMEDIATE"]
 
 
 @pytest.mark.parametrize(

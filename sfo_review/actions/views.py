@@ -9,7 +9,7 @@ from sfo_review import permissions as perm
 from sfo_review.actions import actions_bp
 from sfo_review.actions.forms import ActionForm, EditActionForm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.forms_support import form_data, stale_comparison, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Action, Review
 from sfo_review.services import actions as action_service
@@ -34,11 +34,15 @@ def actions(review_id: int) -> str:
     return render_template("actions/actions.html", review=review, can_manage=can_manage)
 
 
+def _linked(action: Action) -> dict[str, list[int]]:
+    return {"finding_ids": [f.id for f in action.findings]}
+
+
 def _editor(review: Review, form: ActionForm, action: Action | None) -> str:
     form.fill_choices(review)
     stale = None
     if action is not None:
-        stale = stale_comparison(form, action, {"finding_ids": [f.id for f in action.findings]})
+        stale = stale_comparison(form, action, _linked(action))
     return render_template(
         "actions/edit_action.html", review=review, form=form, action=action, stale=stale
     )
@@ -73,8 +77,13 @@ def edit_action(review_id: int, action_id: int) -> str | Response:
         else EditActionForm()
     )
     if form.validate_on_submit():
-        data = form_data(form)
-        if submit_form(form, lambda: action_service.update_action(user, review, item, data)):
+        saved = submit_edit(
+            form,
+            lambda data: action_service.update_action(user, review, item, data),
+            item,
+            lambda: _linked(item),
+        )
+        if saved is not None:
             flash("Action saved.")
             return redirect(url_for("actions.actions", review_id=review.id))
     elif request.method == "GET":

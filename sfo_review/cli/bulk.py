@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, text
 
 from sfo_review.cli.bulk_reviews import ReviewMaker
+from sfo_review.database import begin_write
 from sfo_review.extensions import db
 from sfo_review.models import Review, User
 from sfo_review.services.figures import cache
@@ -150,6 +151,7 @@ def seed_bulk(
     """Add `reviews` synthetic reviews with everything on them; returns rows per table."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     try:
+        begin_write(db.session)  # reads the ids it continues from, then writes: one lock
         pools = _ensure_users(reviews, password_hash)
         maker = ReviewMaker(
             rng, today, pools.by_role, _next_ids(), _reference_numbers(), working_days

@@ -27,7 +27,7 @@ from sfo_review.evidence.forms import (
     EditFactorForm,
     FactorForm,
 )
-from sfo_review.forms_support import form_data, stale_comparison, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor, User
 from sfo_review.services import evidence as evidence_service
@@ -129,9 +129,8 @@ def _edit(kind: Kind, review_id: int, obj_id: int) -> str | Response:
     obj = get_child_or_404(review, kind.model, obj_id)
     form = _prepare(kind.edit_form(obj=obj), review)
     if form.validate_on_submit():
-        saved = submit_form(
-            form,
-            lambda: evidence_service.update_evidence(actor(), review, obj, form_data(form)),
+        saved = submit_edit(
+            form, lambda data: evidence_service.update_evidence(actor(), review, obj, data), obj
         )
         if saved is not None:
             flash(f"The {kind.label} has been saved.")

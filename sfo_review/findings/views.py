@@ -13,7 +13,7 @@ from sfo_review.auth.session import actor, login_required_for
 from sfo_review.findings import findings_bp
 from sfo_review.findings.balance import balance, saved_message
 from sfo_review.findings.forms import ConfirmForm, EditFindingForm, FindingForm, ResponseForm
-from sfo_review.forms_support import form_data, stale_comparison, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404
 from sfo_review.models import Finding, Review
 from sfo_review.services import findings as finding_service
@@ -147,8 +147,11 @@ def edit_finding(review_id: int, finding_id: int) -> str | Response:
         else EditFindingForm()
     )
     if form.validate_on_submit():
-        saved = submit_form(
-            form, lambda: finding_service.update_finding(actor(), review, item, form_data(form))
+        saved = submit_edit(
+            form,
+            lambda data: finding_service.update_finding(actor(), review, item, data),
+            item,
+            lambda: _link_ids(item),
         )
         if saved is not None:
             _flash_saved(f"Finding “{saved.title}” saved.", saved)

@@ -13,7 +13,7 @@ from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
-from sfo_review.forms_support import form_data, stale_comparison, submit_form
+from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Participant, Review, User
 from sfo_review.reviews import overview as summary
@@ -93,8 +93,8 @@ def edit_details(review_id: int) -> str | Response:
     review = get_review_or_404(review_id, actor(), perm.can_edit_review)
     form = EditDetailsForm(obj=review)
     if form.validate_on_submit():
-        saved = submit_form(
-            form, lambda: review_service.update_review(actor(), review, form_data(form))
+        saved = submit_edit(
+            form, lambda data: review_service.update_review(actor(), review, data), review
         )
         if saved is not None:
             flash("Notification details saved.")
@@ -150,6 +150,11 @@ def remove_participant(review_id: int, participant_id: int) -> str | Response:
     return _participants_page(review, ParticipantForm(formdata=None), form)
 
 
+def _countersigner(review: Review) -> dict[str, str | None]:
+    signer = review.countersigner
+    return {"countersigner_email": signer.email if signer else None}
+
+
 def _active_assurers() -> list[User]:
     query = select(User).where(User.role == "quality_assurer", User.active.is_(True))
     return list(db.session.scalars(query.order_by(User.name)))
@@ -163,16 +168,16 @@ def judgement(review_id: int) -> str | Response:
     form = JudgementForm(obj=review, countersigner_email=current.email if current else "")
     form.fill_choices(_active_assurers(), current)
     if form.validate_on_submit():
-        saved = submit_form(
-            form, lambda: review_service.update_review(actor(), review, form_data(form))
+        saved = submit_edit(
+            form,
+            lambda data: review_service.update_review(actor(), review, data),
+            review,
+            lambda: _countersigner(review),
         )
         if saved is not None:
             flash("Overall judgement and countersigner saved.")
             return redirect(url_for("reviews.overview", review_id=review.id))
     elif request.method == "GET":
         review_service.record_view(actor(), review, "overall judgement")
-    signer = review.countersigner
-    stale = stale_comparison(
-        form, review, {"countersigner_email": signer.email if signer else None}
-    )
+    stale = stale_comparison(form, review, _countersigner(review))
     return render_template("reviews/judgement.html", review=review, form=form, stale=stale)

@@ -15,7 +15,7 @@ from sfo_review.services._common import (
     audit,
     check_version,
     require_permission,
-    use_case,
+    review_edit,
 )
 from sfo_review.services.errors import Conflict, Forbidden
 
@@ -69,7 +69,7 @@ def _findings(review: Review, ids: list[int]) -> list[Any]:
     return [own[i] for i in ids]
 
 
-@use_case
+@review_edit
 def add_action(actor: User, review: Review, data: dict[str, Any]) -> Action:
     _window(actor, review)
     values = v.clean(data, ACTION_RULES)
@@ -81,7 +81,7 @@ def add_action(actor: User, review: Review, data: dict[str, Any]) -> Action:
     return action
 
 
-@use_case
+@review_edit
 def update_action(actor: User, review: Review, action: Action, data: dict[str, Any]) -> Action:
     _window(actor, review)
     data = dict(data)

@@ -8,7 +8,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, StatementAddendum, User
 from sfo_review.permissions import EDITABLE_STATUSES
 from sfo_review.services import validation as v
-from sfo_review.services._common import audit, use_case
+from sfo_review.services._common import audit, review_edit
 from sfo_review.services.errors import Conflict, Forbidden
 
 ADDENDUM_RULES: dict[str, v.Rule] = {"body": v.long("addendum")}
@@ -38,7 +38,7 @@ def check_addendum(
     return v.clean(data, ADDENDUM_RULES)
 
 
-@use_case
+@review_edit
 def add_addendum(
     actor: User, review: Review, statement: Statement, data: dict[str, Any]
 ) -> StatementAddendum:

@@ -21,7 +21,13 @@ from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, ChronologyEntry, Review, User
 from sfo_review.services import csv_cells
 from sfo_review.services import validation as v
-from sfo_review.services._common import audit, ensure_editable, require_permission, use_case
+from sfo_review.services._common import (
+    audit,
+    ensure_editable,
+    require_permission,
+    review_edit,
+    use_case,
+)
 from sfo_review.services.csv_cells import unescape
 from sfo_review.services.errors import Conflict, ValidationFailed
 from sfo_review.services.evidence import CHRONOLOGY_RULES
@@ -210,7 +216,7 @@ def already_imported(review: Review, token: str) -> bool:
     return any((e.detail or {}).get("token") == token for e in events)
 
 
-@use_case
+@review_edit
 def import_file(actor: User, review: Review, raw: bytes, token: str) -> int:
     """Add every row of the file as a chronology entry, or none; returns how many.
 

@@ -24,7 +24,7 @@ from sfo_review.models._base import utcnow
 from sfo_review.services import notifications
 from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
-from sfo_review.services._common import audit, require_permission, use_case
+from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.deadlines import FINISHED_STATUSES, is_working_day
 from sfo_review.services.errors import Conflict
 from sfo_review.services.notifications import long_date
@@ -86,7 +86,7 @@ def _check_new_date(review: Review, values: dict[str, Any]) -> None:
     v.require({"new_due_date": errors} if errors else {})
 
 
-@use_case
+@review_edit
 def request_extension(actor: User, review: Review, data: dict[str, Any]) -> DeadlineExtension:
     """Ask for a later deadline, with the reason."""
     require_permission(
@@ -149,7 +149,7 @@ def _check_decidable(actor: User, review: Review, extension: DeadlineExtension) 
     _still_open(review)
 
 
-@use_case
+@review_edit
 def decide_extension(
     actor: User, review: Review, extension: DeadlineExtension, data: dict[str, Any]
 ) -> DeadlineExtension:
@@ -184,7 +184,7 @@ def decide_extension(
     return extension
 
 
-@use_case
+@review_edit
 def withdraw_extension(
     actor: User, review: Review, extension: DeadlineExtension
 ) -> DeadlineExtension:

@@ -15,7 +15,7 @@ from sfo_review.services._common import (
     check_version,
     ensure_editable,
     require_permission,
-    use_case,
+    review_edit,
 )
 
 CHRONOLOGY_RULES: dict[str, v.Rule] = {
@@ -87,7 +87,7 @@ def _describe(obj: Any) -> str:
     return vocab.CATEGORY_BY_KEY[obj.category].label
 
 
-@use_case
+@review_edit
 def add_chronology_entry(actor: User, review: Review, data: dict[str, Any]) -> ChronologyEntry:
     _start_edit(actor, review)
     values = v.clean(data, CHRONOLOGY_RULES)
@@ -96,7 +96,7 @@ def add_chronology_entry(actor: User, review: Review, data: dict[str, Any]) -> C
     return _added(actor, review, entry)
 
 
-@use_case
+@review_edit
 def add_caseload_context(actor: User, review: Review, data: dict[str, Any]) -> CaseloadContext:
     _start_edit(actor, review)
     values = v.clean(data, CASELOAD_RULES)
@@ -105,7 +105,7 @@ def add_caseload_context(actor: User, review: Review, data: dict[str, Any]) -> C
     return _added(actor, review, context)
 
 
-@use_case
+@review_edit
 def add_systemic_factor(actor: User, review: Review, data: dict[str, Any]) -> SystemicFactor:
     _start_edit(actor, review)
     values = v.clean(data, FACTOR_RULES)
@@ -130,7 +130,7 @@ def _rules_for(obj: Any) -> dict[str, v.Rule]:
     return FACTOR_RULES
 
 
-@use_case
+@review_edit
 def update_evidence(actor: User, review: Review, obj: Any, data: dict[str, Any]) -> Any:
     """PATCH a chronology entry, caseload context or systemic factor (with its version)."""
     _start_edit(actor, review)
@@ -158,7 +158,7 @@ def update_evidence(actor: User, review: Review, obj: Any, data: dict[str, Any])
     return obj
 
 
-@use_case
+@review_edit
 def delete_evidence(actor: User, review: Review, obj: Any) -> None:
     _start_edit(actor, review)
     kind, label = _KINDS[type(obj)]

@@ -25,7 +25,7 @@ from sfo_review.services._common import (
     check_version,
     ensure_editable,
     require_permission,
-    use_case,
+    review_edit,
 )
 from sfo_review.services.errors import Conflict
 
@@ -76,7 +76,7 @@ def _set_attribution(finding: Finding, attribution: list[str]) -> None:
     ]
 
 
-@use_case
+@review_edit
 def add_finding(actor: User, review: Review, data: dict[str, Any]) -> Finding:
     require_permission(perm.can_edit_review(actor, review))
     ensure_editable(review)
@@ -93,14 +93,10 @@ def add_finding(actor: User, review: Review, data: dict[str, Any]) -> Finding:
     return finding
 
 
-@use_case
-def update_finding(actor: User, review: Review, finding: Finding, data: dict[str, Any]) -> Finding:
-    require_permission(perm.can_edit_review(actor, review))
-    ensure_editable(review)
-    data = dict(data)
-    check_version(finding, data)
-    values = v.clean(data, FINDING_RULES, partial=True)
-    links = _resolve_links(review, values)
+def _change_finding(
+    finding: Finding, values: dict[str, Any], links: dict[str, list[Any]]
+) -> list[str]:
+    """Set what differs; the names of what changed."""
     changed = []
     if "attribution" in values:
         attribution = values.pop("attribution")
@@ -112,6 +108,21 @@ def update_finding(actor: User, review: Review, finding: Finding, data: dict[str
         if [r.id for r in getattr(finding, attr)] != [r.id for r in rows]:
             setattr(finding, attr, rows)
             changed.append(attr)
+    return changed
+
+
+@review_edit
+def update_finding(actor: User, review: Review, finding: Finding, data: dict[str, Any]) -> Finding:
+    require_permission(perm.can_edit_review(actor, review))
+    ensure_editable(review)
+    data = dict(data)
+    check_version(finding, data)
+    values = v.clean(data, FINDING_RULES, partial=True)
+    links = _resolve_links(review, values)
+    # Reading the links (lazy loads) after a field has changed would flush the finding's
+    # row early, and the touch below would then write it a second time: version +2.
+    with db.session.no_autoflush:
+        changed = _change_finding(finding, values, links)
     if changed:
         # Link and attribution changes live in other tables; touching the row makes
         # SQLAlchemy's version counter count them as a change of the finding too.
@@ -126,7 +137,7 @@ def update_finding(actor: User, review: Review, finding: Finding, data: dict[str
     return finding
 
 
-@use_case
+@review_edit
 def delete_finding(actor: User, review: Review, finding: Finding) -> None:
     require_permission(perm.can_edit_review(actor, review))
     ensure_editable(review)
@@ -140,7 +151,7 @@ def delete_finding(actor: User, review: Review, finding: Finding) -> None:
     audit(review, actor, "finding.deleted", f"Deleted finding “{title}”", {"id": finding.id})
 
 
-@use_case
+@review_edit
 def add_response(
     actor: User, review: Review, finding: Finding, data: dict[str, Any]
 ) -> FindingResponse:

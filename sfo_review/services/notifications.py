@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from sfo_review.database import begin_write
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Notification, OutboxEmail, Review, User
 from sfo_review.models._base import utcnow
@@ -281,34 +282,47 @@ def _send_all(config: dict[str, Any], pending: list[OutboxEmail]) -> int:
         if config.get("SMTP_USERNAME"):
             smtp.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
         for email in pending:
-            email.attempts += 1
+            error = None
             try:
                 smtp.send_message(_message(config, email))
             except smtplib.SMTPException as exc:
-                email.last_error = str(exc)[:2000]
+                error = str(exc)[:2000]
                 log.warning("Email %s to %s not sent: %s", email.id, email.to, exc)
-            else:
-                _mark_sent(email, None)
+            _record_attempt(email, error)
+            if error is None:
                 sent += 1
-            db.session.commit()
     return sent
+
+
+def _record_attempt(email: OutboxEmail, error: str | None) -> None:
+    """One short write per email, after the mail server answered (never during)."""
+    begin_write(db.session)
+    email.attempts += 1
+    if error is None:
+        _mark_sent(email, None)
+    else:
+        email.last_error = error
+    db.session.commit()
 
 
 def send_outbox() -> tuple[int, int]:
     """Send every pending email; returns (sent, still pending). Logs only without SMTP_HOST."""
     config = current_app.config
-    pending = _pending()
     if not config.get("SMTP_HOST"):
+        begin_write(db.session)
+        pending = _pending()
         for email in pending:
             log.info("Email (not sent: SMTP_HOST is not set) to %s: %s", email.to, email.subject)
             email.attempts += 1
             _mark_sent(email, "Logged only: SMTP_HOST is not set")
         db.session.commit()
         return len(pending), 0
+    pending = _pending()
     try:
         sent = _send_all(config, pending)
     except (OSError, smtplib.SMTPException) as exc:
         db.session.rollback()
+        begin_write(db.session)
         for email in _pending():
             if email.id in {e.id for e in pending} and email.sent_at is None:
                 email.attempts += 1

@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from sfo_review import permissions as perm
 from sfo_review import vocab
+from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, ReportSnapshot, Review, User
 from sfo_review.models._base import utcnow
@@ -142,7 +143,6 @@ def _clean(variant: str | None, fmt: str | None) -> tuple[str, str]:
     return values["variant"], values["format"]
 
 
-@use_case
 def export_report(
     actor: User,
     review: Review,
@@ -155,20 +155,26 @@ def export_report(
     Without bytes the export says which background render prepares it (`preparing`, and
     `start_job` when the caller enqueues it): a long report, or one this process has no
     turn for (`_current`); with `background`, also an approved review's PDFs not stored yet.
+    Not one transaction: the content is read, a PDF laid out with no transaction open, and
+    what is stored (the cache, the export's audit event) written in short ones.
     """
     require_permission(perm.can_export(actor, review), "You cannot export this review.")
     variant, fmt = _clean(variant, fmt)
-    name = filename(review, variant, fmt)
+    export = _find(review, variant, fmt, filename(review, variant, fmt), background)
+    if export.pdf is not None:
+        _exported(actor, review, variant, fmt)
+    return export
+
+
+def _find(review: Review, variant: str, fmt: str, name: str, background: bool) -> Export:
+    """The stored snapshot, the approved PDFs being stored, or the review as it is now."""
     stored = snapshot(review, variant, fmt)
-    waiting = awaiting(review, variant) if stored is None else None
     if stored is not None:
-        pdf = stored.pdf
-    elif waiting is not None:
-        export = _approved(review, variant, fmt, name, waiting, background)
-        if export.pdf is None:
-            return export
-        pdf = export.pdf
-    elif fmt == "archival" and review.status in FINAL_STATUSES:
+        return Export(name, pdf=stored.pdf)
+    waiting = awaiting(review, variant)
+    if waiting is not None:
+        return _approved(review, variant, fmt, name, waiting, background)
+    if fmt == "archival" and review.status in FINAL_STATUSES:
         # approved before archival copies were made (migration 0007): its snapshot is the
         # record, and a copy made now would not be the document that was signed off
         raise Conflict(
@@ -176,16 +182,16 @@ def export_report(
             "none. Its approved PDF is the record.",
             {"format": ["This review has no archival copy: download the standard PDF"]},
         )
-    elif fmt == "archival":
+    if fmt == "archival":
         raise Conflict(
             "The archival copy (PDF/A-3b) is made when the review is approved.",
             {"format": ["The archival copy exists only for approved reviews"]},
         )
-    else:
-        export = _current(review, variant, name)
-        if export.pdf is None:
-            return export
-        pdf = export.pdf
+    return _current(review, variant, name)
+
+
+@use_case
+def _exported(actor: User, review: Review, variant: str, fmt: str) -> None:
     label = vocab.label(vocab.REPORT_VARIANTS, variant).lower()
     if fmt == "archival":
         label += " (archival PDF/A)"
@@ -196,7 +202,6 @@ def export_report(
         f"Exported the {label} PDF",
         {"variant": variant, "format": fmt},
     )
-    return Export(name, pdf=pdf)
 
 
 def awaiting(review: Review, variant: str, fresh: bool = False) -> RenderedReport | None:
@@ -226,14 +231,25 @@ def await_snapshots(review: Review, variant: str, html: str) -> RenderedReport:
     return row
 
 
-def store_snapshots(review: Review, variant: str, html: str, wait: bool = True) -> dict[str, bytes]:
+def store_snapshots(
+    review: Review, variant: str, html: str, keep_row: bool = True, wait: bool = True
+) -> dict[str, bytes]:
     """Lay out the approved `html` once and store it in every format, with its SHA-256.
 
     Returns the stored bytes by format. When someone else stored them first (the job and a
     download through the API at the same moment), theirs are the record and are returned.
-    Without `wait`, RendererBusy when this process is rendering another PDF.
+    The row that held the HTML is kept, ready, for the preparing page (not `keep_row`:
+    removed, when nobody waits on that page). Without `wait`, RendererBusy when this process
+    is rendering another PDF.
     """
-    rendered = write_pdfs(html, FORMATS, wait)
+    end_read(db.session)
+    return _keep_snapshots(review, variant, write_pdfs(html, FORMATS, wait), keep_row)
+
+
+@use_case
+def _keep_snapshots(
+    review: Review, variant: str, rendered: dict[str, RenderedPdf], keep_row: bool
+) -> dict[str, bytes]:
     try:
         with db.session.begin_nested():
             for fmt, pdf in rendered.items():
@@ -249,10 +265,24 @@ def store_snapshots(review: Review, variant: str, html: str, wait: bool = True) 
     except IntegrityError:
         return {fmt: stored.pdf for fmt in FORMATS if (stored := snapshot(review, variant, fmt))}
     row = awaiting(review, variant)
-    if row is not None:  # kept, without the HTML, so the preparing page can say it is ready
+    if row is not None and not keep_row:
+        db.session.delete(row)
+    elif row is not None:  # kept, without the HTML, so the preparing page can say it is ready
         row.approved_html = None
         _finished(row, rendered["standard"])
     return {fmt: pdf.pdf for fmt, pdf in rendered.items()}
+
+
+def store_approved(review: Review) -> None:
+    """After an approval through the API commits: its PDFs laid out and stored now (the
+    contract: approval stores the PDF). A variant that cannot be laid out is kept as
+    failed, with its approved HTML, for the next download to try again."""
+    for variant, html in [(row.variant, row.approved_html) for row in awaiting_all(review)]:
+        assert html is not None  # noqa: S101 - awaiting_all() returns rows holding it
+        try:
+            store_snapshots(review, variant, html, keep_row=False)
+        except ReportUnavailable as exc:
+            _snapshot_failed(review, variant, exc.detail or exc.message, last_try=True)
 
 
 def _approved(
@@ -277,7 +307,7 @@ def _to_worker(
     for one that failed or was lost)."""
     if row is not None and row.content_key == key and still_running(row):
         return Export(name, preparing=row)
-    return Export(name, preparing=_pending(review, variant, key, row), start_job=True)
+    return Export(name, preparing=_ask_job(review, variant, key), start_job=True)
 
 
 def awaiting_all(review: Review) -> list[RenderedReport]:
@@ -341,20 +371,51 @@ def _current(review: Review, variant: str, name: str) -> Export:
     row = cached(review, variant)
     if row is not None and row.stamp == stamp and row.state == "ready":
         return Export(name, pdf=row.pdf)
+    started = utcnow()
     html = render_html(review, variant, linked_stylesheet=False)
     key = content_key(html, variant)
     if row is not None and row.content_key == key and row.state == "ready":
-        row.stamp = stamp  # something recorded changed, but not what the PDF shows
-        return Export(name, pdf=row.pdf)
+        pdf = row.pdf
+        _restamp(review, variant, key, stamp)  # something recorded changed, not the PDF
+        return Export(name, pdf=pdf)
     long = len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]
     if long or (row is not None and row.content_key == key and still_running(row)):
         return _to_worker(review, variant, key, row, name)
+    end_read(db.session)
     try:
         rendered = write_pdfs(html, wait=False)["standard"]
     except RendererBusy:  # at most one render at a time in a web process; nobody waits
-        return _to_worker(review, variant, key, row, name)
-    _store(review, variant, key, stamp, row, rendered)
+        return _to_worker(review, variant, key, cached(review, variant, fresh=True), name)
+    _keep(review, variant, key, stamp, rendered, started)
     return Export(name, pdf=rendered.pdf)
+
+
+@use_case
+def _restamp(review: Review, variant: str, key: str, stamp: str) -> None:
+    row = cached(review, variant)
+    if row is not None and row.content_key == key and row.state == "ready":
+        row.stamp = stamp
+
+
+@use_case
+def _ask_job(review: Review, variant: str, key: str) -> RenderedReport:
+    """The row a background render of `key` will fill, marked pending."""
+    return _pending(review, variant, key, cached(review, variant))
+
+
+@use_case
+def _keep(
+    review: Review,
+    variant: str,
+    key: str,
+    stamp: str,
+    rendered: RenderedPdf,
+    started: datetime,
+) -> None:
+    """Store a render laid out from content read at `started` (unless newer was asked for)."""
+    row = _still_ours(review, variant, key, started)
+    if row is not None:
+        _store(review, variant, key, stamp, row, rendered)
 
 
 def _lost_after() -> timedelta:
@@ -373,6 +434,7 @@ def still_running(row: RenderedReport | None) -> bool:
     return row is not None and row.state == "pending" and not is_lost(row)
 
 
+@use_case
 def claim(review: Review, variant: str) -> bool:
     """A worker takes a render in hand, committed at once: another job for the same request
     (Huey's retry, a duplicate asked for meanwhile) then leaves it alone. A job that finds
@@ -398,7 +460,6 @@ def claim(review: Review, variant: str) -> bool:
         .values(state="pending", started_at=now)
         .execution_options(synchronize_session=False)
     )
-    db.session.commit()
     return bool(taken.rowcount)  # type: ignore[attr-defined]
 
 
@@ -421,27 +482,41 @@ def requeue_lost() -> int:
 def _ask_again(row: RenderedReport) -> bool:
     """A lost render: enqueued again while attempts are left (True), else failed. Two
     requests that both found it lost ask once: the first to move `requested_at` wins."""
-    if row.attempts >= MAX_ATTEMPTS:
-        _failed(row, LOST_REASON.format(attempts=row.attempts))
+    row_id, attempts, asked = row.id, row.attempts, row.requested_at
+    if attempts >= MAX_ATTEMPTS:
+        _give_up(row_id, LOST_REASON.format(attempts=attempts))
         return False
-    moved = db.session.execute(
-        update(RenderedReport)
-        .where(
-            RenderedReport.id == row.id,
-            RenderedReport.state == "pending",
-            RenderedReport.requested_at == row.requested_at,
-        )
-        .values(attempts=RenderedReport.attempts + 1, started_at=None, requested_at=utcnow())
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if not moved.rowcount:  # type: ignore[attr-defined]
+    if not _move_request(row_id, asked):
         return False
     current_app.logger.warning(
         "Asked again for the lost %s PDF of review %s", row.variant, row.review_id
     )
     _enqueue(row)
     return True
+
+
+@use_case
+def _move_request(row_id: int, asked: datetime) -> bool:
+    """One more attempt at a lost render, unless another request moved it first."""
+    moved = db.session.execute(
+        update(RenderedReport)
+        .where(
+            RenderedReport.id == row_id,
+            RenderedReport.state == "pending",
+            RenderedReport.requested_at == asked,
+        )
+        .values(attempts=RenderedReport.attempts + 1, started_at=None, requested_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return bool(moved.rowcount)  # type: ignore[attr-defined]
+
+
+@use_case
+def _give_up(row_id: int, reason: str) -> None:
+    """A render that stays pending no more: failed, with its reason (if still pending)."""
+    row = db.session.get(RenderedReport, row_id, populate_existing=True)
+    if row is not None and row.state == "pending":
+        _failed(row, reason)
 
 
 def _pending(review: Review, variant: str, key: str, row: RenderedReport | None) -> RenderedReport:
@@ -504,10 +579,7 @@ def _enqueue(row: RenderedReport) -> None:
         jobs.render_report(review_id, variant)
     except Exception as exc:  # noqa: BLE001 - any failure of the queue has the same answer
         current_app.logger.error("Could not enqueue the PDF render", exc_info=exc)
-        db.session.rollback()
-        now = db.session.get(RenderedReport, row_id, populate_existing=True)
-        if now is not None and now.state == "pending":
-            _failed(now, f"{QUEUE_DOWN}: {exc!r}")
+        _give_up(row_id, f"{QUEUE_DOWN}: {exc!r}")
 
 
 def render_in_background(review_id: int, variant: str, last_try: bool = True) -> None:
@@ -515,7 +587,8 @@ def render_in_background(review_id: int, variant: str, last_try: bool = True) ->
 
     Not a person's action, so no audit event (the download that follows records the
     export). Idempotent: a job whose render is made, or in another worker's hands, does
-    nothing. A failure with tries left (not `last_try`) keeps the row pending and raises,
+    nothing. The content is read first, laid out with no transaction open, and stored in a
+    short one. A failure with tries left (not `last_try`) keeps the row pending and raises,
     so Huey tries again after its delay; the last one is kept on the row with its reason,
     for the preparing page.
     """
@@ -534,16 +607,22 @@ def render_in_background(review_id: int, variant: str, last_try: bool = True) ->
     row = cached(review, variant)
     if row is not None and row.content_key == key and row.state == "ready":
         return
+    end_read(db.session)
     try:
         rendered = write_pdfs(html)["standard"]
     except ReportUnavailable as exc:
-        db.session.rollback()
-        _render_failed(_still_ours(review, variant, key, started), exc, last_try)
+        if _render_failed(review, variant, key, started, exc.detail or exc.message, last_try):
+            raise
         return
-    row = _still_ours(review, variant, key, started)
-    if row is not None:
-        _store(review, variant, key, stamp, row, rendered)
-        db.session.commit()
+    _keep(review, variant, key, stamp, rendered, started)
+
+
+@use_case
+def _render_failed(
+    review: Review, variant: str, key: str, started: datetime, reason: str, last_try: bool
+) -> bool:
+    """A job's render failed; True when Huey is to try it again (see _failure)."""
+    return _failure(_still_ours(review, variant, key, started), reason, last_try)
 
 
 def _snapshots_in_background(review: Review, variant: str, last_try: bool) -> None:
@@ -558,39 +637,41 @@ def _snapshots_in_background(review: Review, variant: str, last_try: bool) -> No
     try:
         store_snapshots(review, variant, row.approved_html)
     except ReportUnavailable as exc:
-        db.session.rollback()
-        _render_failed(awaiting(review, variant, fresh=True), exc, last_try)
-        return
-    db.session.commit()
+        if _snapshot_failed(review, variant, exc.detail or exc.message, last_try):
+            raise
 
 
-def _render_failed(row: RenderedReport | None, exc: ReportUnavailable, last_try: bool) -> None:
+@use_case
+def _snapshot_failed(review: Review, variant: str, reason: str, last_try: bool) -> bool:
+    return _failure(awaiting(review, variant, fresh=True), reason, last_try)
+
+
+def _failure(row: RenderedReport | None, reason: str, last_try: bool) -> bool:
     """A job's render failed: with tries left, the row waits pending (its reason kept) and
-    the error goes up to Huey, which tries again after its delay; else the row says failed."""
-    reason = exc.detail or exc.message
+    True says the error goes up to Huey, which tries again after its delay; else the row
+    says failed."""
     if row is not None and not last_try:
         row.started_at = None
         row.requested_at = utcnow()  # lost only if the retry is not picked up either
         row.error = reason[:500]
-        db.session.commit()
-        raise exc
+        return True
     _failed(row, reason)
+    return False
 
 
 def _failed(row: RenderedReport | None, reason: str) -> None:
-    """Keep why a render failed on its row, for the preparing page, and commit it."""
+    """Keep why a render failed on its row, for the preparing page."""
     if row is None:
         return
     row.state = "failed"
     row.error = reason[:500]
     row.finished_at = utcnow()
-    db.session.commit()
 
 
 def _still_ours(review: Review, variant: str, key: str, started: datetime) -> RenderedReport | None:
-    """The cache row a finished job may write, as committed now (a render takes a while):
-    not when other content was asked for after this job read the review (a newer request,
-    whose own render writes it)."""
+    """The cache row a finished render may write, as committed now (a render takes a
+    while): not when other content was asked for after this render read the review (a
+    newer request, whose own render writes it)."""
     row = cached(review, variant, fresh=True)
     if row is not None and row.content_key != key and row.requested_at > started:
         return None

@@ -20,6 +20,7 @@ from sfo_review.services._common import (
     check_version,
     ensure_editable,
     require_permission,
+    review_edit,
     use_case,
 )
 from sfo_review.services.deadlines import add_working_days
@@ -128,7 +129,7 @@ def _countersigner(email: str | None) -> User | None:
     return user
 
 
-@use_case
+@review_edit
 def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     """Edit the notification details, the overall judgement or the countersigner."""
     require_permission(perm.can_edit_review(actor, review))
@@ -158,7 +159,7 @@ def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     return review
 
 
-@use_case
+@review_edit
 def add_participant(actor: User, review: Review, data: dict[str, Any]) -> Participant:
     require_permission(perm.can_edit_review(actor, review))
     ensure_editable(review)
@@ -184,7 +185,7 @@ def add_participant(actor: User, review: Review, data: dict[str, Any]) -> Partic
     return participant
 
 
-@use_case
+@review_edit
 def remove_participant(actor: User, review: Review, participant: Participant) -> None:
     require_permission(perm.can_edit_review(actor, review))
     ensure_editable(review)

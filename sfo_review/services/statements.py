@@ -17,7 +17,7 @@ from sfo_review.services._common import (
     check_version,
     ensure_editable,
     require_permission,
-    use_case,
+    review_edit,
 )
 from sfo_review.services.errors import Conflict, Forbidden
 
@@ -45,7 +45,7 @@ def _writing_open(review: Review) -> None:
         raise Conflict("Statements can only be written while the review is in review.")
 
 
-@use_case
+@review_edit
 def create_statement(actor: User, review: Review, data: dict[str, Any]) -> Statement:
     """A participant starts their own statement, as a private draft."""
     require_permission(
@@ -68,7 +68,7 @@ def create_statement(actor: User, review: Review, data: dict[str, Any]) -> State
     return statement
 
 
-@use_case
+@review_edit
 def update_statement(
     actor: User, review: Review, statement: Statement, data: dict[str, Any]
 ) -> Statement:
@@ -117,7 +117,7 @@ def update_statement(
     return statement
 
 
-@use_case
+@review_edit
 def submit_statement(actor: User, review: Review, statement: Statement) -> Statement:
     if statement.author_id != actor.id:
         raise Forbidden("Only the author can submit a statement.")
@@ -139,7 +139,7 @@ def submit_statement(actor: User, review: Review, statement: Statement) -> State
     return statement
 
 
-@use_case
+@review_edit
 def decline_statement(actor: User, review: Review, data: dict[str, Any]) -> Statement:
     """A participant says they will not give a statement, and why.
 
@@ -174,7 +174,7 @@ def decline_statement(actor: User, review: Review, data: dict[str, Any]) -> Stat
     return statement
 
 
-@use_case
+@review_edit
 def withdraw_decline(actor: User, review: Review, statement: Statement) -> Statement:
     """The participant changes their mind: the statement becomes their private draft again."""
     if statement.author_id != actor.id:

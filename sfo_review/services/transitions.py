@@ -13,7 +13,7 @@ from sfo_review.models import RenderedReport, Review, User
 from sfo_review.models._base import utcnow
 from sfo_review.services import notifications, reports
 from sfo_review.services import validation as v
-from sfo_review.services._common import audit, require_permission, use_case
+from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.errors import Conflict
 from sfo_review.services.reviews import today
 
@@ -30,12 +30,13 @@ def _unmet_as_fields(unmet: list[lifecycle.UnmetRule]) -> dict[str, list[str]]:
     return fields
 
 
-def _freeze(actor: User, review: Review, background: bool) -> None:
-    """Approval: the report as approved is fixed in this transaction, and its PDFs stored.
+def _freeze(actor: User, review: Review) -> None:
+    """Approval: the report as approved is fixed in this transaction.
 
-    Each variant's HTML is built now, from the review as approved. Without `background`
-    (the API) its PDFs are laid out and stored here too; with it (the browser) the HTML is
-    kept for the background job, so the countersigner does not wait for a long layout.
+    Each variant's HTML is built now, from the review as approved, and kept in its
+    `rendered_reports` row until its PDFs are stored: laid out after this transaction
+    commits (never inside it), by the API request itself (`store_approved`) or by the
+    background job (the browser: `reports.start_snapshot_jobs`).
     """
     from sfo_review.reports.render import render_html
 
@@ -45,22 +46,27 @@ def _freeze(actor: User, review: Review, background: bool) -> None:
     db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
     db.session.flush()
     for variant in vocab.keys(vocab.REPORT_VARIANTS):
-        html = render_html(review, variant, linked_stylesheet=False)
-        if background:
-            reports.await_snapshots(review, variant, html)
-        else:
-            reports.store_snapshots(review, variant, html)
+        reports.await_snapshots(
+            review, variant, render_html(review, variant, linked_stylesheet=False)
+        )
 
 
-@use_case
 def transition(
     actor: User, review: Review, data: dict[str, Any], background: bool = False
 ) -> Review:
     """Move the review to `to`, or raise Conflict listing every unmet rule.
 
-    With `background`, approval leaves its PDFs to the background job: the caller starts
-    it once this transaction commits (reports.start_snapshot_jobs).
+    Approval stores its PDFs once it has committed: here (the API), or, with `background`,
+    in the background job the caller starts (reports.start_snapshot_jobs).
     """
+    moved = _move(actor, review, data)
+    if data.get("to") == "approved" and not background:
+        reports.store_approved(moved)
+    return moved
+
+
+@review_edit
+def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
     values = v.clean(data, TRANSITION_RULES)
     to: str = values["to"]
     reason: str | None = values.get("reason")
@@ -92,6 +98,6 @@ def transition(
     audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
     if to == "approved":
         # after the event, so the approved PDF's audit summary has it
-        _freeze(actor, review, background)
+        _freeze(actor, review)
     notifications.transitioned(review, frm, to)
     return review

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
-from wtforms import IntegerField, RadioField, SubmitField, TextAreaField
-from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
+from wtforms import RadioField, SubmitField, TextAreaField
 
 from sfo_review import vocab
 from sfo_review.fields import CharacterCount, SubmitButton
@@ -22,7 +20,7 @@ class StatementForm(FlaskForm):
         widget=CharacterCount(),
     )
     # Empty for a first draft; the version of the saved draft afterwards.
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    version = version_field(optional=True)
     submit = SubmitField("Save draft", widget=SubmitButton())
 
 

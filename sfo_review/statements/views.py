@@ -8,7 +8,7 @@ from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.forms_support import form_data, stale_comparison, submit_form
+from sfo_review.forms_support import stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Review, Statement, User
 from sfo_review.services import reviews as review_service
@@ -31,10 +31,9 @@ def _save_draft(user: User, review: Review, mine: Statement | None, form: Statem
         body = {"body": form.body.data or None}
         saved = submit_form(form, lambda: statement_service.create_statement(user, review, body))
         return saved is not None
-    data = form_data(form)
     draft = mine
-    updated = submit_form(
-        form, lambda: statement_service.update_statement(user, review, draft, data)
+    updated = submit_edit(
+        form, lambda data: statement_service.update_statement(user, review, draft, data), draft
     )
     return updated is not None
 
@@ -127,8 +126,10 @@ def statement_inclusion(review_id: int, statement_id: int) -> str | Response:
         raise NotFound("Statement not found.")
     form = InclusionForm(obj=item) if request.method == "GET" else InclusionForm()
     if form.validate_on_submit():
-        data = form_data(form)
-        if submit_form(form, lambda: statement_service.update_statement(user, review, item, data)):
+        saved = submit_edit(
+            form, lambda data: statement_service.update_statement(user, review, item, data), item
+        )
+        if saved is not None:
             flash(f"Saved how {item.author.name}'s statement appears in the report.")
             return redirect(url_for("statements.statements", review_id=review.id))
     elif request.method == "GET":

@@ -40,9 +40,12 @@ class EditPage:
     url: Callable[[dict[str, Any]], str]
     field: str
     label: str  # the field's label in the comparison table
-    saved: Callable[[dict[str, Any]], str | None]
+    row: Callable[[dict[str, Any]], Any]  # the row the form edits, read afresh
     prepare: Callable[[dict[str, Any]], None] = lambda data: None
     extra: tuple[tuple[str, str], ...] = ()  # other values the form needs for this change
+
+    def saved(self, data: dict[str, Any]) -> Any:
+        return getattr(self.row(data), self.field)
 
 
 def _statement(data: dict[str, Any], submitted: bool) -> Statement:
@@ -80,7 +83,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/details",
         "offence_charged",
         "Offence charged",
-        lambda d: _row(Review, "review")(d).offence_charged,
+        _row(Review, "review"),
     ),
     EditPage(
         "overall judgement",
@@ -88,7 +91,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/judgement",
         "overall_judgement",
         "Overall judgement",
-        lambda d: _row(Review, "review")(d).overall_judgement,
+        _row(Review, "review"),
     ),
     EditPage(
         "chronology entry",
@@ -96,7 +99,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/chronology/{d['entry'].id}/edit",
         "summary",
         "What happened",
-        lambda d: _row(ChronologyEntry, "entry")(d).summary,
+        _row(ChronologyEntry, "entry"),
     ),
     EditPage(
         "caseload context",
@@ -104,7 +107,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/caseload-contexts/{d['context'].id}/edit",
         "notes",
         "Notes (optional)",
-        lambda d: _row(CaseloadContext, "context")(d).notes,
+        _row(CaseloadContext, "context"),
     ),
     EditPage(
         "systemic factor",
@@ -112,7 +115,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/systemic-factors/{d['factor'].id}/edit",
         "description",
         "Description",
-        lambda d: _row(SystemicFactor, "factor")(d).description,
+        _row(SystemicFactor, "factor"),
     ),
     EditPage(
         "finding",
@@ -120,7 +123,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/findings/{d['finding'].id}/edit",
         "narrative",
         "Narrative",
-        lambda d: _row(Finding, "finding")(d).narrative,
+        _row(Finding, "finding"),
     ),
     EditPage(
         "statement draft",
@@ -128,7 +131,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/statement",
         "body",
         "Your statement",
-        lambda d: _row(Statement, "statement")(d).body,
+        _row(Statement, "statement"),
         lambda d: _statement(d, submitted=False),
     ),
     EditPage(
@@ -137,7 +140,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/statements/{d['statement'].id}/inclusion",
         "summary",
         "Summary (needed if you choose a summary)",
-        lambda d: _row(Statement, "statement")(d).summary,
+        _row(Statement, "statement"),
         lambda d: _statement(d, submitted=True),
         (("include_in_report", "summary"),),
     ),
@@ -147,7 +150,7 @@ PAGES = [
         lambda d: f"/reviews/{d['review'].id}/actions/{d['action'].id}/edit",
         "description",
         "Description of the action",
-        lambda d: _row(Action, "action")(d).description,
+        _row(Action, "action"),
         _action,
     ),
 ]
@@ -239,14 +242,140 @@ def test_saving_again_after_seeing_both_versions_keeps_yours(
     assert edit.saved(data) == YOURS
 
 
-def test_fields_that_did_not_change_are_left_out_of_the_comparison(
+@dataclass(frozen=True)
+class Merge:
+    """One stale save that merges: they change `theirs` first, you change the page's field."""
+
+    page: str
+    theirs: tuple[tuple[str, str], ...]  # field -> what they save
+    named: str  # what the message says they changed
+    their_page: Callable[[dict[str, Any]], str] | None = None  # another form on the same row
+    saved: Callable[[dict[str, Any]], Any] | None = None  # reads their change back
+
+
+MERGES = [
+    Merge("finding", (("title", "Their new title"),), "Title"),
+    Merge("review details", (("pdu", "Their PDU"),), "Probation delivery unit (PDU)"),
+    Merge(
+        "overall judgement",
+        (("offence_charged", "Their offence"),),
+        "other changes",
+        their_page=lambda d: f"/reviews/{d['review'].id}/details",
+        saved=lambda d: db.session.get(Review, d["review"].id).offence_charged,
+    ),
+    Merge("chronology entry", (("source", "Their source"),), "Source"),
+    Merge("caseload context", (("caseload_count", "61"),), "Number of cases"),
+    Merge("systemic factor", (("evidence", "Their evidence"),), "Evidence (optional)"),
+    Merge("action", (("owner", "Their owner"),), "Owner"),
+]
+
+
+@pytest.mark.parametrize("merge", MERGES, ids=[m.page for m in MERGES])
+def test_a_stale_save_of_other_fields_keeps_their_changes_and_saves_yours(
+    merge, client, login_as, full_review, second_client
+):
+    edit = next(p for p in PAGES if p.name == merge.page)
+    data = full_review()
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    if merge.their_page is not None:
+        their_url = merge.their_page(data)
+        theirs, url_theirs = form_values(page(other.get(their_url))), their_url
+    else:
+        url_theirs = url
+    their_values = {**theirs, **dict(edit.extra), **dict(merge.theirs)}
+    assert other.post(url_theirs, data=their_values).status_code == 302
+
+    response = _save(client, url, yours, edit, YOURS)
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert edit.saved(data) == YOURS
+    field, value = merge.theirs[0]
+    kept = merge.saved(data) if merge.saved else getattr(edit.row(data), field)
+    assert str(kept) == value  # theirs was not reverted
+    banner = page(client.get(response.headers["Location"])).select_one(".govuk-notification-banner")
+    text = " ".join(banner.get_text(" ").split())
+    assert "Saved. Someone else had" in text and merge.named in text
+    assert "<br>" not in text  # two messages, one line each
+    assert "their changes were kept" in text or "they were kept" in text
+
+
+def test_an_unchanged_resubmission_keeps_their_draft(client, login_as, full_review, second_client):
+    """The officer's draft open in two tabs: saving the old tab unchanged reverts nothing."""
+    edit = next(p for p in PAGES if p.name == "statement draft")
+    data = full_review()
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    _save(other, url, theirs, edit, THEIRS)
+
+    response = client.post(url, data=yours)
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert edit.saved(data) == THEIRS
+    shown = page(client.get(response.headers["Location"])).select_one(".govuk-notification-banner")
+    assert "Someone else had changed Your statement" in shown.get_text()
+
+
+def test_only_the_fields_both_changed_are_compared_and_theirs_fill_the_rest(
     client, login_as, full_review, second_client
 ):
     data = full_review()
     edit = next(p for p in PAGES if p.name == "finding")
     url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
-    other.post(url, data={**theirs, "title": "Their new title"})
+    other.post(url, data={**theirs, "title": "Their new title", "narrative": THEIRS})
+
     response = client.post(url, data={**yours, "narrative": YOURS})
+
+    assert response.status_code == 200
+    soup = page(response)
+    rows = {
+        row.select_one("th").get_text(strip=True): [td.get_text() for td in row.select("td")]
+        for row in soup.select("#stale-comparison tbody tr")
+    }
+    assert rows == {"Narrative": [THEIRS, YOURS]}
+    caption = soup.select_one("#stale-comparison caption").get_text()
+    assert "version" in caption
+    refused = form_values(soup)
+    assert refused["title"] == "Their new title"  # their change, in the form to save again
+    assert refused["narrative"].strip() == YOURS  # yours, as typed
+
+    again = client.post(url, data=refused)
+
+    assert again.status_code == 302
+    db.session.expire_all()
+    saved = edit.row(data)
+    assert (saved.title, saved.narrative) == ("Their new title", YOURS)
+
+
+def test_the_same_change_by_both_is_no_conflict(client, login_as, full_review, second_client):
+    data = full_review()
+    edit = next(p for p in PAGES if p.name == "systemic factor")
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    other.post(url, data={**theirs, "description": "Same words"})
+
+    response = client.post(url, data={**yours, "description": "Same words"})
+
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert edit.saved(data) == "Same words"
+
+
+@pytest.mark.parametrize(
+    "snapshot",
+    ["", "not-a-signed-value", "eyJ2IjoxfQ.forged", "<script>alert(1)</script>", "x" * 100_000],
+    ids=["empty", "garbage", "forged", "hostile", "too long"],
+)
+def test_without_a_genuine_snapshot_every_difference_is_shown_and_nothing_saved(
+    snapshot, client, login_as, full_review, second_client
+):
+    data = full_review()
+    edit = next(p for p in PAGES if p.name == "finding")
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    other.post(url, data={**theirs, "title": "Their new title"})
+
+    response = client.post(url, data={**yours, "narrative": YOURS, "version_loaded": snapshot})
+
+    assert response.status_code == 200
     rows = {
         row.select_one("th").get_text(strip=True): [td.get_text() for td in row.select("td")]
         for row in page(response).select("#stale-comparison tbody tr")
@@ -255,5 +384,38 @@ def test_fields_that_did_not_change_are_left_out_of_the_comparison(
         "Title": ["Their new title", "Risk not reassessed"],
         "Narrative": ["The assessment was not updated.", YOURS],
     }
-    caption = page(response).select_one("#stale-comparison caption").get_text()
-    assert "version" in caption
+    db.session.expire_all()
+    assert edit.row(data).title == "Their new title"
+    assert edit.saved(data) == "The assessment was not updated."
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+
+
+def test_a_snapshot_from_another_version_is_not_used(client, login_as, full_review, second_client):
+    data = full_review()
+    edit = next(p for p in PAGES if p.name == "finding")
+    url, yours, other, theirs = _open_two(edit, data, client, login_as, second_client)
+    other.post(url, data={**theirs, "title": "Their new title"})
+    newer = form_values(page(other.get(url)))  # a genuine snapshot, of version 2
+
+    response = client.post(
+        url, data={**yours, "narrative": YOURS, "version_loaded": newer["version_loaded"]}
+    )
+
+    assert response.status_code == 200
+    assert len(page(response).select("#stale-comparison tbody tr")) == 2
+
+
+def test_the_api_stays_strict(client, full_review):
+    from sfo_review.services import users as user_service
+
+    data = full_review()
+    finding, token = data["finding"], user_service.issue_token(data["reviewer"])
+    path = f"/api/v1/reviews/{data['review'].id}/findings/{finding.id}"
+    headers = {"Authorization": f"Bearer {token}"}
+    first = client.patch(path, json={"version": 1, "title": "Theirs"}, headers=headers)
+    assert first.status_code == 200
+
+    stale = client.patch(path, json={"version": 1, "narrative": "Mine"}, headers=headers)
+
+    assert stale.status_code == 409
+    assert stale.get_json()["error"]["code"] == "conflict"

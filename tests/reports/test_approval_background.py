@@ -271,7 +271,7 @@ def test_a_queue_that_cannot_be_reached_still_approves(
     assert shown.select_one("a.govuk-button").get_text(strip=True) == "Try again"
 
 
-def test_the_api_approval_still_stores_them_in_the_same_transaction(
+def test_the_api_approval_stores_them_before_it_answers(
     client: FlaskClient,
     rich_review: Builder,
     queued: list[tuple[int, str]],
