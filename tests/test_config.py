@@ -45,7 +45,7 @@ def test_production_cookies_are_secure():
     assert config.ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db):
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db, committed_db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
     with db.engine.connect() as conn:
@@ -54,7 +54,7 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_sqlite_transactions_begin_immediate(app, db):
+def test_sqlite_transactions_begin_immediate(app, db, committed_db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
     statements: list[str] = []
