@@ -279,21 +279,44 @@ def make_review(make_user: Callable[..., User]) -> Callable[..., Review]:
     return factory
 
 
+def sign_in_through_session(client: FlaskClient, user: User) -> User:
+    """Sign `client` in as `user` by writing the session the sign-in form would have left
+    (Flask-Login's keys, and start_session's clock readings): no form, no password hash.
+    The tests about signing in (tests/auth) use the real form instead."""
+    from flask_login.utils import _create_identifier
+
+    from sfo_review.auth import session as app_session
+
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()  # what Flask-Login checks the browser against
+    with client.session_transaction() as session:
+        session.clear()
+        session.permanent = True
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+        session["login_at"] = session["last_seen"] = app_session._now()
+    return user
+
+
+def sign_in_through_form(client: FlaskClient, user: User) -> User:
+    """Sign `client` in as `user` through the real sign-in form (with its CSRF token)."""
+    html = client.get("/sign-in").get_data(as_text=True)
+    token = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
+    data = {"email": user.email, "password": PASSWORD}
+    if token is not None:
+        data["csrf_token"] = str(token["value"])
+    response = client.post("/sign-in", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return user
+
+
 @pytest.fixture
 def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
-    """Sign the test client in as a new user of `role` (or as `user`) through the real form."""
+    """Sign the test client in as a new user of `role` (or as `user`), through the session."""
 
     def sign_in(role: str = "reviewer", user: User | None = None) -> User:
-        user = user or make_user(role)
-        html = client.get("/sign-in").get_data(as_text=True)
-        token = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
-        assert token is not None
-        response = client.post(
-            "/sign-in",
-            data={"email": user.email, "password": PASSWORD, "csrf_token": token["value"]},
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return user
+        return sign_in_through_session(client, user or make_user(role))
 
     return sign_in
 
