@@ -233,6 +233,22 @@ def committed_db(db: Any) -> Any:
     return db
 
 
+@pytest.fixture(autouse=True)
+def _csrf_as_in_production(request: pytest.FixtureRequest) -> Iterator[None]:
+    """CSRF protection is off in TestConfig; tests marked `csrf` (the tests about it) run
+    with it on, as the real server does."""
+    if request.node.get_closest_marker("csrf") is None:
+        yield
+        return
+    application: Flask = request.getfixturevalue("app")
+    saved = application.config["WTF_CSRF_ENABLED"]
+    application.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        application.config["WTF_CSRF_ENABLED"] = saved
+
+
 @pytest.fixture
 def client(app: Flask, db: Any) -> FlaskClient:
     return app.test_client()

@@ -1,6 +1,7 @@
 """Helpers for the findings, statements, actions and lifecycle page tests.
 
-Browser POSTs go through the real CSRF protection: the token is read from the page first.
+Browser POSTs carry the CSRF token read from the page first when CSRF protection is on (the
+tests marked `csrf`); the test config turns it off otherwise.
 """
 
 from __future__ import annotations

@@ -62,6 +62,7 @@ def test_api_requires_a_token_everywhere(app, client):
             assert response.get_json()["error"]["code"] == "unauthenticated"
 
 
+@pytest.mark.csrf
 def test_every_post_form_carries_csrf(app, client, login_as, full_review):
     """Walk every GET page as the reviewer and check each POST form has a CSRF token."""
     from bs4 import BeautifulSoup

@@ -39,6 +39,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, An
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'live.db'}"
         TESTING = False  # behave like the real server: error pages, not tracebacks
+        WTF_CSRF_ENABLED = True
 
     app = create_app(LiveConfig)
     with app.app_context():

@@ -212,6 +212,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'a11y.db'}"
         TESTING = False  # real error pages
+        WTF_CSRF_ENABLED = True  # a live server, as users get it
 
     app = create_app(LiveConfig)
     with app.app_context():
