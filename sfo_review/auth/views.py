@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from sfo_review import permissions as perm
 from sfo_review.auth.forms import ChangePasswordForm, LoginForm
 from sfo_review.auth.session import login_required_for, start_session
 from sfo_review.extensions import limiter
@@ -58,7 +59,7 @@ login.permission_checked = True  # type: ignore[attr-defined]  # public page
 
 
 @auth_bp.route("/sign-out", methods=["POST"])
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def logout() -> Response:
     user_service.end_sessions(current_user._get_current_object())
     logout_user()
@@ -67,7 +68,7 @@ def logout() -> Response:
 
 
 @auth_bp.route("/account/password", methods=["GET", "POST"])
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def change_password() -> str | Response:
     form = ChangePasswordForm()
     if form.validate_on_submit():
