@@ -6,9 +6,12 @@ rules are tested elsewhere."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+import time_machine
 
 pytestmark = pytest.mark.browser
 
@@ -90,38 +93,37 @@ COUNT_FETCHES = """(() => {
 
 
 class VirtualTime:
-    """The server's session clock and the page's clock (timers, Date), moved on together by
-    the test instead of waiting: `advance(5)` is five seconds later for both."""
+    """The server's clock (time-machine, for the live server in this process) and the
+    page's clock (Playwright's: its timers and Date), moved on together by the test instead
+    of waiting: `advance(5)` is five seconds later for both."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
-        from sfo_review.auth import session
+    def __init__(self, traveller: Any) -> None:
+        self.traveller = traveller
+        self.pages: list[Any] = []
 
-        self.now = session._now()
-        monkeypatch.setattr(session, "_now", lambda: self.now)
-        self.pages: list = []
-
-    def follow(self, page) -> None:
+    def follow(self, page: Any) -> None:
         """The page's scripts run on this clock from its next load on."""
         page.context.add_init_script(script=COUNT_FETCHES)
         page.clock.install()
         self.pages.append(page)
 
     def advance(self, seconds: int) -> None:
-        self.now += seconds
+        self.traveller.shift(seconds)
         for page in self.pages:
             if not page.is_closed():
                 page.clock.run_for(seconds * 1000)
                 self.settle(page)
 
     @staticmethod
-    def settle(page) -> None:
+    def settle(page: Any) -> None:
         """Every request the page's timers made has had its answer."""
         page.wait_for_function("() => (window.fetchesInFlight || 0) === 0")
 
 
 @pytest.fixture
-def virtual_time(monkeypatch: pytest.MonkeyPatch) -> VirtualTime:
-    return VirtualTime(monkeypatch)
+def virtual_time() -> Iterator[VirtualTime]:
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        yield VirtualTime(traveller)
 
 
 def test_users_are_warned_before_the_inactivity_sign_out_and_can_stay(
