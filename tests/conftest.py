@@ -7,6 +7,7 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL names anot
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -423,6 +424,22 @@ def full_review(
 
 def days_ago(n: int) -> str:
     return (date.today() - timedelta(days=n)).isoformat()
+
+
+SYSTEM_PACKAGES = Path(__file__).resolve().parents[1] / ".ci" / "system-packages"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop before any test, with one line saying what to install, when a system package
+    the suite uses is missing (.ci/system-packages installs them: make test runs it)."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the main process has checked
+    args = [str(SYSTEM_PACKAGES), "--check"]
+    if "not browser" in (config.option.markexpr or ""):
+        args.append("--no-browser")
+    found = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+    if found.returncode != 0:
+        pytest.exit(found.stdout.strip() or found.stderr.strip(), returncode=4)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
