@@ -114,13 +114,35 @@ format: install ## Apply ruff's formatting and safe fixes
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# pytest-xdist: one process per core, each with its own database; each browser test module
+# stays on one worker (--dist loadgroup). PYTEST_WORKERS=0 runs in this process.
+PYTEST_WORKERS ?= auto
+XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
+
+.PHONY: system-packages
+system-packages: ## Install the system packages the tests use (Chromium, poppler, qpdf, Pango, fonts), or say which are missing
+	.ci/system-packages
+
 .PHONY: test
-test: lint ## Lint, then run the whole test suite (TEST_DATABASE_URL for PostgreSQL)
-	$(VENV)/bin/pytest
+test: lint system-packages ## Lint, then the whole suite on SQLite on every core (about 5 min on 2 cores)
+	$(VENV)/bin/pytest $(XDIST)
+
+.PHONY: test-fast
+test-fast: install ## The suite without the browser tests, on every core (the inner loop; no lint)
+	.ci/system-packages --no-browser
+	$(VENV)/bin/pytest $(XDIST) -m "not browser"
 
 .PHONY: test-postgres
-test-postgres: install ## Run the suite against PostgreSQL (default postgresql://postgres@127.0.0.1:5432/test)
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest
+test-postgres: install system-packages ## The whole suite against PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest $(XDIST)
+
+.PHONY: test-random
+test-random: install system-packages ## The whole suite in a shuffled order (RANDOM_SEED=n repeats an order)
+	$(VENV)/bin/pytest $(XDIST) --random-order-bucket=global --random-order-seed=$${RANDOM_SEED:-$$RANDOM}
+
+.PHONY: test-timing
+test-timing: ## Benchmark (not a test): CI=true .ci/run in a clean clone, each run's wall time against the targets
+	$(PY) bench/suite_timing.py
 
 .PHONY: clean
 clean: ## Remove the virtualenv, front-end assets and the local database

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from blinker import Namespace
+
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import Review, User
@@ -14,13 +16,23 @@ T = TypeVar("T")
 
 ReviewAction = Callable[[User, Review], bool]
 
+# Sent with the permission each review is loaded under (tests/test_guards.py listens).
+review_permission_checked = Namespace().signal("review-permission-checked")
 
-def get_review_or_404(review_id: int, user: User, action: ReviewAction | None = None) -> Review:
-    """The review if `user` may see it (else 404) and may do `action` on it (else 403)."""
+
+def get_review_or_404(review_id: int, user: User, action: ReviewAction) -> Review:
+    """The review if `user` may see it (else 404) and may do `action` on it (else 403).
+
+    `action` is a permission function of sfo_review/permissions.py (`perm.can_see_review`
+    when seeing it is all the caller does): every route about a review names its check.
+    """
+    if not perm.is_named_permission(action):
+        raise TypeError(f"{action!r} is not a permission function of sfo_review.permissions")
+    review_permission_checked.send(get_review_or_404, permission=action)
     review = db.session.get(Review, review_id)
     if review is None or not perm.can_see_review(user, review):
         raise NotFound("Review not found.")
-    if action is not None and not action(user, review):
+    if not action(user, review):
         raise Forbidden()
     return review
 

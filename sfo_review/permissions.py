@@ -200,6 +200,12 @@ def can_decide_extension(user: User, review: Review, extension: DeadlineExtensio
     return can_decide_extensions(user, review) and extension.requested_by_id != user.id
 
 
+def can_countersign(user: User, review: Review) -> bool:
+    """The Countersign page: quality assurers, who may return the review; who may approve it
+    (the named countersigner) is decided again by can_transition when they press the button."""
+    return can_transition(user, review, "in_review")
+
+
 def can_manage_users(user: User) -> bool:
     return user.role == "admin"
 
@@ -219,4 +225,26 @@ def can_read_themes(user: User) -> bool:
     return user.role == "leadership"
 
 
+def can_see_dashboard(user: User) -> bool:
+    """The dashboard: the patterns across every review, and the actions agreed in them."""
+    return can_read_themes(user)
+
+
+def can_use_own_account(user: User) -> bool:
+    """Every signed-in user: their own session, password and notifications."""
+    return bool(user.active)
+
+
+def can_read_staff_support(user: User) -> bool:
+    """The staff support page is signposted to every signed-in user."""
+    return bool(user.active)
+
+
 ReviewCheck = Callable[[User, Review], bool]
+
+
+def is_named_permission(check: object) -> bool:
+    """True for a permission function of this module (`can_…`): the only checks that route
+    decorators and the review loader accept, so every route names what it allows."""
+    name = getattr(check, "__name__", "")
+    return name.startswith("can_") and globals().get(name) is check

@@ -7,6 +7,7 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL names anot
 from __future__ import annotations
 
 import os
+import subprocess
 from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
@@ -14,10 +15,12 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
-from flask import Flask, g
+from filelock import FileLock
+from flask import Flask, current_app, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy import URL, Connection, Engine, create_engine, make_url, text
 
 # Tests run Huey in immediate mode (in memory); its SQLite storage is never a file here.
 os.environ.setdefault("HUEY_SQLITE_PATH", ":memory:")
@@ -31,20 +34,78 @@ from sfo_review.services import evidence, findings, reviews, users
 PASSWORD = "correct-horse-battery"  # noqa: S105
 
 
-def _database_uri(tmp_path_factory: pytest.TempPathFactory) -> str:
+def _worker() -> str | None:
+    """The pytest-xdist worker running this process ("gw0", "gw1", …), None without xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _empty_schema(url: str) -> None:
+    engine = create_engine(url)
+    with engine.begin() as conn:  # start from an empty schema: migrations build it all
+        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def _migrate(url: str) -> None:
+    class Template(TestConfig):
+        SQLALCHEMY_DATABASE_URI = url
+
+    template = create_app(Template)
+    with template.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+def _postgres_admin(url: URL, sql: str) -> None:
+    """Run `sql` outside a transaction on the server's maintenance database."""
+    engine = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.execute(text(sql))
+    engine.dispose()
+
+
+def _worker_database(url: str, worker: str, shared: Path) -> str:
+    """A PostgreSQL database for this xdist worker, copied from the migrated template.
+
+    The database TEST_DATABASE_URL names is the template: the first worker to get here
+    empties and migrates it (once per run, under a file lock), then each worker makes
+    `<name>_<worker>` from it (CREATE DATABASE … TEMPLATE), so the migrations run once.
+    """
+    template = make_url(url)
+    name = f"{template.database}_{worker}"
+    with FileLock(str(shared / "postgres-template.lock")):
+        done = shared / "postgres-template.migrated"
+        if not done.exists():
+            _empty_schema(url)
+            _migrate(url)
+            done.touch()
+        _postgres_admin(template, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _postgres_admin(template, f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
+    return template.set(database=name).render_as_string(hide_password=False)
+
+
+def _database_uri(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bool]:
+    """(the test database's URL, whether the migrations still have to run on it).
+
+    SQLite: a file of this worker's own. PostgreSQL (TEST_DATABASE_URL): that database
+    without xdist, else one per worker made from it (see _worker_database).
+    """
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        os.environ.setdefault("DATABASE_URL", url)
-        normalised = database_url(None)
-        assert normalised
-        engine = create_engine(normalised)
-        with engine.begin() as conn:  # start from an empty schema: migrations build it all
-            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
-        return normalised
-    folder: Path = tmp_path_factory.mktemp("db")
-    return f"sqlite:///{folder / 'test.db'}"
+    if not url:
+        folder: Path = tmp_path_factory.mktemp("db")
+        return f"sqlite:///{folder / 'test.db'}", True
+    os.environ["DATABASE_URL"] = url
+    normalised = database_url(None)
+    assert normalised
+    worker = _worker()
+    if worker is None:
+        _empty_schema(normalised)
+        return normalised, True
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker
+    mine = _worker_database(normalised, worker, shared)
+    os.environ["DATABASE_URL"] = mine
+    return mine, False
 
 
 def _clear_g() -> None:
@@ -68,43 +129,125 @@ class Client(FlaskClient):
             _clear_g()
 
 
+# -- one transaction per test ----------------------------------------------------------------
+#
+# Each test that asks for `db` runs inside a transaction on one connection, rolled back at
+# the end: nothing it wrote is left for the next test, and nothing has to be deleted. The
+# app's own commits (every @use_case) still happen: the session joins that connection with
+# join_transaction_mode="create_savepoint", so its transactions are SAVEPOINTs, a commit
+# releases one and a rollback rolls back to it. Tests whose data other connections must see
+# (threads, a live server, a second engine, a subprocess) ask for `committed_db`: their
+# data is committed for real and the tables emptied afterwards, as every test once did.
+
+_BOUND: dict[Flask, Connection] = {}
+
+
+class _TestSession(FlaskSQLAlchemySession):
+    """Flask-SQLAlchemy's session, except that while a test holds a transaction open on the
+    app's connection, every query of that app goes through that connection.
+
+    (Flask-SQLAlchemy 3 picks the engine itself and ignores the session's `bind`, so the
+    connection is looked up here, per app: other apps in the same process, such as a
+    migration test's own app, keep their own engines.)
+    """
+
+    def get_bind(
+        self,
+        mapper: Any | None = None,
+        clause: Any | None = None,
+        bind: Engine | Connection | None = None,
+        **kwargs: Any,
+    ) -> Engine | Connection:
+        if bind is None and has_app_context():
+            connection = _BOUND.get(current_app._get_current_object())  # type: ignore[attr-defined]
+            if connection is not None:
+                return connection
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+
+def _use_test_sessions() -> None:
+    _db.session = _db._make_scoped_session(
+        {"class_": _TestSession, "join_transaction_mode": "create_savepoint"}
+    )
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """The app, with the schema made by running every migration once."""
+    uri, needs_migrations = _database_uri(tmp_path_factory)
 
     class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = _database_uri(tmp_path_factory)
+        SQLALCHEMY_DATABASE_URI = uri
 
     application = create_app(Config)
     application.test_client_class = Client
+    _use_test_sessions()
     with application.app_context():
-        upgrade()
+        if needs_migrations:
+            upgrade()
     yield application
     with application.app_context():
         _db.engine.dispose()
 
 
+def _empty_tables() -> None:
+    tables = list(reversed(_db.metadata.sorted_tables))
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(t.name for t in tables)
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(table.delete())
+
+
 @pytest.fixture
-def db(app: Flask) -> Iterator[Any]:
-    """A clean database for each test (rows removed; the migrated schema stays)."""
+def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """An empty database for the test: its writes are rolled back at the end (see above),
+    or, when the test also asks for `committed_db`, committed and then deleted."""
     with app.app_context():
-        yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        tables = list(reversed(_db.metadata.sorted_tables))
-        with _db.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                names = ", ".join(t.name for t in tables)
-                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    conn.execute(table.delete())
+        if "committed_db" in request.fixturenames:
+            try:
+                yield _db
+            finally:
+                _db.session.rollback()
+                _db.session.remove()
+                _empty_tables()
+            return
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        _BOUND[app] = connection
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            del _BOUND[app]
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
 
 
 @pytest.fixture
 def committed_db(db: Any) -> Any:
-    """For tests whose data other connections must see (threads, live server, engines)."""
+    """For tests whose data other connections must see (threads, live server, engines):
+    the app commits for real, and the tables are emptied after the test."""
     return db
+
+
+@pytest.fixture(autouse=True)
+def _csrf_as_in_production(request: pytest.FixtureRequest) -> Iterator[None]:
+    """CSRF protection is off in TestConfig; tests marked `csrf` (the tests about it) run
+    with it on, as the real server does."""
+    if request.node.get_closest_marker("csrf") is None:
+        yield
+        return
+    application: Flask = request.getfixturevalue("app")
+    saved = application.config["WTF_CSRF_ENABLED"]
+    application.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        application.config["WTF_CSRF_ENABLED"] = saved
 
 
 @pytest.fixture
@@ -153,21 +296,44 @@ def make_review(make_user: Callable[..., User]) -> Callable[..., Review]:
     return factory
 
 
+def sign_in_through_session(client: FlaskClient, user: User) -> User:
+    """Sign `client` in as `user` by writing the session the sign-in form would have left
+    (Flask-Login's keys, and start_session's clock readings): no form, no password hash.
+    The tests about signing in (tests/auth) use the real form instead."""
+    from flask_login.utils import _create_identifier
+
+    from sfo_review.auth import session as app_session
+
+    with client.application.test_request_context(environ_base=client.environ_base):
+        identifier = _create_identifier()  # what Flask-Login checks the browser against
+    with client.session_transaction() as session:
+        session.clear()
+        session.permanent = True
+        session["_user_id"] = user.get_id()
+        session["_fresh"] = True
+        session["_id"] = identifier
+        session["login_at"] = session["last_seen"] = app_session._now()
+    return user
+
+
+def sign_in_through_form(client: FlaskClient, user: User) -> User:
+    """Sign `client` in as `user` through the real sign-in form (with its CSRF token)."""
+    html = client.get("/sign-in").get_data(as_text=True)
+    token = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
+    data = {"email": user.email, "password": PASSWORD}
+    if token is not None:
+        data["csrf_token"] = str(token["value"])
+    response = client.post("/sign-in", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    return user
+
+
 @pytest.fixture
 def login_as(client: FlaskClient, make_user: Callable[..., User]) -> Callable[..., User]:
-    """Sign the test client in as a new user of `role` (or as `user`) through the real form."""
+    """Sign the test client in as a new user of `role` (or as `user`), through the session."""
 
     def sign_in(role: str = "reviewer", user: User | None = None) -> User:
-        user = user or make_user(role)
-        html = client.get("/sign-in").get_data(as_text=True)
-        token = BeautifulSoup(html, "html.parser").select_one("input[name=csrf_token]")
-        assert token is not None
-        response = client.post(
-            "/sign-in",
-            data={"email": user.email, "password": PASSWORD, "csrf_token": token["value"]},
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
-        return user
+        return sign_in_through_session(client, user or make_user(role))
 
     return sign_in
 
@@ -258,3 +424,27 @@ def full_review(
 
 def days_ago(n: int) -> str:
     return (date.today() - timedelta(days=n)).isoformat()
+
+
+SYSTEM_PACKAGES = Path(__file__).resolve().parents[1] / ".ci" / "system-packages"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop before any test, with one line saying what to install, when a system package
+    the suite uses is missing (.ci/system-packages installs them: make test runs it)."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: the main process has checked
+    args = [str(SYSTEM_PACKAGES), "--check"]
+    if "not browser" in (config.option.markexpr or ""):
+        args.append("--no-browser")
+    found = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+    if found.returncode != 0:
+        pytest.exit(found.stdout.strip() or found.stderr.strip(), returncode=4)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under xdist (`--dist loadgroup`), each browser test module runs on one worker, so its
+    live server, seeded database and Chromium are made once, not once per worker."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else ""))

@@ -1,6 +1,7 @@
 """Helpers for the findings, statements, actions and lifecycle page tests.
 
-Browser POSTs go through the real CSRF protection: the token is read from the page first.
+Browser POSTs carry the CSRF token read from the page first when CSRF protection is on (the
+tests marked `csrf`); the test config turns it off otherwise.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from werkzeug.test import TestResponse
 
 from sfo_review.extensions import db
 from sfo_review.models import Review, User
-from sfo_review.services import reviews, transitions
+from sfo_review.services import reports, reviews, transitions
 from tests.helpers import page
 from tests.helpers import post_form as post
 
@@ -58,8 +59,19 @@ def sign_in(role: str, data: dict[str, Any], login_as: Callable[..., User]) -> U
     return login_as(role)
 
 
-def move_to(data: dict[str, Any], status: str) -> Review:
-    """Move the full_review through the real transitions up to `status`."""
+def approve(qa: User, review: Review, pdfs: bool = False) -> None:
+    """The countersigner approves `review`, as on the Countersign page: the report is frozen
+    as approved (its HTML) and its PDFs are left to the background job. The job runs (the
+    PDFs are laid out and stored) only when the test asks for them with `pdfs`; until then
+    the review is as it is while the job is queued."""
+    transitions.transition(qa, review, {"to": "approved"}, True)
+    if pdfs:
+        reports.start_snapshot_jobs(review)
+
+
+def move_to(data: dict[str, Any], status: str, pdfs: bool = False) -> Review:
+    """Move the full_review through the real transitions up to `status` (approval: see
+    `approve`; `pdfs` stores the approved PDFs)."""
     review: Review = data["review"]
     reviewer, qa = data["reviewer"], data["qa"]
     wanted = STAGES.index(status)
@@ -77,7 +89,7 @@ def move_to(data: dict[str, Any], status: str) -> Review:
         )
         transitions.transition(reviewer, review, {"to": "quality_assurance"})
     if wanted >= 3 and review.status == "quality_assurance":
-        transitions.transition(qa, review, {"to": "approved"})
+        approve(qa, review, pdfs)
     if wanted >= 4 and review.status == "approved":
         transitions.transition(qa, review, {"to": "closed"})
     db.session.refresh(review)

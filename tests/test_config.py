@@ -45,7 +45,7 @@ def test_production_cookies_are_secure():
     assert config.ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
 
 
-def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db):
+def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db, committed_db):
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
     with db.engine.connect() as conn:
@@ -54,7 +54,7 @@ def test_sqlite_connections_use_wal_busy_timeout_and_foreign_keys(app, db):
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
 
 
-def test_sqlite_reads_begin_deferred_and_writers_take_the_lock_first(app, db):
+def test_sqlite_reads_begin_deferred_and_writers_take_the_lock_first(app, db, committed_db):
     """Reads never hold SQLite's write lock (issue 13); a writer takes it up front, so it
     queues instead of failing half-way (sfo_review/database.py)."""
     if db.engine.dialect.name != "sqlite":

@@ -6,6 +6,11 @@ import re
 
 import pytest
 
+from sfo_review import permissions as perm
+from sfo_review.auth.session import login_required_for
+from sfo_review.loaders import get_review_or_404, review_permission_checked
+from tests.conftest import sign_in_through_session
+
 # Routes that are public on purpose; everything else needs a signed-in user and a
 # permission check (the API authenticates every request in its before_request hook).
 # The set-password page is opened with a one-time link: the link is the key (it is tested
@@ -18,19 +23,111 @@ PUBLIC_ENDPOINTS = {
     "auth.login",
     "auth.set_password",
 }
+ROLES = ("reviewer", "officer", "quality_assurer", "leadership", "admin")
+NO_SUCH_ID = 999_999
 
 
 def _browser_rules(app):
     return [r for r in app.url_map.iter_rules() if not r.endpoint.startswith("api.")]
 
 
+def _guarded_rules(app):
+    return [r for r in _browser_rules(app) if r.endpoint not in PUBLIC_ENDPOINTS]
+
+
+def _about_a_review(rule) -> bool:
+    return "review_id" in rule.arguments
+
+
 def test_every_browser_route_is_permission_checked(app):
     unchecked = []
-    for rule in _browser_rules(app):
+    for rule in _guarded_rules(app):
         view = app.view_functions[rule.endpoint]
-        if rule.endpoint not in PUBLIC_ENDPOINTS and not getattr(view, "permission_checked", False):
+        if not getattr(view, "permission_checked", False):
             unchecked.append(rule.endpoint)
     assert unchecked == [], f"routes without @login_required_for: {unchecked}"
+
+
+def test_every_route_not_about_one_review_names_its_permission(app):
+    """`@login_required_for(perm.can_…)`: a function of sfo_review/permissions.py, never a
+    role's name and never nothing (a route about one review names its permission where it
+    loads the review: see the next test)."""
+    unnamed = []
+    for rule in _guarded_rules(app):
+        if _about_a_review(rule):
+            continue
+        named = getattr(app.view_functions[rule.endpoint], "permissions", ())
+        if not named or not all(perm.is_named_permission(getattr(perm, n, None)) for n in named):
+            unnamed.append(rule.endpoint)
+    assert unnamed == [], f"routes naming no permission of sfo_review.permissions: {unnamed}"
+
+
+def _permissions_used(client, people, rule, method: str) -> set[str]:
+    """The permissions a route loads its review under, asked as each of `people` for a
+    review that does not exist (nothing is shown or changed): the loader comes first."""
+    used: set[str] = set()
+
+    def record(_sender, permission):
+        used.add(permission.__name__)
+
+    url = re.sub(r"<int:[^>]+>", str(NO_SUCH_ID), rule.rule)
+    with review_permission_checked.connected_to(record):
+        for user in people:
+            sign_in_through_session(client, user)
+            response = client.open(url, method=method)
+            assert response.status_code in (403, 404), f"{method} {url} as {user.role}: a review?"
+            if used:
+                break
+    return used
+
+
+def test_every_route_about_a_review_loads_it_under_a_named_permission(app, client, make_user):
+    """A route with a review id reaches review content: it must load the review through
+    loaders.get_review_or_404 with a permission function of sfo_review/permissions.py, for
+    every method it answers (a route reading the row itself would fail here)."""
+    people = [make_user(role) for role in ROLES]
+    unnamed, checked = [], 0
+    for rule in _guarded_rules(app):
+        if not _about_a_review(rule):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            used = _permissions_used(client, people, rule, method)
+            if not used or not all(perm.is_named_permission(getattr(perm, n)) for n in used):
+                unnamed.append(f"{method} {rule.rule}")
+            checked += 1
+    assert unnamed == [], f"routes loading a review under no named permission: {unnamed}"
+    assert checked >= 60
+
+
+def test_the_guard_fails_for_a_route_that_reads_the_review_itself(app, client, make_user):
+    """The test above can fail: a view that loads the review without the loader is caught."""
+    from flask import abort
+
+    from sfo_review.extensions import db
+    from sfo_review.models import Review
+
+    def leaky(review_id: int) -> str:
+        review = db.session.get(Review, review_id) or abort(404)
+        return review.case_reference
+
+    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == "reviews.overview")
+    real = app.view_functions["reviews.overview"]
+    app.view_functions["reviews.overview"] = login_required_for()(leaky)
+    try:
+        assert _permissions_used(client, [make_user("reviewer")], rule, "GET") == set()
+    finally:
+        app.view_functions["reviews.overview"] = real
+
+
+def test_decorators_and_the_loader_take_only_named_permissions():
+    with pytest.raises(TypeError):
+        login_required_for("admin")
+    with pytest.raises(TypeError):
+        login_required_for(lambda user: True)
+    with pytest.raises(TypeError):
+        get_review_or_404(1, None, lambda user, review: True)
+    assert perm.is_named_permission(perm.can_manage_users)
+    assert not perm.is_named_permission(perm.is_role)
 
 
 def test_paths_are_kebab_case_with_typed_ids(app):
@@ -71,6 +168,7 @@ def test_api_requires_a_token_everywhere(app, client):
             assert response.get_json()["error"]["code"] == "unauthenticated"
 
 
+@pytest.mark.csrf
 def test_every_post_form_carries_csrf(app, client, login_as, full_review):
     """Walk every GET page as the reviewer and check each POST form has a CSRF token."""
     from bs4 import BeautifulSoup

@@ -38,7 +38,7 @@ def test_migration_files_are_numbered_in_sequence():
 # checked by tests/reviews/test_list_indexes.py instead.
 @pytest.mark.filterwarnings("ignore:Skipped unsupported reflection of expression-based index")
 @pytest.mark.filterwarnings("ignore:autogenerate skipping metadata-specified expression-based")
-def test_the_migrated_schema_matches_the_models(app, db):
+def test_the_migrated_schema_matches_the_models(app, db, committed_db):
     """The test database was built by running the migrations: nothing may be missing."""
     with db.engine.connect() as conn:
         context = MigrationContext.configure(

@@ -26,7 +26,7 @@ NOT_SHARED_YET = (
 @login_required_for()
 def actions(review_id: int) -> str:
     user = actor()
-    review = get_review_or_404(review_id, user)
+    review = get_review_or_404(review_id, user, perm.can_see_review)
     if not perm.can_see_actions(user, review):
         raise Forbidden(NOT_SHARED_YET)
     review_service.record_view(user, review, "actions")

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from sfo_review import permissions as perm
 from sfo_review.admin.forms import AccountStatusForm, NewUserForm, PasswordLinkForm, RegionForm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
@@ -24,14 +25,14 @@ T = TypeVar("T")
 
 
 @admin_bp.route("/users")
-@login_required_for("admin")
+@login_required_for(perm.can_manage_users)
 def users() -> str:
     rows = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
     return render_template("admin/users.html", users=rows)
 
 
 @admin_bp.route("/users/new", methods=["GET", "POST"])
-@login_required_for("admin")
+@login_required_for(perm.can_manage_users)
 def new_user() -> str | Response:
     form = NewUserForm()
     if form.validate_on_submit():
@@ -71,7 +72,7 @@ def _user_page(
 
 
 @admin_bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@login_required_for("admin")
+@login_required_for(perm.can_manage_users)
 def user(user_id: int) -> str | Response:
     account = _account(user_id)
     form = AccountStatusForm()
@@ -101,7 +102,7 @@ def _posted_on_account_page(
 
 
 @admin_bp.route("/users/<int:user_id>/region", methods=["POST"])
-@login_required_for("admin")
+@login_required_for(perm.can_manage_users)
 def user_region(user_id: int) -> str | Response:
     """A leadership account's region (the page is the account's own, above)."""
     account = _account(user_id)
@@ -118,7 +119,7 @@ def user_region(user_id: int) -> str | Response:
 
 
 @admin_bp.route("/users/<int:user_id>/password-link", methods=["POST"])
-@login_required_for("admin")
+@login_required_for(perm.can_manage_users)
 def password_link(user_id: int) -> str | Response:
     """Email the account's owner a new one-time link to set their password."""
     account = _account(user_id)

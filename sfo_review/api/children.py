@@ -96,7 +96,9 @@ def add_response(review_id: int, finding_id: int) -> ResponseReturnValue:
 # Statements --------------------------------------------------------------------------------
 
 
-def _statement(review_id: int, statement_id: int, action: ReviewAction | None = None) -> Statement:
+def _statement(
+    review_id: int, statement_id: int, action: ReviewAction = perm.can_see_review
+) -> Statement:
     """A statement the caller may see (never another officer's; drafts only to the author)."""
     review = load_review(review_id, action)
     item = get_child_or_404(review, Statement, statement_id)

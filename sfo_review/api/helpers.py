@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Response, current_app, g, jsonify, request, url_for
 
+from sfo_review import permissions as perm
 from sfo_review.loaders import ReviewAction, get_review_or_404
 from sfo_review.models import Review, User
 from sfo_review.services import reviews as review_service
@@ -56,7 +57,7 @@ def query_args(*allowed: str) -> dict[str, str]:
     return args
 
 
-def load_review(review_id: int, action: ReviewAction | None = None) -> Review:
+def load_review(review_id: int, action: ReviewAction = perm.can_see_review) -> Review:
     """404 when the caller may not see the review, 403 when they may not do `action`."""
     return get_review_or_404(review_id, api_user(), action)
 

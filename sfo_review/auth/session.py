@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
@@ -108,20 +109,38 @@ def actor() -> User:
     return user
 
 
-def login_required_for(*roles: str) -> Any:
-    """Decorator: a signed-in user with one of `roles` (403 otherwise)."""
+UserCheck = Callable[[User], bool]
+
+
+def login_required_for(*permissions: UserCheck) -> Any:
+    """Decorator: a signed-in user whom one of the named `permissions` allows (403 otherwise).
+
+    Each permission is a function of sfo_review/permissions.py taking the user, e.g.
+    `@login_required_for(perm.can_manage_users)` (as GOV.UK Notify's `user_has_permissions`
+    names its permissions). With none, any signed-in user passes the decorator: a route about
+    one review then checks the caller's permission on that review when it loads it
+    (`loaders.get_review_or_404(..., perm.can_...)`). The names are kept on the view as
+    `permissions`, for tests/test_guards.py.
+    """
+    from sfo_review import permissions as perm
     from sfo_review.services.errors import Forbidden
+
+    for check in permissions:
+        if not perm.is_named_permission(check):
+            raise TypeError(f"{check!r} is not a permission function of sfo_review.permissions")
 
     def decorator(view: Any) -> Any:
         @wraps(view)
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
-            if roles and current_user.role not in roles:
+            user = actor()
+            if permissions and not any(check(user) for check in permissions):
                 raise Forbidden()
             return view(*args, **kwargs)
 
         wrapped.permission_checked = True  # type: ignore[attr-defined]
+        wrapped.permissions = tuple(check.__name__ for check in permissions)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

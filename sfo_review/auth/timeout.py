@@ -11,19 +11,20 @@ from __future__ import annotations
 from flask import Response, jsonify, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
+from sfo_review import permissions as perm
 from sfo_review.auth.session import login_required_for, seconds_left
 from sfo_review.auth.views import _safe_next, auth_bp
 
 
 @auth_bp.route("/session/status")
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def session_status() -> Response:
     idle, absolute = seconds_left()
     return jsonify(idle_seconds_left=idle, absolute_seconds_left=absolute)
 
 
 @auth_bp.route("/session/keep-alive", methods=["POST"])
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def keep_alive() -> BaseResponse:
     # The request itself renewed the session (enforce_timeouts); say how long is left now.
     if request.accept_mimetypes.best == "application/json":

@@ -8,6 +8,7 @@ from flask import Blueprint, flash, redirect, render_template, request, session,
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from sfo_review import permissions as perm
 from sfo_review.auth import throttle
 from sfo_review.auth.forms import (
     ChangePasswordForm,
@@ -88,7 +89,7 @@ login.permission_checked = True  # type: ignore[attr-defined]  # public page
 
 
 @auth_bp.route("/sign-out", methods=["POST"])
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def logout() -> Response:
     user_service.end_sessions(current_user._get_current_object())
     logout_user()
@@ -118,7 +119,7 @@ def _changed(user: User, password: str, form: ChangePasswordForm) -> bool:
 
 
 @auth_bp.route("/account/password", methods=["GET", "POST"])
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def change_password() -> Response | tuple[str, int]:
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -135,7 +136,7 @@ def change_password() -> Response | tuple[str, int]:
 
 
 @auth_bp.post("/account/tokens/<int:token_id>/revoke")
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def revoke_token(token_id: int) -> Response:
     """Revoke one of your own API tokens (anyone else's is not found)."""
     if RevokeTokenForm().validate_on_submit():

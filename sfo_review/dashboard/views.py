@@ -12,6 +12,7 @@ from typing import Any
 from flask import Response, abort, render_template, request
 from flask_wtf import FlaskForm
 
+from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.dashboard import dashboard_bp, page
@@ -85,7 +86,7 @@ def _helpers() -> dict[str, Any]:
 
 
 @dashboard_bp.route("")
-@login_required_for("leadership")
+@login_required_for(perm.can_see_dashboard)
 def dashboard() -> str | tuple[str, int]:
     form = _scope_form()
     figures = _figures(form)
@@ -108,7 +109,7 @@ def dashboard() -> str | tuple[str, int]:
 
 
 @dashboard_bp.route("/tables/<name>.csv")
-@login_required_for("leadership")
+@login_required_for(perm.can_see_dashboard)
 def table_csv(name: str) -> Response | tuple[str, int]:
     if name not in BUILDERS:
         abort(404)
@@ -151,7 +152,7 @@ def _action_page(
 
 
 @dashboard_bp.route("/actions")
-@login_required_for("leadership")
+@login_required_for(perm.can_see_dashboard)
 def actions() -> str | tuple[str, int]:
     form = _actions_form()
     number = _page_number()
@@ -189,7 +190,7 @@ ACTION_COLUMNS = (
 
 
 @dashboard_bp.route("/actions.csv")
-@login_required_for("leadership")
+@login_required_for(perm.can_see_dashboard)
 def actions_csv() -> Response | tuple[str, int]:
     form = _actions_form()
     listing = _action_page(form, 1, per_page=None)

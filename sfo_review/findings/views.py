@@ -26,7 +26,7 @@ NOT_SHARED_YET = (
 )
 
 
-def _review_with_findings(review_id: int, action: ReviewAction | None = None) -> Review:
+def _review_with_findings(review_id: int, action: ReviewAction = perm.can_see_review) -> Review:
     """The review, if the signed-in user may read its findings (officers: not while drafted)."""
     user = actor()
     review = get_review_or_404(review_id, user, action)

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
+from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import form_data, submit
 from sfo_review.notifications import notifications_bp
@@ -17,7 +18,7 @@ from sfo_review.services import support as support_service
 
 
 @notifications_bp.route("/notifications")
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def notifications() -> str:
     user = actor()
     items = notification_service.list_for(user)
@@ -25,7 +26,7 @@ def notifications() -> str:
 
 
 @notifications_bp.post("/notifications/<int:notification_id>/read")
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def mark_read(notification_id: int) -> Response:
     form = MarkReadForm()
     if form.validate_on_submit():
@@ -37,7 +38,7 @@ def mark_read(notification_id: int) -> Response:
 
 
 @notifications_bp.post("/notifications/read-all")
-@login_required_for()
+@login_required_for(perm.can_use_own_account)
 def mark_all_read() -> Response:
     form = MarkReadForm()
     if form.validate_on_submit():
@@ -49,13 +50,13 @@ def mark_all_read() -> Response:
 
 
 @notifications_bp.route("/support")
-@login_required_for()
+@login_required_for(perm.can_read_staff_support)
 def support() -> str:
     return render_template("notifications/support.html")
 
 
 @notifications_bp.route("/admin/support-text", methods=["GET", "POST"])
-@login_required_for("admin")
+@login_required_for(perm.can_manage_users)
 def support_text() -> str | Response:
     user = actor()
     form = SupportTextForm()

@@ -93,7 +93,7 @@ def _after_move(user: User, review: Review) -> Response:
 @login_required_for()
 def status(review_id: int) -> str | Response:
     user = actor()
-    review = get_review_or_404(review_id, user)
+    review = get_review_or_404(review_id, user, perm.can_see_review)
     form = TransitionForm()
     if form.validate_on_submit():
         data = {"to": form.to.data or None}
@@ -111,12 +111,6 @@ def status(review_id: int) -> str | Response:
     )
 
 
-def _may_countersign(user: User, review: Review) -> bool:
-    # Quality assurers countersign; who may approve (the named countersigner) is decided
-    # again by permissions.can_transition when they press the button.
-    return perm.can_transition(user, review, "in_review")
-
-
 def _countersign_data(form: CountersignForm) -> dict[str, Any]:
     to = form.to.data or None
     if to == "in_review":
@@ -128,7 +122,7 @@ def _countersign_data(form: CountersignForm) -> dict[str, Any]:
 @login_required_for()
 def countersign(review_id: int) -> str | Response:
     user = actor()
-    review = get_review_or_404(review_id, user, _may_countersign)
+    review = get_review_or_404(review_id, user, perm.can_countersign)
     form = CountersignForm()
     if form.validate_on_submit():
         data = _countersign_data(form)

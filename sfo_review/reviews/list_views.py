@@ -23,7 +23,7 @@ from sfo_review.reviews import overview as summary
 from sfo_review.reviews import reviews_bp
 from sfo_review.reviews.list_forms import ReviewFilterForm
 from sfo_review.services import review_export, review_list
-from sfo_review.services.errors import Forbidden, ValidationFailed
+from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.notifications import long_date
 
 SORT_WORDS = {
@@ -178,13 +178,11 @@ def _read_filters(user: User) -> tuple[ReviewFilterForm, review_list.Filters | N
 
 
 @reviews_bp.route("/")
-@login_required_for()
+@login_required_for(perm.can_list_reviews, perm.can_manage_users)
 def index() -> str | BaseResponse:
     user = actor()
     if not perm.can_list_reviews(user):
-        if perm.can_manage_users(user):
-            return redirect(url_for("admin.users"))  # admins never see review content
-        raise Forbidden()
+        return redirect(url_for("admin.users"))  # admins never see review content
     form, filters = _read_filters(user)
     page = None
     if filters is not None:
@@ -214,12 +212,10 @@ def _results(page: review_list.Page | None) -> dict[str, Any]:
 
 
 @reviews_bp.route("/reviews.csv")
-@login_required_for()
+@login_required_for(perm.can_export_review_list)
 def export_reviews() -> str | BaseResponse:
     """The filtered list as a CSV file; with a problem in the filters, the list explains it."""
     user = actor()
-    if not perm.can_export_review_list(user):
-        raise Forbidden("Your role has no access to review content.")
     _, filters = _read_filters(user)
     if filters is not None:
         chunks = review_export.export_csv(user, filters)

@@ -32,7 +32,7 @@ from sfo_review.services.deadlines import FINISHED_STATUSES
 
 
 @reviews_bp.route("/reviews/new", methods=["GET", "POST"])
-@login_required_for("reviewer")
+@login_required_for(perm.can_create_review)
 def new() -> str | Response:
     form = ReviewForm()
     if form.validate_on_submit():
@@ -48,7 +48,7 @@ def new() -> str | Response:
 @login_required_for()
 def overview(review_id: int) -> str:
     user = actor()
-    review = get_review_or_404(review_id, user)
+    review = get_review_or_404(review_id, user, perm.can_see_review)
     review_service.record_view(user, review, "overview")
     deadline = deadline_facts(review, user)
     if user.role == "officer":

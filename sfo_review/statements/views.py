@@ -106,7 +106,7 @@ def _visible_statement(review: Review, statement_id: int) -> Statement:
 @login_required_for()
 def statement(review_id: int, statement_id: int) -> str:
     user = actor()
-    review = get_review_or_404(review_id, user)
+    review = get_review_or_404(review_id, user, perm.can_see_review)
     item = _visible_statement(review, statement_id)
     review_service.record_view(user, review, f"statement of {item.author.name}")
     return render_template("statements/statement.html", review=review, statement=item)

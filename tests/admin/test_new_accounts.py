@@ -153,14 +153,11 @@ def test_only_admins_send_links(client, login_as, make_user, role):
 
 def test_signed_out_sending_a_link_is_sent_to_sign_in(app, client, make_user):
     officer = make_user("officer")
-    app.config["WTF_CSRF_ENABLED"] = False
-    try:
-        response = client.post(f"/admin/users/{officer.id}/password-link")
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = True
+    response = client.post(f"/admin/users/{officer.id}/password-link")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
+@pytest.mark.csrf
 def test_sending_a_link_needs_csrf_a_post_and_a_real_account(client, login_as):
     login_as("admin")
     assert client.post("/admin/users/1/password-link").status_code == 400

@@ -166,6 +166,7 @@ def test_nobody_revokes_someone_elses_token(client, login_as, make_user, role):
     assert call_api(client, token).status_code == 200
 
 
+@pytest.mark.csrf
 def test_revoking_needs_a_signed_in_user_csrf_and_post(client, login_as, make_user):
     user = make_user("reviewer")
     token = user_service.issue_token(user)
@@ -185,12 +186,8 @@ def test_revoking_needs_a_signed_in_user_csrf_and_post(client, login_as, make_us
 
 
 def test_signed_out_revoking_is_sent_to_sign_in(app, client, make_user):
-    app.config["WTF_CSRF_ENABLED"] = False
-    try:
-        token_id = row(user_service.issue_token(make_user("reviewer"))).id
-        response = client.post(f"/account/tokens/{token_id}/revoke")
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = True
+    token_id = row(user_service.issue_token(make_user("reviewer"))).id
+    response = client.post(f"/account/tokens/{token_id}/revoke")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 

@@ -10,6 +10,9 @@ from sfo_review.services import users as user_service
 from tests.conftest import PASSWORD
 from tests.helpers import error_summary, page, post_form
 
+# Signing in and the session around it, with CSRF protection on as in production.
+pytestmark = pytest.mark.csrf
+
 ACCOUNT = "/account/password"  # a page every signed-in user can open
 
 

@@ -119,6 +119,7 @@ def test_a_made_up_link_does_not_work(client, db, token):
     assert "<script>" not in response.get_data(as_text=True)
 
 
+@pytest.mark.csrf
 def test_without_csrf_nothing_is_set(client, invited):
     user, token = invited
     response = client.post(f"/set-password/{token}", data={"new_password": GOOD})

@@ -96,7 +96,9 @@ def many_addresses(n: int) -> list[str]:
 
 
 @pytest.mark.parametrize("proxies", [0, 1])
-def test_an_attacker_cannot_lock_out_another_account(request, app, make_user, low_limits, proxies):
+def test_an_attacker_cannot_lock_out_another_account(
+    request, app, committed_db, make_user, low_limits, proxies
+):
     """The security test: 20 failures with different X-Forwarded-For, then the real
     leadership user signs in. Whether or not the proxy is configured, they get in."""
     target = request.getfixturevalue("behind_proxy") if proxies else app

@@ -9,6 +9,9 @@ import pytest
 
 from tests.helpers import page, post_form
 
+# Signing in and the session around it, with CSRF protection on as in production.
+pytestmark = pytest.mark.csrf
+
 STATUS = "/session/status"
 KEEP_ALIVE = "/session/keep-alive"
 ACCOUNT = "/account/password"

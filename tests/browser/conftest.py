@@ -1,7 +1,7 @@
 """A live server on a fresh database with the demo data, and headless Chromium to drive it.
 
-Chromium comes from Debian (/usr/bin/chromium, installed by .ci/run); Playwright never
-downloads a browser of its own here.
+Chromium comes from Debian (/usr/bin/chromium, installed by .ci/system-packages); Playwright
+never downloads a browser of its own here.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, An
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'live.db'}"
         TESTING = False  # behave like the real server: error pages, not tracebacks
+        WTF_CSRF_ENABLED = True
 
     app = create_app(LiveConfig)
     with app.app_context():
@@ -58,7 +59,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, An
 def browser() -> Iterator[Any]:
     playwright_api = pytest.importorskip("playwright.sync_api")
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: apt-get install chromium (or run .ci/run)")
+        pytest.fail("Chromium is not installed: apt-get install chromium (or run make test)")
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,

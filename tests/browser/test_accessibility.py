@@ -1,8 +1,10 @@
 """Accessibility (WCAG 2.2 AA) of every page, checked in headless Chromium.
 
 The pages come from the app's url_map, so a new page is checked as soon as it exists: every
-GET route whose path parameters we can fill from the demo data is visited by every role that
-can reach it. On each page axe-core (node_modules/axe-core, a devDependency) runs with the
+GET route whose path parameters we can fill from the demo data is fetched by every role
+(through the app, without rendering), and each distinct page state — the endpoint and the
+shape of the page the server sent — is checked once in Chromium, by the first role that
+reaches it. On each page axe-core (node_modules/axe-core, a devDependency) runs with the
 WCAG 2.0/2.1/2.2 A and AA rules, and no page may have a serious or critical violation. Each
 form is also submitted empty (or cleared) so its error summary is checked too. The same walk
 checks reflow: at 320 CSS pixels wide (400% zoom of 1280) no page scrolls sideways.
@@ -27,11 +29,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from bs4 import BeautifulSoup
 from werkzeug.routing import Rule
 from werkzeug.serving import make_server
 
 from config import TestConfig
 from sfo_review.cli.seed import DEMO_PASSWORD
+from tests.browser.states import page_state
 
 pytestmark = pytest.mark.browser
 
@@ -216,6 +220,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'a11y.db'}"
         TESTING = False  # real error pages
+        WTF_CSRF_ENABLED = True  # a live server, as users get it
 
     app = create_app(LiveConfig)
     with app.app_context():
@@ -336,12 +341,60 @@ OWN_CHECKS = """() => {
   return out;
 }"""
 
-# What a page is made of, without its words: pages built the same way for two roles (or two
-# reviews) are checked once, which keeps the walk to a few minutes.
-SHAPE = """() => [...document.querySelectorAll('body *')].map(e => [e.tagName, e.className,
-  e.getAttribute('role'), e.getAttribute('type'), e.getAttribute('aria-current'),
-  [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())].join(':')).join('|')"""
-_SHAPES_SEEN: set[tuple[str, int]] = set()
+
+ROLE_ORDER = ["anonymous", *ROLES]
+
+
+@dataclass
+class Crawl:
+    """Every page each role reaches, fetched without rendering, and each distinct page state
+    given to the first role (in ROLE_ORDER) that reaches it: that role's walk checks it."""
+
+    reached: dict[str, list[str]] = field(default_factory=dict)
+    assigned: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    same_state: dict[str, list[str]] = field(default_factory=dict)
+    server_errors: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _client(site: Site, email: str | None) -> Any:
+    """A Flask test client of the site's app (no HTTP, no rendering), signed in through the
+    form when `email` is given."""
+    client = site.app.test_client()
+    if email:
+        form = BeautifulSoup(client.get("/sign-in").get_data(as_text=True), "html.parser")
+        token = form.select_one("input[name=csrf_token]")
+        assert token is not None
+        signed_in = client.post(
+            "/sign-in",
+            data={"email": email, "password": DEMO_PASSWORD, "csrf_token": str(token["value"])},
+        )
+        assert signed_in.status_code == 302, f"{email} could not sign in"
+        assert "/sign-in" not in signed_in.headers["Location"], f"{email} could not sign in"
+    return client
+
+
+@pytest.fixture(scope="module")
+def crawl(site: Site) -> Crawl:
+    found = Crawl()
+    seen: set[tuple[str, str]] = set()
+    for role in ROLE_ORDER:
+        client = _client(site, ROLES.get(role))
+        found.reached[role], found.assigned[role] = [], []
+        found.same_state[role], found.server_errors[role] = [], []
+        for endpoint, path in _urls(site, authenticated=role != "anonymous"):
+            response = client.get(path)  # not followed: a redirect is not this role's page
+            if response.status_code >= 500:
+                found.server_errors[role].append(f"{role} {path}: {response.status_code}")
+            if response.status_code != 200 or response.mimetype != "text/html":
+                continue  # not this role's page (sign-in and error pages are checked on their own)
+            found.reached[role].append(path)
+            state = page_state(endpoint, response.get_data(as_text=True))
+            if state in seen:
+                found.same_state[role].append(path)
+                continue
+            seen.add(state)
+            found.assigned[role].append((endpoint, path))
+    return found
 
 
 def _reflow(page: Any, where: str, findings: Findings) -> None:
@@ -385,22 +438,17 @@ SENDS_TWICE = """
 """
 
 
-def _walk(page: Any, site: Site, axe_source: str, role: str) -> Findings:
-    findings = Findings()
-    for endpoint, path in _urls(site, authenticated=role != "anonymous"):
+def _walk(page: Any, crawl: Crawl, axe_source: str, role: str) -> Findings:
+    """Check each page state given to `role` (see Crawl), in the browser."""
+    findings = Findings(same_shape=crawl.same_state[role])
+    findings.server_errors += crawl.server_errors[role]
+    for endpoint, path in crawl.assigned[role]:
         response = page.goto(path)
-        if response is not None and response.status >= 500:
-            findings.server_errors.append(f"{role} {path}: {response.status}")
-        if response is None or response.status != 200 or urlsplit(response.url).path != path:
-            continue  # not this role's page (sign-in and error pages are checked on their own)
-        if "text/html" not in (response.headers.get("content-type") or ""):
-            continue
-        shape = (endpoint, hash(page.evaluate(SHAPE)))
-        if shape in _SHAPES_SEEN:
-            findings.same_shape.append(path)
-            continue
-        _SHAPES_SEEN.add(shape)
         where = f"{role} {path}"
+        if response is None or response.status != 200 or urlsplit(response.url).path != path:
+            status = response.status if response is not None else "no response"
+            findings.server_errors.append(f"{where}: {status} in the browser, 200 when crawled")
+            continue
         _axe(page, axe_source, where, findings)
         _reflow(page, where, findings)
         findings.double_submit += [f"{where}: {b}" for b in page.evaluate(SENDS_TWICE)]
@@ -440,14 +488,17 @@ def _save(role: str, findings: Findings) -> None:
 # -- the specification -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+@pytest.mark.parametrize("role", ROLE_ORDER)
 def test_every_page_a_role_can_reach_has_no_serious_accessibility_problem(
-    open_as: Callable[[str | None], Any], site: Site, axe_source: str, role: str
+    open_as: Callable[[str | None], Any], crawl: Crawl, axe_source: str, role: str
 ) -> None:
+    """Each page state is checked once, by the first role that reaches it; the pages a role
+    shares with a role before it were checked there."""
     page = open_as(ROLES.get(role))
-    findings = _walk(page, site, axe_source, role)
+    findings = _walk(page, crawl, axe_source, role)
     _save(role, findings)
-    assert findings.checked, f"no page was checked for {role}"
+    assert crawl.reached[role], f"{role} reached no page"
+    assert len(findings.checked) >= len(crawl.assigned[role]), f"a page of {role} was not checked"
     problems = findings.blocking() or findings.too_wide or findings.server_errors
     assert not (problems or findings.double_submit), (
         f"{len(findings.checked)} pages checked for {role}:\n{_report(findings)}"

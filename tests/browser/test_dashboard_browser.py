@@ -57,6 +57,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'dashboard.db'}"
         TESTING = False
+        WTF_CSRF_ENABLED = True  # a live server, as users get it
 
     app = create_app(LiveConfig)
     with app.app_context():

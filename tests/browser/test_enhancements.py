@@ -6,10 +6,12 @@ rules are tested elsewhere."""
 from __future__ import annotations
 
 import re
-import time
-from datetime import timedelta
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+import time_machine
 
 pytestmark = pytest.mark.browser
 
@@ -79,12 +81,62 @@ def short_sessions(live_app):
     app.config["SESSION_INACTIVITY_TIMEOUT"], app.config["SESSION_WARNING_SECONDS"] = saved
 
 
-def test_users_are_warned_before_the_inactivity_sign_out_and_can_stay(new_page, short_sessions):
+# The page's fetches, counted, so a test can wait until every answer has arrived.
+COUNT_FETCHES = """(() => {
+  const fetchNow = window.fetch.bind(window)
+  window.fetchesInFlight = 0
+  window.fetch = (...args) => {
+    window.fetchesInFlight += 1
+    return fetchNow(...args).finally(() => { window.fetchesInFlight -= 1 })
+  }
+})()"""
+
+
+class VirtualTime:
+    """The server's clock (time-machine, for the live server in this process) and the
+    page's clock (Playwright's: its timers and Date), moved on together by the test instead
+    of waiting: `advance(5)` is five seconds later for both."""
+
+    def __init__(self, traveller: Any) -> None:
+        self.traveller = traveller
+        self.pages: list[Any] = []
+
+    def follow(self, page: Any) -> None:
+        """The page's scripts run on this clock from its next load on."""
+        page.context.add_init_script(script=COUNT_FETCHES)
+        page.clock.install()
+        self.pages.append(page)
+
+    def advance(self, seconds: int) -> None:
+        self.traveller.shift(seconds)
+        for page in self.pages:
+            if not page.is_closed():
+                page.clock.run_for(seconds * 1000)
+                self.settle(page)
+
+    @staticmethod
+    def settle(page: Any) -> None:
+        """Every request the page's timers made has had its answer."""
+        page.wait_for_function("() => (window.fetchesInFlight || 0) === 0")
+
+
+@pytest.fixture
+def virtual_time() -> Iterator[VirtualTime]:
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        yield VirtualTime(traveller)
+
+
+def test_users_are_warned_before_the_inactivity_sign_out_and_can_stay(
+    new_page, short_sessions, virtual_time
+):
     page = new_page("reviewer@example.gov.uk")
+    virtual_time.follow(page)
     page.goto("/notifications")
     dialog = page.locator("dialog#timeout-warning")
-    assert not dialog.is_visible()
-    dialog.wait_for(state="visible", timeout=12_000)
+    virtual_time.advance(3)
+    assert not dialog.is_visible()  # 11 seconds left: more than the 10 of the warning
+    virtual_time.advance(2)
+    dialog.wait_for(state="visible")
     assert page.get_by_role("dialog", name="You’re about to be signed out").is_visible()
     assert re.search(r"\d+ seconds?", dialog.locator("[data-timeout-countdown]").inner_text())
     # The modal dialog takes focus, and the keyboard alone keeps the session going.
@@ -94,24 +146,30 @@ def test_users_are_warned_before_the_inactivity_sign_out_and_can_stay(new_page, 
     assert page.locator("h1").inner_text() == "Notifications"  # nothing reloaded or lost
 
     # It comes back; this time "Stay signed in" is pressed.
-    dialog.wait_for(state="visible", timeout=12_000)
+    virtual_time.advance(5)
+    dialog.wait_for(state="visible")
     page.get_by_role("button", name="Stay signed in").click()
     dialog.wait_for(state="hidden")
 
-    # And the third time nobody answers: the page goes to sign-in, saying why.
-    started = time.monotonic()
-    page.wait_for_url(re.compile(r"/sign-in"), timeout=20_000)
-    assert time.monotonic() - started >= 3
+    # And the third time nobody answers: the page stays until the session has ended, then
+    # goes to sign-in, saying why.
+    virtual_time.advance(5)
+    dialog.wait_for(state="visible")
+    virtual_time.advance(8)  # 13 of the 14 seconds
+    assert "/notifications" in page.url and dialog.is_visible()
+    virtual_time.advance(2)
+    page.wait_for_url(re.compile(r"/sign-in"))
     assert "without activity" in page.locator("main").inner_text()
 
 
-def test_activity_in_another_tab_keeps_this_tab_signed_in(new_page, short_sessions):
+def test_activity_in_another_tab_keeps_this_tab_signed_in(new_page, short_sessions, virtual_time):
     page = new_page("reviewer@example.gov.uk")
+    virtual_time.follow(page)
     page.goto("/notifications")
     other = page.context.new_page()
-    deadline = time.monotonic() + 16
-    while time.monotonic() < deadline:  # the other tab keeps working
+    for _ in range(8):  # the other tab keeps working, every 2 seconds for 16 seconds
         other.goto("/account/password")
-        time.sleep(2)
+        virtual_time.advance(2)
     assert "/notifications" in page.url  # this tab asked the server and stayed put
     assert page.locator("h1").inner_text() == "Notifications"
+    assert not page.locator("dialog#timeout-warning").is_visible()

@@ -11,21 +11,16 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sfo_review.models import User
-from tests.conftest import PASSWORD
-from tests.helpers import page
+from tests.conftest import sign_in_through_session
 
 
 @pytest.fixture
 def second_client(app: Flask, db: Any) -> Callable[[User], FlaskClient]:
-    """Another browser (its own session), signed in as `user` through the real form."""
+    """Another browser (its own session), signed in as `user`."""
 
     def open_as(user: User) -> FlaskClient:
         other = app.test_client()
-        token = page(other.get("/sign-in")).select_one("input[name=csrf_token]")["value"]
-        response = other.post(
-            "/sign-in", data={"email": user.email, "password": PASSWORD, "csrf_token": token}
-        )
-        assert response.status_code == 302
+        sign_in_through_session(other, user)
         return other
 
     return open_as

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from sfo_review.services import findings as finding_service
-from tests.helpers import page
+from tests.helpers import csrf_token, page
 from tests.helpers_forms import HOSTILE, WHY_NO_WIDER_FACTOR
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -95,7 +95,7 @@ def test_without_javascript_a_rejected_save_shows_the_state_of_what_was_typed(
     data = full_review()
     login_as(user=data["reviewer"])
     url = f"/reviews/{data['review'].id}/findings/new"
-    token = page(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    token = csrf_token(client, url)
     values = {
         "csrf_token": token,
         "title": "",  # refused: the title is needed
@@ -117,7 +117,7 @@ def test_after_saving_an_unbalanced_finding_the_message_says_what_is_missing(
     data = full_review()
     login_as(user=data["reviewer"])
     url = f"/reviews/{data['review'].id}/findings/new"
-    token = page(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    token = csrf_token(client, url)
     response = client.post(
         url,
         data={

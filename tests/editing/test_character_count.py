@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from sfo_review.services import statements as statement_service
-from tests.helpers import page
+from tests.helpers import csrf_token, page
 from tests.helpers_forms import move_to
 
 LONG_FIELDS = [
@@ -79,7 +79,7 @@ def test_text_over_the_limit_is_refused_and_kept(client, login_as, full_review):
     data = full_review()
     login_as(user=data["reviewer"])
     url = f"/reviews/{data['review'].id}/chronology/new"
-    token = page(client.get(url)).select_one("input[name=csrf_token]")["value"]
+    token = csrf_token(client, url)
     too_long = "x" * 20_001
     response = client.post(
         url,

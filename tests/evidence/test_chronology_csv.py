@@ -567,6 +567,7 @@ def test_the_significant_filter_works_in_both_views(client, signed_in_reviewer):
     assert everything.select_one("#filter a")["href"] == f"{base}?significant=1&view=timeline"
 
 
+@pytest.mark.csrf
 def test_the_import_page_is_recorded_and_explains_the_columns(client, signed_in_reviewer):
     review = signed_in_reviewer["review"]
     soup = page(client.get(_import_url(review)))

@@ -71,6 +71,7 @@ def _post_raw(client, base: str, summary: bytes):
     )
 
 
+@pytest.mark.csrf
 def test_a_form_cannot_carry_half_a_surrogate_pair(client, reviewer_on):
     """Werkzeug decodes form posts as UTF-8 and never makes a lone surrogate: percent-encoded
     it stays as typed, in raw bytes the form is refused (400). The API refuses one in JSON

@@ -172,6 +172,7 @@ def test_list_says_when_every_individual_finding_is_balanced(client, full_review
     assert "Context weighed" in soup.select_one(f"#finding-{data['finding'].id}").get_text()
 
 
+@pytest.mark.csrf
 def test_finding_page_shows_narrative_links_and_replies(client, full_review, login_as):
     data = full_review()
     move_to(data, "factual_accuracy")
@@ -492,6 +493,7 @@ def test_a_finding_with_replies_is_not_deleted(client, full_review, login_as):
     assert db.session.get(Finding, data["finding"].id) is not None
 
 
+@pytest.mark.csrf
 def test_delete_without_csrf_is_refused(client, full_review, login_as):
     data = full_review()
     login_as(user=data["reviewer"])

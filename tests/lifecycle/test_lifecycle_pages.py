@@ -127,6 +127,7 @@ def test_who_may_move_the_review_on(client, full_review, login_as, role):
 # --- the status page ---------------------------------------------------------------------
 
 
+@pytest.mark.csrf
 def test_status_page_shows_the_lifecycle_and_the_move_button(client, full_review, login_as):
     data = full_review()
     login_as(user=data["reviewer"])

@@ -114,6 +114,7 @@ def test_marking_all_as_read(client, login_as, full_review):
     assert notification_service.unread_count(data["manager"]) == 2
 
 
+@pytest.mark.csrf
 @pytest.mark.parametrize("path", ["/notifications/{id}/read", "/notifications/read-all"])
 def test_marking_needs_the_csrf_token(client, login_as, full_review, path):
     data = full_review()

@@ -26,6 +26,7 @@ from sfo_review.services import (
     statements,
     transitions,
 )
+from tests.helpers_forms import approve
 
 # Distinctive names and figures: none of them may reach the family summary.
 OFFICER_NAME = "Zebedee Quillfeather"
@@ -127,10 +128,13 @@ def rich_review(
 ) -> Callable[..., dict[str, Any]]:
     """A review with statements, replies, actions, extensions and a judgement, at `stage`.
 
-    Stages: in_review, factual_accuracy, quality_assurance, approved.
+    Stages: in_review, factual_accuracy, quality_assurance, approved. Approval stores the
+    approved PDFs only when the test asks for them (`pdfs`; see tests/helpers_forms.approve).
     """
 
-    def build(stage: str = "factual_accuracy", hostile: bool = False) -> dict[str, Any]:
+    def build(
+        stage: str = "factual_accuracy", hostile: bool = False, pdfs: bool = False
+    ) -> dict[str, Any]:
         built = full_review()
         review: Review = built["review"]
         reviewer: User = built["reviewer"]
@@ -220,8 +224,10 @@ def rich_review(
         for to in order[: order.index(stage) + 1] if stage in order else []:
             if to == "quality_assurance":
                 findings.add_response(officer, review, built["finding"], {"body": REPLY_TEXT})
-            who = qa if to == "approved" else reviewer
-            transitions.transition(who, review, {"to": to})
+            if to == "approved":
+                approve(qa, review, pdfs)
+            else:
+                transitions.transition(reviewer, review, {"to": to})
         built["duty"] = duty
         return built
 

@@ -127,7 +127,7 @@ def test_every_piece_of_text_is_tagged_or_an_artifact(
 
 
 def test_the_stored_snapshots_are_marked_the_same_way(rich_review: Builder) -> None:
-    review = rich_review("approved")["review"]
+    review = rich_review("approved", pdfs=True)["review"]
     render_pdf(review, "full")  # stores the snapshots if they are not there yet
     snapshots = ReportSnapshot.query.filter_by(review_id=review.id).all()
     assert snapshots

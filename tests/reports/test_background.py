@@ -15,7 +15,7 @@ from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, User
 from sfo_review.reports.render import ReportUnavailable
-from sfo_review.services import reports
+from sfo_review.services import reports, transitions
 from sfo_review.services import users as user_service
 from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of
 
@@ -318,7 +318,8 @@ def test_a_job_leaves_alone_a_row_asked_for_newer_content_after_it_started(
 
 
 def test_a_job_for_a_review_approved_meanwhile_writes_nothing(rich_review: Builder) -> None:
-    data = rich_review("approved")
+    data = rich_review("quality_assurance")
+    transitions.transition(data["qa"], data["review"], {"to": "approved"})  # PDFs stored now
     before = db.session.query(RenderedReport).filter_by(review_id=data["review"].id).count()
     reports.render_in_background(data["review"].id, "full")
     after = db.session.query(RenderedReport).filter_by(review_id=data["review"].id).count()

@@ -297,7 +297,7 @@ def test_every_page_is_marked_draft_before_approval(
 
 
 def test_the_approved_pdf_records_its_own_approval(rich_review: Builder) -> None:
-    review = rich_review("approved")["review"]
+    review = rich_review("approved", pdfs=True)["review"]
     snapshot = (
         db.session.query(ReportSnapshot)
         .filter_by(review_id=review.id, variant="full", format="standard")
@@ -311,7 +311,7 @@ def test_the_approved_pdf_records_its_own_approval(rich_review: Builder) -> None
 
 
 def test_no_page_is_marked_draft_once_approved(rich_review: Builder) -> None:
-    review = rich_review("approved")["review"]
+    review = rich_review("approved", pdfs=True)["review"]
     snapshot = (
         db.session.query(ReportSnapshot)
         .filter_by(review_id=review.id, variant="full", format="standard")
@@ -325,7 +325,7 @@ def test_no_page_is_marked_draft_once_approved(rich_review: Builder) -> None:
 
 
 def test_the_approved_snapshots_keep_their_sha256(rich_review: Builder) -> None:
-    review = rich_review("approved")["review"]
+    review = rich_review("approved", pdfs=True)["review"]
     snapshots = db.session.query(ReportSnapshot).filter_by(review_id=review.id).all()
 
     assert {(s.variant, s.format) for s in snapshots} == {

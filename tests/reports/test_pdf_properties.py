@@ -65,7 +65,7 @@ def xmp(reader: PdfReader) -> str:
 
 @pytest.fixture
 def approved(rich_review: Builder) -> Any:
-    return rich_review("approved")["review"]
+    return rich_review("approved", pdfs=True)["review"]
 
 
 @pytest.mark.parametrize("variant", ["full", "family_summary"])

@@ -11,6 +11,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Participant, Review
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
+from tests.helpers import csrf_token
 from tests.helpers_forms import HOSTILE, errors, move_to, page, post
 from tests.reviews.helpers import REVIEW_FORM, error_for, hidden_version
 
@@ -165,6 +166,7 @@ def test_hostile_text_typed_into_a_refused_form_comes_back_escaped(client, login
     assert page(response).select_one("#region")["value"] == HOSTILE
 
 
+@pytest.mark.csrf
 def test_a_form_without_its_csrf_token_is_refused(client, login_as):
     login_as("reviewer")
     response = client.post("/reviews/new", data=REVIEW_FORM)
@@ -268,8 +270,7 @@ def test_the_reviewer_adds_and_removes_a_participant(client, login_as, full_revi
     assert "Priya Shah added as previous officer" in soup.get_text()
     added = db.session.query(Participant).filter_by(user_id=newcomer.id).one()
     form = soup.select_one(f"#participant-{added.id} form")
-    token = form.select_one("input[name=csrf_token]")["value"]
-    response = client.post(form["action"], data={"csrf_token": token})
+    response = client.post(form["action"], data={"csrf_token": csrf_token(client, url)})
     assert response.status_code == 302
     assert db.session.query(Participant).filter_by(user_id=newcomer.id).count() == 0
 

@@ -145,6 +145,7 @@ def test_filters_combine_and_the_selected_ones_can_be_removed_one_by_one(client,
     assert page(response).select_one("#clear-filters")["href"] == "/"
 
 
+@pytest.mark.csrf
 def test_the_filter_form_works_without_javascript(client, as_leadership):
     form = page(client.get("/")).select_one("#filter-form")
     assert (form["method"], form["action"]) == ("get", "/")

@@ -15,6 +15,7 @@ from tests.conftest import PASSWORD
 from tests.helpers import csrf_token
 
 
+@pytest.mark.csrf
 def test_signing_in_gives_the_session_a_new_csrf_secret(client, make_user):
     user = make_user("reviewer")
     before = csrf_token(client, "/sign-in")

@@ -40,6 +40,7 @@ def _worker(tmp_path, storage: str, prefix: str):
         RATELIMIT_STORAGE_URI = storage
         RATELIMIT_KEY_PREFIX = prefix
         LOGIN_RATE_LIMIT = "3 per minute"
+        WTF_CSRF_ENABLED = True  # two servers as deployed: the sign-in form carries its token
 
     return create_app(Worker)
 

@@ -113,6 +113,7 @@ def test_quality_assurance_reads_submitted_statements_at_their_stage(client, ful
 # --- the officer's own statement ---------------------------------------------------------
 
 
+@pytest.mark.csrf
 def test_statement_page_offers_prompts_and_a_draft_form(client, full_review, login_as):
     data = full_review()
     login_as(user=data["officer"])
