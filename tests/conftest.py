@@ -250,6 +250,17 @@ def _csrf_as_in_production(request: pytest.FixtureRequest) -> Iterator[None]:
         application.config["WTF_CSRF_ENABLED"] = saved
 
 
+@pytest.fixture(autouse=True)
+def _jobs_run_at_once() -> Iterator[None]:
+    """Huey is one object per process: a test that makes an app with another config (an
+    outage, production settings) switches it out of immediate mode for every later test in
+    that worker; each test starts in immediate mode, as TestConfig says."""
+    from sfo_review import jobs
+
+    jobs.huey.immediate = True
+    yield
+
+
 @pytest.fixture
 def client(app: Flask, db: Any) -> FlaskClient:
     return app.test_client()
