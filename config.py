@@ -137,8 +137,12 @@ class Config:
 
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
-    # A PDF whose HTML is longer than this renders in the background job (about 15 pages),
-    # for the browser and the API alike; a web process renders shorter ones, one at a time.
+    # Web processes lay out no PDF: the job worker (niced) renders every one, so PDFs never
+    # take the CPU ordinary pages need. A download of a short one waits up to this many
+    # seconds for the worker before the browser shows "Preparing your PDF" and the API
+    # answers 503 with Retry-After; one whose HTML is longer than PDF_BACKGROUND_MIN_CHARS
+    # (about 15 pages) does not wait.
+    PDF_WAIT_SECONDS = _int_env("PDF_WAIT_SECONDS", 10)
     PDF_BACKGROUND_MIN_CHARS = _int_env("PDF_BACKGROUND_MIN_CHARS", 50_000)
     # Tests run Huey's tasks at once, in memory (sfo_review/jobs.py).
     HUEY_IMMEDIATE = False
@@ -182,6 +186,8 @@ class TestConfig(Config):
     ARGON2_PARALLELISM = 1
     SMTP_HOST = None  # tests never reach a real mail server
     HUEY_IMMEDIATE = True
+    # The job has run by the time a download looks (immediate mode): no test waits for one.
+    PDF_WAIT_SECONDS = 0
     # Tests post forms without fetching each page for its token first; the tests about CSRF
     # (marked `csrf`) and the browser tests' live servers turn it back on.
     WTF_CSRF_ENABLED = False

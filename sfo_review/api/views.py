@@ -25,6 +25,7 @@ from sfo_review.api.helpers import (
 )
 from sfo_review.loaders import get_child_or_404
 from sfo_review.models import Participant
+from sfo_review.reports.render import ReportUnavailable
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import themes as theme_service
@@ -109,12 +110,14 @@ PREPARING_RETRY_AFTER_SECONDS = 10
 def report(review_id: int) -> ResponseReturnValue:
     item = load_review(review_id, perm.can_export)
     args = query_args("variant", "format")
-    # The contract answers with the PDF itself (cached when unchanged), rendered now unless
-    # this process is rendering another one or the job worker has this one in hand: then
-    # 503 with Retry-After, and the retry is answered from what the worker made.
+    # The contract answers with the PDF itself: cached when unchanged, else rendered by the
+    # job worker while this request waits a little; not made in that time (a long one, a
+    # busy worker), 503 with Retry-After, and the retry is answered from what it made.
     export = report_service.export_report(api_user(), item, args.get("variant"), args.get("format"))
     if export.pdf is None:
-        report_service.start_job(item, export)
+        assert export.preparing is not None  # noqa: S101 - no bytes means a render was asked
+        if export.preparing.state == "failed":  # the next request asks for it again
+            raise ReportUnavailable(export.preparing.error or "")
         response, status = error_response(
             503,
             "service_unavailable",

@@ -71,10 +71,6 @@ class ReportUnavailable(ServiceError):
         self.detail = detail
 
 
-class RendererBusy(Exception):
-    """This process is rendering another PDF already, and the caller would not wait."""
-
-
 @dataclass(frozen=True)
 class RenderedPdf:
     pdf: bytes
@@ -189,9 +185,9 @@ class _Engine:
 
     Parsing the stylesheet and loading the @font-face fonts once saves that work on every
     render. WeasyPrint's font configuration is not made for two renders at once, so renders
-    in one process take turns (they are CPU-bound under the GIL anyway). A web request does
-    not wait for its turn (`wait=False`: RendererBusy): its render goes to the job worker,
-    so the process's other threads stay free for ordinary pages.
+    in one process take turns (they are CPU-bound under the GIL anyway). Downloads leave
+    their renders to the job worker (services/reports.py); in a web process only an
+    approval through the API lays out PDFs, as the contract asks.
     """
 
     def __init__(self, static_folder: str) -> None:
@@ -225,13 +221,8 @@ class _Engine:
         )
         self.lock = threading.Lock()
 
-    def write(
-        self, html: str, formats: tuple[str, ...], wait: bool = True
-    ) -> dict[str, RenderedPdf]:
-        if not wait:
-            if not self.lock.acquire(blocking=False):
-                raise RendererBusy()
-        elif not self.lock.acquire(timeout=-1 if (left := remaining()) is None else left):
+    def write(self, html: str, formats: tuple[str, ...]) -> dict[str, RenderedPdf]:
+        if not self.lock.acquire(timeout=-1 if (left := remaining()) is None else left):
             raise RenderTimedOut(current_limit())  # waited its whole time for its turn
         try:
             with lean.no_cyclic_gc():
@@ -277,17 +268,12 @@ def render_formats(
     return write_pdfs(render_html(review, variant, linked_stylesheet=False), formats)
 
 
-def write_pdfs(
-    html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True
-) -> dict[str, RenderedPdf]:
-    """The PDFs of `html` (WeasyPrint's own time limit applies), or ReportUnavailable.
-    Without `wait`, RendererBusy when this process is rendering another PDF."""
+def write_pdfs(html: str, formats: tuple[str, ...] = ("standard",)) -> dict[str, RenderedPdf]:
+    """The PDFs of `html` (WeasyPrint's own time limit applies), or ReportUnavailable."""
     timeout = float(current_app.config["PDF_RENDER_TIMEOUT_SECONDS"])
     try:
         with time_limit(timeout):
-            return engine().write(html, formats, wait)
-    except RendererBusy:
-        raise
+            return engine().write(html, formats)
     except RenderTimedOut as exc:
         current_app.logger.error("PDF rendering took longer than %s seconds", timeout)
         raise ReportUnavailable(str(exc)) from exc

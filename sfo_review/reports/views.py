@@ -52,9 +52,7 @@ def report(review_id: int) -> BaseResponse | tuple[str, int]:
     review = get_review_or_404(review_id, user, perm.can_export)
     variant = request.args.get("variant")
     try:
-        export = report_service.export_report(
-            user, review, variant, request.args.get("format"), background=True
-        )
+        export = report_service.export_report(user, review, variant, request.args.get("format"))
     except ValidationFailed as exc:
         messages = [m for ms in exc.fields.values() for m in ms] or [exc.message]
         return _problem(review, 422, "This report does not exist", messages), 422
@@ -64,8 +62,7 @@ def report(review_id: int) -> BaseResponse | tuple[str, int]:
     except ReportUnavailable as exc:
         title = "Sorry, there is a problem producing the report"
         return _problem(review, exc.status, title, [exc.message]), exc.status
-    if export.pdf is None:
-        report_service.start_job(review, export)
+    if export.pdf is None:  # long, not ready yet, or failed: the preparing page says which
         assert export.preparing is not None  # noqa: S101 - no bytes means a render is on
         target = url_for("reports.preparing", review_id=review.id, variant=export.preparing.variant)
         return redirect(target, code=303)

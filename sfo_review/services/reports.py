@@ -2,16 +2,20 @@
 
 An approved review always answers with the bytes stored at approval: approval fixes the
 report's HTML, and its PDFs are laid out from that — in the approval itself (the API) or by
-the background job (the browser: "Preparing your PDF" until they are stored, or at once
-when the API asks first). Before approval, the PDF
-is keyed by its content (reports/render.py `content_key`): an unchanged review answers from
-the cache in milliseconds, a changed one is rendered — at once when it is short or when
-the caller must have the bytes now (the API), in the background job otherwise, with the
-browser shown "Preparing your PDF" until it is ready.
+the background job (the browser). Before approval, the PDF is keyed by its content
+(reports/render.py `content_key`): an unchanged review answers from the cache in
+milliseconds, a changed one is rendered by the job worker.
+
+Web processes lay out no PDF for a download: the job worker renders it at a lower CPU
+priority, so PDFs never take the CPU that ordinary pages need (issue 13, `make
+bench-load`). A short one is waited for (PDF_WAIT_SECONDS, no transaction open while
+waiting) and answered as if rendered in the request; a long one, or one not ready in that
+time, shows "Preparing your PDF" in the browser and answers 503 with Retry-After in the API.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -29,7 +33,6 @@ from sfo_review.reports.content import FINAL_STATUSES, LONDON, READ_EVENTS
 from sfo_review.reports.render import (
     FORMATS,
     RenderedPdf,
-    RendererBusy,
     ReportUnavailable,
     content_key,
     engine,
@@ -53,6 +56,8 @@ LOST_AFTER_SECONDS = 30
 # retries a failed one (jobs.RENDER_RETRIES), and a lost one is asked for again.
 MAX_ATTEMPTS = 3
 LOST_REASON = "The PDF worker stopped before the PDF was ready, {attempts} times."
+# How often a download waiting for the worker looks at its render's row.
+POLL_SECONDS = 0.2
 
 
 @dataclass
@@ -62,7 +67,8 @@ class Export:
     filename: str
     pdf: bytes | None = None
     preparing: RenderedReport | None = None
-    start_job: bool = False  # the caller enqueues the render once this transaction commits
+    start_job: bool = False  # the render is to be enqueued once this transaction commits
+    wait: bool = False  # short enough for the download to wait for the worker's render
 
 
 def snapshot(review: Review, variant: str, fmt: str = "standard") -> ReportSnapshot | None:
@@ -144,36 +150,36 @@ def _clean(variant: str | None, fmt: str | None) -> tuple[str, str]:
 
 
 def export_report(
-    actor: User,
-    review: Review,
-    variant: str | None,
-    fmt: str | None = None,
-    background: bool = False,
+    actor: User, review: Review, variant: str | None, fmt: str | None = None
 ) -> Export:
     """The PDF and its file name; approved reviews always return the stored bytes.
 
-    Without bytes the export says which background render prepares it (`preparing`, and
-    `start_job` when the caller enqueues it): a long report, or one this process has no
-    turn for (`_current`); with `background`, also an approved review's PDFs not stored yet.
-    Not one transaction: the content is read, a PDF laid out with no transaction open, and
-    what is stored (the cache, the export's audit event) written in short ones.
+    Without bytes the export says which background render prepares it (`preparing`): a long
+    report, or a short one the worker did not finish within PDF_WAIT_SECONDS, or one whose
+    render failed (its state says so; the next export asks again). Not one transaction: the
+    content is read, the render asked for and waited for with no transaction open, and what
+    is stored (the request, the export's audit event) written in short ones.
     """
     require_permission(perm.can_export(actor, review), "You cannot export this review.")
     variant, fmt = _clean(variant, fmt)
-    export = _find(review, variant, fmt, filename(review, variant, fmt), background)
+    export = _find(review, variant, fmt, filename(review, variant, fmt))
+    if export.pdf is None:
+        start_job(review, export)
+        export = _wait_for_worker(review, variant, fmt, export)
     if export.pdf is not None:
         _exported(actor, review, variant, fmt)
     return export
 
 
-def _find(review: Review, variant: str, fmt: str, name: str, background: bool) -> Export:
+def _find(review: Review, variant: str, fmt: str, name: str) -> Export:
     """The stored snapshot, the approved PDFs being stored, or the review as it is now."""
     stored = snapshot(review, variant, fmt)
     if stored is not None:
         return Export(name, pdf=stored.pdf)
     waiting = awaiting(review, variant)
     if waiting is not None:
-        return _approved(review, variant, fmt, name, waiting, background)
+        short = len(waiting.approved_html or "") < current_app.config["PDF_BACKGROUND_MIN_CHARS"]
+        return _to_worker(review, variant, waiting.content_key, waiting, name, wait=short)
     if fmt == "archival" and review.status in FINAL_STATUSES:
         # approved before archival copies were made (migration 0007): its snapshot is the
         # record, and a copy made now would not be the document that was signed off
@@ -188,6 +194,34 @@ def _find(review: Review, variant: str, fmt: str, name: str, background: bool) -
             {"format": ["The archival copy exists only for approved reviews"]},
         )
     return _current(review, variant, name)
+
+
+def _wait_for_worker(review: Review, variant: str, fmt: str, export: Export) -> Export:
+    """A short report in the worker's hands, waited for up to PDF_WAIT_SECONDS: its bytes
+    once made, else the export as it stands (still preparing, or failed).
+
+    The row is looked at before any wait (in tests the job has run already, in immediate
+    mode), then every POLL_SECONDS with no transaction open, so the waiting request holds
+    no snapshot and no lock — only one of its web process's threads.
+    """
+    if export.preparing is None or not export.wait:
+        return export
+    row_id = export.preparing.id
+    deadline = time.monotonic() + float(current_app.config["PDF_WAIT_SECONDS"])
+    while True:
+        end_read(db.session)
+        row = db.session.get(RenderedReport, row_id, populate_existing=True)
+        if row is None or row.state != "pending":
+            break
+        if time.monotonic() >= deadline:
+            return Export(export.filename, preparing=row)
+        time.sleep(POLL_SECONDS)
+    stored = snapshot(review, variant, fmt)
+    if stored is not None:
+        return Export(export.filename, pdf=stored.pdf)
+    if row is not None and row.state == "ready" and row.pdf is not None:
+        return Export(export.filename, pdf=row.pdf)
+    return Export(export.filename, preparing=row)
 
 
 @use_case
@@ -232,18 +266,17 @@ def await_snapshots(review: Review, variant: str, html: str) -> RenderedReport:
 
 
 def store_snapshots(
-    review: Review, variant: str, html: str, keep_row: bool = True, wait: bool = True
+    review: Review, variant: str, html: str, keep_row: bool = True
 ) -> dict[str, bytes]:
     """Lay out the approved `html` once and store it in every format, with its SHA-256.
 
     Returns the stored bytes by format. When someone else stored them first (the job and a
     download through the API at the same moment), theirs are the record and are returned.
     The row that held the HTML is kept, ready, for the preparing page (not `keep_row`:
-    removed, when nobody waits on that page). Without `wait`, RendererBusy when this process
-    is rendering another PDF.
+    removed, when nobody waits on that page).
     """
     end_read(db.session)
-    return _keep_snapshots(review, variant, write_pdfs(html, FORMATS, wait), keep_row)
+    return _keep_snapshots(review, variant, write_pdfs(html, FORMATS), keep_row)
 
 
 @use_case
@@ -285,29 +318,19 @@ def store_approved(review: Review) -> None:
             _snapshot_failed(review, variant, exc.detail or exc.message, last_try=True)
 
 
-def _approved(
-    review: Review, variant: str, fmt: str, name: str, row: RenderedReport, background: bool
-) -> Export:
-    """An approved review whose PDFs are not stored yet: wait for the job (the browser), or
-    store them now (the API) unless this process is rendering another PDF."""
-    if background:
-        return _to_worker(review, variant, row.content_key, row, name)
-    html = row.approved_html
-    assert html is not None  # noqa: S101 - awaiting() returns rows holding it
-    try:
-        return Export(name, pdf=store_snapshots(review, variant, html, wait=False)[fmt])
-    except RendererBusy:
-        return _to_worker(review, variant, row.content_key, row, name)
-
-
 def _to_worker(
-    review: Review, variant: str, key: str, row: RenderedReport | None, name: str
+    review: Review,
+    variant: str,
+    key: str,
+    row: RenderedReport | None,
+    name: str,
+    wait: bool,
 ) -> Export:
     """Left to the job worker: the render of `key` it has in hand, or a new request (also
     for one that failed or was lost)."""
     if row is not None and row.content_key == key and still_running(row):
-        return Export(name, preparing=row)
-    return Export(name, preparing=_ask_job(review, variant, key), start_job=True)
+        return Export(name, preparing=row, wait=wait)
+    return Export(name, preparing=_ask_job(review, variant, key), start_job=True, wait=wait)
 
 
 def awaiting_all(review: Review) -> list[RenderedReport]:
@@ -360,34 +383,19 @@ def content_stamp(review: Review, variant: str) -> str:
 
 
 def _current(review: Review, variant: str, name: str) -> Export:
-    """The PDF of the review as it is now: from the cache, rendered now, or in the background.
-
-    A web process renders only a short document, one at a time: a long one (HTML over
-    PDF_BACKGROUND_MIN_CHARS), one the worker has in hand, and any while this process is
-    rendering another, go to the job worker — for the browser and the API alike — so PDFs
-    never hold up the ordinary pages the same process serves.
-    """
+    """The PDF of the review as it is now: from the cache, or by the job worker."""
     stamp = content_stamp(review, variant)
     row = cached(review, variant)
     if row is not None and row.stamp == stamp and row.state == "ready":
         return Export(name, pdf=row.pdf)
-    started = utcnow()
     html = render_html(review, variant, linked_stylesheet=False)
     key = content_key(html, variant)
     if row is not None and row.content_key == key and row.state == "ready":
         pdf = row.pdf
         _restamp(review, variant, key, stamp)  # something recorded changed, not the PDF
         return Export(name, pdf=pdf)
-    long = len(html) >= current_app.config["PDF_BACKGROUND_MIN_CHARS"]
-    if long or (row is not None and row.content_key == key and still_running(row)):
-        return _to_worker(review, variant, key, row, name)
-    end_read(db.session)
-    try:
-        rendered = write_pdfs(html, wait=False)["standard"]
-    except RendererBusy:  # at most one render at a time in a web process; nobody waits
-        return _to_worker(review, variant, key, cached(review, variant, fresh=True), name)
-    _keep(review, variant, key, stamp, rendered, started)
-    return Export(name, pdf=rendered.pdf)
+    short = len(html) < current_app.config["PDF_BACKGROUND_MIN_CHARS"]
+    return _to_worker(review, variant, key, row, name, wait=short)
 
 
 @use_case

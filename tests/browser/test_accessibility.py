@@ -753,8 +753,9 @@ def test_the_preparing_page_reloads_itself_once_the_pdf_is_ready(
         done.state, done.page_count = "ready", 4
         db.session.commit()
 
+    # A condition, not a time: the page checks every 3 s; a loaded machine may take longer.
     leadership.wait_for_function(
-        "() => document.querySelector('h1').innerText === 'Your PDF is ready'", timeout=15000
+        "() => document.querySelector('h1').innerText === 'Your PDF is ready'", timeout=60000
     )
     if os.environ.get("SCREENSHOTS"):
         leadership.screenshot(path=f"{os.environ['SCREENSHOTS']}/ready.png", full_page=True)

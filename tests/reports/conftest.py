@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from pypdf import PdfReader
 
 from bench.reference_review import extension
@@ -248,10 +250,41 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     made: list[str] = []
     real = render.write_pdfs
 
-    def counting(html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True) -> Any:
-        pdfs = real(html, formats, wait)
+    def counting(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
+        pdfs = real(html, formats)
         made.append(html[html.index("<title>") + 7 : html.index("</title>")])
         return pdfs
 
     monkeypatch.setattr(reports, "write_pdfs", counting)
     return made
+
+
+WAIT_SECONDS = 10
+
+
+@dataclass
+class Clock:
+    """services/reports.py's `time`: monotonic() and sleep() on a virtual clock; `worker`,
+    when set, runs at the first sleep, as a worker finishing during the wait would."""
+
+    now: float = 1000.0
+    sleeps: list[float] = field(default_factory=list)
+    worker: Callable[[], None] | None = None
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+        if self.worker is not None:
+            work, self.worker = self.worker, None
+            work()
+
+
+@pytest.fixture
+def clock(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Clock:
+    monkeypatch.setitem(app.config, "PDF_WAIT_SECONDS", WAIT_SECONDS)
+    fake = Clock()
+    monkeypatch.setattr(reports, "time", fake)
+    return fake

@@ -22,9 +22,9 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = render.write_pdfs
 
-    def counting(html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True) -> Any:
+    def counting(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
         seen.append(html)
-        return real(html, formats, wait)
+        return real(html, formats)
 
     monkeypatch.setattr("sfo_review.services.reports.write_pdfs", counting)
     return seen

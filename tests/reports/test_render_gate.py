@@ -1,11 +1,15 @@
-"""At most one render at a time in a web process, and nobody waits for it: while this
-process renders one PDF, another is left to the job worker — the browser is shown
-"Preparing your PDF", the API answers 503 with Retry-After — and PDFs already made (the
-cache, the approved snapshots) never wait at all."""
+"""Web processes lay out no PDF for a download: the job worker (niced) renders every one, so
+PDFs never take the CPU ordinary pages need. A short report is waited for a little
+(PDF_WAIT_SECONDS) and answered as if made in the request; one not made in that time, or a
+long one, shows "Preparing your PDF" in the browser and answers 503 with Retry-After in the
+API. PDFs already made (the cache, the approved snapshots) never wait at all.
+
+The waits run on a virtual clock (`clock`): no test here sleeps.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -14,9 +18,9 @@ from flask.testing import FlaskClient
 
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, User
-from sfo_review.reports.render import engine
 from sfo_review.services import reports
 from sfo_review.services import users as user_service
+from tests.reports.conftest import WAIT_SECONDS, Clock
 
 Builder = Callable[..., dict[str, Any]]
 API_PDF = "/api/v1/reviews/{r}/report.pdf?variant={v}"
@@ -24,71 +28,93 @@ PDF = "/reviews/{r}/report.pdf?variant={v}"
 PREPARING = "/reviews/{r}/reports/preparing?variant={v}"
 
 
-@pytest.fixture
-def rendering(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """This process is in the middle of another render (it holds the engine). A short time
-    limit: code that waited for its turn would give up after it, not hang the suite."""
-    monkeypatch.setitem(app.config, "PDF_RENDER_TIMEOUT_SECONDS", 2)
-    with app.app_context():
-        lock = engine().lock
-    with lock:
-        yield
-
-
 def bearer(user: User) -> dict[str, str]:
     return {"Authorization": f"Bearer {user_service.issue_token(user)}"}
 
 
-def test_the_api_leaves_a_render_to_the_worker_while_this_process_renders_another(
+def the_worker(review_id: int, variant: str) -> Callable[[], None]:
+    return lambda: reports.render_in_background(review_id, variant)
+
+
+def test_the_api_waits_for_the_worker_and_answers_the_pdf_it_made(
     client: FlaskClient,
     rich_review: Builder,
     queued: list[tuple[int, str]],
     layouts: list[str],
-    rendering: None,
+    clock: Clock,
 ) -> None:
     data = rich_review("factual_accuracy")
     review = data["review"]
+    clock.worker = the_worker(review.id, "full")
 
     response = client.get(API_PDF.format(r=review.id, v="full"), headers=bearer(data["reviewer"]))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.data == db.session.query(RenderedReport).one().pdf
+    assert queued == [(review.id, "full")]  # asked of the worker, which made it
+    assert len(layouts) == 1
+    assert clock.sleeps == [reports.POLL_SECONDS]  # looked again once, then had it
+
+
+def test_the_api_lays_out_nothing_and_answers_503_when_the_worker_is_not_done_in_time(
+    client: FlaskClient,
+    rich_review: Builder,
+    queued: list[tuple[int, str]],
+    layouts: list[str],
+    clock: Clock,
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    headers = bearer(data["reviewer"])
+
+    response = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
 
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "service_unavailable"
     assert "being prepared" in response.get_json()["error"]["message"]
     assert int(response.headers["Retry-After"]) > 0
-    assert queued == [(review.id, "full")]
-    assert layouts == []  # nothing rendered in the request
-    row = db.session.query(RenderedReport).one()
-    assert row.state == "pending"
+    assert layouts == []  # nothing laid out by the web process
+    assert sum(clock.sleeps) == pytest.approx(WAIT_SECONDS)  # waited its time, no longer
+    assert db.session.query(RenderedReport).one().state == "pending"
 
-
-def test_the_api_answers_the_pdf_once_the_worker_has_made_it(
-    client: FlaskClient, rich_review: Builder, queued: list[tuple[int, str]], app: Flask
-) -> None:
-    data = rich_review("factual_accuracy")
-    review = data["review"]
-    headers = bearer(data["reviewer"])
-    with engine().lock:
-        busy = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
-        again = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
-    assert busy.status_code == again.status_code == 503
+    again = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
+    assert again.status_code == 503
     assert queued == [(review.id, "full")]  # asked for once: the worker has it in hand
 
     reports.render_in_background(review.id, "full")  # the worker
-    with engine().lock:  # still busy here: the made PDF does not need the engine
-        done = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
-
+    done = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
     assert done.status_code == 200
     assert done.data == db.session.query(RenderedReport).one().pdf
 
 
-def test_the_browser_is_shown_preparing_while_this_process_renders_another(
+def test_the_browser_downloads_a_short_report_the_worker_made_while_it_waited(
     client: FlaskClient,
     rich_review: Builder,
     login_as: Callable[..., User],
     queued: list[tuple[int, str]],
-    rendering: None,
+    clock: Clock,
 ) -> None:
-    """A short report, which the browser would otherwise get at once."""
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    login_as(user=data["reviewer"])
+    clock.worker = the_worker(review.id, "family_summary")
+
+    response = client.get(PDF.format(r=review.id, v="family_summary"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert queued == [(review.id, "family_summary")]
+
+
+def test_the_browser_is_shown_preparing_when_the_worker_is_not_done_in_time(
+    client: FlaskClient,
+    rich_review: Builder,
+    login_as: Callable[..., User],
+    queued: list[tuple[int, str]],
+    layouts: list[str],
+    clock: Clock,
+) -> None:
     data = rich_review("factual_accuracy")
     review = data["review"]
     login_as(user=data["reviewer"])
@@ -98,16 +124,38 @@ def test_the_browser_is_shown_preparing_while_this_process_renders_another(
     assert response.status_code == 303
     assert response.headers["Location"] == PREPARING.format(r=review.id, v="family_summary")
     assert queued == [(review.id, "family_summary")]
+    assert layouts == []
 
 
-def test_the_first_api_download_of_an_approved_review_waits_for_no_render(
+def test_a_long_report_is_not_waited_for(
+    app: Flask,
+    client: FlaskClient,
+    rich_review: Builder,
+    queued: list[tuple[int, str]],
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(app.config, "PDF_BACKGROUND_MIN_CHARS", 1)
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+
+    response = client.get(API_PDF.format(r=review.id, v="full"), headers=bearer(data["reviewer"]))
+
+    assert response.status_code == 503
+    assert clock.sleeps == []  # it would not be made in the time a request may wait
+    assert queued == [(review.id, "full")]
+
+
+def test_the_first_api_download_of_an_approved_review_waits_for_the_worker(
     client: FlaskClient,
     rich_review: Builder,
     queued: list[tuple[int, str]],
     layouts: list[str],
+    clock: Clock,
 ) -> None:
-    """Approved in the browser, PDFs not stored yet: the API stores them itself when this
-    process is free, and leaves them to the worker when it is not."""
+    """Approved in the browser, PDFs not stored yet: the API asks no new render of its own
+    (the approval's jobs are queued) and answers the stored bytes once the worker stores
+    them."""
     from sfo_review.services import transitions
 
     data = rich_review("quality_assurance")
@@ -116,14 +164,39 @@ def test_the_first_api_download_of_an_approved_review_waits_for_no_render(
     reports.start_snapshot_jobs(review)  # as the Countersign page does
     headers = bearer(data["reviewer"])
 
-    with engine().lock:
-        busy = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
-    assert busy.status_code == 503
+    waiting = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
+    assert waiting.status_code == 503
     assert layouts == []
     assert sorted(queued) == [(review.id, "family_summary"), (review.id, "full")]  # no more
 
+    clock.worker = the_worker(review.id, "family_summary")
     stored = client.get(API_PDF.format(r=review.id, v="family_summary"), headers=headers)
-    assert stored.status_code == 200  # free: stored now, as the first download always did
-    with engine().lock:
-        again = client.get(API_PDF.format(r=review.id, v="family_summary"), headers=headers)
-    assert again.status_code == 200 and again.data == stored.data  # the stored bytes
+    assert stored.status_code == 200
+    assert stored.data == reports.snapshot(review, "family_summary").pdf  # the stored bytes
+    again = client.get(API_PDF.format(r=review.id, v="family_summary"), headers=headers)
+    assert again.status_code == 200 and again.data == stored.data
+    assert len(layouts) == 1  # the worker's: one layout for both formats
+
+
+def test_a_failed_render_answers_report_unavailable_and_the_next_request_asks_again(
+    client: FlaskClient,
+    rich_review: Builder,
+    queued: list[tuple[int, str]],
+    clock: Clock,
+) -> None:
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+    headers = bearer(data["reviewer"])
+    client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
+    row = db.session.query(RenderedReport).one()
+    reports._give_up(row.id, "WeasyPrint stopped")  # the worker's last try failed
+
+    failed = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
+    assert failed.status_code == 503
+    assert failed.get_json()["error"]["code"] == "service_unavailable"  # asked again
+    assert queued == [(review.id, "full"), (review.id, "full")]
+
+    clock.worker = lambda: reports._give_up(row.id, "WeasyPrint stopped again")
+    gave_up = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
+    assert gave_up.status_code == 503
+    assert gave_up.get_json()["error"]["code"] == "report_unavailable"

@@ -214,10 +214,13 @@ def test_a_report_that_cannot_be_produced_shows_a_page_not_a_trace(
 
     response = client.get(PDF.format(r=review.id, v="full"))
 
-    assert response.status_code == 503
-    assert response.mimetype == "text/html"
-    assert "The report could not be produced" in text_of(response)
-    assert len(page(response).select("h1")) == 1
+    assert response.status_code == 303  # to the page that says so and offers to try again
+    shown = client.get(response.headers["Location"])
+    assert shown.status_code == 200
+    assert shown.mimetype == "text/html"
+    assert "Sorry, your PDF could not be produced" in text_of(shown)
+    assert "could not be produced. Try again in a few minutes" in text_of(shown)
+    assert len(page(shown).select("h1")) == 1
     assert exported(review.id) == 0
 
 
