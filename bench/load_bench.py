@@ -47,7 +47,7 @@ from web_bench import (
 )
 
 PG_URL = os.environ.get(
-    "BENCH_LOAD_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_rel_ops"
+    "BENCH_LOAD_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/bench_load"
 )
 TARGET = 2.0
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"

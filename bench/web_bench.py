@@ -263,11 +263,15 @@ def run(
 
 
 def postgres_answers(url: str) -> bool:
+    """The PostgreSQL server of `url` answers (its `postgres` database: the bench's own is
+    made by fresh_postgres)."""
     try:
         import psycopg
+        from sqlalchemy import make_url
 
+        server = make_url(url).set(database="postgres").render_as_string(hide_password=False)
         psycopg.connect(
-            url.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
+            server.replace("postgresql+psycopg://", "postgresql://"), connect_timeout=3
         ).close()
         return True
     except Exception:
@@ -275,8 +279,20 @@ def postgres_answers(url: str) -> bool:
 
 
 def fresh_postgres(url: str) -> None:
+    """An empty `public` schema in the bench's database (made first if the server has none
+    by that name: a fresh machine has only `postgres` and `test`)."""
     import psycopg
+    from psycopg import sql
+    from sqlalchemy import make_url
 
+    target = make_url(url)
+    server = target.set(database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(
+        server.replace("postgresql+psycopg://", "postgresql://"), autocommit=True
+    ) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (target.database,))
+        if exists.fetchone() is None:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(target.database)))
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("DROP SCHEMA IF EXISTS public CASCADE")
         conn.execute("CREATE SCHEMA public")

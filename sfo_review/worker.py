@@ -9,6 +9,9 @@ the options say otherwise), with two things a supervisor needs:
   stop at once, and a render they were doing is asked for again (services/reports.py).
 - It runs at a lower CPU priority (`WORKER_NICE`, default 10), so on a host shared with the
   web server a PDF render gives way to ordinary pages.
+- An idle consumer looks at the queue at least every half second (`--max-delay 0.5`;
+  Huey's default backs off to 10 s), because a download waits for its render
+  (PDF_WAIT_SECONDS). With Redis it blocks on the queue instead, so this costs nothing.
 
 deploy/systemd/sfo-review-worker.service runs it; so do `make worker` and `make serve`.
 """
@@ -23,6 +26,7 @@ import sys
 from huey.bin.huey_consumer import consumer_main
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+MAX_POLL_DELAY = "0.5"  # seconds between looks at an idle SQLite queue, at most
 _consumer_pid = 0
 
 
@@ -42,14 +46,16 @@ def _die_with_parent() -> None:
 
 
 def consumer_arguments(args: list[str]) -> list[str]:
-    """huey_consumer's arguments: our queue, process workers, HUEY_WORKERS of them, unless
-    `args` say otherwise."""
+    """huey_consumer's arguments: our queue, process workers, HUEY_WORKERS of them, polled
+    at least every MAX_POLL_DELAY seconds, unless `args` say otherwise."""
     given = {a.split("=")[0] for a in args}
     defaults = []
     if not given & {"-k", "--worker-type"}:
         defaults += ["--worker-type", "process"]
     if not given & {"-w", "--workers"}:
         defaults += ["--workers", os.environ.get("HUEY_WORKERS", "1")]
+    if not given & {"-m", "--max-delay"}:
+        defaults += ["--max-delay", MAX_POLL_DELAY]
     return ["sfo_review.jobs.huey", *defaults, *args]
 
 

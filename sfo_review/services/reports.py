@@ -605,9 +605,11 @@ def render_in_background(review_id: int, variant: str, last_try: bool = True) ->
         raise NotFound("That review no longer exists.")
     if not claim(review, variant):
         return
-    if review.status in FINAL_STATUSES:
+    if review.status in FINAL_STATUSES and awaiting(review, variant) is not None:
         _snapshots_in_background(review, variant, last_try)
         return
+    # a draft, or an approved review with no approved HTML kept (approved before snapshots
+    # were stored, as seed-bulk's are): its current content, as the download would show it
     started = utcnow()
     stamp = content_stamp(review, variant)
     html = render_html(review, variant, linked_stylesheet=False)
@@ -634,10 +636,9 @@ def _render_failed(
 
 
 def _snapshots_in_background(review: Review, variant: str, last_try: bool) -> None:
-    """The job for an approved review: store its PDFs from the HTML kept at approval.
-
-    Nothing to do once they are stored (a draft's render asked for just before approval
-    also ends here: approval replaced its row).
+    """The job for an approved review: store its PDFs from the HTML kept at approval
+    (a draft's render asked for just before approval also ends here: approval replaced its
+    row). Once they are stored, the row holds no HTML and a late job finds nothing to claim.
     """
     row = awaiting(review, variant)
     if row is None or row.approved_html is None:

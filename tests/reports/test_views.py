@@ -284,6 +284,28 @@ def test_a_review_approved_before_archival_copies_says_it_has_none(
     assert "made when the review is approved" not in text_of(response)
 
 
+def test_a_review_approved_with_no_pdfs_stored_downloads_as_it_stands(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    """No snapshot and no approved HTML kept (reviews approved before snapshots were stored,
+    and seed-bulk's): the worker renders the content as it stands, marked approved."""
+    from sfo_review.models import RenderedReport
+
+    approved = rich_review("approved")["review"]
+    db.session.query(ReportSnapshot).filter_by(review_id=approved.id).delete()
+    db.session.query(RenderedReport).filter_by(review_id=approved.id).delete()
+    db.session.commit()
+    login_as("leadership")
+
+    response = client.get(PDF.format(r=approved.id, v="full"))
+
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    words = " ".join(pdf_pages(response.data))
+    assert "DRAFT" not in words
+    assert db.session.query(ReportSnapshot).filter_by(review_id=approved.id).count() == 0
+
+
 # The overview of an approved review shows its stored PDFs' SHA-256 to whoever may export.
 OVERVIEW_SHOWS = {"reviewer": True, "quality_assurer": True, "leadership": True, "officer": False}
 

@@ -108,13 +108,17 @@ def test_the_worker_defaults_to_process_workers_on_our_queue(monkeypatch: pytest
         "process",
         "--workers",
         "3",
+        "--max-delay",
+        "0.5",  # a download waits for its render: an idle queue is looked at often
     ]
-    assert worker.consumer_arguments(["-w", "2", "-k", "thread"]) == [
+    assert worker.consumer_arguments(["-w", "2", "-k", "thread", "-m", "2"]) == [
         "sfo_review.jobs.huey",
         "-w",
         "2",
         "-k",
         "thread",
+        "-m",
+        "2",
     ]
 
 
