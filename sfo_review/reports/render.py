@@ -20,6 +20,7 @@ both are wanted; a render stops at its time limit (deadline.py).
 from __future__ import annotations
 
 import hashlib
+import importlib.metadata
 import re
 import threading
 import time
@@ -191,7 +192,7 @@ class _Engine:
     """
 
     def __init__(self, static_folder: str) -> None:
-        from weasyprint import CSS, __version__
+        from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
         lean.cache_page_references()
@@ -207,18 +208,7 @@ class _Engine:
         self.stylesheet = CSS(
             url=self.base_url + STYLESHEET, url_fetcher=self.fetcher, font_config=self.font_config
         )
-        # Everything that shapes a PDF besides its review: the stylesheet and its fonts, the
-        # templates, and the code that builds their content (a deploy that changes any of
-        # them must not serve a PDF cached before it).
-        static = Path(static_folder)
-        shaping = [(static / STYLESHEET).read_bytes()]
-        shaping += [p.read_bytes() for p in sorted((static / "vendor" / "fonts").rglob("*.woff2"))]
-        shaping += [p.read_bytes() for p in sorted(TEMPLATES.glob("*.html"))]
-        shaping += [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
-        shaping += [(Path(__file__).parent.parent / "vocab.py").read_bytes()]
-        self.fingerprint = sha256_hex(
-            f"{ENGINE_VERSION}|{__version__}|{FORMAT_OPTIONS!r}|".encode() + b"|".join(shaping)
-        )
+        self.fingerprint = fingerprint(static_folder)
         self.lock = threading.Lock()
 
     def write(self, html: str, formats: tuple[str, ...]) -> dict[str, RenderedPdf]:
@@ -241,6 +231,34 @@ class _Engine:
             pdf: bytes = document.write_pdf(**FORMAT_OPTIONS[name])
             out[name] = RenderedPdf(pdf, pages, time.perf_counter() - started)
         return out
+
+
+_FINGERPRINTS: dict[str, str] = {}
+_FINGERPRINTS_LOCK = threading.Lock()
+
+
+def fingerprint(static_folder: str | None = None) -> str:
+    """Everything that shapes a PDF besides its review: the stylesheet and its fonts, the
+    templates, the code that builds their content, and WeasyPrint's version (a deploy that
+    changes any of them must not serve a PDF cached before it). Read from the files, once
+    per process, without loading WeasyPrint: web processes, which lay out no PDF, key the
+    cache with it too."""
+    folder = static_folder or current_app.static_folder
+    assert folder is not None  # noqa: S101 - create_app always sets it
+    with _FINGERPRINTS_LOCK:
+        if folder not in _FINGERPRINTS:
+            static = Path(folder)
+            shaping = [(static / STYLESHEET).read_bytes()]
+            fonts = sorted((static / "vendor" / "fonts").rglob("*.woff2"))
+            shaping += [p.read_bytes() for p in fonts]
+            shaping += [p.read_bytes() for p in sorted(TEMPLATES.glob("*.html"))]
+            shaping += [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+            shaping += [(Path(__file__).parent.parent / "vocab.py").read_bytes()]
+            version = importlib.metadata.version("weasyprint")
+            _FINGERPRINTS[folder] = sha256_hex(
+                f"{ENGINE_VERSION}|{version}|{FORMAT_OPTIONS!r}|".encode() + b"|".join(shaping)
+            )
+        return _FINGERPRINTS[folder]
 
 
 _ENGINES: dict[str, _Engine] = {}
@@ -294,4 +312,4 @@ def write_pdf(html: str, static_folder: str) -> bytes:
 
 def content_key(html: str, variant: str) -> str:
     """What a cached PDF is keyed by: the document and everything else that shapes it."""
-    return sha256_hex(f"{variant}|{engine().fingerprint}|".encode() + html.encode())
+    return sha256_hex(f"{variant}|{fingerprint()}|".encode() + html.encode())

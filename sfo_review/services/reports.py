@@ -35,7 +35,7 @@ from sfo_review.reports.render import (
     RenderedPdf,
     ReportUnavailable,
     content_key,
-    engine,
+    fingerprint,
     render_html,
     sha256_hex,
     write_pdfs,
@@ -356,7 +356,7 @@ def content_stamp(review: Review, variant: str) -> str:
     transaction (services/_common.py), so the review's latest audit event and their number
     stand for its content; names print too (any user's change moves the users' latest
     update); a draft carries today's date; the reference points come from the config;
-    the templates, stylesheet and WeasyPrint version from the engine's fingerprint.
+    the templates, stylesheet and WeasyPrint version from render.fingerprint().
     """
     last_event, events = db.session.execute(
         select(func.max(AuditEvent.id), func.count()).where(
@@ -377,7 +377,7 @@ def content_stamp(review: Review, variant: str) -> str:
         config["CASELOAD_REFERENCE_MAX"],
         config["WORKLOAD_REFERENCE_PERCENT"],
         config["REVIEW_DEADLINE_WORKING_DAYS"],
-        engine().fingerprint,
+        fingerprint(),
     ]
     return sha256_hex("|".join(str(p) for p in parts).encode())
 

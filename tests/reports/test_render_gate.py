@@ -200,3 +200,25 @@ def test_a_failed_render_answers_report_unavailable_and_the_next_request_asks_ag
     gave_up = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
     assert gave_up.status_code == 503
     assert gave_up.get_json()["error"]["code"] == "report_unavailable"
+
+
+def test_a_download_loads_no_layout_engine_in_the_web_process(
+    client: FlaskClient,
+    rich_review: Builder,
+    queued: list[tuple[int, str]],
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Keying the cache reads the files that shape a PDF, not WeasyPrint: a web process
+    never pays the engine's start-up (about a second of CPU, and its memory)."""
+    from sfo_review.reports import render
+
+    monkeypatch.setattr(render, "_ENGINES", {})
+    data = rich_review("factual_accuracy")
+    review = data["review"]
+
+    response = client.get(API_PDF.format(r=review.id, v="full"), headers=bearer(data["reviewer"]))
+
+    assert response.status_code == 503
+    assert render._ENGINES == {}
+    assert render.fingerprint() == render.engine().fingerprint  # one key for both
