@@ -32,6 +32,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_session
 
 OUTER_TRANSACTION = "outer_transaction"  # session.info key a test fixture may set
@@ -75,21 +76,19 @@ WRITE_LOCK_POLL_SECONDS = (0.0005, 0.001, 0.002, 0.003)  # then the last, until 
 
 
 def _begin_immediate(conn: Connection) -> None:
-    raw = conn.connection.dbapi_connection
-    assert isinstance(raw, sqlite3.Connection)  # noqa: S101 - the sqlite dialect's
-    raw.execute("PRAGMA busy_timeout=0")
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
     try:
         deadline = time.monotonic() + WRITE_LOCK_WAIT_SECONDS
         for attempt in itertools.count():
             try:
-                raw.execute("BEGIN IMMEDIATE")
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
                 return
-            except sqlite3.OperationalError as exc:
-                if "locked" not in str(exc) or time.monotonic() >= deadline:
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() >= deadline:
                     raise
             time.sleep(WRITE_LOCK_POLL_SECONDS[min(attempt, len(WRITE_LOCK_POLL_SECONDS) - 1)])
     finally:
-        raw.execute("PRAGMA busy_timeout=5000")
+        conn.exec_driver_sql("PRAGMA busy_timeout=5000")
 
 
 @contextmanager

@@ -80,6 +80,85 @@ def test_sqlite_reads_begin_deferred_and_writers_take_the_lock_first(app, db, co
     assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN", "BEGIN", "BEGIN IMMEDIATE"]
 
 
+class _Clock:
+    """sfo_review.database's `time`: a virtual clock whose sleep() calls `on_sleep`."""
+
+    def __init__(self, on_sleep=None):
+        self.now, self.sleeps, self.on_sleep = 0.0, [], on_sleep
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+        if self.on_sleep is not None:
+            self.on_sleep()
+
+
+def _hold_write_lock(db):
+    import sqlite3
+
+    holder = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    return holder
+
+
+def test_a_sqlite_writer_asks_again_for_the_lock_in_millisecond_steps(
+    app, db, committed_db, monkeypatch
+):
+    """SQLite's own busy handler sleeps up to 100 ms between tries (long after the lock is
+    free); a writer here asks again within milliseconds, and gets the lock once it is free."""
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    from sfo_review import database
+
+    holder = _hold_write_lock(db)
+    released = []
+
+    def release_after_three_tries():
+        if len(clock.sleeps) == 3:
+            holder.execute("COMMIT")
+            released.append(True)
+
+    clock = _Clock(release_after_three_tries)
+    monkeypatch.setattr(database, "time", clock)
+    db.session.rollback()
+    with database._write_intent(), db.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS lock_probe (x)"))
+    holder.close()
+
+    assert released and clock.sleeps == [0.0005, 0.001, 0.002]
+    assert max(database.WRITE_LOCK_POLL_SECONDS) <= 0.005
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000  # as it was
+        conn.execute(text("DROP TABLE lock_probe"))
+        conn.commit()
+
+
+def test_a_sqlite_writer_gives_up_after_the_same_five_seconds(app, db, committed_db, monkeypatch):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite only")
+    from sqlalchemy.exc import OperationalError
+
+    from sfo_review import database
+
+    holder = _hold_write_lock(db)
+    clock = _Clock()
+    monkeypatch.setattr(database, "time", clock)
+    db.session.rollback()
+    try:
+        with pytest.raises(OperationalError, match="database is locked"):
+            with database._write_intent(), db.engine.begin() as conn:
+                conn.execute(text("SELECT 1"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert sum(clock.sleeps) == pytest.approx(database.WRITE_LOCK_WAIT_SECONDS, abs=0.01)
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+
+
 @pytest.mark.parametrize(
     "model",
     [User, Review, ChronologyEntry, CaseloadContext, SystemicFactor, Finding, Statement, Action],

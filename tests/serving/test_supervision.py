@@ -168,3 +168,23 @@ def test_systemd_finds_nothing_wrong_with_the_units(name: str, tmp_path: Path):
     )
     problems = [line for line in (done.stdout + done.stderr).splitlines() if name in line]
     assert done.returncode == 0 and not problems, done.stdout + done.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "SCHED_IDLE"), reason="Linux scheduling classes")
+@pytest.mark.parametrize(("setting", "idle"), [(None, True), ("false", False)])
+def test_the_worker_renders_on_cpu_time_nothing_else_wants(setting: str | None, idle: bool):
+    """The idle scheduling class (its forks inherit it), unless WORKER_SCHED_IDLE=false;
+    in a process of its own, so this test's stays as it is."""
+    env = {k: v for k, v in os.environ.items() if k != "WORKER_SCHED_IDLE"}
+    if setting is not None:
+        env["WORKER_SCHED_IDLE"] = setting
+    probe = (
+        "import os; from sfo_review.worker import give_way; set = give_way(); "
+        "child = os.fork()\n"
+        "if child == 0: os._exit(0 if os.sched_getscheduler(0) == os.SCHED_IDLE else 1)\n"
+        "print(set, os.sched_getscheduler(0) == os.SCHED_IDLE, os.waitpid(child, 0)[1] == 0)"
+    )
+    done = subprocess.run(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.split() == [str(idle)] * 3
