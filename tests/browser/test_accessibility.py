@@ -305,7 +305,10 @@ def _axe(page: Any, axe_source: str, where: str, findings: Findings) -> None:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE_PATH))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})"
+        # resultTypes: only violations are worked out in full (what is asserted on); axe
+        # stops at one node for passes and the rest, which saves about a third of the walk.
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})"
         ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
         " targets: v.nodes.slice(0, 5).map(n => n.target.join(' ')),"
         " summary: (v.nodes[0] || {}).failureSummary || ''})))",
