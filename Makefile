@@ -71,7 +71,7 @@ serve: db-upgrade ## Migrate, then serve with gunicorn and the PDF worker, unsup
 	$(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(SERVE_PORT) sfo_review.wsgi:app
 
 .PHONY: worker
-worker: db-upgrade ## Run the background job worker alone (Huey: long PDFs); REDIS_URL for Redis, else instance/huey.db
+worker: db-upgrade ## Run the background job worker alone (Huey: every PDF downloads ask for); REDIS_URL for Redis, else instance/huey.db
 	$(PY) -m sfo_review.worker
 
 .PHONY: backup

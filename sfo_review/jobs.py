@@ -1,4 +1,5 @@
-"""Background jobs (Huey): large PDFs render here, so no browser request waits on one.
+"""Background jobs (Huey): every PDF a download asks for renders here; web processes lay out
+none, so PDFs never take the CPU ordinary pages need.
 
 Storage: Redis when `REDIS_URL` is set (several web servers and workers share it), else a
 SQLite file in the instance folder (`HUEY_SQLITE_PATH`, default instance/huey.db). Run the
