@@ -37,6 +37,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, scoped_
 
 OUTER_TRANSACTION = "outer_transaction"  # session.info key a test fixture may set
 IN_USE_CASE = "in_use_case"  # session.info key: a use case's write transaction is open
+BUSY_TIMEOUT_MS = 5000  # how long a statement waits for a lock SQLite holds (reads, commits)
 _WRITE_INTENT: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 AnySession = Session | scoped_session[Any]
@@ -50,7 +51,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -71,7 +72,7 @@ def _sqlite_begin(conn: Connection) -> None:
 # in a row sleeps on long after it was released: with PDF downloads adding one audit write
 # each, ordinary pages' p95 went from about 60 to 150-215 ms (`make bench-load`, SQLite).
 # Writers here ask again every few milliseconds instead, for the same 5 s in all.
-WRITE_LOCK_WAIT_SECONDS = 5.0
+WRITE_LOCK_WAIT_SECONDS = BUSY_TIMEOUT_MS / 1000
 WRITE_LOCK_POLL_SECONDS = (0.0005, 0.001, 0.002, 0.003)  # then the last, until the wait ends
 
 
@@ -88,7 +89,7 @@ def _begin_immediate(conn: Connection) -> None:
                     raise
             time.sleep(WRITE_LOCK_POLL_SECONDS[min(attempt, len(WRITE_LOCK_POLL_SECONDS) - 1)])
     finally:
-        conn.exec_driver_sql("PRAGMA busy_timeout=5000")
+        conn.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
 
 
 @contextmanager

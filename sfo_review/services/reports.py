@@ -178,8 +178,8 @@ def _find(review: Review, variant: str, fmt: str, name: str) -> Export:
         return Export(name, pdf=stored.pdf)
     waiting = awaiting(review, variant)
     if waiting is not None:
-        short = len(waiting.approved_html or "") < current_app.config["PDF_BACKGROUND_MIN_CHARS"]
-        return _to_worker(review, variant, waiting.content_key, waiting, name, wait=short)
+        wait = _worth_waiting_for(waiting.approved_html or "")
+        return _to_worker(review, variant, waiting.content_key, waiting, name, wait=wait)
     if fmt == "archival" and review.status in FINAL_STATUSES:
         # approved before archival copies were made (migration 0007): its snapshot is the
         # record, and a copy made now would not be the document that was signed off
@@ -194,6 +194,12 @@ def _find(review: Review, variant: str, fmt: str, name: str) -> Export:
             {"format": ["The archival copy exists only for approved reviews"]},
         )
     return _current(review, variant, name)
+
+
+def _worth_waiting_for(html: str) -> bool:
+    """A document short enough (HTML under PDF_BACKGROUND_MIN_CHARS, about 15 pages) for a
+    download to wait for its render."""
+    return len(html) < current_app.config["PDF_BACKGROUND_MIN_CHARS"]
 
 
 def _wait_for_worker(review: Review, variant: str, fmt: str, export: Export) -> Export:
@@ -394,8 +400,7 @@ def _current(review: Review, variant: str, name: str) -> Export:
         pdf = row.pdf
         _restamp(review, variant, key, stamp)  # something recorded changed, not the PDF
         return Export(name, pdf=pdf)
-    short = len(html) < current_app.config["PDF_BACKGROUND_MIN_CHARS"]
-    return _to_worker(review, variant, key, row, name, wait=short)
+    return _to_worker(review, variant, key, row, name, wait=_worth_waiting_for(html))
 
 
 @use_case
