@@ -132,9 +132,12 @@ test-fast: install ## The suite without the browser tests, on every core (the in
 	.ci/system-packages --no-browser
 	$(VENV)/bin/pytest $(XDIST) -m "not browser"
 
+# The browser tests drive live servers on SQLite files of their own whatever TEST_DATABASE_URL
+# says (tests/browser), so on PostgreSQL they would repeat the SQLite run's work exactly:
+# this run is every test that uses the database under test.
 .PHONY: test-postgres
-test-postgres: install system-packages ## The whole suite against PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test)
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest $(XDIST)
+test-postgres: install system-packages ## Every test that uses the database, against PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test)
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest $(XDIST) -m "not browser"
 
 .PHONY: test-random
 test-random: install system-packages ## The whole suite in a shuffled order (RANDOM_SEED=n repeats an order)

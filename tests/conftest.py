@@ -6,6 +6,7 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL names anot
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from collections.abc import Callable, Iterator
@@ -259,6 +260,41 @@ def _jobs_run_at_once() -> Iterator[None]:
 
     jobs.huey.immediate = True
     yield
+
+
+# -- each distinct PDF laid out once per session --------------------------------------------
+#
+# Laying out a PDF costs about a second, and many tests ask for the same document: the same
+# review built by the same fixture gives the same HTML. WeasyPrint's output is a function of
+# its input (the HTML, the formats and what the engine's fingerprint covers), so a test that
+# asks for a document laid out before in this process gets those bytes: everything above
+# the layout (the HTML, the cache, the jobs, the locks, the time limit's start) runs as
+# ever. Tests about the layout itself (its time limit, its locks, its line breaking) are
+# marked `layout` and always lay out for real.
+
+_LAID_OUT: dict[str, Any] = {}
+
+
+@pytest.fixture(autouse=True)
+def _each_pdf_laid_out_once(request: pytest.FixtureRequest) -> Iterator[None]:
+    if request.node.get_closest_marker("layout") is not None:
+        yield
+        return
+    from sfo_review.reports import render
+
+    real = render._Engine._write
+
+    def write_once(engine: Any, html: str, formats: tuple[str, ...]) -> Any:
+        key = hashlib.sha256(f"{engine.fingerprint}|{formats!r}|{html}".encode()).hexdigest()
+        if key not in _LAID_OUT:
+            _LAID_OUT[key] = real(engine, html, formats)
+        return dict(_LAID_OUT[key])
+
+    render._Engine._write = write_once  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        render._Engine._write = real  # type: ignore[method-assign]
 
 
 @pytest.fixture

@@ -642,6 +642,7 @@ def test_the_archival_copy_exists_only_once_approved(api, world):
     assert standard.status_code == 200 and standard.data.startswith(b"%PDF-")
 
 
+@pytest.mark.layout  # runs out of time laying it out
 def test_a_report_that_cannot_be_produced_answers_503_with_the_error_body(
     api, world, app, monkeypatch
 ):

@@ -12,6 +12,9 @@ from flask import Flask
 from sfo_review.reports.deadline import RenderTimedOut, remaining, time_limit
 from sfo_review.reports.render import ReportUnavailable, render_pdf, write_pdfs
 
+# About the layout itself: every PDF here is laid out for real (tests/conftest.py).
+pytestmark = pytest.mark.layout
+
 Builder = Callable[..., dict[str, Any]]
 HTML = "<!DOCTYPE html><html lang='en-GB'><head><title>t</title></head><body>{}</body></html>"
 

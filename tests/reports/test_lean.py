@@ -12,6 +12,9 @@ from weasyprint import HTML
 
 from sfo_review.reports import lean
 
+# About the layout itself: every PDF here is laid out for real (tests/conftest.py).
+pytestmark = pytest.mark.layout
+
 
 def test_the_lean_stylesheet_drops_only_the_unused_pseudo_elements() -> None:
     from weasyprint.html import UA

@@ -21,6 +21,9 @@ from sfo_review.models import ReportSnapshot, Review, User
 from sfo_review.services import evidence, reports
 from sfo_review.services import users as user_service
 
+# About the layout itself: every PDF here is laid out for real (tests/conftest.py).
+pytestmark = pytest.mark.layout
+
 Builder = Callable[..., dict[str, Any]]
 WAIT = 60  # seconds: a bound on waiting for the other thread, never a measured time
 

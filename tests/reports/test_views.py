@@ -200,6 +200,7 @@ def test_no_variant_means_the_full_report(
     assert response.headers["Content-Disposition"].endswith('-full.pdf"')
 
 
+@pytest.mark.layout  # runs out of time laying it out
 def test_a_report_that_cannot_be_produced_shows_a_page_not_a_trace(
     client: FlaskClient,
     rich_review: Builder,
