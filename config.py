@@ -144,7 +144,9 @@ class Config:
     # (about 15 pages) does not wait.
     PDF_WAIT_SECONDS = _int_env("PDF_WAIT_SECONDS", 10)
     PDF_BACKGROUND_MIN_CHARS = _int_env("PDF_BACKGROUND_MIN_CHARS", 50_000)
-    # Tests run Huey's tasks at once, in memory (sfo_review/jobs.py).
+    # The job queue (sfo_review/jobs.py): Redis when REDIS_URL is set, else this SQLite file.
+    # Tests run its tasks at once, in memory.
+    HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db"))
     HUEY_IMMEDIATE = False
     # Working days participants have to reply during the factual accuracy check.
     FACTUAL_ACCURACY_WORKING_DAYS = _int_env("FACTUAL_ACCURACY_WORKING_DAYS", 10)

@@ -11,12 +11,9 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import config as config_module
-from sfo_review import (
-    database,  # noqa: F401 - registers the SQLite engine events
-    db_deadlines,  # noqa: F401 - registers PostgreSQL's client-side deadline
-)
+from sfo_review import database, db_deadlines
 from sfo_review.extensions import csrf, db, limiter, login_manager, migrate
-from sfo_review.services.figures import cache  # noqa: F401 - registers the data-version listener
+from sfo_review.services.figures import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,6 +44,9 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
+    database.init_app()  # SQLite's pragmas and BEGIN IMMEDIATE for writers
+    db_deadlines.init_app()  # PostgreSQL's client-side deadline
+    cache.init_app()  # the data version the dashboard's figures are keyed by
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     login_manager.init_app(app)
@@ -55,7 +55,7 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
 
     from sfo_review import jobs, web
     from sfo_review.api import api_bp
-    from sfo_review.auth.views import auth_bp
+    from sfo_review.auth import auth_bp
     from sfo_review.cli import register_cli
 
     app.register_blueprint(auth_bp)

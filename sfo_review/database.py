@@ -25,7 +25,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -41,9 +41,16 @@ BUSY_TIMEOUT_MS = 5000  # how long a statement waits for a lock SQLite holds (re
 _WRITE_INTENT: ContextVar[bool] = ContextVar("sqlite_write_intent", default=False)
 
 AnySession = Session | scoped_session[Any]
+Listener = tuple[type[Engine] | type[Session], str, Callable[..., Any]]
 
 
-@event.listens_for(Engine, "connect")
+def listen_once(listeners: list[Listener]) -> None:
+    """Register SQLAlchemy event listeners, each once however many apps are made."""
+    for target, name, function in listeners:
+        if not event.contains(target, name, function):
+            event.listen(target, name, function)
+
+
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -57,7 +64,6 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "begin")
 def _sqlite_begin(conn: Connection) -> None:
     if conn.dialect.name != "sqlite":
         return
@@ -117,18 +123,15 @@ def joins_outer_transaction(session: AnySession) -> bool:
 _WROTE = "transaction_wrote"
 
 
-@event.listens_for(Session, "after_flush")
 def _flushed(session: Session, _context: Any) -> None:
     session.info[_WROTE] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _executed(state: ORMExecuteState) -> None:
     if state.is_insert or state.is_update or state.is_delete:
         state.session.info[_WROTE] = True
 
 
-@event.listens_for(Session, "after_transaction_end")
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_WROTE, None)
@@ -170,3 +173,17 @@ def begin_write(session: AnySession) -> None:
         session.rollback()
     with _write_intent():
         session.connection()
+
+
+# Registered by create_app (init_app), never at import.
+LISTENERS: list[Listener] = [
+    (Engine, "connect", _sqlite_on_connect),
+    (Engine, "begin", _sqlite_begin),
+    (Session, "after_flush", _flushed),
+    (Session, "do_orm_execute", _executed),
+    (Session, "after_transaction_end", _ended),
+]
+
+
+def init_app() -> None:
+    listen_once(LISTENERS)

@@ -21,9 +21,10 @@ from typing import Any
 
 import psycopg
 from psycopg.abc import PQGen
-from sqlalchemy import event
 from sqlalchemy.engine import Dialect, Engine
 from sqlalchemy.pool import ConnectionPoolEntry
+
+from sfo_review.database import Listener, listen_once
 
 DEADLINE = "sfo_deadline_seconds"
 PING_DEADLINE = "sfo_ping_deadline_seconds"
@@ -52,7 +53,6 @@ class DeadlineConnection(psycopg.Connection[Any]):
             ) from None
 
 
-@event.listens_for(Engine, "do_connect")
 def _connect(
     dialect: Dialect, _record: ConnectionPoolEntry, cargs: tuple[Any, ...], cparams: dict[str, Any]
 ) -> DeadlineConnection | None:
@@ -66,7 +66,6 @@ def _connect(
     return conn
 
 
-@event.listens_for(Engine, "checkin")
 def _idle(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
     # Back in the pool: the next wait is the pre-ping at checkout, which a healthy server
     # answers at once — give up on a frozen one as soon as on a server that does not connect.
@@ -74,8 +73,19 @@ def _idle(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
         dbapi_connection.deadline = dbapi_connection.ping_deadline
 
 
-@event.listens_for(Engine, "checkout")
 def _in_use(dbapi_connection: Any, _record: ConnectionPoolEntry, _proxy: Any) -> None:
     # The pre-ping has run (before this event): statements get the statement deadline.
     if isinstance(dbapi_connection, DeadlineConnection):
         dbapi_connection.deadline = dbapi_connection.statement_deadline
+
+
+# Registered by create_app (init_app), never at import.
+LISTENERS: list[Listener] = [
+    (Engine, "do_connect", _connect),
+    (Engine, "checkin", _idle),
+    (Engine, "checkout", _in_use),
+]
+
+
+def init_app() -> None:
+    listen_once(LISTENERS)

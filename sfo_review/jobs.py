@@ -14,16 +14,17 @@ render with an alarm signal if it outlives WeasyPrint's own cooperative deadline
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app, has_app_context
-from huey import Huey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, crontab
 from huey.api import Task
+from huey.storage import BaseStorage, RedisStorage, SqliteStorage
 
-from config import BASE_DIR, Config
+from config import Config
 
 # Seconds past the render's own time limit before the worker's alarm interrupts it.
 HARD_LIMIT_GRACE_SECONDS = 15
@@ -33,27 +34,46 @@ RENDER_RETRIES = 2
 RETRY_DELAY_SECONDS = 30
 
 
-def _make_huey() -> Huey:
-    url = os.environ.get("REDIS_URL")
+# Built with nothing read from the environment and nothing opened: until an app configures
+# it (init_app, from create_app), tasks would run at once, in memory.
+huey = Huey("sfo-review", results=False, immediate=True)
+_worker_app: Flask | None = None
+_configured_from: tuple[str | None, str] | None = None
+
+
+def storage_for(config: Mapping[str, Any]) -> tuple[type[BaseStorage], dict[str, Any]]:
+    """The queue's storage class and its arguments: Redis when REDIS_URL is set, else a
+    SQLite file (HUEY_SQLITE_PATH)."""
+    url = config.get("REDIS_URL")
     if url:
         # Socket timeouts: a Redis that stops answering fails a request (and /readyz) in
         # seconds rather than holding it; above the consumer's 1 s blocking read.
         from redis import ConnectionPool
 
         pool = ConnectionPool.from_url(url, socket_timeout=10, socket_connect_timeout=5)
-        return RedisHuey("sfo-review", connection_pool=pool, results=False)
-    path = Path(os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db")))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("sfo-review", filename=str(path), results=False)
-
-
-huey = _make_huey()
-_worker_app: Flask | None = None
+        return RedisStorage, {"connection_pool": pool}
+    path = str(config["HUEY_SQLITE_PATH"])
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    return SqliteStorage, {"filename": path}
 
 
 def init_app(app: Flask) -> None:
-    """Immediate mode (tasks run at once, in memory) when the app says so — in tests."""
-    huey.immediate = bool(app.config.get("HUEY_IMMEDIATE"))
+    """Point the queue at the app's storage, or run tasks at once, in memory, when the app
+    says so (HUEY_IMMEDIATE: in tests)."""
+    global _configured_from
+    if app.config.get("HUEY_IMMEDIATE"):
+        huey.immediate = True
+        return
+    wanted = (app.config.get("REDIS_URL"), app.config["HUEY_SQLITE_PATH"])
+    if not huey.immediate and wanted == _configured_from:
+        return  # a worker's own app, on the settings its consumer was started with
+    huey.storage_class, huey.storage_kwargs = storage_for(app.config)
+    if huey.immediate:
+        huey.immediate = False  # which makes the storage
+    else:
+        huey.storage = huey.create_storage()
+    _configured_from = wanted
 
 
 @contextmanager

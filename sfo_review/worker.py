@@ -25,6 +25,8 @@ import sys
 
 from huey.bin.huey_consumer import consumer_main
 
+from sfo_review import create_app
+
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 MAX_POLL_DELAY = "0.5"  # seconds between looks at an idle SQLite queue, at most
 _consumer_pid = 0
@@ -77,6 +79,7 @@ def main(args: list[str] | None = None) -> None:
     os.nice(int(os.environ.get("WORKER_NICE", "10")))
     give_way()
     sys.argv = ["huey_consumer", *consumer_arguments(sys.argv[1:] if args is None else args)]
+    create_app()  # points sfo_review.jobs.huey at the configured queue (jobs.init_app)
     consumer_main()
 
 

@@ -10,11 +10,12 @@ import hashlib
 import os
 import subprocess
 from collections.abc import Callable, Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from filelock import FileLock
 from flask import Flask, current_app, g, has_app_context
@@ -295,6 +296,24 @@ def _each_pdf_laid_out_once(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
     finally:
         render._Engine._write = real  # type: ignore[method-assign]
+
+
+@pytest.fixture
+def on_day() -> Iterator[Callable[[date | None], None]]:
+    """Move the clock (time-machine) to noon in London on a day, or back to now (None)."""
+    from sfo_review.clock import LONDON
+
+    travels: list[Any] = []
+
+    def move(day: date | None) -> None:
+        while travels:
+            travels.pop().stop()
+        if day is not None:
+            travels.append(time_machine.travel(datetime.combine(day, time(12), tzinfo=LONDON)))
+            travels[-1].start()
+
+    yield move
+    move(None)
 
 
 @pytest.fixture

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.actions import views  # noqa: F401 - registers the routes
+from sfo_review.actions.blueprint import actions_bp
 
-actions_bp = Blueprint("actions", __name__)
-
-from sfo_review.actions import views  # noqa: E402,F401 - registers the routes
+__all__ = ["actions_bp"]

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
-from sfo_review.actions import actions_bp
+from sfo_review.actions.blueprint import actions_bp
 from sfo_review.actions.forms import ActionForm, EditActionForm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form

@@ -7,8 +7,8 @@ from flask.typing import ResponseReturnValue
 
 from sfo_review import permissions as perm
 from sfo_review import visibility
-from sfo_review.api import api_bp
 from sfo_review.api import serializers as s
+from sfo_review.api.blueprint import api_bp
 from sfo_review.api.helpers import (
     api_user,
     created,

@@ -13,8 +13,8 @@ from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from sfo_review import permissions as perm
-from sfo_review.api import api_bp
 from sfo_review.api import serializers as s
+from sfo_review.api.blueprint import api_bp
 from sfo_review.api.helpers import (
     absolute_url,
     api_user,

@@ -17,8 +17,8 @@ from flask.typing import ResponseReturnValue
 
 from sfo_review import permissions as perm
 from sfo_review import visibility
-from sfo_review.api import api_bp
 from sfo_review.api import serializers as s
+from sfo_review.api.blueprint import api_bp
 from sfo_review.api.helpers import api_user, created, json_body, load_review, no_content, viewed
 from sfo_review.loaders import get_child_or_404
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor, User

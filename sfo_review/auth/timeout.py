@@ -12,8 +12,8 @@ from flask import Response, jsonify, redirect, request
 from werkzeug.wrappers import Response as BaseResponse
 
 from sfo_review import permissions as perm
+from sfo_review.auth.blueprint import auth_bp, safe_next
 from sfo_review.auth.session import login_required_for, seconds_left
-from sfo_review.auth.views import _safe_next, auth_bp
 
 
 @auth_bp.route("/session/status")
@@ -29,4 +29,4 @@ def keep_alive() -> BaseResponse:
     # The request itself renewed the session (enforce_timeouts); say how long is left now.
     if request.accept_mimetypes.best == "application/json":
         return session_status()
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next")))

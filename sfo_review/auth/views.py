@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.auth import throttle
+from sfo_review.auth.blueprint import auth_bp, safe_next
 from sfo_review.auth.forms import (
     ChangePasswordForm,
     LoginForm,
@@ -22,37 +21,10 @@ from sfo_review.services import api_tokens, password_links
 from sfo_review.services import users as user_service
 from sfo_review.services.errors import NotFound, ValidationFailed
 
-auth_bp = Blueprint("auth", __name__)
 WRONG_SIGN_IN = (
     "Enter a correct email address and password (accounts that have been deactivated cannot "
     "sign in)"
 )
-
-
-# The characters a URL's path, query and fragment may hold as they are (RFC 3986, with %
-# for the rest): no control character, CR or LF, space, backslash or non-ASCII letter.
-_URL_CHARACTERS = frozenset(
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/%?#"
-)
-
-
-def _safe_next(target: str | None) -> str:
-    """Where to go after signing in: `target` — the decoded value, exactly what would be
-    redirected to — when it is a plain path on this site, otherwise the review list.
-
-    A plain path starts with "/" and then neither "/" nor a backslash (browsers read both
-    as the start of another host), and holds only URL characters.
-    """
-    if (
-        target
-        and target.startswith("/")
-        and target[1:2] not in ("/", "\\")
-        and set(target) <= _URL_CHARACTERS
-    ):
-        parts = urlsplit(target)
-        if not parts.netloc and not parts.scheme:
-            return target
-    return url_for("reviews.index")
 
 
 def _checked_password(email: str, password: str) -> User | throttle.Locked | None:
@@ -80,7 +52,7 @@ def login() -> str | Response | tuple[str, int]:
         if user is not None:
             login_user(user)
             start_session()
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next")))
         form.email.errors = [WRONG_SIGN_IN]
     return render_template("auth/login.html", form=form)
 
@@ -177,6 +149,3 @@ def set_password(token: str) -> Response | tuple[str, int]:
 
 
 set_password.permission_checked = True  # type: ignore[attr-defined]  # public: the link is the key
-
-
-from sfo_review.auth import timeout  # noqa: E402,F401 - registers the session routes

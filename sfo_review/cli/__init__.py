@@ -102,7 +102,7 @@ def seed_bulk(reviews: int, seed: int) -> None:
     """Add N realistic synthetic reviews, with everything on them, for scale and benchmarks."""
     from sfo_review.cli.bulk import seed_bulk as add
     from sfo_review.cli.seed import DEMO_PASSWORD
-    from sfo_review.services.reviews import today
+    from sfo_review.clock import today
 
     started = time.perf_counter()
     counts = add(

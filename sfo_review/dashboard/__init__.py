@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.dashboard import views  # noqa: F401 - registers the routes
+from sfo_review.dashboard.blueprint import dashboard_bp
 
-dashboard_bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-from sfo_review.dashboard import views  # noqa: E402,F401 - registers the routes
+__all__ = ["dashboard_bp"]

@@ -12,15 +12,15 @@ from typing import Any
 from flask import Response, abort, render_template, request
 from flask_wtf import FlaskForm
 
+from sfo_review import clock, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.dashboard import dashboard_bp, page
+from sfo_review.dashboard import page
+from sfo_review.dashboard.blueprint import dashboard_bp
 from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm, options_html
 from sfo_review.dashboard.tables import BUILDERS, Table, all_tables
 from sfo_review.models import Action
 from sfo_review.services import csv_cells, review_list
-from sfo_review.services import reviews as review_service
 from sfo_review.services import themes as theme_service
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.figures import actions as action_figures
@@ -90,7 +90,7 @@ def _helpers() -> dict[str, Any]:
 def dashboard() -> str | tuple[str, int]:
     form = _scope_form()
     figures = _figures(form)
-    today = review_service.today()
+    today = clock.today()
     if figures is None:
         page_html = render_template(
             "dashboard/dashboard.html", form=form, figures=None, today=today

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.evidence import csv_views, views  # noqa: F401 - registers the routes
+from sfo_review.evidence.blueprint import evidence_bp
 
-evidence_bp = Blueprint("evidence", __name__)
-
-from sfo_review.evidence import csv_views, views  # noqa: E402,F401 - registers the routes
+__all__ = ["evidence_bp"]

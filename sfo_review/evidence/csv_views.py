@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.evidence import evidence_bp
+from sfo_review.evidence.blueprint import evidence_bp
 from sfo_review.evidence.csv_forms import ConfirmImportForm, ImportForm
 from sfo_review.forms_support import show_errors, submit_form
 from sfo_review.loaders import get_review_or_404

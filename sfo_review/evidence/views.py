@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.evidence import evidence_bp
+from sfo_review.evidence.blueprint import evidence_bp
 from sfo_review.evidence.forms import (
     CaseloadForm,
     ChronologyForm,

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.findings import views  # noqa: F401 - registers the routes
+from sfo_review.findings.blueprint import findings_bp
 
-findings_bp = Blueprint("findings", __name__)
-
-from sfo_review.findings import views  # noqa: E402,F401 - registers the routes
+__all__ = ["findings_bp"]

@@ -10,8 +10,8 @@ from werkzeug.wrappers import Response
 from sfo_review import lifecycle, visibility
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.findings import findings_bp
 from sfo_review.findings.balance import balance, saved_message
+from sfo_review.findings.blueprint import findings_bp
 from sfo_review.findings.forms import ConfirmForm, EditFindingForm, FindingForm, ResponseForm
 from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404

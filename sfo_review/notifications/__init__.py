@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.notifications import views  # noqa: F401 - registers the routes
+from sfo_review.notifications.blueprint import notifications_bp
 
-notifications_bp = Blueprint("notifications", __name__)
-
-from sfo_review.notifications import views  # noqa: E402,F401 - registers the routes
+__all__ = ["notifications_bp"]

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import form_data, submit
-from sfo_review.notifications import notifications_bp
+from sfo_review.notifications.blueprint import notifications_bp
 from sfo_review.notifications.forms import MarkReadForm, SupportTextForm
 from sfo_review.services import notifications as notification_service
 from sfo_review.services import support as support_service

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.reports import views  # noqa: F401 - registers the routes
+from sfo_review.reports.blueprint import reports_bp
 
-reports_bp = Blueprint("reports", __name__)
-
-from sfo_review.reports import views  # noqa: E402,F401 - registers the routes
+__all__ = ["reports_bp"]

@@ -2,13 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.reviews import deadline_views, lifecycle_views, list_views, views  # noqa: F401 - registers the routes
+from sfo_review.reviews.blueprint import reviews_bp
 
-reviews_bp = Blueprint("reviews", __name__)
-
-from sfo_review.reviews import (  # noqa: E402,F401 - registers the routes
-    deadline_views,
-    lifecycle_views,
-    list_views,
-    views,
-)
+__all__ = ["reviews_bp"]

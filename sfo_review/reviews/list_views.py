@@ -20,7 +20,7 @@ from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import submit
 from sfo_review.models import User
 from sfo_review.reviews import overview as summary
-from sfo_review.reviews import reviews_bp
+from sfo_review.reviews.blueprint import reviews_bp
 from sfo_review.reviews.list_forms import ReviewFilterForm
 from sfo_review.services import review_export, review_list
 from sfo_review.services.errors import ValidationFailed

@@ -17,12 +17,12 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from sfo_review import clock
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Review, User
 from sfo_review.models._base import utcnow
 from sfo_review.services import notifications
-from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.deadlines import FINISHED_STATUSES, is_working_day
@@ -74,9 +74,9 @@ def _check_new_date(review: Review, values: dict[str, Any]) -> None:
         errors.append(
             f"The new deadline must be after the deadline in force, {long_date(in_force)}"
         )
-    elif new <= review_service.today():
+    elif new <= clock.today():
         errors.append("The new deadline must be in the future")
-    elif new - max(in_force, review_service.today()) > LONGEST_EXTENSION:
+    elif new - max(in_force, clock.today()) > LONGEST_EXTENSION:
         errors.append("The new deadline must be no more than 2 years away")
     elif not is_working_day(new):
         errors.append(

@@ -12,16 +12,16 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import NamedTuple
-from zoneinfo import ZoneInfo
 
 import holidays
 from flask import current_app
 from sqlalchemy import ColumnElement, and_
 
+from sfo_review import clock
+from sfo_review.clock import LONDON
 from sfo_review.models import Review
 
 # Dates and deadlines are England and Wales's: "today" is London's, whatever the server's zone.
-LONDON = ZoneInfo("Europe/London")
 
 # Once approved the review has met its deadline (or closed it); it is never flagged again.
 FINISHED_STATUSES = ("approved", "closed")
@@ -73,11 +73,6 @@ def london_datetime(value: datetime | None) -> str:
     return f"{local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
-def london_today() -> date:
-    """Today in London (a server on UTC is an hour behind during British Summer Time)."""
-    return datetime.now(LONDON).date()
-
-
 class DeadlineWindow(NamedTuple):
     """What 'overdue' and 'due soon' mean on one day: computed once per request, not per row."""
 
@@ -111,6 +106,4 @@ class DeadlineWindow(NamedTuple):
 
 def deadline_window() -> DeadlineWindow:
     """Today's window, with the configured number of working days for "due soon"."""
-    from sfo_review.services import reviews  # the app's clock (tests set it there)
-
-    return DeadlineWindow.on(reviews.today(), current_app.config["DUE_SOON_WORKING_DAYS"])
+    return DeadlineWindow.on(clock.today(), current_app.config["DUE_SOON_WORKING_DAYS"])

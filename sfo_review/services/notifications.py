@@ -22,7 +22,7 @@ from sfo_review.models._base import utcnow
 from sfo_review.services._common import use_case
 from sfo_review.services.deadlines import add_working_days
 from sfo_review.services.errors import NotFound
-from sfo_review.services.users import tidy_region
+from sfo_review.services.validation import tidy_region
 
 log = logging.getLogger(__name__)
 

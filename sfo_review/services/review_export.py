@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from sfo_review import clock, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.models import User
 from sfo_review.services import csv_cells
-from sfo_review.services import reviews as review_service
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.review_list import Filters, Row, find_all
 
@@ -63,7 +62,7 @@ def _csv_cells(row: Row, with_waiting: bool) -> list[str]:
 
 
 def csv_filename() -> str:
-    return f"sfo-reviews-{review_service.today().isoformat()}.csv"
+    return f"sfo-reviews-{clock.today().isoformat()}.csv"
 
 
 @use_case

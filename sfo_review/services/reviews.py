@@ -8,11 +8,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, false, func, or_, select
 
+from sfo_review import clock, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Participant, Review, User
-from sfo_review.services import deadlines, notifications
+from sfo_review.services import notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import (
     apply,
@@ -62,11 +62,6 @@ PARTICIPANT_RULES: dict[str, v.Rule] = {
 }
 
 
-def today() -> date:
-    """The app's clock: today in London."""
-    return deadlines.london_today()
-
-
 def _check_dates(values: dict[str, Any]) -> None:
     errors: dict[str, list[str]] = {}
     charge, notified = values.get("charge_date"), values.get("notification_date")
@@ -105,7 +100,7 @@ def create_review(actor: User, data: dict[str, Any]) -> Review:
     due = due_date_for(values["notification_date"])
     review = Review(
         **values,
-        reference=_next_reference(today().year),
+        reference=_next_reference(clock.today().year),
         status="in_review",
         reviewer_id=actor.id,
         created_by_id=actor.id,

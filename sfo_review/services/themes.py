@@ -12,10 +12,10 @@ from typing import Any
 
 from sqlalchemy import select
 
+from sfo_review import clock
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import Review, User
-from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.figures import cache
@@ -72,7 +72,7 @@ def themes(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     within = scope(actor, data)
     who = [actor.role] if actor.role == "leadership" else [actor.role, actor.id]
     filters = [within.start, within.end, within.region, within.pdu]
-    return cache.remember([*who, review_service.today(), *filters], lambda: _compute(within))
+    return cache.remember([*who, clock.today(), *filters], lambda: _compute(within))
 
 
 def _compute(within: Scope) -> dict[str, Any]:

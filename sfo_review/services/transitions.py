@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from sfo_review import lifecycle, vocab
+from sfo_review import clock, lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, Review, User
@@ -15,7 +15,6 @@ from sfo_review.services import notifications, reports
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.errors import Conflict
-from sfo_review.services.reviews import today
 
 TRANSITION_RULES: dict[str, v.Rule] = {
     "to": v.enum("status to move to", vocab.keys(vocab.STATUSES)),
@@ -87,7 +86,7 @@ def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
         review.return_reason = reason
     elif to == "factual_accuracy":
         review.return_reason = None
-        review.factual_accuracy_ends_on = notifications.factual_accuracy_end(today())
+        review.factual_accuracy_ends_on = notifications.factual_accuracy_end(clock.today())
     frm = review.status
     review.status = to
     if to == "closed":

@@ -16,7 +16,7 @@ from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import Role, User
 from sfo_review.models.user import new_session_token
-from sfo_review.services import api_tokens
+from sfo_review.services import api_tokens, notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import ValidationFailed
@@ -143,8 +143,6 @@ def add_account(actor: User | None, values: dict[str, Any], password_hash: str) 
 
 
 def _role_granted(actor: User | None, user: User) -> None:
-    from sfo_review.services import notifications  # it imports this module
-
     by = actor.name if actor is not None else "The command line"
     audit(
         None,
@@ -156,14 +154,9 @@ def _role_granted(actor: User | None, user: User) -> None:
     notifications.role_granted(user, by)
 
 
-def tidy_region(region: str | None) -> str:
-    """A region as compared: runs of spaces made one, the ends trimmed ('' for none)."""
-    return " ".join((region or "").split())
-
-
 def _region(values: dict[str, Any], role: str) -> str | None:
     """A leadership account's region as typed (spaces tidied), or None for every region."""
-    region = tidy_region(values.get("region")) or None
+    region = v.tidy_region(values.get("region")) or None
     if region is not None and role != Role.LEADERSHIP:
         raise ValidationFailed({"region": [NOT_LEADERSHIP]})
     return region

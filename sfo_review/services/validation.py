@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from sfo_review import clock
 from sfo_review.services.errors import ValidationFailed
 
 SHORT_MAX = 200
@@ -71,13 +72,6 @@ def a_date(
 def long_date(day: date) -> str:
     """1 January 2000."""
     return f"{day.day} {day:%B %Y}"
-
-
-def today() -> date:
-    """The app's clock (services.reviews.today, London's today), read when a rule is checked."""
-    from sfo_review.services import reviews  # reviews' rules are built from this module
-
-    return reviews.today()
 
 
 def integer(name: str, minimum: int, maximum: int, required: bool = True) -> Rule:
@@ -175,7 +169,7 @@ def _check_date(rule: Rule, value: Any) -> date:
     if rule.earliest is not None and day < rule.earliest:
         raise _Invalid(f"{_sentence(rule.name)} must be {long_date(rule.earliest)} or later")
     if rule.latest_days is not None:
-        latest = today() + timedelta(days=rule.latest_days)
+        latest = clock.today() + timedelta(days=rule.latest_days)
         if day > latest and rule.latest_days == NOT_AFTER_TODAY:
             raise _Invalid(f"{_sentence(rule.name)} must be today or in the past")
         if day > latest:
@@ -263,3 +257,8 @@ def require(errors: dict[str, list[str]]) -> None:
     """Raise the cross-field errors collected by a use case, if any."""
     if errors:
         raise ValidationFailed(errors)
+
+
+def tidy_region(region: str | None) -> str:
+    """A region as compared: runs of spaces made one, the ends trimmed ('' for none)."""
+    return " ".join((region or "").split())

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
+from sfo_review.statements import addenda, decline, views  # noqa: F401 - registers the routes
+from sfo_review.statements.blueprint import statements_bp
 
-statements_bp = Blueprint("statements", __name__)
-
-from sfo_review.statements import addenda, decline, views  # noqa: E402,F401 - registers the routes
+__all__ = ["statements_bp"]

@@ -13,7 +13,7 @@ from sfo_review.notifications.forms import AddendumForm
 from sfo_review.services import addenda as addendum_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
-from sfo_review.statements import statements_bp
+from sfo_review.statements.blueprint import statements_bp
 
 
 @statements_bp.route("/reviews/<int:review_id>/statement/addendum", methods=["GET", "POST"])

@@ -11,7 +11,7 @@ from sfo_review.forms_support import submit_form
 from sfo_review.loaders import get_review_or_404
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
-from sfo_review.statements import statements_bp
+from sfo_review.statements.blueprint import statements_bp
 from sfo_review.statements.forms import DeclineStatementForm, WithdrawDeclineForm
 
 

@@ -14,7 +14,7 @@ from sfo_review.models import Review, Statement, User
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services.errors import NotFound
-from sfo_review.statements import statements_bp
+from sfo_review.statements.blueprint import statements_bp
 from sfo_review.statements.forms import (
     InclusionForm,
     StatementForm,

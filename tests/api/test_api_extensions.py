@@ -10,7 +10,6 @@ import pytest
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension
 from sfo_review.services import deadline_extensions as extension_service
-from sfo_review.services import reviews as review_service
 from tests.api.conftest import ROLES
 from tests.api.support import error
 from tests.helpers_forms import HOSTILE
@@ -117,10 +116,10 @@ def test_the_review_object_carries_the_deadline_in_force_flags_and_extensions(ap
     assert officer["effective_due_date"] == review["effective_due_date"]
 
 
-def test_due_soon_in_the_api(api, world, monkeypatch):
+def test_due_soon_in_the_api(api, world, on_day):
     w = world("leadership")
     review = w["review"]
-    monkeypatch.setattr(review_service, "today", lambda: date(2023, 9, 12))
+    on_day(date(2023, 9, 12))
     body = api.get(f"/reviews/{w['id']}", w["tokens"]["leadership"]).get_json()
     assert review.due_date == date(2023, 9, 21)
     assert (body["overdue"], body["due_soon"]) == (False, True)

@@ -25,8 +25,8 @@ NOTE_99_PADDED = "  \n" + "n" * 99 + "\u3000\t "  # 99 characters once stripped
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch: pytest.MonkeyPatch) -> date:
-    monkeypatch.setattr(reviews, "today", lambda: TODAY)
+def fixed_today(on_day: Callable[[date | None], None]) -> date:
+    on_day(TODAY)
     cache.clear_local()
     return TODAY
 

@@ -77,14 +77,12 @@ def test_within_a_region_the_figures_break_down_by_pdu(five_reviews, leader):
     assert camden["name"] == "Camden and Islington" and camden["total"] == 2
 
 
-def test_overdue_follows_the_day(five_reviews, leader, monkeypatch):
+def test_overdue_follows_the_day(five_reviews, leader, on_day):
     from datetime import date
 
-    from sfo_review.services import reviews
-
-    monkeypatch.setattr(reviews, "today", lambda: date(2026, 5, 26))
+    on_day(date(2026, 5, 26))
     assert themes.themes(leader, {})["deadlines"]["overdue"] == 0  # due that day: not yet late
-    monkeypatch.setattr(reviews, "today", lambda: date(2026, 7, 25))
+    on_day(date(2026, 7, 25))
     assert themes.themes(leader, {})["deadlines"]["overdue"] == 2  # R5's extension ran out
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -271,18 +275,60 @@ def test_the_preparing_page_of_an_unknown_review_is_not_found(
     assert client.get(PREPARING.format(r=999999, v="full")).status_code == 404
 
 
-def test_the_worker_uses_redis_when_redis_url_is_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    from huey import RedisHuey, SqliteHuey
+def test_the_queue_is_in_redis_when_redis_url_is_set_else_in_a_sqlite_file(
+    tmp_path: Path,
+) -> None:
+    from huey.storage import RedisStorage, SqliteStorage
 
-    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/1")
-    redis_huey = jobs._make_huey()
-    assert isinstance(redis_huey, RedisHuey)  # connects only when used
+    storage, arguments = jobs.storage_for({"REDIS_URL": "redis://127.0.0.1:6379/1"})
+    assert storage is RedisStorage  # connects only when used
     # a Redis that stops answering fails a request (and /readyz) in seconds
-    settings = redis_huey.storage.pool.connection_kwargs
+    settings = arguments["connection_pool"].connection_kwargs
     assert (settings["socket_timeout"], settings["socket_connect_timeout"]) == (10, 5)
-    monkeypatch.delenv("REDIS_URL")
-    monkeypatch.setenv("HUEY_SQLITE_PATH", ":memory:")
-    assert isinstance(jobs._make_huey(), SqliteHuey)
+    path = tmp_path / "queue" / "huey.db"
+    storage, arguments = jobs.storage_for({"REDIS_URL": None, "HUEY_SQLITE_PATH": str(path)})
+    assert (storage, arguments) == (SqliteStorage, {"filename": str(path)})
+    assert path.parent.is_dir()
+
+
+def test_importing_the_jobs_reads_no_setting_and_opens_nothing(tmp_path: Path) -> None:
+    """The queue is configured by create_app (jobs.init_app), never at import."""
+    queue = tmp_path / "huey.db"
+    code = (
+        "import sfo_review.jobs as j, sys; "
+        "sys.exit(0 if j.huey.immediate and type(j.huey.storage).__name__ == 'MemoryStorage' "
+        "else 1)"
+    )
+    env = {**os.environ, "HUEY_SQLITE_PATH": str(queue), "REDIS_URL": "redis://127.0.0.1:1/0"}
+    subprocess.run([sys.executable, "-c", code], env=env, check=True)  # noqa: S603
+    assert not queue.exists()
+
+
+def test_an_app_points_the_queue_at_its_storage_once(
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from huey.storage import MemoryStorage, SqliteStorage
+
+    from sfo_review import create_app
+
+    queue = tmp_path / "huey.db"
+    monkeypatch.setattr(jobs, "_configured_from", None)
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "HUEY_IMMEDIATE": False,
+        "REDIS_URL": None,
+        "HUEY_SQLITE_PATH": str(queue),
+    }
+    try:
+        create_app(settings)
+        assert not jobs.huey.immediate
+        storage = jobs.huey.storage
+        assert isinstance(storage, SqliteStorage) and storage.filename == str(queue)
+        create_app(settings)  # a worker's own app, on the same settings: the same queue
+        assert jobs.huey.storage is storage
+    finally:
+        jobs.init_app(app)  # back to immediate mode, as every test starts
+    assert jobs.huey.immediate and isinstance(jobs.huey.storage, MemoryStorage)
 
 
 def test_tests_run_the_jobs_at_once_and_the_worker_has_a_hard_limit(app: Flask) -> None:

@@ -8,7 +8,6 @@ from datetime import date
 import pytest
 
 from sfo_review.services import deadline_extensions as extension_service
-from sfo_review.services import reviews as review_service
 from tests.helpers_forms import HOSTILE, errors, page, text_of
 from tests.reviews.extension_helpers import REASON, later_working_day, name_countersigner
 from tests.reviews.helpers import error_for
@@ -99,14 +98,16 @@ def test_filter_by_notification_date_range_inclusive(client, as_leadership):
     assert crns(client.get(f"/?{only_from}")) == ["D444444", "E555555"]
 
 
-def test_filter_by_deadline_overdue_due_soon_and_waiting(client, as_leadership, monkeypatch):
+def test_filter_by_deadline_overdue_due_soon_and_waiting(client, as_leadership, on_day, login_as):
     reviews = as_leadership["reviews"]
     # in review, due 4 April 2025; factual accuracy, due 30 May 2025; approved/closed never
-    monkeypatch.setattr(review_service, "today", lambda: date(2025, 5, 20))
+    on_day(date(2025, 5, 20))
+    login_as("leadership")  # a session signed later than the clock now says is refused
     assert crns(client.get("/?deadline=overdue")) == ["A111111"]
     assert crns(client.get("/?deadline=due_soon")) == ["B222222"]
     assert crns(client.get("/?deadline=overdue&deadline=due_soon")) == ["A111111", "B222222"]
-    monkeypatch.undo()
+    on_day(None)
+    login_as("leadership")  # and one signed in 2025 has long expired
     extension_service.request_extension(
         as_leadership["reviewer"],
         reviews[3],
@@ -119,9 +120,10 @@ def test_filter_by_deadline_overdue_due_soon_and_waiting(client, as_leadership, 
     )
 
 
-def test_flags_are_words_on_every_row(client, as_leadership, monkeypatch):
+def test_flags_are_words_on_every_row(client, as_leadership, on_day, login_as):
     reviews = as_leadership["reviews"]
-    monkeypatch.setattr(review_service, "today", lambda: date(2025, 5, 20))
+    on_day(date(2025, 5, 20))
+    login_as("leadership")  # a session signed later than the clock now says is refused
     soup = page(client.get("/"))
     assert soup.select_one(f"#deadline-flag-{reviews[0].id}").get_text() == "Overdue"
     assert soup.select_one(f"#deadline-flag-{reviews[1].id}").get_text() == "Due soon"

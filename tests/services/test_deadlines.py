@@ -97,10 +97,9 @@ def test_approved_and_closed_reviews_are_never_flagged(status):
     assert window.flag(status, date(2025, 6, 3)) is None
 
 
-def test_the_due_soon_window_is_configurable(app, make_review, monkeypatch):
+def test_the_due_soon_window_is_configurable(app, make_review, monkeypatch, on_day):
     from sfo_review.services import deadlines
-    from sfo_review.services import reviews as review_service
 
-    monkeypatch.setattr(review_service, "today", lambda: date(2025, 6, 2))
+    on_day(date(2025, 6, 2))
     monkeypatch.setitem(app.config, "DUE_SOON_WORKING_DAYS", 3)
     assert deadlines.deadline_window().due_soon_until == date(2025, 6, 5)

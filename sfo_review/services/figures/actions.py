@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
-from sfo_review import vocab
+from sfo_review import clock, vocab
 from sfo_review.extensions import db
 from sfo_review.models import Action, Review
-from sfo_review.services import reviews as review_service
 from sfo_review.services.deadlines import FINISHED_STATUSES
 from sfo_review.services.figures.scope import Scope
 
@@ -26,7 +25,7 @@ STATES = ("open", "overdue", "done")
 
 
 def _overdue() -> Any:
-    return and_(Action.status != "done", Action.due_date < review_service.today())
+    return and_(Action.status != "done", Action.due_date < clock.today())
 
 
 def _in_scope(scope: Scope, query: Select[Any]) -> Select[Any]:
@@ -110,7 +109,7 @@ class ActionPage:
 
 def is_overdue(action: Action) -> bool:
     """The Python twin of `_overdue()`, for one action already loaded."""
-    return action.status != "done" and action.due_date < review_service.today()
+    return action.status != "done" and action.due_date < clock.today()
 
 
 def action_list(

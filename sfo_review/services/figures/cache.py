@@ -25,9 +25,10 @@ from itertools import chain
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from sfo_review.database import Listener, listen_once
 from sfo_review.extensions import db
 from sfo_review.models import (
     Action,
@@ -71,20 +72,17 @@ def bump(connection: Any = None) -> None:
 CHANGED = "figures_changed"
 
 
-@event.listens_for(Session, "before_flush")
 def _data_changed(session: Session, _context: Any, _instances: Any) -> None:
     if any(isinstance(o, TRACKED) for o in chain(session.new, session.dirty, session.deleted)):
         session.info[CHANGED] = True
 
 
-@event.listens_for(Session, "before_commit")
 def _bump_on_commit(session: Session) -> None:
     session.flush()  # what is still pending may be a tracked change too
     if session.info.pop(CHANGED, False):
         bump(session.connection())
 
 
-@event.listens_for(Session, "after_rollback")
 def _forget_on_rollback(session: Session) -> None:
     session.info.pop(CHANGED, None)
 
@@ -173,3 +171,15 @@ def clear_local() -> None:
     """Forget this worker's entries (tests)."""
     with _local.lock:
         _local.entries.clear()
+
+
+# Registered by create_app (init_app), never at import.
+LISTENERS: list[Listener] = [
+    (Session, "before_flush", _data_changed),
+    (Session, "before_commit", _bump_on_commit),
+    (Session, "after_rollback", _forget_on_rollback),
+]
+
+
+def init_app() -> None:
+    listen_once(LISTENERS)

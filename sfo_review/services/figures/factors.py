@@ -8,10 +8,9 @@ from typing import Any
 
 from sqlalchemy import Integer, cast, extract, func, select
 
-from sfo_review import vocab
+from sfo_review import clock, vocab
 from sfo_review.extensions import db
 from sfo_review.models import Review, SystemicFactor
-from sfo_review.services import reviews as review_service
 from sfo_review.services import validation as v
 from sfo_review.services.figures.scope import Scope, counted, share
 
@@ -96,7 +95,7 @@ def _quarters(scope: Scope) -> dict[str, Any]:
         counts[(year, (month + 2) // 3)][category] += count
     items = []
     if reviews:
-        now = review_service.today()
+        now = clock.today()
         (year, quarter) = max(min(reviews), (v.NOTIFICATIONS_BEGIN.year, 1))
         last = min(max(reviews), (now.year, (now.month + 2) // 3))
         while (year, quarter) <= last:
