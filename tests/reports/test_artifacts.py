@@ -1,4 +1,4 @@
-"""Page furniture is an artifact (reports/artifacts.py): every piece of text in a report is
+"""Page furniture is an artifact (pdf/engine/artifacts.py): every piece of text in a report is
 either inside an /Artifact sequence or marked content reachable from the structure tree,
 which is what PDF/UA-1 (7.1) and a validator such as veraPDF ask."""
 
@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
 
 from sfo_review.models import ReportSnapshot
-from sfo_review.reports import artifacts, structure
-from sfo_review.reports.render import render_pdf
+from sfo_review.pdf.engine import artifacts, structure
+from sfo_review.pdf.render import render_pdf
 
 Builder = Callable[..., dict[str, Any]]
 TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
@@ -194,7 +194,7 @@ def test_only_furniture_is_taken_out() -> None:
     assert kept and not any(artifacts.is_furniture(box) for box in kept)
 
 
-# ---- one structure element per HTML element, across pages (reports/structure.py) -------
+# ---- one structure element per HTML element, across pages (pdf/engine/structure.py) -------
 
 
 def elements_of(reader: PdfReader, kind: str) -> list[DictionaryObject]:
@@ -281,7 +281,7 @@ def test_a_table_over_many_pages_is_one_table_with_one_header(tmp_path: Path) ->
 def test_the_reports_have_one_element_per_section_and_one_chronology_table(
     rich_review: Builder,
 ) -> None:
-    from sfo_review.reports.render import render_html
+    from sfo_review.pdf.render import render_html
 
     review = rich_review("quality_assurance")["review"]
     for variant in ("full", "family_summary"):

@@ -1,4 +1,4 @@
-"""The measured WeasyPrint speed-ups (reports/lean.py) keep their promises."""
+"""The measured WeasyPrint speed-ups (pdf/lean.py) keep their promises."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from weasyprint import HTML
 
-from sfo_review.reports import lean
+from sfo_review.pdf import lean
 
 
 def test_the_lean_stylesheet_drops_only_the_unused_pseudo_elements() -> None:
@@ -149,7 +149,7 @@ def test_the_windowed_lines_are_exactly_the_lines_of_the_whole_text(
 ) -> None:
     from weasyprint.layout import inline
 
-    from sfo_review.reports.render import write_pdfs
+    from sfo_review.pdf.render import write_pdfs
 
     html = _document()
     with app.app_context():
@@ -165,7 +165,7 @@ def test_each_line_lays_out_a_window_not_the_rest_of_the_text(
 ) -> None:
     from weasyprint.layout import inline
 
-    from sfo_review.reports.render import write_pdfs
+    from sfo_review.pdf.render import write_pdfs
 
     html = "<html lang='en-GB'><body><table><tr><td style='width:30mm'>"
     html += f"{NARROW}</td><td>A wider column.</td></tr></table></body></html>"

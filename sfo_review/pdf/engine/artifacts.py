@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from sfo_review.reports import structure
+from sfo_review.pdf.engine import structure
 
 
 def is_furniture(box: Any) -> bool:

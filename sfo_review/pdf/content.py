@@ -29,7 +29,7 @@ from sfo_review.models import (
     Statement,
     SystemicFactor,
 )
-from sfo_review.reports.redact import LEVEL_PHRASES, redactor
+from sfo_review.pdf.redact import LEVEL_PHRASES, redactor
 from sfo_review.services.deadlines import LONDON
 
 FINAL_STATUSES = ("approved", "closed")  # every other status prints DRAFT on every page

@@ -35,11 +35,12 @@ from markupsafe import Markup, escape
 
 from sfo_review import vocab
 from sfo_review.models import Review
-from sfo_review.reports import artifacts, content, lean, structure
-from sfo_review.reports.breaks import breakable
-from sfo_review.reports.content import FINAL_STATUSES, LONDON
-from sfo_review.reports.deadline import RenderTimedOut, current_limit, remaining, time_limit
-from sfo_review.reports.fetcher import StaticOnlyFetcher
+from sfo_review.pdf import content, lean
+from sfo_review.pdf.breaks import breakable
+from sfo_review.pdf.content import FINAL_STATUSES, LONDON
+from sfo_review.pdf.deadline import RenderTimedOut, current_limit, remaining, time_limit
+from sfo_review.pdf.engine import artifacts, structure
+from sfo_review.pdf.fetcher import StaticOnlyFetcher
 from sfo_review.services.errors import ServiceError
 
 __all__ = ["FINAL_STATUSES", "ReportUnavailable", "render_html", "render_pdf", "sha256_hex"]
@@ -252,7 +253,7 @@ def fingerprint(static_folder: str | None = None) -> str:
             fonts = sorted((static / "vendor" / "fonts").rglob("*.woff2"))
             shaping += [p.read_bytes() for p in fonts]
             shaping += [p.read_bytes() for p in sorted(TEMPLATES.glob("*.html"))]
-            shaping += [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+            shaping += [p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py"))]
             shaping += [(Path(__file__).parent.parent / "vocab.py").read_bytes()]
             version = importlib.metadata.version("weasyprint")
             _FINGERPRINTS[folder] = sha256_hex(
