@@ -27,10 +27,10 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.runtime import LoopContext
 from markupsafe import Markup, escape
 
 from sfo_review import vocab
@@ -39,7 +39,7 @@ from sfo_review.pdf import content, lean
 from sfo_review.pdf.breaks import breakable
 from sfo_review.pdf.content import FINAL_STATUSES, LONDON
 from sfo_review.pdf.deadline import RenderTimedOut, current_limit, remaining, time_limit
-from sfo_review.pdf.engine import artifacts, structure
+from sfo_review.pdf.engine import install_hooks
 from sfo_review.pdf.fetcher import StaticOnlyFetcher
 from sfo_review.services.errors import ServiceError
 
@@ -50,7 +50,7 @@ FORMATS = ("standard", "archival")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 STYLESHEET = "pdf/print.css"
 # WeasyPrint options of each format. Both are tagged (a structure tree for screen readers).
-FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
+FORMAT_OPTIONS: dict[str, dict[str, str | bool]] = {
     "standard": {"pdf_variant": "pdf/ua-1"},
     "archival": {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
 }
@@ -130,14 +130,14 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def join_word(loop: Any) -> str:
+def join_word(loop: LoopContext) -> str:
     """What goes after an item of a {% for %} loop in a sentence: ", ", " and " or nothing."""
     if loop.last:
         return ""
     return " and " if loop.revindex == 2 else ", "
 
 
-def _breakable_output(value: Any) -> Any:
+def _breakable_output(value: object) -> object:
     """What every `{{ … }}` prints: plain text gets its break opportunities (markup from
     our filters and macros already has them, and is not text to change). Values in
     attributes pass here too: the templates' ids and classes are far shorter than
@@ -196,11 +196,7 @@ class _Engine:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        lean.cache_page_references()
-        lean.faster_compression()
-        lean.bounded_line_breaking()
-        artifacts.install()
-        structure.install()
+        install_hooks()
         self.html_class = lean.report_html_class()
         self.static_folder = static_folder
         self.fetcher = StaticOnlyFetcher(static_folder)

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
 
 from sfo_review.models import ReportSnapshot
-from sfo_review.pdf.engine import artifacts, structure
+from sfo_review.pdf.engine import artifacts, install_hooks
 from sfo_review.pdf.render import render_pdf
 
 Builder = Callable[..., dict[str, Any]]
@@ -161,8 +161,8 @@ def small_document() -> str:
 def test_a_hidden_positioned_box_and_the_margins_are_artifacts(tmp_path: Path) -> None:
     from weasyprint import HTML
 
-    artifacts.install()
-    artifacts.install()  # idempotent: installing twice does not wrap twice
+    install_hooks()
+    install_hooks()  # idempotent: installing twice does not wrap twice
     pdf = HTML(string=small_document()).write_pdf(pdf_variant="pdf/ua-1")
     found = marking(pdf)
 
@@ -184,7 +184,7 @@ def test_a_hidden_positioned_box_and_the_margins_are_artifacts(tmp_path: Path) -
 def test_only_furniture_is_taken_out() -> None:
     from weasyprint import HTML
 
-    artifacts.install()
+    install_hooks()
     document = HTML(string=small_document()).render()
     page_box = document.pages[0]._page_box
     margin = [box for box in page_box.children if type(box).__name__ == "MarginBox"]
@@ -246,9 +246,8 @@ LONG_TABLE = """<!DOCTYPE html><html lang="en-GB"><head><title>Long</title><styl
 def test_a_table_over_many_pages_is_one_table_with_one_header(tmp_path: Path) -> None:
     from weasyprint import HTML
 
-    artifacts.install()
-    structure.install()
-    structure.install()  # idempotent
+    install_hooks()
+    install_hooks()  # idempotent
     rows = "".join(f"<tr><td>Row {n}</td><td>Event number {n}</td></tr>" for n in range(120))
     long_text = " ".join(["A paragraph long enough to break over a page."] * 60)
     pdf = HTML(string=LONG_TABLE % (long_text, rows)).write_pdf(pdf_variant="pdf/ua-1")
@@ -313,7 +312,7 @@ def artifact_kinds(pdf: bytes) -> list[set[tuple[str, str]]]:
 def test_artifacts_say_what_they_are() -> None:
     from weasyprint import HTML
 
-    artifacts.install()
+    install_hooks()
     pdf = HTML(string=small_document()).write_pdf(pdf_variant="pdf/ua-1")
     for kinds in artifact_kinds(pdf):
         assert ("/Pagination", "/Header") in kinds  # the top margin's mark

@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from weasyprint import HTML
 
-from sfo_review.pdf import lean
+from sfo_review.pdf import engine, lean
 
 
 def test_the_lean_stylesheet_drops_only_the_unused_pseudo_elements() -> None:
@@ -47,8 +47,8 @@ def test_lists_keep_their_bullets_with_the_lean_stylesheet() -> None:
 
 
 def test_page_references_are_the_same_and_follow_new_pages() -> None:
-    lean.cache_page_references()
-    lean.cache_page_references()  # idempotent
+    engine.pages.install()
+    engine.pages.install()  # idempotent
     pdf = pydyf.PDF()
     for _ in range(3):
         pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
@@ -61,8 +61,8 @@ def test_page_references_are_the_same_and_follow_new_pages() -> None:
 def test_pydyf_compresses_at_level_six() -> None:
     import zlib
 
-    lean.faster_compression()
-    lean.faster_compression()
+    engine.compression.install()
+    engine.compression.install()
     data = b"BT /F1 12 Tf (SFO Review) Tj ET\n" * 2000
     asked_for_nine = pydyf.zlib.compressobj(level=9)
     six = zlib.compressobj(level=6)
@@ -117,8 +117,8 @@ def test_weasyprint_still_breaks_lines_through_the_wrapped_function() -> None:
 
     from weasyprint.layout import inline
 
-    lean.bounded_line_breaking()
-    lean.bounded_line_breaking()  # idempotent
+    engine.linebreak.install()
+    engine.linebreak.install()  # idempotent
     wrapped = inline.split_first_line
     assert wrapped.sfo_windowed
     assert list(inspect.signature(wrapped.sfo_original).parameters) == [
