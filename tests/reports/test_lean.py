@@ -191,3 +191,73 @@ def test_each_line_lays_out_a_window_not_the_rest_of_the_text(
     # wrapper; the rest of the text on every line without it.
     assert windowed < 10 * len(NARROW)
     assert whole > 5 * windowed
+
+
+# ---- 4. the collector, and other threads -------------------------------------------------
+
+COLLECTOR_STATES = """
+import gc, sys, threading
+from sfo_review.pdf import render
+
+engine = render.engine(sys.argv[1])
+write = engine._write
+seen = []
+
+def watching(html, formats):
+    seen.append(gc.isenabled())
+    return write(html, formats)
+
+engine._write = watching
+engine.write("<p>One render, alone in its process.</p>", ("standard",))
+print(threading.active_count(), seen, gc.isenabled())
+"""
+
+
+def test_a_render_alone_in_its_process_pauses_the_collector_and_switches_it_back_on(
+    app: Flask,
+) -> None:
+    # A fresh process with one thread, as a job worker's process is.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert app.static_folder is not None
+    result = subprocess.run(  # noqa: S603 - this interpreter on our own script
+        [sys.executable, "-c", COLLECTOR_STATES, app.static_folder],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.split("\n")[-2] == "1 [False] True"
+
+
+def test_a_render_beside_another_thread_leaves_the_collector_on(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A web process's other threads serve requests while an approval's PDFs are laid out:
+    # the collector is the whole process's, so it must not be paused for them.
+    import threading
+
+    from sfo_review.pdf import render
+
+    seen: list[bool] = []
+    write = render._Engine._write
+
+    def watching(engine: Any, html: str, formats: tuple[str, ...]) -> Any:
+        seen.append(gc.isenabled())
+        return write(engine, html, formats)
+
+    monkeypatch.setattr(render._Engine, "_write", watching)
+    done = threading.Event()
+    other = threading.Thread(target=done.wait, name="another request")
+    other.start()
+    try:
+        with app.app_context():
+            render.write_pdfs("<p>A render while another thread is alive.</p>")
+    finally:
+        done.set()
+        other.join()
+
+    assert seen == [True]
+    assert gc.isenabled()
