@@ -15,7 +15,7 @@ digits, + and /, like base64, with no space). Before the fix in
 sfo_review/pdf/breaks.py one such word took 10-30 s to lay out and ten of them went past
 the render time limit. A third review has "i i i …" in each field: ordinary words so narrow
 that WeasyPrint fell back to laying out the whole rest of the text for each line
-(sfo_review/pdf/lean.py, 5), the same target.
+(sfo_review/pdf/engine/linebreak.py), the same target.
 
 Then it renders the full report of each (tagged PDF/UA-1, as the app does, the time limit
 raised so that a slow render is measured rather than stopped), interleaved run by run, and
