@@ -12,10 +12,10 @@ evidence, the finding's narrative and context note, the officer's reply, the act
 extension's reason: 20,000 characters each, the most a field takes. In one review each field
 is ordinary words; in the other each is ONE word of 20,000 characters (a pasted blob: letters,
 digits, + and /, like base64, with no space). Before the fix in
-sfo_review/reports/breaks.py one such word took 10-30 s to lay out and ten of them went past
+sfo_review/pdf/breaks.py one such word took 10-30 s to lay out and ten of them went past
 the render time limit. A third review has "i i i …" in each field: ordinary words so narrow
 that WeasyPrint fell back to laying out the whole rest of the text for each line
-(sfo_review/reports/lean.py, 5), the same target.
+(sfo_review/pdf/engine/linebreak.py), the same target.
 
 Then it renders the full report of each (tagged PDF/UA-1, as the app does, the time limit
 raised so that a slow render is measured rather than stopped), interleaved run by run, and
@@ -79,7 +79,7 @@ def hostile_text(rng: random.Random) -> str:
 
 def narrow_text() -> str:
     """FIELD_CHARS characters of "i i i …": words, but so narrow that WeasyPrint's window
-    for a line fits on one line (reports/lean.py, 5)."""
+    for a line fits on one line (pdf/lean.py, 5)."""
     return ("i " * FIELD_CHARS)[: FIELD_CHARS - 1] + "."
 
 
@@ -176,7 +176,7 @@ def render_once(review: Any) -> tuple[float, float, int]:
     """One render of the full report: seconds of wall-clock time, of this process's CPU
     time, and the pages."""
     from sfo_review.extensions import db
-    from sfo_review.reports.render import render_formats
+    from sfo_review.pdf.render import render_formats
 
     db.session.expire_all()
     started, cpu = time.perf_counter(), time.process_time()

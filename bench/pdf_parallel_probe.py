@@ -52,7 +52,7 @@ def halves(html: str) -> tuple[str, str]:
 
 
 def render(html: str) -> bytes:
-    from sfo_review.reports.render import write_pdfs
+    from sfo_review.pdf.render import write_pdfs
 
     return write_pdfs(html)["standard"].pdf
 
@@ -87,7 +87,7 @@ def main() -> int:
             from flask_migrate import upgrade
 
             from bench.reference_review import build
-            from sfo_review.reports.render import render_html
+            from sfo_review.pdf.render import render_html
 
             upgrade()
             review = build(chronology=300, stage="factual_accuracy")

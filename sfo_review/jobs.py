@@ -9,7 +9,7 @@ in Huey's immediate mode (`HUEY_IMMEDIATE`): a task runs at once, in memory.
 
 Process workers give each render a hard time limit too: Huey's task timeout interrupts a
 render with an alarm signal if it outlives WeasyPrint's own cooperative deadline
-(reports/deadline.py) — the render stops, memory is freed, the worker carries on.
+(pdf/deadline.py) — the render stops, memory is freed, the worker carries on.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _warm_up() -> None:
     """Each worker loads the app, WeasyPrint, the stylesheet and the fonts before its first
     job, so the first PDF does not wait for them."""
     with _app_context():
-        from sfo_review.reports.render import engine
+        from sfo_review.pdf.render import engine
 
         engine()
 

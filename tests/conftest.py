@@ -281,7 +281,7 @@ def _each_pdf_laid_out_once(request: pytest.FixtureRequest) -> Iterator[None]:
     if request.node.get_closest_marker("layout") is not None:
         yield
         return
-    from sfo_review.reports import render
+    from sfo_review.pdf import render
 
     real = render._Engine._write
 

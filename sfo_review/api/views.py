@@ -25,7 +25,7 @@ from sfo_review.api.helpers import (
 )
 from sfo_review.loaders import get_child_or_404
 from sfo_review.models import Participant
-from sfo_review.reports.render import ReportUnavailable
+from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import themes as theme_service

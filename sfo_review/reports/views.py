@@ -10,8 +10,8 @@ from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.loaders import get_review_or_404
 from sfo_review.models import Review
+from sfo_review.pdf.render import FINAL_STATUSES, ReportUnavailable
 from sfo_review.reports.blueprint import reports_bp
-from sfo_review.reports.render import FINAL_STATUSES, ReportUnavailable
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services.errors import Conflict, ValidationFailed

@@ -3,7 +3,7 @@
 An approved review always answers with the bytes stored at approval: approval fixes the
 report's HTML, and its PDFs are laid out from that — in the approval itself (the API) or by
 the background job (the browser). Before approval, the PDF is keyed by its content
-(reports/render.py `content_key`): an unchanged review answers from the cache in
+(pdf/render.py `content_key`): an unchanged review answers from the cache in
 milliseconds, a changed one is rendered by the job worker.
 
 Web processes lay out no PDF for a download: the job worker renders it at a lower CPU
@@ -29,8 +29,8 @@ from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, ReportSnapshot, Review, User
 from sfo_review.models._base import utcnow
-from sfo_review.reports.content import FINAL_STATUSES, LONDON, READ_EVENTS
-from sfo_review.reports.render import (
+from sfo_review.pdf.content import FINAL_STATUSES, LONDON, READ_EVENTS
+from sfo_review.pdf.render import (
     FORMATS,
     RenderedPdf,
     ReportUnavailable,

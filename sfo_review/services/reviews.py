@@ -202,7 +202,7 @@ def remove_participant(actor: User, review: Review, participant: Participant) ->
         actor,
         "participant.removed",
         f"Removed {name} from the review",
-        # the family summary's redactor still knows them (reports/redact.py)
+        # the family summary's redactor still knows them (pdf/redact.py)
         {"user_id": user_id, "role_in_case": role},
     )
 

@@ -37,7 +37,7 @@ def _freeze(actor: User, review: Review) -> None:
     commits (never inside it), by the API request itself (`store_approved`) or by the
     background job (the browser: `reports.start_snapshot_jobs`).
     """
-    from sfo_review.reports.render import render_html
+    from sfo_review.pdf.render import render_html
 
     review.approved_by = actor
     review.approved_at = utcnow()

@@ -341,7 +341,7 @@ def test_an_unnamed_quality_assurer_may_return_but_not_approve(client, full_revi
 
 
 def test_the_named_countersigner_approves(client, full_review, login_as):
-    """Needs the PDF renderer (sfo_review/reports/render.py): approval keeps the report."""
+    """Needs the PDF renderer (sfo_review/pdf/render.py): approval keeps the report."""
     data = full_review()
     move_to(data, "quality_assurance")
     login_as(user=data["qa"])

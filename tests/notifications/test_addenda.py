@@ -223,7 +223,7 @@ def test_readers_of_the_statement_see_the_addendum_and_another_officer_never(
 
 
 def test_the_full_report_shows_addenda_under_the_statement(full_review):
-    from sfo_review.reports.render import render_html
+    from sfo_review.pdf.render import render_html
 
     data, statement = submitted(full_review)
     addendum_service.add_addendum(data["officer"], data["review"], statement, {"body": ADDENDUM})

@@ -18,7 +18,7 @@ from bench.reference_review import extension
 from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, User
-from sfo_review.reports import render
+from sfo_review.pdf import render
 from sfo_review.services import (
     actions,
     evidence,

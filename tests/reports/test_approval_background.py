@@ -21,8 +21,8 @@ from sqlalchemy import text
 from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, ReportSnapshot, Review, User
-from sfo_review.reports import render
-from sfo_review.reports.render import ReportUnavailable
+from sfo_review.pdf import render
+from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import reports
 from sfo_review.services import users as user_service
 from tests.helpers import post_form

@@ -1,4 +1,4 @@
-"""Page furniture is an artifact (reports/artifacts.py): every piece of text in a report is
+"""Page furniture is an artifact (pdf/engine/artifacts.py): every piece of text in a report is
 either inside an /Artifact sequence or marked content reachable from the structure tree,
 which is what PDF/UA-1 (7.1) and a validator such as veraPDF ask."""
 
@@ -16,8 +16,8 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject, IndirectObject
 
 from sfo_review.models import ReportSnapshot
-from sfo_review.reports import artifacts, structure
-from sfo_review.reports.render import render_pdf
+from sfo_review.pdf.engine import artifacts, install_hooks
+from sfo_review.pdf.render import render_pdf
 
 Builder = Callable[..., dict[str, Any]]
 TEXT_OPERATORS = {b"Tj", b"TJ", b"'", b'"'}
@@ -161,8 +161,8 @@ def small_document() -> str:
 def test_a_hidden_positioned_box_and_the_margins_are_artifacts(tmp_path: Path) -> None:
     from weasyprint import HTML
 
-    artifacts.install()
-    artifacts.install()  # idempotent: installing twice does not wrap twice
+    install_hooks()
+    install_hooks()  # idempotent: installing twice does not wrap twice
     pdf = HTML(string=small_document()).write_pdf(pdf_variant="pdf/ua-1")
     found = marking(pdf)
 
@@ -184,7 +184,7 @@ def test_a_hidden_positioned_box_and_the_margins_are_artifacts(tmp_path: Path) -
 def test_only_furniture_is_taken_out() -> None:
     from weasyprint import HTML
 
-    artifacts.install()
+    install_hooks()
     document = HTML(string=small_document()).render()
     page_box = document.pages[0]._page_box
     margin = [box for box in page_box.children if type(box).__name__ == "MarginBox"]
@@ -194,7 +194,7 @@ def test_only_furniture_is_taken_out() -> None:
     assert kept and not any(artifacts.is_furniture(box) for box in kept)
 
 
-# ---- one structure element per HTML element, across pages (reports/structure.py) -------
+# ---- one structure element per HTML element, across pages (pdf/engine/structure.py) -------
 
 
 def elements_of(reader: PdfReader, kind: str) -> list[DictionaryObject]:
@@ -246,9 +246,8 @@ LONG_TABLE = """<!DOCTYPE html><html lang="en-GB"><head><title>Long</title><styl
 def test_a_table_over_many_pages_is_one_table_with_one_header(tmp_path: Path) -> None:
     from weasyprint import HTML
 
-    artifacts.install()
-    structure.install()
-    structure.install()  # idempotent
+    install_hooks()
+    install_hooks()  # idempotent
     rows = "".join(f"<tr><td>Row {n}</td><td>Event number {n}</td></tr>" for n in range(120))
     long_text = " ".join(["A paragraph long enough to break over a page."] * 60)
     pdf = HTML(string=LONG_TABLE % (long_text, rows)).write_pdf(pdf_variant="pdf/ua-1")
@@ -281,7 +280,7 @@ def test_a_table_over_many_pages_is_one_table_with_one_header(tmp_path: Path) ->
 def test_the_reports_have_one_element_per_section_and_one_chronology_table(
     rich_review: Builder,
 ) -> None:
-    from sfo_review.reports.render import render_html
+    from sfo_review.pdf.render import render_html
 
     review = rich_review("quality_assurance")["review"]
     for variant in ("full", "family_summary"):
@@ -313,7 +312,7 @@ def artifact_kinds(pdf: bytes) -> list[set[tuple[str, str]]]:
 def test_artifacts_say_what_they_are() -> None:
     from weasyprint import HTML
 
-    artifacts.install()
+    install_hooks()
     pdf = HTML(string=small_document()).write_pdf(pdf_variant="pdf/ua-1")
     for kinds in artifact_kinds(pdf):
         assert ("/Pagination", "/Header") in kinds  # the top margin's mark

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, User
-from sfo_review.reports.render import ReportUnavailable
+from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import reports, transitions
 from sfo_review.services import users as user_service
 from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of

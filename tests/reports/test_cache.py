@@ -10,7 +10,7 @@ from flask import Flask
 
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport
-from sfo_review.reports import render
+from sfo_review.pdf import render
 from sfo_review.services import evidence, reports
 
 Builder = Callable[..., dict[str, Any]]

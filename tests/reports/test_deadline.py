@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from sfo_review.reports.deadline import RenderTimedOut, remaining, time_limit
-from sfo_review.reports.render import ReportUnavailable, render_pdf, write_pdfs
+from sfo_review.pdf.deadline import RenderTimedOut, remaining, time_limit
+from sfo_review.pdf.render import ReportUnavailable, render_pdf, write_pdfs
 
 # About the layout itself: every PDF here is laid out for real (tests/conftest.py).
 pytestmark = pytest.mark.layout
@@ -39,7 +39,7 @@ def test_a_failing_render_raises_a_clear_error(
     def broken(self: Any, html: str, formats: tuple[str, ...]) -> Any:
         raise OSError("disk full")
 
-    monkeypatch.setattr("sfo_review.reports.render._Engine._write", broken)
+    monkeypatch.setattr("sfo_review.pdf.render._Engine._write", broken)
 
     with pytest.raises(ReportUnavailable, match="could not be produced") as failure:
         render_pdf(review, "full")

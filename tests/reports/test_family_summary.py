@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from sfo_review.reports.render import render_html, render_pdf
+from sfo_review.pdf.render import render_html, render_pdf
 from tests.reports.conftest import (
     CASELOAD,
     DECLINE_REASON,
@@ -327,7 +327,7 @@ def spelled(full_review: Callable[..., dict[str, Any]], make_user: Callable[...,
     ],
 )
 def test_names_are_found_in_any_ordinary_spelling(spelled: Any, typed: str, redacted: str) -> None:
-    from sfo_review.reports.redact import redactor
+    from sfo_review.pdf.redact import redactor
 
     assert redactor(spelled)(typed) == redacted
 
@@ -335,7 +335,7 @@ def test_names_are_found_in_any_ordinary_spelling(spelled: Any, typed: str, reda
 def test_a_name_part_that_is_an_ordinary_word_is_left_alone_in_lower_case(
     spelled: Any,
 ) -> None:
-    from sfo_review.reports.redact import redactor
+    from sfo_review.pdf.redact import redactor
 
     text = "The light was bright; a wright mended the gate."
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from flask import Flask
 
-from sfo_review.reports.fetcher import FetchRefused, StaticOnlyFetcher
-from sfo_review.reports.render import write_pdf
+from sfo_review.pdf.fetcher import FetchRefused, StaticOnlyFetcher
+from sfo_review.pdf.render import write_pdf
 from tests.reports.conftest import pdf_pages
 
 

@@ -12,7 +12,7 @@ from flask import Flask
 
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot
-from sfo_review.reports.render import render_html, render_pdf, sha256_hex
+from sfo_review.pdf.render import render_html, render_pdf, sha256_hex
 from tests.reports.conftest import (
     CASELOAD,
     DECLINE_REASON,

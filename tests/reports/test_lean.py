@@ -1,4 +1,4 @@
-"""The measured WeasyPrint speed-ups (reports/lean.py) keep their promises."""
+"""The measured WeasyPrint speed-ups (pdf/lean.py) keep their promises."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from flask import Flask
 from weasyprint import HTML
 
-from sfo_review.reports import lean
+from sfo_review.pdf import engine, lean
 
 # About the layout itself: every PDF here is laid out for real (tests/conftest.py).
 pytestmark = pytest.mark.layout
@@ -50,8 +50,8 @@ def test_lists_keep_their_bullets_with_the_lean_stylesheet() -> None:
 
 
 def test_page_references_are_the_same_and_follow_new_pages() -> None:
-    lean.cache_page_references()
-    lean.cache_page_references()  # idempotent
+    engine.pages.install()
+    engine.pages.install()  # idempotent
     pdf = pydyf.PDF()
     for _ in range(3):
         pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
@@ -64,8 +64,8 @@ def test_page_references_are_the_same_and_follow_new_pages() -> None:
 def test_pydyf_compresses_at_level_six() -> None:
     import zlib
 
-    lean.faster_compression()
-    lean.faster_compression()
+    engine.compression.install()
+    engine.compression.install()
     data = b"BT /F1 12 Tf (SFO Review) Tj ET\n" * 2000
     asked_for_nine = pydyf.zlib.compressobj(level=9)
     six = zlib.compressobj(level=6)
@@ -120,8 +120,8 @@ def test_weasyprint_still_breaks_lines_through_the_wrapped_function() -> None:
 
     from weasyprint.layout import inline
 
-    lean.bounded_line_breaking()
-    lean.bounded_line_breaking()  # idempotent
+    engine.linebreak.install()
+    engine.linebreak.install()  # idempotent
     wrapped = inline.split_first_line
     assert wrapped.sfo_windowed
     assert list(inspect.signature(wrapped.sfo_original).parameters) == [
@@ -152,7 +152,7 @@ def test_the_windowed_lines_are_exactly_the_lines_of_the_whole_text(
 ) -> None:
     from weasyprint.layout import inline
 
-    from sfo_review.reports.render import write_pdfs
+    from sfo_review.pdf.render import write_pdfs
 
     html = _document()
     with app.app_context():
@@ -168,7 +168,7 @@ def test_each_line_lays_out_a_window_not_the_rest_of_the_text(
 ) -> None:
     from weasyprint.layout import inline
 
-    from sfo_review.reports.render import write_pdfs
+    from sfo_review.pdf.render import write_pdfs
 
     html = "<html lang='en-GB'><body><table><tr><td style='width:30mm'>"
     html += f"{NARROW}</td><td>A wider column.</td></tr></table></body></html>"
@@ -194,3 +194,73 @@ def test_each_line_lays_out_a_window_not_the_rest_of_the_text(
     # wrapper; the rest of the text on every line without it.
     assert windowed < 10 * len(NARROW)
     assert whole > 5 * windowed
+
+
+# ---- 4. the collector, and other threads -------------------------------------------------
+
+COLLECTOR_STATES = """
+import gc, sys, threading
+from sfo_review.pdf import render
+
+engine = render.engine(sys.argv[1])
+write = engine._write
+seen = []
+
+def watching(html, formats):
+    seen.append(gc.isenabled())
+    return write(html, formats)
+
+engine._write = watching
+engine.write("<p>One render, alone in its process.</p>", ("standard",))
+print(threading.active_count(), seen, gc.isenabled())
+"""
+
+
+def test_a_render_alone_in_its_process_pauses_the_collector_and_switches_it_back_on(
+    app: Flask,
+) -> None:
+    # A fresh process with one thread, as a job worker's process is.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    assert app.static_folder is not None
+    result = subprocess.run(  # noqa: S603 - this interpreter on our own script
+        [sys.executable, "-c", COLLECTOR_STATES, app.static_folder],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.stdout.split("\n")[-2] == "1 [False] True"
+
+
+def test_a_render_beside_another_thread_leaves_the_collector_on(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A web process's other threads serve requests while an approval's PDFs are laid out:
+    # the collector is the whole process's, so it must not be paused for them.
+    import threading
+
+    from sfo_review.pdf import render
+
+    seen: list[bool] = []
+    write = render._Engine._write
+
+    def watching(engine: Any, html: str, formats: tuple[str, ...]) -> Any:
+        seen.append(gc.isenabled())
+        return write(engine, html, formats)
+
+    monkeypatch.setattr(render._Engine, "_write", watching)
+    done = threading.Event()
+    other = threading.Thread(target=done.wait, name="another request")
+    other.start()
+    try:
+        with app.app_context():
+            render.write_pdfs("<p>A render while another thread is alive.</p>")
+    finally:
+        done.set()
+        other.join()
+
+    assert seen == [True]
+    assert gc.isenabled()

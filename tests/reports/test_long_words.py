@@ -1,5 +1,5 @@
 """Over-long words: every text reaching a PDF gets break opportunities, so any text lays out
-in bounded time (reports/breaks.py; `make bench-pdf-hostile` measures the time)."""
+in bounded time (pdf/breaks.py; `make bench-pdf-hostile` measures the time)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from bs4 import BeautifulSoup
 
 from sfo_review.extensions import db
 from sfo_review.models import Review
-from sfo_review.reports.breaks import LONGEST_RUN, MOST_MARKS, PIECE, breakable
-from sfo_review.reports.render import render_html, render_pdf
+from sfo_review.pdf.breaks import LONGEST_RUN, MOST_MARKS, PIECE, breakable
+from sfo_review.pdf.render import render_html, render_pdf
 from tests.reports.conftest import pdf_pages
 
 Builder = Callable[..., dict[str, Any]]

@@ -16,7 +16,7 @@ from pypdf.generic import DictionaryObject, IndirectObject
 
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot
-from sfo_review.reports.render import render_pdf
+from sfo_review.pdf.render import render_pdf
 
 Builder = Callable[..., dict[str, Any]]
 

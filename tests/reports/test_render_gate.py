@@ -211,7 +211,7 @@ def test_a_download_loads_no_layout_engine_in_the_web_process(
 ) -> None:
     """Keying the cache reads the files that shape a PDF, not WeasyPrint: a web process
     never pays the engine's start-up (about a second of CPU, and its memory)."""
-    from sfo_review.reports import render
+    from sfo_review.pdf import render
 
     monkeypatch.setattr(render, "_ENGINES", {})
     data = rich_review("factual_accuracy")

@@ -17,7 +17,7 @@ from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, User
 from sfo_review.models._base import utcnow
-from sfo_review.reports.render import ReportUnavailable
+from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import reports, transitions
 from tests.helpers_forms import page
 

@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, ReportSnapshot, User
-from sfo_review.reports.render import sha256_hex
+from sfo_review.pdf.render import sha256_hex
 from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of
 from tests.reports.conftest import pdf_pages
 

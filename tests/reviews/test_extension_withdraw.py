@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, DeadlineExtension, Notification
-from sfo_review.reports.render import render_html
+from sfo_review.pdf.render import render_html
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services.errors import Conflict, Forbidden
 from tests.helpers_forms import ROLES, expect_status, move_to, page, sign_in, text_of

@@ -27,19 +27,20 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 from flask import Flask, current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.runtime import LoopContext
 from markupsafe import Markup, escape
 
 from sfo_review import vocab
 from sfo_review.models import Review
-from sfo_review.reports import artifacts, content, lean, structure
-from sfo_review.reports.breaks import breakable
-from sfo_review.reports.content import FINAL_STATUSES, LONDON
-from sfo_review.reports.deadline import RenderTimedOut, current_limit, remaining, time_limit
-from sfo_review.reports.fetcher import StaticOnlyFetcher
+from sfo_review.pdf import content, lean
+from sfo_review.pdf.breaks import breakable
+from sfo_review.pdf.content import FINAL_STATUSES, LONDON
+from sfo_review.pdf.deadline import RenderTimedOut, current_limit, remaining, time_limit
+from sfo_review.pdf.engine import install_hooks
+from sfo_review.pdf.fetcher import StaticOnlyFetcher
 from sfo_review.services.errors import ServiceError
 
 __all__ = ["FINAL_STATUSES", "ReportUnavailable", "render_html", "render_pdf", "sha256_hex"]
@@ -49,7 +50,7 @@ FORMATS = ("standard", "archival")
 TEMPLATES = Path(__file__).resolve().parent.parent.parent / "templates" / "pdf"
 STYLESHEET = "pdf/print.css"
 # WeasyPrint options of each format. Both are tagged (a structure tree for screen readers).
-FORMAT_OPTIONS: dict[str, dict[str, Any]] = {
+FORMAT_OPTIONS: dict[str, dict[str, str | bool]] = {
     "standard": {"pdf_variant": "pdf/ua-1"},
     "archival": {"pdf_variant": "pdf/a-3b", "pdf_tags": True},
 }
@@ -129,14 +130,14 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def join_word(loop: Any) -> str:
+def join_word(loop: LoopContext) -> str:
     """What goes after an item of a {% for %} loop in a sentence: ", ", " and " or nothing."""
     if loop.last:
         return ""
     return " and " if loop.revindex == 2 else ", "
 
 
-def _breakable_output(value: Any) -> Any:
+def _breakable_output(value: object) -> object:
     """What every `{{ … }}` prints: plain text gets its break opportunities (markup from
     our filters and macros already has them, and is not text to change). Values in
     attributes pass here too: the templates' ids and classes are far shorter than
@@ -195,11 +196,7 @@ class _Engine:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
-        lean.cache_page_references()
-        lean.faster_compression()
-        lean.bounded_line_breaking()
-        artifacts.install()
-        structure.install()
+        install_hooks()
         self.html_class = lean.report_html_class()
         self.static_folder = static_folder
         self.fetcher = StaticOnlyFetcher(static_folder)
@@ -252,7 +249,7 @@ def fingerprint(static_folder: str | None = None) -> str:
             fonts = sorted((static / "vendor" / "fonts").rglob("*.woff2"))
             shaping += [p.read_bytes() for p in fonts]
             shaping += [p.read_bytes() for p in sorted(TEMPLATES.glob("*.html"))]
-            shaping += [p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))]
+            shaping += [p.read_bytes() for p in sorted(Path(__file__).parent.rglob("*.py"))]
             shaping += [(Path(__file__).parent.parent / "vocab.py").read_bytes()]
             version = importlib.metadata.version("weasyprint")
             _FINGERPRINTS[folder] = sha256_hex(

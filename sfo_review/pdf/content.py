@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from sfo_review import vocab
+from sfo_review.clock import LONDON
 from sfo_review.extensions import db
 from sfo_review.models import (
     Action,
@@ -29,8 +30,7 @@ from sfo_review.models import (
     Statement,
     SystemicFactor,
 )
-from sfo_review.reports.redact import LEVEL_PHRASES, redactor
-from sfo_review.services.deadlines import LONDON
+from sfo_review.pdf.redact import LEVEL_PHRASES, redactor
 
 FINAL_STATUSES = ("approved", "closed")  # every other status prints DRAFT on every page
 # Reads are recorded too, but a summary that counted them would change on every download.

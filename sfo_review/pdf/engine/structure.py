@@ -1,10 +1,12 @@
-"""One structure element per HTML element, across page breaks (tagged PDF for screen readers).
+"""Hook `structure-join`: one structure element per HTML element, across page breaks (tagged
+PDF for screen readers).
 
 WeasyPrint 70 builds the structure tree page by page, so an element broken across pages
 becomes one structure element per page: the chronology of the reference review was 15
 tables, each section several `Sect`s, a paragraph over a page break two paragraphs, and the
 header row the chronology repeats on each page was read out again as a new `THead` each
-time. After WeasyPrint has built its tree, `install()`'s wrapper of `add_tags` joins them:
+time. After WeasyPrint has built its tree, the hook's wrapper of `add_tags` (the name
+`weasyprint.pdf.add_tags`, which WeasyPrint's PDF writer calls) joins them:
 
 - siblings that are fragments of the same HTML element (and the same structure type) on
   different pages become one element; their children follow each other (structure
@@ -18,26 +20,40 @@ time. After WeasyPrint has built its tree, `install()`'s wrapper of `add_tags` j
   requires for them (WeasyPrint writes none).
 
 What came from which HTML element is recorded by the structure tree builder's wrapper in
-artifacts.py while WeasyPrint builds the tree (`record`). tests/reports/test_artifacts.py
-checks the result: one `Table` with one `THead` and every row, one element per section,
-every data cell's headers among its table's header cells, every piece of text tagged or an
-artifact.
+artifacts.py while WeasyPrint builds the tree (`record`). The joining works on pydyf's
+objects as WeasyPrint leaves them, so all of it lives here, in the adapter.
+tests/reports/test_artifacts.py checks the result: one `Table` with one `THead` and every
+row, one element per section, every data cell's headers among its table's header cells,
+every piece of text tagged or an artifact.
 """
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, TypeAlias
+from xml.etree.ElementTree import Element
 
+from sfo_review.pdf.engine.hooks import Hook, hook_of, mark
+
+if TYPE_CHECKING:
+    from pydyf import PDF, Dictionary
+    from weasyprint.document import Document
+    from weasyprint.pdf.stream import Stream
+
+    # What a structure element's /K holds: another element (its reference), marked content
+    # on the element's page (an MCID), or a marked-content or object reference.
+    Kid: TypeAlias = bytes | int | Dictionary
+
+NAME = "structure-join"
 _state = threading.local()
 
 
-def record(element: Any, origin: Any) -> None:
+def record(element: Dictionary, origin: Element | None) -> None:
     """Note the HTML element a structure element was made for (first note wins: the
     innermost box that made it). Structure elements live in the PDF's object list until it
     is written, so their ids stay theirs."""
-    origins: dict[int, Any] | None = getattr(_state, "origins", None)
+    origins: dict[int, Element] | None = getattr(_state, "origins", None)
     if origins is not None and origin is not None:
         origins.setdefault(id(element), origin)
 
@@ -46,30 +62,45 @@ def install() -> None:
     """Wrap WeasyPrint's add_tags (idempotent)."""
     import weasyprint.pdf as pdf_module
 
-    if getattr(pdf_module.add_tags, "sfo_structure", False):
+    if installed():
         return
     add_tags = pdf_module.add_tags
 
-    def add_tags_joined(pdf: Any, document: Any, pdf_version: Any, page_streams: Any) -> Any:
+    def add_tags_joined(
+        pdf: PDF, document: Document, pdf_version: str | None, page_streams: list[Stream]
+    ) -> None:
         _state.origins = {}
         try:
-            result = add_tags(pdf, document, pdf_version, page_streams)
+            add_tags(pdf, document, pdf_version, page_streams)
             _Joiner(pdf, page_streams, _state.origins).run()
-            return result
         finally:
             _state.origins = None
 
-    add_tags_joined.sfo_structure = True  # type: ignore[attr-defined]
-    pdf_module.add_tags = add_tags_joined
+    pdf_module.add_tags = mark(add_tags_joined, NAME, add_tags)
+
+
+def installed() -> bool:
+    import weasyprint.pdf as pdf_module
+
+    return hook_of(pdf_module.add_tags) == NAME
+
+
+HOOK = Hook(
+    NAME,
+    "weasyprint.pdf.add_tags",
+    "fragments of one HTML element on several pages joined into one structure element",
+    install,
+    installed,
+)
 
 
 class _Joiner:
-    def __init__(self, pdf: Any, page_streams: Any, origins: dict[int, Any]) -> None:
+    def __init__(self, pdf: PDF, page_streams: list[Stream], origins: dict[int, Element]) -> None:
         import pydyf
 
         self.pydyf = pydyf
         self.origins = origins
-        self.objects: dict[bytes, Any] = {
+        self.objects: dict[bytes, Dictionary] = {
             obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Dictionary)
         }
         self.pages = {ref: n for n, ref in enumerate(pdf.page_references)}
@@ -82,17 +113,17 @@ class _Joiner:
         self.mcid_positions: dict[int, dict[int, list[int]]] = {}  # page -> MCID -> indexes
 
     # ---- helpers ----
-    def element(self, kid: Any) -> Any:
+    def element(self, kid: Kid) -> Dictionary | None:
         if isinstance(kid, bytes):
             obj = self.objects.get(kid)
             if obj is not None and obj.get("Type") == "/StructElem":
                 return obj
         return None
 
-    def origin(self, element: Any) -> Any:
+    def origin(self, element: Dictionary) -> Element | None:
         return self.origins.get(id(element))
 
-    def descendants(self, element: Any) -> Iterator[Any]:
+    def descendants(self, element: Dictionary) -> Iterator[Dictionary]:
         yield element
         for kid in element["K"]:
             child = self.element(kid)
@@ -115,13 +146,13 @@ class _Joiner:
             if "ID" in element
         }
         if named:
-            names: list[Any] = []
+            names: list[object] = []
             for key in sorted(named):
                 names += [self.pydyf.String(key), named[key]]
             self.root["IDTree"] = self.pydyf.Dictionary({"Names": self.pydyf.Array(names)})
 
-    def join_children(self, parent: Any) -> None:
-        kept: list[Any] = []
+    def join_children(self, parent: Dictionary) -> None:
+        kept: list[Kid] = []
         for kid in parent["K"]:
             element = self.element(kid)
             previous = self.element(kept[-1]) if kept else None
@@ -142,7 +173,7 @@ class _Joiner:
             if element is not None:
                 self.join_children(element)
 
-    def absorb(self, first: Any, later: Any) -> None:
+    def absorb(self, first: Dictionary, later: Dictionary) -> None:
         """`later`'s children after `first`'s; `later` leaves the tree."""
         kids = list(later["K"])
         if first["S"] == "/Table":
@@ -163,7 +194,9 @@ class _Joiner:
                 first["K"].append(kid)  # an object reference (a link annotation) or an MCR
         self.moved[later.reference] = first.reference
 
-    def without_repeated_header(self, first: Any, later: Any, kids: list[Any]) -> list[Any]:
+    def without_repeated_header(
+        self, first: Dictionary, later: Dictionary, kids: list[Kid]
+    ) -> list[Kid]:
         heads = {id(self.origin(head)): head for head in self.kids(first, "/THead")}
         kept = []
         for kid in kids:
@@ -177,7 +210,7 @@ class _Joiner:
             kept.append(kid)
         return kept
 
-    def kids(self, element: Any, kind: str) -> list[Any]:
+    def kids(self, element: Dictionary, kind: str) -> list[Dictionary]:
         children = (self.element(kid) for kid in element["K"])
         return [child for child in children if child is not None and child["S"] == kind]
 
@@ -191,7 +224,7 @@ class _Joiner:
             self.mcid_positions[page] = found
         return self.mcid_positions[page]
 
-    def to_artifact(self, head: Any) -> bool:
+    def to_artifact(self, head: Dictionary) -> bool:
         """Mark the repeated header's drawn content as a pagination artifact, if all of it
         is found in its page's content stream (else it stays tagged)."""
         marks: list[tuple[int, int]] = []
@@ -201,7 +234,7 @@ class _Joiner:
                     marks.append((self.pages[element["Pg"]], kid))
                 elif self.element(kid) is None:
                     return False  # a link or a marked-content reference: leave it tagged
-        found: list[tuple[list[Any], int]] = []
+        found: list[tuple[list[object], int]] = []
         for page, mcid in marks:
             where = self.positions(page).get(mcid, [])
             if len(where) != 1 or where[0] == 0:
@@ -214,7 +247,7 @@ class _Joiner:
             self.dropped_mcids.setdefault(page, set()).add(mcid)
         return True
 
-    def rename_headers(self, later: Any, repeated: Any, head: Any) -> None:
+    def rename_headers(self, later: Dictionary, repeated: Dictionary, head: Dictionary) -> None:
         """The data cells of `later` named the repeated header's cells: name the first's."""
         first_ids = {
             cell["ID"].string.split("-", 1)[1]: cell["ID"]
@@ -233,7 +266,7 @@ class _Joiner:
                 cell["A"]["Headers"] = self.pydyf.Array(renamed.get(h.string, h) for h in headers)
 
     def rewrite_parent_tree(self) -> None:
-        def final(ref: Any) -> Any:
+        def final(ref: object) -> object:
             while isinstance(ref, bytes) and ref in self.moved:
                 ref = self.moved[ref]
             return ref
