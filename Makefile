@@ -14,10 +14,11 @@ export SFO_ENV ?= development
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
+# Exactly the versions in requirements.lock (with their hashes), then the app itself.
+$(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 static/vendor/.installed: package.json package-lock.json Makefile
@@ -46,6 +47,11 @@ static/vendor/.installed: package.json package-lock.json Makefile
 
 .PHONY: install
 install: $(VENV)/.installed static/vendor/.installed ## Create .venv and install Python and front-end dependencies (idempotent)
+
+.PHONY: lock
+lock: install ## After changing pyproject.toml's dependencies: pin them all again in requirements.lock
+	$(VENV)/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 .PHONY: db-upgrade
 db-upgrade: install ## Create or migrate the database (DATABASE_URL, default instance/sfo_review.db)

@@ -53,7 +53,7 @@ PERMISSIONS_POLICY = ", ".join(
 
 def register(app: Flask) -> None:
     from sfo_review.actions import actions_bp
-    from sfo_review.admin.views import admin_bp
+    from sfo_review.admin import admin_bp
     from sfo_review.dashboard import dashboard_bp
     from sfo_review.evidence import evidence_bp
     from sfo_review.findings import findings_bp
@@ -61,6 +61,7 @@ def register(app: Flask) -> None:
     from sfo_review.reports import reports_bp
     from sfo_review.reviews import reviews_bp
     from sfo_review.statements import statements_bp
+    from sfo_review.support import support_bp
 
     for blueprint in (
         reviews_bp,
@@ -71,6 +72,7 @@ def register(app: Flask) -> None:
         reports_bp,
         admin_bp,
         notifications_bp,
+        support_bp,
         dashboard_bp,
     ):
         app.register_blueprint(blueprint)

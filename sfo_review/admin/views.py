@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
+from sfo_review.admin.blueprint import admin_bp
 from sfo_review.admin.forms import AccountStatusForm, NewUserForm, PasswordLinkForm, RegionForm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
@@ -20,7 +21,6 @@ from sfo_review.services import password_links
 from sfo_review.services import users as user_service
 from sfo_review.services.deadlines import london_datetime
 
-admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 T = TypeVar("T")
 
 

@@ -1,4 +1,4 @@
-"""Notifications list (mark as read), the support page and the admin's support text editor."""
+"""The notifications list (mark one or all as read) and the unread count in the header."""
 
 from __future__ import annotations
 
@@ -10,11 +10,9 @@ from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.forms_support import form_data, submit
 from sfo_review.notifications.blueprint import notifications_bp
-from sfo_review.notifications.forms import MarkReadForm, SupportTextForm
+from sfo_review.notifications.forms import MarkReadForm
 from sfo_review.services import notifications as notification_service
-from sfo_review.services import support as support_service
 
 
 @notifications_bp.route("/notifications")
@@ -49,28 +47,6 @@ def mark_all_read() -> Response:
     return redirect(url_for("notifications.notifications"))
 
 
-@notifications_bp.route("/support")
-@login_required_for(perm.can_read_staff_support)
-def support() -> str:
-    return render_template("notifications/support.html")
-
-
-@notifications_bp.route("/admin/support-text", methods=["GET", "POST"])
-@login_required_for(perm.can_manage_users)
-def support_text() -> str | Response:
-    user = actor()
-    form = SupportTextForm()
-    if not form.is_submitted():
-        form.value.data = support_service.support_text()
-        form.version.data = support_service.support_version()
-    elif form.validate():
-        data = form_data(form)
-        if submit(form, lambda: support_service.update_support_text(user, data)):
-            flash("The support text has been saved.")
-            return redirect(url_for("notifications.support_text"))
-    return render_template("notifications/support_text.html", form=form)
-
-
 @notifications_bp.app_context_processor
 def _helpers() -> dict[str, Any]:
     def unread_notifications() -> int:
@@ -78,7 +54,4 @@ def _helpers() -> dict[str, Any]:
             return 0
         return notification_service.unread_count(actor())
 
-    return {
-        "unread_notifications": unread_notifications,
-        "support_text": support_service.support_text,
-    }
+    return {"unread_notifications": unread_notifications}

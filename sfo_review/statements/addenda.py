@@ -9,11 +9,11 @@ from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import submit
 from sfo_review.loaders import get_review_or_404
-from sfo_review.notifications.forms import AddendumForm
 from sfo_review.services import addenda as addendum_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.statements.blueprint import statements_bp
+from sfo_review.statements.forms import AddendumForm
 
 
 @statements_bp.route("/reviews/<int:review_id>/statement/addendum", methods=["GET", "POST"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea
 from wtforms import RadioField, SubmitField, TextAreaField
 
 from sfo_review import vocab
@@ -64,3 +64,13 @@ class DeclineStatementForm(FlaskForm):
 
 class WithdrawDeclineForm(FlaskForm):
     submit = SubmitField("Write a statement after all", widget=SubmitButton())
+
+
+class AddendumForm(FlaskForm):
+    body = TextAreaField(
+        "Your addendum",
+        description="Add anything you want to say after submitting your statement. It is "
+        "kept separate from your statement and cannot be changed once submitted. The "
+        "reviewer, quality assurance and leadership can read it; other officers cannot.",
+        widget=GovTextArea(),
+    )
