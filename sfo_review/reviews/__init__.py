@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sfo_review.reviews import deadline_views, lifecycle_views, list_views, views  # noqa: F401 - registers the routes
+from sfo_review.reviews import views  # noqa: F401 - registers the routes
 from sfo_review.reviews.blueprint import reviews_bp
+from sfo_review.reviews.deadline import views as deadline_views  # noqa: F401
+from sfo_review.reviews.lifecycle import views as lifecycle_views  # noqa: F401
+from sfo_review.reviews.listing import views as listing_views  # noqa: F401
 
 __all__ = ["reviews_bp"]

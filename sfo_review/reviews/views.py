@@ -18,7 +18,7 @@ from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Participant, Review, User
 from sfo_review.reviews import overview as summary
 from sfo_review.reviews.blueprint import reviews_bp
-from sfo_review.reviews.deadline_views import deadline_facts
+from sfo_review.reviews.deadline.views import deadline_facts
 from sfo_review.reviews.forms import (
     ConfirmForm,
     EditDetailsForm,

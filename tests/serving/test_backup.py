@@ -17,7 +17,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Review, SystemicFactor
 from sfo_review.services import evidence, reviews, users
 from tests.conftest import PASSWORD, REVIEW_DATA
-from tests.test_migrations import migration_scripts
+from tests.migrations.test_migrations import migration_scripts
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from sfo_review.forms_support import submit
 from sfo_review.loaders import get_review_or_404
 from sfo_review.models import AuditEvent, Review, User
 from sfo_review.reviews.blueprint import reviews_bp
-from sfo_review.reviews.lifecycle_forms import CountersignForm, TransitionForm
+from sfo_review.reviews.lifecycle.forms import CountersignForm, TransitionForm
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service

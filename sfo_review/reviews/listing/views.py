@@ -21,7 +21,7 @@ from sfo_review.forms_support import submit
 from sfo_review.models import User
 from sfo_review.reviews import overview as summary
 from sfo_review.reviews.blueprint import reviews_bp
-from sfo_review.reviews.list_forms import ReviewFilterForm
+from sfo_review.reviews.listing.forms import ReviewFilterForm
 from sfo_review.services import review_export, review_list
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.notifications import long_date

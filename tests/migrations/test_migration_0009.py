@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import inspect, text
 
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user, sqlite_app
+from tests.migrations.rows import add_review, add_user, sqlite_app
 
 ROW = (
     "INSERT INTO rendered_reports (review_id, variant, content_key, state, requested_at{extra}) "

@@ -11,7 +11,7 @@ from sqlalchemy import inspect, text
 
 from sfo_review.extensions import db
 from sfo_review.models._base import utcnow
-from tests.migration_rows import add_user, sqlite_app
+from tests.migrations.rows import add_user, sqlite_app
 
 TOKEN = "sfo_made-before-the-upgrade"
 ROW = text(

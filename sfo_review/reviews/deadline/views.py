@@ -15,7 +15,7 @@ from sfo_review.forms_support import form_data, submit
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import DeadlineExtension, Review, User
 from sfo_review.reviews.blueprint import reviews_bp
-from sfo_review.reviews.deadline_forms import (
+from sfo_review.reviews.deadline.forms import (
     ExtensionDecisionForm,
     ExtensionRequestForm,
     ExtensionWithdrawForm,

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user, sqlite_app
+from tests.migrations.rows import add_review, add_user, sqlite_app
 
 DROPPED = {"ix_reviews_region", "ix_reviews_notification_date", "ix_deadline_extensions_review_id"}
 ADDED = "uq_deadline_extensions_one_waiting"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import inspect, text
 
 from sfo_review.extensions import db
-from tests.migration_rows import add_user, sqlite_app
+from tests.migrations.rows import add_user, sqlite_app
 
 NEW_TABLES = {"notifications", "outbox", "settings", "statement_addenda"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user, sqlite_app
+from tests.migrations.rows import add_review, add_user, sqlite_app
 
 NEW_INDEXES = {
     "ix_reviews_effective_due_date_id",

@@ -13,7 +13,7 @@ from alembic.script import ScriptDirectory
 
 from sfo_review.extensions import db, include_in_autogenerate
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def migration_scripts() -> ScriptDirectory:
@@ -51,7 +51,7 @@ def test_the_migrated_schema_matches_the_models(app, db, committed_db):
 def test_upgrade_runs_on_an_empty_database(tmp_path):
     from flask_migrate import downgrade, upgrade
 
-    from tests.migration_rows import sqlite_app
+    from tests.migrations.rows import sqlite_app
 
     fresh = sqlite_app(tmp_path / "fresh.db")
     with fresh.app_context():

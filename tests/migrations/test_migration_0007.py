@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy import inspect, text
 
 from sfo_review.extensions import db
-from tests.migration_rows import add_review, add_user, sqlite_app
+from tests.migrations.rows import add_review, add_user, sqlite_app
 
 
 def test_upgrade_from_0006_keeps_snapshots_and_downgrade_removes_only_the_additions(

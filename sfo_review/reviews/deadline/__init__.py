@@ -1,0 +1,1 @@
+"""A review's deadline: the due date, the deadline in force and its extensions."""

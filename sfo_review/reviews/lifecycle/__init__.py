@@ -1,0 +1,1 @@
+"""Moving a review through its lifecycle: the status page, countersigning, the history."""

@@ -1,0 +1,1 @@
+"""The review list (`/`): search, filters, sorting, pages and the CSV export."""
