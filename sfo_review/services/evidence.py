@@ -165,11 +165,3 @@ def delete_evidence(actor: User, review: Review, obj: Any) -> None:
     summary = f"Deleted {label} {_describe(obj)}".strip()
     db.session.delete(obj)
     audit(review, actor, f"{kind}.deleted", summary, {"id": obj.id})
-
-
-def find_in_review(review: Review, model: type[Any], obj_id: int) -> Any:
-    """Load a child of this review, or None (ids from another review are not found)."""
-    obj = db.session.get(model, obj_id)
-    if obj is None or getattr(obj, "review_id", None) != review.id:
-        return None
-    return obj

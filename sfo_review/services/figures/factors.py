@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
 from typing import Any
 
 from sqlalchemy import Integer, cast, extract, func, select
@@ -157,7 +156,3 @@ def factors(scope: Scope, reviews: int) -> dict[str, Any]:
         "systemic_factors_by_quarter": _quarters(scope),
         "systemic_factors_by_area": _areas(scope, rows),
     }
-
-
-def quarter_of(day: date) -> str:
-    return quarter_key(day.year, (day.month + 2) // 3)
