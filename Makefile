@@ -109,6 +109,10 @@ bench: ## Run every benchmark (PDF, hostile text, then web); exits non-zero when
 	status=0; $(MAKE) bench-pdf || status=1; $(MAKE) bench-pdf-hostile || status=1; \
 	$(MAKE) bench-web || status=1; exit $$status
 
+.PHONY: routes-doc
+routes-doc: install ## Write docs/routes.md from the app's URL map (the tests check it is current)
+	$(FLASK) routes-doc > docs/routes.md
+
 .PHONY: lint
 lint: install ## ruff (lint and format check) and mypy
 	$(VENV)/bin/ruff check .

@@ -130,3 +130,13 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(backup)
     app.cli.add_command(restore)
     app.cli.add_command(send_outbox)
+    app.cli.add_command(routes_doc)
+
+
+@click.command("routes-doc")
+@with_appcontext
+def routes_doc() -> None:
+    """Print docs/routes.md: every route, from the URL map (make routes-doc writes it)."""
+    from sfo_review.cli.routes_page import routes_markdown
+
+    click.echo(routes_markdown(current_app), nl=False)

@@ -1,0 +1,82 @@
+"""The house in order: what the docs say of the app, the lock file, and nothing done at
+import time."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from flask import Flask
+
+from sfo_review.cli.routes_page import routes_markdown
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_routes_page_is_the_url_map(app: Flask) -> None:
+    """docs/routes.md is written from the URL map (`make routes-doc`): a new, renamed or
+    removed route, or a changed permission, fails here until the page is written again."""
+    assert (ROOT / "docs" / "routes.md").read_text() == routes_markdown(app), (
+        "docs/routes.md is out of date: run `make routes-doc`"
+    )
+
+
+def test_the_routes_page_names_every_route_and_its_permissions(app: Flask) -> None:
+    page = routes_markdown(app)
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint != "static":
+            assert f"| `{rule.rule}` | `{rule.endpoint}` |" in page
+    assert "| GET, POST | `/admin/users/new` | `admin.new_user` | `can_manage_users` |" in page
+
+
+def _name(requirement: str) -> str:
+    found = re.match(r"[A-Za-z0-9._-]+", requirement)
+    assert found, requirement
+    return re.sub(r"[-_.]+", "-", found.group(0)).lower()
+
+
+def test_every_dependency_is_pinned_in_the_lock_file() -> None:
+    """make install installs requirements.lock: a dependency added to pyproject.toml without
+    `make lock` would be missing from a fresh install."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {_name(line) for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)}
+    missing = sorted({_name(r) for r in wanted} - pinned)
+    assert missing == [], f"not in requirements.lock (run `make lock`): {missing}"
+    assert all("==" in line for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line))
+    assert "--hash=sha256:" in lock
+
+
+def test_importing_the_app_registers_nothing_create_app_does(tmp_path: Path) -> None:
+    """SQLAlchemy's event listeners (SQLite's pragmas, PostgreSQL's deadlines, the figures'
+    data version) are registered by create_app, once however many apps, never by an import."""
+    code = """
+import sys
+from sqlalchemy import event
+import sfo_review
+from sfo_review import database, db_deadlines
+from sfo_review.services.figures import cache
+listeners = database.LISTENERS + db_deadlines.LISTENERS + cache.LISTENERS
+registered = lambda: [event.contains(t, n, f) for t, n, f in listeners]
+assert not any(registered()), "registered at import"
+sfo_review.create_app()
+sfo_review.create_app()
+assert all(registered()), "not registered by create_app"
+print(len(listeners))
+"""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SFO_ENV": "development",
+        "SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
+    }
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) == 11
