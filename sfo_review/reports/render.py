@@ -37,12 +37,12 @@ from sfo_review import vocab
 from sfo_review.models import Review
 from sfo_review.reports import artifacts, content, lean, structure
 from sfo_review.reports.breaks import breakable
-from sfo_review.reports.content import FINAL_STATUSES, LONDON
+from sfo_review.reports.content import LONDON
 from sfo_review.reports.deadline import RenderTimedOut, current_limit, remaining, time_limit
 from sfo_review.reports.fetcher import StaticOnlyFetcher
 from sfo_review.services.errors import ServiceError
 
-__all__ = ["FINAL_STATUSES", "ReportUnavailable", "render_html", "render_pdf", "sha256_hex"]
+__all__ = ["ReportUnavailable", "render_html", "render_pdf", "sha256_hex"]
 
 VARIANTS = vocab.keys(vocab.REPORT_VARIANTS)
 FORMATS = ("standard", "archival")
