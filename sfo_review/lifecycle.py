@@ -12,15 +12,135 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, or_, select
 
 from sfo_review.models import (
+    Action,
+    DeadlineExtension,
     Finding,
     FindingAttribution,
     Review,
+    Statement,
     finding_caseload_contexts,
     finding_systemic_factors,
 )
 from sfo_review.sqlfuncs import stripped_length
 
 BALANCE_NOTE_MIN = 100
+
+# --- The lifecycle's words: every status, status group and "may X now?" question, named
+# once. Views, services and templates (`lifecycle` is a template global) ask these; a guard
+# test (tests/test_lifecycle_words.py) fails for a status string compared anywhere else.
+
+# A review's statuses, in order (vocab.STATUSES labels them).
+IN_REVIEW = "in_review"
+FACTUAL_ACCURACY = "factual_accuracy"
+QUALITY_ASSURANCE = "quality_assurance"
+APPROVED = "approved"
+CLOSED = "closed"
+STAGES = (IN_REVIEW, FACTUAL_ACCURACY, QUALITY_ASSURANCE, APPROVED, CLOSED)
+
+# Content (evidence, findings, judgement, statements' inclusion, addenda) may change: the
+# edit window. It shuts when the review goes to quality assurance.
+EDITABLE = (IN_REVIEW, FACTUAL_ACCURACY)
+# Approved or closed: frozen, the deadline no longer applies, the PDF is final (no DRAFT).
+FINISHED = (APPROVED, CLOSED)
+# Quality assurers see every review from quality assurance on (before: the ones they countersign).
+WITH_QUALITY_ASSURANCE = (QUALITY_ASSURANCE, APPROVED, CLOSED)
+
+
+def is_editable(review: Review) -> bool:
+    """The edit window is open (whose edit it is, is permissions.can_edit_content)."""
+    return review.status in EDITABLE
+
+
+def is_finished(review: Review) -> bool:
+    return review.status in FINISHED
+
+
+def is_closed(review: Review) -> bool:
+    return review.status == CLOSED
+
+
+def at_quality_assurance(review: Review) -> bool:
+    """Waiting for the countersigner: approve, or return to in review."""
+    return review.status == QUALITY_ASSURANCE
+
+
+def accepts_statements(review: Review) -> bool:
+    """Officers write, submit or decline their statements only while the review is in review."""
+    return review.status == IN_REVIEW
+
+
+def accepts_responses(review: Review) -> bool:
+    """Participants reply to the draft findings during the factual accuracy check only."""
+    return review.status == FACTUAL_ACCURACY
+
+
+def shares_findings(review: Review) -> bool:
+    """Officers see the findings (and the action plan) from the factual accuracy check on."""
+    return review.status != IN_REVIEW
+
+
+def actions_with_leadership(review: Review) -> bool:
+    """Leadership add and complete actions once the review is approved (until it is closed)."""
+    return review.status == APPROVED
+
+
+def shows_return_reason(review: Review) -> bool:
+    """Back in review after quality assurance returned it, with the reason still to act on."""
+    return review.status == IN_REVIEW and bool(review.return_reason)
+
+
+# A statement's statuses: a private draft, then submitted or declined (both final).
+DRAFT = "draft"
+SUBMITTED = "submitted"
+DECLINED = "declined"
+ANSWERED = (SUBMITTED, DECLINED)
+
+# A deadline extension request's statuses: waiting, then decided or withdrawn.
+REQUESTED = "requested"
+AGREED = "agreed"
+REFUSED = "refused"
+WITHDRAWN = "withdrawn"
+DECISIONS = (AGREED, REFUSED)
+
+
+def _status_in(row: object, statuses: tuple[str, ...]) -> bool:
+    """`row`'s status is one of `statuses`; no row (None: not begun) is in none of them."""
+    return getattr(row, "status", None) in statuses
+
+
+def is_submitted(statement: Statement | None) -> bool:
+    return _status_in(statement, (SUBMITTED,))
+
+
+def is_declined(statement: Statement | None) -> bool:
+    return _status_in(statement, (DECLINED,))
+
+
+def has_answered(statement: Statement | None) -> bool:
+    """The officer has submitted a statement or declined to give one."""
+    return _status_in(statement, ANSWERED)
+
+
+def is_waiting(extension: DeadlineExtension) -> bool:
+    """The request waits for a decision (it may still be agreed, refused or withdrawn)."""
+    return _status_in(extension, (REQUESTED,))
+
+
+def is_agreed(extension: DeadlineExtension) -> bool:
+    return _status_in(extension, (AGREED,))
+
+
+def extensions_open(review: Review) -> bool:
+    """Extensions are asked for and decided until the review is finished."""
+    return not is_finished(review)
+
+
+# An action's statuses (vocab.ACTION_STATUSES labels them): done is the one that counts.
+DONE = "done"
+
+
+def is_done(action: Action) -> bool:
+    return _status_in(action, (DONE,))
 
 
 @dataclass(frozen=True)
@@ -125,9 +245,9 @@ def _needs_countersigner(review: Review) -> list[UnmetRule]:
 
 
 def _actions_done(review: Review) -> list[UnmetRule]:
-    if all(a.status == "done" for a in review.actions):
+    if all(is_done(a) for a in review.actions):
         return []
-    open_count = sum(1 for a in review.actions if a.status != "done")
+    open_count = sum(1 for a in review.actions if not is_done(a))
     return [
         UnmetRule(
             "actions",
@@ -143,17 +263,17 @@ def _reason_given(_review: Review) -> list[UnmetRule]:
 
 # What each step forward needs of its own.
 _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
-    "factual_accuracy": (
+    FACTUAL_ACCURACY: (
         _needs_chronology,
         _needs_finding,
         _needs_caseload_for_responsible_officers,
     ),
-    "quality_assurance": (
+    QUALITY_ASSURANCE: (
         _balance_rule,
         _needs_overall_judgement,
         _needs_countersigner,
     ),
-    "approved": (),
+    APPROVED: (),
 }
 
 
@@ -170,13 +290,22 @@ def _path_to(status: str) -> tuple[RuleCheck, ...]:
 
 
 TRANSITIONS: dict[tuple[str, str], tuple[RuleCheck, ...]] = {
-    ("in_review", "factual_accuracy"): _path_to("factual_accuracy"),
-    ("factual_accuracy", "quality_assurance"): _path_to("quality_assurance"),
-    ("quality_assurance", "approved"): _path_to("approved"),
-    ("quality_assurance", "in_review"): (_reason_given,),
+    (IN_REVIEW, FACTUAL_ACCURACY): _path_to(FACTUAL_ACCURACY),
+    (FACTUAL_ACCURACY, QUALITY_ASSURANCE): _path_to(QUALITY_ASSURANCE),
+    (QUALITY_ASSURANCE, APPROVED): _path_to(APPROVED),
+    (QUALITY_ASSURANCE, IN_REVIEW): (_reason_given,),
     # Content is frozen at approval, which checked every rule above: closing needs only its own.
-    ("approved", "closed"): (_actions_done,),
+    (APPROVED, CLOSED): (_actions_done,),
 }
+# The steps the review's reviewer asks for (the others are quality assurance's and leadership's).
+REVIEWER_STEPS = (FACTUAL_ACCURACY, QUALITY_ASSURANCE)
+# The countersigner's two answers, given on the Countersign page: approve, or return.
+COUNTERSIGN_STEPS = (APPROVED, IN_REVIEW)
+
+
+def is_return(frm: str, to: str) -> bool:
+    """Quality assurance sends the review back to in review (with a reason)."""
+    return frm == QUALITY_ASSURANCE and to == IN_REVIEW
 
 
 def next_statuses(status: str) -> list[str]:
@@ -186,7 +315,7 @@ def next_statuses(status: str) -> list[str]:
 def forward_status(status: str) -> str | None:
     """The next step forward (not a return), for pages that show 'what is next'."""
     for frm, to in TRANSITIONS:
-        if frm == status and to != "in_review":
+        if frm == status and to != IN_REVIEW:
             return to
     return None
 

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sfo_review import lifecycle
 from sfo_review.models import ApiToken, DeadlineExtension, Review, Statement, User
-
-EDITABLE_STATUSES = ("in_review", "factual_accuracy")
-QA_VISIBLE_STATUSES = ("quality_assurance", "approved", "closed")
 
 
 def is_role(user: User | None, *roles: str) -> bool:
@@ -37,7 +35,9 @@ def can_see_review(user: User, review: Review) -> bool:
     if user.role == "officer":
         return is_participant(user, review)
     if user.role == "quality_assurer":
-        return review.status in QA_VISIBLE_STATUSES or review.countersigner_id == user.id
+        return (
+            review.status in lifecycle.WITH_QUALITY_ASSURANCE or review.countersigner_id == user.id
+        )
     return sees_every_review(user)
 
 
@@ -52,6 +52,12 @@ def can_create_review(user: User) -> bool:
 def can_edit_review(user: User, review: Review) -> bool:
     """The reviewer's right to edit content; the edit window itself is a lifecycle rule."""
     return is_reviewer_of(user, review)
+
+
+def can_edit_content(user: User, review: Review) -> bool:
+    """May edit the review's content now: the reviewer's right, while the edit window is open
+    (pages ask this to show or hide their edit buttons; services raise 409 on the window)."""
+    return can_edit_review(user, review) and lifecycle.is_editable(review)
 
 
 def can_see_evidence(user: User, review: Review) -> bool:
@@ -100,7 +106,7 @@ def can_see_email_of(user: User, person: User) -> bool:
 
 def can_see_findings(user: User, review: Review) -> bool:
     if user.role == "officer":
-        return review.status != "in_review"
+        return lifecycle.shares_findings(review)
     return can_see_review(user, review)
 
 
@@ -115,7 +121,7 @@ def can_see_statement(user: User, review: Review, statement: Statement) -> bool:
     if user.role == "officer":
         return False  # never another participant's statement, draft or submitted
     # A declined statement shows only its reason (its private draft, if any, stays hidden).
-    return statement.status in ("submitted", "declined") and can_see_review(user, review)
+    return lifecycle.has_answered(statement) and can_see_review(user, review)
 
 
 def can_list_statements(user: User, review: Review) -> bool:
@@ -135,6 +141,11 @@ def can_respond_to_findings(user: User, review: Review) -> bool:
     return is_participant(user, review)
 
 
+def can_respond_now(user: User, review: Review) -> bool:
+    """May reply to the findings now: a participant, during the factual accuracy check."""
+    return can_respond_to_findings(user, review) and lifecycle.accepts_responses(review)
+
+
 def can_manage_actions(user: User, review: Review) -> bool:
     """Reviewer until approval, leadership after (the window is checked by the service)."""
     return can_edit_review(user, review) or user.role == "leadership"
@@ -152,18 +163,18 @@ def can_view_history(user: User, review: Review) -> bool:
 
 def can_transition(user: User, review: Review, to: str) -> bool:
     """Who may ask for each transition (the rules themselves live in lifecycle.py)."""
-    if to in ("factual_accuracy", "quality_assurance"):
+    if to in lifecycle.REVIEWER_STEPS:
         return can_edit_review(user, review)
-    if to == "approved":
+    if to == lifecycle.APPROVED:
         # Segregation of duties: only the named countersigner, never the review's own reviewer.
         return (
             user.role == "quality_assurer"
             and review.countersigner_id == user.id
             and user.id not in (review.reviewer_id, review.created_by_id)
         )
-    if to == "in_review":
+    if to == lifecycle.IN_REVIEW:
         return user.role == "quality_assurer"
-    if to == "closed":
+    if to == lifecycle.CLOSED:
         return user.role in ("leadership", "quality_assurer")
     return False
 
@@ -203,7 +214,7 @@ def can_decide_extension(user: User, review: Review, extension: DeadlineExtensio
 def can_countersign(user: User, review: Review) -> bool:
     """The Countersign page: quality assurers, who may return the review; who may approve it
     (the named countersigner) is decided again by can_transition when they press the button."""
-    return can_transition(user, review, "in_review")
+    return can_transition(user, review, lifecycle.IN_REVIEW)
 
 
 def can_manage_users(user: User) -> bool:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sfo_review import lifecycle, visibility
 from sfo_review import permissions as perm
-from sfo_review import visibility
 from sfo_review.models import (
     Action,
     CaseloadContext,
@@ -236,7 +236,7 @@ def statement_json(statement: Statement, viewer: User) -> JSON:
         "author": user_json(statement.author, viewer),
         # A declined statement keeps its author's private draft (if any) for a change of
         # mind; nobody reads it while declined.
-        "body": "" if statement.status == "declined" else statement.body,
+        "body": "" if lifecycle.is_declined(statement) else statement.body,
         "status": statement.status,
         "submitted_at": timestamp(statement.submitted_at),
         "decline_reason": statement.decline_reason,

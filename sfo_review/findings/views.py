@@ -49,7 +49,7 @@ def findings(review_id: int) -> str:
 
 def _finding_page(review: Review, finding: Finding, form: ResponseForm) -> str:
     user = actor()
-    can_reply = perm.can_respond_to_findings(user, review) and review.status == "factual_accuracy"
+    can_reply = perm.can_respond_now(user, review)
     return render_template(
         "findings/finding.html",
         review=review,

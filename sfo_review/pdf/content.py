@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from sfo_review import vocab
+from sfo_review import lifecycle, vocab
 from sfo_review.clock import LONDON
 from sfo_review.extensions import db
 from sfo_review.models import (
@@ -32,7 +32,6 @@ from sfo_review.models import (
 )
 from sfo_review.pdf.redact import LEVEL_PHRASES, redactor
 
-FINAL_STATUSES = ("approved", "closed")  # every other status prints DRAFT on every page
 # Reads are recorded too, but a summary that counted them would change on every download.
 READ_EVENTS = ("review.viewed", "report.exported")
 
@@ -76,7 +75,7 @@ def load(review: Review) -> Review:
 
 
 def common(review: Review, variant: str) -> dict[str, Any]:
-    draft = review.status not in FINAL_STATUSES
+    draft = not lifecycle.is_finished(review)  # prints DRAFT on every page
     variant_label = vocab.label(vocab.REPORT_VARIANTS, variant)
     # A draft carries today's date; an approved report the day it was approved.
     when = review.approved_at.astimezone(LONDON) if review.approved_at else _today()
@@ -122,7 +121,7 @@ def full(review: Review) -> dict[str, Any]:
         "entry_numbers": {e.id: n for n, e in enumerate(review.chronology, start=1)},
         "category_labels": {c.key: c.label for c in vocab.SYSTEMIC_FACTOR_CATEGORIES},
         "statements": [
-            s for s in review.statements if s.status == "submitted" or s.declined_at is not None
+            s for s in review.statements if lifecycle.is_submitted(s) or s.declined_at is not None
         ],
         "participant_roles": {
             p.user_id: vocab.label(vocab.PARTICIPANT_ROLES, p.role_in_case)

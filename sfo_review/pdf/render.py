@@ -37,13 +37,13 @@ from sfo_review import vocab
 from sfo_review.models import Review
 from sfo_review.pdf import content, lean
 from sfo_review.pdf.breaks import breakable
-from sfo_review.pdf.content import FINAL_STATUSES, LONDON
+from sfo_review.pdf.content import LONDON
 from sfo_review.pdf.deadline import RenderTimedOut, current_limit, remaining, time_limit
 from sfo_review.pdf.engine import install_hooks
 from sfo_review.pdf.fetcher import StaticOnlyFetcher
 from sfo_review.services.errors import ServiceError
 
-__all__ = ["FINAL_STATUSES", "ReportUnavailable", "render_html", "render_pdf", "sha256_hex"]
+__all__ = ["ReportUnavailable", "render_html", "render_pdf", "sha256_hex"]
 
 VARIANTS = vocab.keys(vocab.REPORT_VARIANTS)
 FORMATS = ("standard", "archival")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Response, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.loaders import get_review_or_404
 from sfo_review.models import Review
-from sfo_review.pdf.render import FINAL_STATUSES, ReportUnavailable
+from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.reports.blueprint import reports_bp
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
@@ -40,7 +40,7 @@ def reports(review_id: int) -> str:
         "reports/reports.html",
         review=review,
         downloads=downloads,
-        final=review.status in FINAL_STATUSES,
+        final=lifecycle.is_finished(review),
         section="reports",
     )
 
@@ -57,7 +57,7 @@ def report(review_id: int) -> BaseResponse | tuple[str, int]:
         messages = [m for ms in exc.fields.values() for m in ms] or [exc.message]
         return _problem(review, 422, "This report does not exist", messages), 422
     except Conflict as exc:
-        title = "This report does not exist" + ("" if review.status in FINAL_STATUSES else " yet")
+        title = "This report does not exist" + ("" if lifecycle.is_finished(review) else " yet")
         return _problem(review, 409, title, [exc.message]), 409
     except ReportUnavailable as exc:
         title = "Sorry, there is a problem producing the report"
@@ -99,7 +99,7 @@ def preparing(review_id: int) -> str | tuple[str, int]:
         label=vocab.label(vocab.REPORT_VARIANTS, variant),
         rendered=rendered,
         state=state,
-        final=review.status in FINAL_STATUSES,
+        final=lifecycle.is_finished(review),
         section="reports",
     )
 

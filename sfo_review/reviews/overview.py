@@ -42,7 +42,6 @@ IN_PROGRESS = "In progress"
 COMPLETED = "Completed"
 CANNOT_START = "Cannot start yet"
 STATUSES = (NOT_STARTED, IN_PROGRESS, COMPLETED, CANNOT_START)
-AFTER_APPROVAL = ("approved", "closed")
 
 
 @dataclass(frozen=True)
@@ -111,7 +110,7 @@ def _href(allowed: bool, endpoint: str, review: Review, anchor: str = "") -> str
 
 
 def _details_task(user: User, review: Review) -> Task:
-    editable = perm.can_edit_review(user, review) and review.status in perm.EDITABLE_STATUSES
+    editable = perm.can_edit_content(user, review)
     href = _href(True, "reviews.edit_details", review) if editable else "#notification"
     hint = f"{review.person_initials} ({review.case_reference}), {review.offence_charged}"
     return Task("details", "Notification details", href, hint, COMPLETED)
@@ -165,7 +164,7 @@ def _factors_task(user: User, review: Review) -> Task:
 def _statement_state(statement: Statement | None) -> str:
     if statement is None:
         return "not started"
-    return {"submitted": "submitted", "declined": "declined with reason"}.get(
+    return {lifecycle.SUBMITTED: "submitted", lifecycle.DECLINED: "declined with reason"}.get(
         statement.status, "draft saved"
     )
 
@@ -252,8 +251,8 @@ def _actions_status(review: Review) -> str:
         return CANNOT_START
     if not review.actions:
         return NOT_STARTED
-    if review.status in AFTER_APPROVAL:
-        return COMPLETED if all(a.status == "done" for a in review.actions) else IN_PROGRESS
+    if lifecycle.is_finished(review):
+        return COMPLETED if all(lifecycle.is_done(a) for a in review.actions) else IN_PROGRESS
     answered = {f.id for a in review.actions for f in a.findings}
     unanswered = [
         f for f in review.findings if f.judgement == "insufficient" and f.id not in answered
@@ -263,11 +262,11 @@ def _actions_status(review: Review) -> str:
 
 def _actions_task(user: User, review: Review) -> Task:
     status = _actions_status(review)
-    open_actions = sum(1 for a in review.actions if a.status != "done")
+    open_actions = sum(1 for a in review.actions if not lifecycle.is_done(a))
     hint = f"{_plural(len(review.actions), 'action')}, {open_actions} not done"
     if status == CANNOT_START:
         hint = "Add the findings first: each action responds to the learning in a finding"
-    elif status == IN_PROGRESS and review.status not in AFTER_APPROVAL:
+    elif status == IN_PROGRESS and not lifecycle.is_finished(review):
         hint += "; an insufficient finding has no action yet"
     allowed = perm.can_see_findings(user, review) and status != CANNOT_START
     href = _href(allowed, "actions.actions", review)
@@ -324,16 +323,16 @@ def officer_parts(user: User, review_ids: Iterable[int]) -> dict[int, OfficerPar
 
 def asked_links(review: Review, part: OfficerPart) -> list[Link]:
     """What the review asks of one participant now (their statement, their replies)."""
-    if review.status == "in_review":
+    if lifecycle.accepts_statements(review):
         href = url_for("statements.my_statement", review_id=review.id)
         if part.statement_status is None:
             return [Link("Write your statement", href)]
-        if part.statement_status == "draft":
+        if part.statement_status == lifecycle.DRAFT:
             return [Link("Finish and submit your statement (draft saved)", href)]
-        if part.statement_status == "declined":
+        if part.statement_status == lifecycle.DECLINED:
             return [Link("You declined to give a statement", href)]
         return [Link("Statement submitted", href)]
-    if review.status == "factual_accuracy":
+    if lifecycle.accepts_responses(review):
         sent = _plural(part.replies, "reply", "replies")
         return [
             Link(
@@ -346,10 +345,10 @@ def asked_links(review: Review, part: OfficerPart) -> list[Link]:
 
 def asked_by(review: Review, part: OfficerPart) -> date | None:
     """By when the review asks something of this officer (None: nothing asked now)."""
-    if review.status == "in_review":
-        answered = part.statement_status in ("submitted", "declined")
+    if lifecycle.accepts_statements(review):
+        answered = part.statement_status in lifecycle.ANSWERED
         return None if answered else review.effective_due_date
-    if review.status == "factual_accuracy":
+    if lifecycle.accepts_responses(review):
         return review.factual_accuracy_ends_on
     return None
 

@@ -9,8 +9,8 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
 from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
@@ -28,7 +28,6 @@ from sfo_review.reviews.forms import (
 )
 from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
-from sfo_review.services.deadlines import FINISHED_STATUSES
 
 
 @reviews_bp.route("/reviews/new", methods=["GET", "POST"])
@@ -75,7 +74,7 @@ def overview(review_id: int) -> str:
 def _approved_reports(user: User, review: Review) -> list[dict[str, Any]]:
     """The PDFs stored at approval, with their SHA-256, for whoever may download them; a
     variant the background job is still storing has no SHA-256 yet."""
-    if review.status not in FINISHED_STATUSES or not perm.can_export(user, review):
+    if not lifecycle.is_finished(review) or not perm.can_export(user, review):
         return []
     stored = report_service.stored_checksums(review)
     everything = len(stored) == len(vocab.REPORT_VARIANTS)  # the usual case: no more queries

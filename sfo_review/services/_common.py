@@ -9,10 +9,10 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from sqlalchemy import inspect, select
 from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
+from sfo_review import lifecycle
 from sfo_review.database import IN_USE_CASE, begin_write
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, Review, User
-from sfo_review.permissions import EDITABLE_STATUSES
 from sfo_review.services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 
 P = ParamSpec("P")
@@ -122,7 +122,7 @@ def require_permission(allowed: bool, message: str | None = None) -> None:
 
 
 def ensure_editable(review: Review) -> None:
-    if review.status not in EDITABLE_STATUSES:
+    if not lifecycle.is_editable(review):
         raise Conflict(
             f"This review is {review.status.replace('_', ' ')}: it can only be edited while "
             "in review or at factual accuracy."

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Action, Review, User
 from sfo_review.models._base import utcnow
@@ -37,9 +37,9 @@ def _window(actor: User, review: Review) -> None:
     """Reviewer until approval, leadership after; nothing changes once closed."""
     require_permission(perm.can_manage_actions(actor, review))
     if actor.role == "leadership":
-        if review.status != "approved":
+        if not lifecycle.actions_with_leadership(review):
             raise Conflict("Leadership manage actions once the review is approved.")
-    elif review.status not in perm.EDITABLE_STATUSES:
+    elif not lifecycle.is_editable(review):
         raise Conflict(
             "Actions can be changed by the reviewer while the review is in review "
             "or at factual accuracy."
@@ -92,10 +92,10 @@ def update_action(actor: User, review: Review, action: Action, data: dict[str, A
         action.updated_at = utcnow()
     status = values.get("status", action.status)
     note = values.get("completion_note", action.completion_note)
-    if status == "done" and not (note and note.strip()):
+    if status == lifecycle.DONE and not (note and note.strip()):
         v.require({"completion_note": ["Enter a completion note saying what was done"]})
     if "status" in values and values["status"] != action.status:
-        action.completed_at = utcnow() if values["status"] == "done" else None
+        action.completed_at = utcnow() if values["status"] == lifecycle.DONE else None
     changed = apply(action, values)
     if changed:
         audit(

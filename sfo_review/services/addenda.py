@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from sfo_review import lifecycle
 from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, StatementAddendum, User
-from sfo_review.permissions import EDITABLE_STATUSES
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, review_edit
 from sfo_review.services.errors import Conflict, Forbidden
@@ -18,9 +18,16 @@ def can_add_addendum(actor: User, review: Review, statement: Statement | None) -
     return (
         statement is not None
         and statement.author_id == actor.id
-        and statement.status == "submitted"
-        and review.status in EDITABLE_STATUSES
+        and lifecycle.is_submitted(statement)
+        and lifecycle.is_editable(review)
     )
+
+
+def require_submitted(statement: Statement | None) -> Statement:
+    """An addendum is added to a submitted statement (the page sends anyone else back)."""
+    if statement is None or not lifecycle.is_submitted(statement):
+        raise Conflict("Submit your statement first: an addendum is added after submission.")
+    return statement
 
 
 def check_addendum(
@@ -29,9 +36,8 @@ def check_addendum(
     """Every rule of add_addendum, saving nothing (for the confirmation step)."""
     if statement.author_id != actor.id:
         raise Forbidden("Only the author of a statement can add an addendum to it.")
-    if statement.status != "submitted":
-        raise Conflict("Submit your statement first: an addendum is added after submission.")
-    if review.status not in EDITABLE_STATUSES:
+    require_submitted(statement)
+    if not lifecycle.is_editable(review):
         raise Conflict(
             "An addendum can only be added while the review is in review or at factual accuracy."
         )

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from sfo_review import clock
+from sfo_review import clock, lifecycle
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Review, User
@@ -25,12 +25,10 @@ from sfo_review.models._base import utcnow
 from sfo_review.services import notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, review_edit
-from sfo_review.services.deadlines import FINISHED_STATUSES, is_working_day
+from sfo_review.services.deadlines import is_working_day
 from sfo_review.services.errors import Conflict
 from sfo_review.services.notifications import long_date
 
-REQUESTED, AGREED, REFUSED, WITHDRAWN = "requested", "agreed", "refused", "withdrawn"
-DECISIONS = (AGREED, REFUSED)
 # A typing slip (2206 for 2026) is caught; real extensions run from weeks to about a year.
 LONGEST_EXTENSION = timedelta(days=2 * 366)
 
@@ -39,18 +37,18 @@ REQUEST_RULES: dict[str, v.Rule] = {
     "reason": v.long("reason for the extension"),
 }
 DECISION_RULES: dict[str, v.Rule] = {
-    "decision": v.enum("decision", DECISIONS),
+    "decision": v.enum("decision", lifecycle.DECISIONS),
     "note": v.long("note on the decision", required=False),
 }
 
 
 def pending(review: Review) -> DeadlineExtension | None:
     """The request waiting for a decision, if there is one (there is never more than one)."""
-    return next((e for e in review.extensions if e.status == REQUESTED), None)
+    return next((e for e in review.extensions if lifecycle.is_waiting(e)), None)
 
 
 def _still_open(review: Review) -> None:
-    if review.status in FINISHED_STATUSES:
+    if not lifecycle.extensions_open(review):
         raise Conflict(
             f"This review is {review.status}: its deadline no longer applies, so it cannot be "
             "extended."
@@ -61,7 +59,7 @@ def may_request(actor: User, review: Review) -> bool:
     """Whether the page should offer `actor` a request form now."""
     return (
         perm.can_request_extension(actor, review)
-        and review.status not in FINISHED_STATUSES
+        and lifecycle.extensions_open(review)
         and pending(review) is None
     )
 
@@ -104,7 +102,7 @@ def request_extension(actor: User, review: Review, data: dict[str, Any]) -> Dead
         reason=values["reason"],
         previous_due_date=review.effective_due_date,
         new_due_date=values["new_due_date"],
-        status=REQUESTED,
+        status=lifecycle.REQUESTED,
         requested_by_id=actor.id,
     )
     try:
@@ -143,7 +141,7 @@ def _check_decidable(actor: User, review: Review, extension: DeadlineExtension) 
         perm.can_decide_extension(actor, review, extension),
         "Only quality assurance or leadership can agree or refuse an extension.",
     )
-    if extension.status != REQUESTED:
+    if not lifecycle.is_waiting(extension):
         who = extension.decided_by.name if extension.decided_by else "someone else"
         raise Conflict(f"This request has already been {extension.status} by {who}.")
     _still_open(review)
@@ -157,7 +155,7 @@ def decide_extension(
     _check_decidable(actor, review, extension)
     values = v.clean(data, DECISION_RULES)
     decision: str = values["decision"]
-    if decision == AGREED:
+    if decision == lifecycle.AGREED:
         if extension.new_due_date <= review.effective_due_date:
             raise Conflict(
                 "The deadline in force is now "
@@ -193,11 +191,11 @@ def withdraw_extension(
         perm.can_request_extension(actor, review),
         "Only the reviewer or leadership can withdraw a request for an extension.",
     )
-    if extension.status != REQUESTED:
+    if not lifecycle.is_waiting(extension):
         who = f" by {extension.decided_by.name}" if extension.decided_by else ""
         raise Conflict(f"This request has already been {extension.status}{who}.")
     _still_open(review)
-    extension.status = WITHDRAWN
+    extension.status = lifecycle.WITHDRAWN
     extension.decided_by_id = actor.id
     extension.decided_at = utcnow()
     db.session.flush()

@@ -17,14 +17,12 @@ import holidays
 from flask import current_app
 from sqlalchemy import ColumnElement, and_
 
-from sfo_review import clock
+from sfo_review import clock, lifecycle
 from sfo_review.clock import LONDON
 from sfo_review.models import Review
 
 # Dates and deadlines are England and Wales's: "today" is London's, whatever the server's zone.
 
-# Once approved the review has met its deadline (or closed it); it is never flagged again.
-FINISHED_STATUSES = ("approved", "closed")
 OVERDUE = "overdue"
 DUE_SOON = "due_soon"
 FLAG_LABELS = {OVERDUE: "Overdue", DUE_SOON: "Due soon"}
@@ -85,7 +83,7 @@ class DeadlineWindow(NamedTuple):
 
     def flag(self, status: str, deadline: date) -> str | None:
         """`overdue`, `due_soon` or None for a review with this status and deadline in force."""
-        if status in FINISHED_STATUSES:
+        if status in lifecycle.FINISHED:  # met its deadline (or closed it): never flagged
             return None
         if deadline < self.today:
             return OVERDUE
@@ -95,11 +93,13 @@ class DeadlineWindow(NamedTuple):
 
     # The same rule in SQL, for the list's filters and the dashboard's counts.
     def overdue_sql(self) -> ColumnElement[bool]:
-        return and_(Review.status.not_in(FINISHED_STATUSES), Review.effective_due_date < self.today)
+        return and_(
+            Review.status.not_in(lifecycle.FINISHED), Review.effective_due_date < self.today
+        )
 
     def due_soon_sql(self) -> ColumnElement[bool]:
         return and_(
-            Review.status.not_in(FINISHED_STATUSES),
+            Review.status.not_in(lifecycle.FINISHED),
             Review.effective_due_date.between(self.today, self.due_soon_until),
         )
 

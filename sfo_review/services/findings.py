@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import (
     CaseloadContext,
@@ -160,7 +160,7 @@ def add_response(
         perm.can_respond_to_findings(actor, review),
         "Only participants in the case can reply to findings.",
     )
-    if review.status != "factual_accuracy":
+    if not lifecycle.accepts_responses(review):
         raise Conflict("Replies to findings can only be made during the factual accuracy check.")
     values = v.clean(data, RESPONSE_RULES)
     response = FindingResponse(finding=finding, author_id=actor.id, body=values["body"])

@@ -15,6 +15,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from sfo_review import lifecycle
 from sfo_review.database import begin_write
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Notification, OutboxEmail, Review, User
@@ -89,7 +90,7 @@ def factual_accuracy_end(start: date) -> date:
 
 def transitioned(review: Review, frm: str, to: str) -> None:
     """Tell the people the move concerns what is now asked of them."""
-    if to == "factual_accuracy" and review.factual_accuracy_ends_on is not None:
+    if to == lifecycle.FACTUAL_ACCURACY and review.factual_accuracy_ends_on is not None:
         until = long_date(review.factual_accuracy_ends_on)
         for participant in review.participants:
             notify(
@@ -98,21 +99,21 @@ def transitioned(review: Review, frm: str, to: str) -> None:
                 f"/reviews/{review.id}/findings",
                 review,
             )
-    elif frm == "quality_assurance" and to == "in_review":
+    elif lifecycle.is_return(frm, to):
         notify(
             review.reviewer,
             f"Review returned by QA ({review.reference})",
             f"/reviews/{review.id}",
             review,
         )
-    elif to == "quality_assurance":
+    elif to == lifecycle.QUALITY_ASSURANCE:
         notify(
             review.countersigner,
             f"Review sent for quality assurance ({review.reference})",
             f"/reviews/{review.id}/countersign",
             review,
         )
-    elif to == "approved":
+    elif to == lifecycle.APPROVED:
         notify(
             review.reviewer,
             f"Review approved ({review.reference})",
@@ -193,7 +194,7 @@ def extension_withdrawn(review: Review, extension: DeadlineExtension, by: User) 
 
 def extension_decided(review: Review, extension: DeadlineExtension, by: User) -> None:
     """The person who asked, and the reviewer if it was not them."""
-    if extension.status == "agreed":
+    if lifecycle.is_agreed(extension):
         message = f"Deadline extension agreed: now due {long_date(extension.new_due_date)}"
     else:
         message = "Deadline extension refused"

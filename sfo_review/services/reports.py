@@ -23,13 +23,13 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, ReportSnapshot, Review, User
 from sfo_review.models._base import utcnow
-from sfo_review.pdf.content import FINAL_STATUSES, LONDON, READ_EVENTS
+from sfo_review.pdf.content import LONDON, READ_EVENTS
 from sfo_review.pdf.render import (
     FORMATS,
     RenderedPdf,
@@ -180,7 +180,7 @@ def _find(review: Review, variant: str, fmt: str, name: str) -> Export:
     if waiting is not None:
         wait = _worth_waiting_for(waiting.approved_html or "")
         return _to_worker(review, variant, waiting.content_key, waiting, name, wait=wait)
-    if fmt == "archival" and review.status in FINAL_STATUSES:
+    if fmt == "archival" and lifecycle.is_finished(review):
         # approved before archival copies were made (migration 0007): its snapshot is the
         # record, and a copy made now would not be the document that was signed off
         raise Conflict(
@@ -610,7 +610,7 @@ def render_in_background(review_id: int, variant: str, last_try: bool = True) ->
         raise NotFound("That review no longer exists.")
     if not claim(review, variant):
         return
-    if review.status in FINAL_STATUSES and awaiting(review, variant) is not None:
+    if lifecycle.is_finished(review) and awaiting(review, variant) is not None:
         _snapshots_in_background(review, variant, last_try)
         return
     # a draft, or an approved review with no approved HTML kept (approved before snapshots

@@ -23,8 +23,8 @@ from flask import current_app
 from sqlalchemy import ColumnElement, Select, exists, func, literal_column, or_, select
 from sqlalchemy.orm import joinedload
 
+from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Review, User
 from sfo_review.models.review import STATUS_ORDER_SQL
@@ -197,7 +197,9 @@ def default_page_size() -> int:
 def _deadline_condition(kind: str, window: DeadlineWindow) -> ColumnElement[bool]:
     if kind == EXTENSION_REQUESTED:
         return Review.id.in_(
-            select(DeadlineExtension.review_id).where(DeadlineExtension.status == "requested")
+            select(DeadlineExtension.review_id).where(
+                DeadlineExtension.status == lifecycle.REQUESTED
+            )
         )
     return window.overdue_sql() if kind == OVERDUE else window.due_soon_sql()
 
@@ -237,7 +239,10 @@ def _visible(actor: User) -> Select[tuple[Review]]:
 def _waiting_extension() -> Any:
     return (
         exists()
-        .where(DeadlineExtension.review_id == Review.id, DeadlineExtension.status == "requested")
+        .where(
+            DeadlineExtension.review_id == Review.id,
+            DeadlineExtension.status == lifecycle.REQUESTED,
+        )
         .label("extension_requested")
     )
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import Select, false, func, or_, select
 
-from sfo_review import clock, vocab
+from sfo_review import clock, lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import Participant, Review, User
@@ -101,7 +101,7 @@ def create_review(actor: User, data: dict[str, Any]) -> Review:
     review = Review(
         **values,
         reference=_next_reference(clock.today().year),
-        status="in_review",
+        status=lifecycle.IN_REVIEW,
         reviewer_id=actor.id,
         created_by_id=actor.id,
         due_date=due,
@@ -146,7 +146,7 @@ def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
         values["countersigner_id"] = countersigner.id if countersigner else None
     if "notification_date" in values:
         values["due_date"] = due_date_for(values["notification_date"])
-        if not any(e.status == "agreed" for e in review.extensions):
+        if not any(lifecycle.is_agreed(e) for e in review.extensions):
             values["effective_due_date"] = values["due_date"]
     changed = apply(review, values)
     if changed:
@@ -220,7 +220,7 @@ def visible_reviews_query(actor: User) -> Select[tuple[Review]]:
     elif actor.role == "quality_assurer":
         query = query.where(
             or_(
-                Review.status.in_(perm.QA_VISIBLE_STATUSES),
+                Review.status.in_(lifecycle.WITH_QUALITY_ASSURANCE),
                 Review.countersigner_id == actor.id,
             )
         )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
-from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, User
 from sfo_review.models._base import utcnow
@@ -41,7 +41,7 @@ def own_statement(actor: User, review: Review) -> Statement | None:
 
 
 def _writing_open(review: Review) -> None:
-    if review.status != "in_review":
+    if not lifecycle.accepts_statements(review):
         raise Conflict("Statements can only be written while the review is in review.")
 
 
@@ -55,7 +55,9 @@ def create_statement(actor: User, review: Review, data: dict[str, Any]) -> State
     values = v.clean(data, BODY_RULES)
     if own_statement(actor, review) is not None:
         raise Conflict("You already have a statement on this review: edit your draft instead.")
-    statement = Statement(review=review, author_id=actor.id, body=values["body"], status="draft")
+    statement = Statement(
+        review=review, author_id=actor.id, body=values["body"], status=lifecycle.DRAFT
+    )
     db.session.add(statement)
     db.session.flush()
     audit(
@@ -76,9 +78,9 @@ def update_statement(
     data = dict(data)
     if statement.author_id == actor.id:
         check_version(statement, data)
-        if statement.status == "submitted":
+        if lifecycle.is_submitted(statement):
             raise Conflict("A submitted statement cannot be changed.")
-        if statement.status == "declined":
+        if lifecycle.is_declined(statement):
             raise Conflict("You declined to give a statement. Choose to write one after all first.")
         _writing_open(review)
         values = v.clean(data, BODY_RULES, partial=True)
@@ -94,7 +96,7 @@ def update_statement(
         return statement
     if not perm.can_set_statement_inclusion(actor, review):
         raise Forbidden("Only the statement's author or the reviewer can change it.")
-    if statement.status != "submitted":
+    if not lifecycle.is_submitted(statement):
         # Only a submitted statement appears in the report; a declined one shows its reason.
         raise Conflict("Only a submitted statement has a place in the report to choose.")
     check_version(statement, data)
@@ -121,12 +123,12 @@ def update_statement(
 def submit_statement(actor: User, review: Review, statement: Statement) -> Statement:
     if statement.author_id != actor.id:
         raise Forbidden("Only the author can submit a statement.")
-    if statement.status == "submitted":
+    if lifecycle.is_submitted(statement):
         raise Conflict("This statement has already been submitted.")
-    if statement.status == "declined":
+    if lifecycle.is_declined(statement):
         raise Conflict("You declined to give a statement. Choose to write one after all first.")
     _writing_open(review)
-    statement.status = "submitted"
+    statement.status = lifecycle.SUBMITTED
     statement.submitted_at = utcnow()
     audit(
         review,
@@ -152,14 +154,14 @@ def decline_statement(actor: User, review: Review, data: dict[str, Any]) -> Stat
     _writing_open(review)
     values = v.clean(data, DECLINE_RULES)
     statement = own_statement(actor, review)
-    if statement is not None and statement.status == "submitted":
+    if lifecycle.is_submitted(statement):
         raise Conflict("You have already submitted your statement, so it cannot be declined.")
-    if statement is not None and statement.status == "declined":
+    if lifecycle.is_declined(statement):
         raise Conflict("You have already declined to give a statement.")
     if statement is None:
         statement = Statement(review=review, author_id=actor.id, body="")
         db.session.add(statement)
-    statement.status = "declined"
+    statement.status = lifecycle.DECLINED
     statement.decline_reason = values["reason"]
     statement.declined_at = utcnow()
     db.session.flush()
@@ -179,10 +181,10 @@ def withdraw_decline(actor: User, review: Review, statement: Statement) -> State
     """The participant changes their mind: the statement becomes their private draft again."""
     if statement.author_id != actor.id:
         raise Forbidden("Only the author can change their mind about a statement.")
-    if statement.status != "declined":
+    if not lifecycle.is_declined(statement):
         raise Conflict("You have not declined to give a statement.")
     _writing_open(review)
-    statement.status = "draft"
+    statement.status = lifecycle.DRAFT
     statement.decline_reason = None
     statement.declined_at = None
     audit(

@@ -59,7 +59,7 @@ def transition(
     in the background job the caller starts (reports.start_snapshot_jobs).
     """
     moved = _move(actor, review, data)
-    if data.get("to") == "approved" and not background:
+    if data.get("to") == lifecycle.APPROVED and not background:
         reports.store_approved(moved)
     return moved
 
@@ -80,22 +80,22 @@ def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
             f"{len(unmet)} rule{'s' if len(unmet) != 1 else ''} not met.",
             _unmet_as_fields(unmet),
         )
-    if review.status == "quality_assurance" and to == "in_review":
+    if lifecycle.is_return(review.status, to):
         if not reason or not reason.strip():
             v.require({"reason": ["Enter the reason for returning the review"]})
         review.return_reason = reason
-    elif to == "factual_accuracy":
+    elif to == lifecycle.FACTUAL_ACCURACY:
         review.return_reason = None
         review.factual_accuracy_ends_on = notifications.factual_accuracy_end(clock.today())
     frm = review.status
     review.status = to
-    if to == "closed":
+    if to == lifecycle.CLOSED:
         review.closed_at = utcnow()
     summary = f"Moved the review from {frm.replace('_', ' ')} to {to.replace('_', ' ')}"
     if reason:
         summary += f": {reason}"
     audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
-    if to == "approved":
+    if to == lifecycle.APPROVED:
         # after the event, so the approved PDF's audit summary has it
         _freeze(actor, review)
     notifications.transitioned(review, frm, to)

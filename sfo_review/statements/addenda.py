@@ -12,6 +12,7 @@ from sfo_review.loaders import get_review_or_404
 from sfo_review.services import addenda as addendum_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
+from sfo_review.services.errors import Conflict
 from sfo_review.statements.blueprint import statements_bp
 from sfo_review.statements.forms import AddendumForm
 
@@ -21,9 +22,10 @@ from sfo_review.statements.forms import AddendumForm
 def add_addendum(review_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_write_statement)
-    mine = statement_service.own_statement(user, review)
-    if mine is None or mine.status != "submitted":
-        flash("Submit your statement first: an addendum is added after submission.")
+    try:
+        mine = addendum_service.require_submitted(statement_service.own_statement(user, review))
+    except Conflict as refused:
+        flash(refused.message)
         return redirect(url_for("statements.my_statement", review_id=review.id))
     form = AddendumForm()
     template = "statements/addendum.html"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from sfo_review import lifecycle
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import submit_form
@@ -21,7 +22,7 @@ def decline_statement(review_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_write_statement)
     mine = statement_service.own_statement(user, review)
-    if mine is not None and mine.status in ("submitted", "declined"):
+    if lifecycle.has_answered(mine):
         return redirect(url_for("statements.my_statement", review_id=review.id))
     form = DeclineStatementForm()
     if form.validate_on_submit():

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from sfo_review import lifecycle
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import stale_comparison, submit_edit, submit_form
@@ -68,7 +69,7 @@ def submit_statement(review_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_write_statement)
     mine = statement_service.own_statement(user, review)
-    if mine is None or mine.status in ("submitted", "declined"):
+    if mine is None or lifecycle.has_answered(mine):
         if mine is None:
             flash("Save a draft of your statement before you submit it.")
         return redirect(url_for("statements.my_statement", review_id=review.id))
@@ -120,7 +121,7 @@ def statement_inclusion(review_id: int, statement_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_set_statement_inclusion)
     item = _visible_statement(review, statement_id)
-    if item.status != "submitted":
+    if not lifecycle.is_submitted(item):
         # A declined statement has no place in the report to choose (and its author's
         # kept draft is never shown to anyone else).
         raise NotFound("Statement not found.")

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 
-from sfo_review import vocab
+from sfo_review import lifecycle, vocab
 from sfo_review.fields import CharacterCount, GovDateField, SubmitButton, radio
 
 DECISIONS = (
-    vocab.Choice("agreed", "Agree the new deadline"),
-    vocab.Choice("refused", "Refuse the request"),
+    vocab.Choice(lifecycle.AGREED, "Agree the new deadline"),
+    vocab.Choice(lifecycle.REFUSED, "Refuse the request"),
 )
 
 

@@ -9,6 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
+from sfo_review import lifecycle
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.forms_support import form_data, submit
@@ -116,7 +117,7 @@ def _request_page(
 
 
 def _decided(extension: DeadlineExtension) -> str:
-    if extension.status == "agreed":
+    if lifecycle.is_agreed(extension):
         return f"Extension agreed: the review is now due {long_date(extension.new_due_date)}."
     return "Extension refused: the deadline in force has not changed."
 

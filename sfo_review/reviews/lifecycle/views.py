@@ -25,11 +25,10 @@ from sfo_review.services.deadlines import london_datetime
 
 HISTORY_PAGE_SIZE = 100
 HISTORY_MAX_PAGE = 10_000
-LIFECYCLE = ("in_review", "factual_accuracy", "quality_assurance", "approved", "closed")
 BUTTONS = {
-    "factual_accuracy": "Send for factual accuracy check",
-    "quality_assurance": "Send for quality assurance",
-    "closed": "Close the review",
+    lifecycle.FACTUAL_ACCURACY: "Send for factual accuracy check",
+    lifecycle.QUALITY_ASSURANCE: "Send for quality assurance",
+    lifecycle.CLOSED: "Close the review",
 }
 
 
@@ -66,7 +65,7 @@ def _next_steps(user: User, review: Review) -> list[dict[str, Any]]:
             "label": _status_label(to),
             "button": BUTTONS.get(to),
             "unmet": _unmet(review, to),
-            "at_countersign": to in ("approved", "in_review"),
+            "at_countersign": to in lifecycle.COUNTERSIGN_STEPS,
         }
         for to in lifecycle.next_statuses(review.status)
         if perm.can_transition(user, review, to)
@@ -78,7 +77,7 @@ def _move(user: User, review: Review, form: Any, data: dict[str, Any]) -> bool:
     the approved PDFs to the worker, whose jobs start once the approval has committed."""
     if not submit(form, lambda: transition_service.transition(user, review, data, True)):
         return False
-    if data["to"] == "approved":
+    if data["to"] == lifecycle.APPROVED:
         report_service.start_snapshot_jobs(review)
     return True
 
@@ -106,14 +105,14 @@ def status(review_id: int) -> str | Response:
         "reviews/lifecycle/status.html",
         review=review,
         form=form,
-        stages=LIFECYCLE,
+        stages=lifecycle.STAGES,
         steps=_next_steps(user, review),
     )
 
 
 def _countersign_data(form: CountersignForm) -> dict[str, Any]:
     to = form.to.data or None
-    if to == "in_review":
+    if to == lifecycle.IN_REVIEW:
         return {"to": to, "reason": form.reason.data or None}
     return {"to": to}
 
@@ -127,7 +126,7 @@ def countersign(review_id: int) -> str | Response:
     if form.validate_on_submit():
         data = _countersign_data(form)
         if _move(user, review, form, data):
-            if data["to"] == "approved":
+            if data["to"] == lifecycle.APPROVED:
                 flash(
                     "You have approved the review. Its approved PDFs are being stored: the "
                     "Reports page shows them, with their SHA-256, when they are ready."
@@ -138,7 +137,7 @@ def countersign(review_id: int) -> str | Response:
     elif request.method == "GET":
         review_service.record_view(user, review, "countersigning page")
     individual = [f for f in review.findings if "individual" in f.attribution]
-    at_qa = review.status == "quality_assurance"
+    at_qa = lifecycle.at_quality_assurance(review)
     return render_template(
         "reviews/lifecycle/countersign.html",
         review=review,
@@ -146,8 +145,8 @@ def countersign(review_id: int) -> str | Response:
         at_qa=at_qa,
         individual=individual,
         unbalanced=[f for f in individual if not lifecycle.finding_is_balanced(f)],
-        unmet=_unmet(review, "approved") if at_qa else [],
-        can_approve=perm.can_transition(user, review, "approved"),
+        unmet=_unmet(review, lifecycle.APPROVED) if at_qa else [],
+        can_approve=perm.can_transition(user, review, lifecycle.APPROVED),
         draft_pdf=_url_or_none("reports.report", review_id=review.id, variant="full"),
     )
 

@@ -14,10 +14,9 @@ from typing import Any
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import contains_eager
 
-from sfo_review import clock, vocab
+from sfo_review import clock, lifecycle, vocab
 from sfo_review.extensions import db
 from sfo_review.models import Action, Review
-from sfo_review.services.deadlines import FINISHED_STATUSES
 from sfo_review.services.figures.scope import Scope
 
 # Which actions a list shows: not done yet, past their due date and not done, or done.
@@ -25,13 +24,13 @@ STATES = ("open", "overdue", "done")
 
 
 def _overdue() -> Any:
-    return and_(Action.status != "done", Action.due_date < clock.today())
+    return and_(Action.status != lifecycle.DONE, Action.due_date < clock.today())
 
 
 def _in_scope(scope: Scope, query: Select[Any]) -> Select[Any]:
     return scope.restrict(
         query.join(Review, Review.id == Action.review_id).where(
-            Review.status.in_(FINISHED_STATUSES)
+            Review.status.in_(lifecycle.FINISHED)
         )
     )
 
@@ -63,7 +62,7 @@ def _tally(rows: list[Any]) -> dict[str, dict[str, int]]:
     for key, status, overdue, count in rows:
         group = groups[key]
         group["total"] += count
-        group["done" if status == "done" else "open"] += count
+        group["done" if status == lifecycle.DONE else "open"] += count
         group["overdue"] += count * overdue
     return groups
 
@@ -109,7 +108,7 @@ class ActionPage:
 
 def is_overdue(action: Action) -> bool:
     """The Python twin of `_overdue()`, for one action already loaded."""
-    return action.status != "done" and action.due_date < clock.today()
+    return not lifecycle.is_done(action) and action.due_date < clock.today()
 
 
 def action_list(
@@ -124,11 +123,11 @@ def action_list(
     review loaded in the same query, earliest due date first; and how many there are."""
     query = _in_scope(scope, select(Action))
     if state == "open":
-        query = query.where(Action.status != "done")
+        query = query.where(Action.status != lifecycle.DONE)
     elif state == "overdue":
         query = query.where(_overdue())
     elif state == "done":
-        query = query.where(Action.status == "done")
+        query = query.where(Action.status == lifecycle.DONE)
     if level:
         query = query.where(Action.level == level)
     if owner:

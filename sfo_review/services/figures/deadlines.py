@@ -8,10 +8,10 @@ from typing import Any
 
 from sqlalchemy import case, func, select
 
-from sfo_review import vocab
+from sfo_review import lifecycle, vocab
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Review
-from sfo_review.services.deadlines import FINISHED_STATUSES, deadline_window
+from sfo_review.services.deadlines import deadline_window
 from sfo_review.services.figures.scope import Scope, counted, percentile, share
 from sfo_review.sqlfuncs import days_between
 
@@ -20,7 +20,7 @@ def _per_review(scope: Scope) -> Any:
     """One row per review in scope with what the deadline figures need to know of it."""
     overdue = deadline_window().overdue_sql()
     extended = Review.id.in_(  # evaluated once per query, not once per review
-        select(DeadlineExtension.review_id).where(DeadlineExtension.status == "agreed")
+        select(DeadlineExtension.review_id).where(DeadlineExtension.status == lifecycle.AGREED)
     )
     return scope.restrict(
         select(
@@ -91,7 +91,7 @@ def deadlines(scope: Scope) -> dict[str, Any]:
         statuses[status] += count
         row = areas.setdefault(area, _area(area))
         row["reviews"] += count
-        row["open"] += 0 if status in FINISHED_STATUSES else count
+        row["open"] += 0 if status in lifecycle.FINISHED else count
         row["overdue"] += count * overdue
         row["extended"] += count * extended
     for area, days, count in _day_rows(per_review):
