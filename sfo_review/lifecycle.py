@@ -257,10 +257,6 @@ def _actions_done(review: Review) -> list[UnmetRule]:
     ]
 
 
-def _reason_given(_review: Review) -> list[UnmetRule]:
-    return []  # the reason is part of the request; checked in the service
-
-
 # What each step forward needs of its own.
 _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
     FACTUAL_ACCURACY: (
@@ -293,7 +289,8 @@ TRANSITIONS: dict[tuple[str, str], tuple[RuleCheck, ...]] = {
     (IN_REVIEW, FACTUAL_ACCURACY): _path_to(FACTUAL_ACCURACY),
     (FACTUAL_ACCURACY, QUALITY_ASSURANCE): _path_to(QUALITY_ASSURANCE),
     (QUALITY_ASSURANCE, APPROVED): _path_to(APPROVED),
-    (QUALITY_ASSURANCE, IN_REVIEW): (_reason_given,),
+    # A return needs only its reason, which is part of the request (services/transitions.py).
+    (QUALITY_ASSURANCE, IN_REVIEW): (),
     # Content is frozen at approval, which checked every rule above: closing needs only its own.
     (APPROVED, CLOSED): (_actions_done,),
 }
@@ -318,10 +315,6 @@ def forward_status(status: str) -> str | None:
         if frm == status and to != IN_REVIEW:
             return to
     return None
-
-
-def is_allowed(frm: str, to: str) -> bool:
-    return (frm, to) in TRANSITIONS
 
 
 def unmet_rules(review: Review, to: str) -> list[UnmetRule]:

@@ -13,10 +13,6 @@ from sfo_review import lifecycle
 from sfo_review.models import ApiToken, DeadlineExtension, Review, Statement, User
 
 
-def is_role(user: User | None, *roles: str) -> bool:
-    return user is not None and getattr(user, "is_authenticated", False) and user.role in roles
-
-
 def is_reviewer_of(user: User, review: Review) -> bool:
     return user.role == "reviewer" and user.id in (review.reviewer_id, review.created_by_id)
 

@@ -127,7 +127,7 @@ def test_decorators_and_the_loader_take_only_named_permissions():
     with pytest.raises(TypeError):
         get_review_or_404(1, None, lambda user, review: True)
     assert perm.is_named_permission(perm.can_manage_users)
-    assert not perm.is_named_permission(perm.is_role)
+    assert not perm.is_named_permission(perm.is_reviewer_of)  # a helper, not a permission
 
 
 def test_paths_are_kebab_case_with_typed_ids(app):

@@ -14,15 +14,6 @@ from sfo_review.services.errors import Conflict, Forbidden
 ADDENDUM_RULES: dict[str, v.Rule] = {"body": v.long("addendum")}
 
 
-def can_add_addendum(actor: User, review: Review, statement: Statement | None) -> bool:
-    return (
-        statement is not None
-        and statement.author_id == actor.id
-        and lifecycle.is_submitted(statement)
-        and lifecycle.is_editable(review)
-    )
-
-
 def require_submitted(statement: Statement | None) -> Statement:
     """An addendum is added to a submitted statement (the page sends anyone else back)."""
     if statement is None or not lifecycle.is_submitted(statement):
