@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import shutil
 import signal
@@ -188,3 +189,31 @@ def test_the_worker_renders_on_cpu_time_nothing_else_wants(setting: str | None, 
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == [str(idle)] * 3
+
+
+def test_the_consumer_knows_every_task_once_the_app_is_made(tmp_path: Path):
+    """sfo_review.jobs defines no task (it imports no service): the tasks live beside what
+    they run and register when create_app imports the blueprints, which the worker does
+    before its consumer starts. In a fresh process, as the worker's."""
+    code = (
+        "import json, sys; from sfo_review import jobs; "
+        "before = sorted(jobs.huey._registry._registry); "
+        "from sfo_review import create_app; create_app(); "
+        "json.dump([before, sorted(jobs.huey._registry._registry)], sys.stdout)"
+    )
+    env = {
+        **os.environ,
+        "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "SFO_ENV": "development",
+    }
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True
+    )
+    before, after = json.loads(done.stdout)
+    assert before == []
+    assert after == [
+        "sfo_review.services.reports.work.render_report",
+        "sfo_review.services.reports.work.requeue_lost_renders",
+    ]
