@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -77,11 +78,53 @@ def consumer(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     )
     seen: set[int] = set()
     started.seen = seen  # type: ignore[attr-defined]
+    started.env = env  # type: ignore[attr-defined]
     yield started
     for pid in [started.pid, *seen]:  # only the processes this test started
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
     started.wait(timeout=30)
+
+
+# A download's render, asked for and enqueued on the SQLite queue as the web process does.
+ENQUEUE = """
+from sqlalchemy import select
+from sfo_review import create_app
+from sfo_review.extensions import db
+from sfo_review.models import Review
+from sfo_review.services.reports import cache, work
+with create_app().app_context():
+    review = db.session.scalars(select(Review).order_by(Review.id)).first()
+    row = cache.ask_job(review, "full", "")
+    work.enqueue(row)
+    print(row.id)
+"""
+
+
+@linux_only
+def test_a_worker_process_renders_a_pdf(tmp_path: Path, consumer: subprocess.Popen[bytes]):
+    """The real thing: the consumer's forked worker runs the task in the app the worker made
+    (jobs.init_app), on its own database connections, and stores the PDF."""
+    env = consumer.env  # type: ignore[attr-defined] - its queue and its database
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        flask = [sys.executable, "-m", "flask", "--app", "sfo_review", *step]
+        subprocess.run(flask, cwd=ROOT, env=env, capture_output=True, check=True)  # noqa: S603
+    asked = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", ENQUEUE], cwd=ROOT, env=env, capture_output=True, check=True
+    )
+    row_id = int(asked.stdout)
+
+    def rendered() -> tuple[str, bytes | None] | None:
+        with sqlite3.connect(tmp_path / "app.db") as database:
+            found = database.execute(
+                "SELECT state, pdf FROM rendered_reports WHERE id = ?", (row_id,)
+            ).fetchone()
+        return found if found and found[0] != "pending" else None
+
+    found = poll(rendered, 180)
+    assert found is not None, "no worker rendered the PDF"
+    state, pdf = found
+    assert state == "ready" and pdf is not None and pdf.startswith(b"%PDF-")
 
 
 @linux_only
