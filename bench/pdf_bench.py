@@ -182,7 +182,8 @@ def approve_in_the_browser(review: Any) -> tuple[float, int]:
     from huey.storage import MemoryStorage
 
     from sfo_review import jobs
-    from sfo_review.services import reports, transitions
+    from sfo_review.services import transitions
+    from sfo_review.services.reports import work as report_work
 
     transitions.transition(review.reviewer, review, {"to": "quality_assurance"})
     immediate, storage = jobs.huey.immediate, jobs.huey.storage
@@ -190,7 +191,7 @@ def approve_in_the_browser(review: Any) -> tuple[float, int]:
     try:
         started = time.perf_counter()
         transitions.transition(review.countersigner, review, {"to": "approved"}, True)
-        reports.start_snapshot_jobs(review)
+        report_work.start_snapshot_jobs(review)
         elapsed = time.perf_counter() - started
         return elapsed * 1000, jobs.huey.pending_count()
     finally:

@@ -10,7 +10,7 @@ lock and then holds it to the commit, so writers queue instead of failing half-w
 A read transaction is never upgraded in place: once another connection has committed since
 it began, SQLite refuses its first write at once with SQLITE_BUSY_SNAPSHOT, which
 busy_timeout does not retry. And nothing slow runs inside a write transaction: a PDF is
-laid out between a read and a short write (services/reports.py).
+laid out between a read and a short write (services/reports/).
 
 On PostgreSQL BEGIN is BEGIN; `begin_write()` still ends the read transaction, so the use
 case reads what it checks afresh, after any lock it takes.

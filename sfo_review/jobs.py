@@ -7,6 +7,14 @@ consumer with `make worker` (`python -m sfo_review.worker`: process workers that
 it, see worker.py; deploy/systemd has its service). Tests run
 in Huey's immediate mode (`HUEY_IMMEDIATE`): a task runs at once, in memory.
 
+This module is the queue only: the Huey instance, its storage, the app its tasks run in,
+and each worker's warm-up. The tasks live beside the code they run
+(services/reports/work.py: the render and the sweep for lost renders), which imports
+this module; this module imports no service. The consumer knows them because
+`create_app()` imports the blueprints, which import the services: the worker
+(worker.py) builds its app before the consumer starts, and that app is the one
+`init_app` remembers for the tasks (`app_context`).
+
 Process workers give each render a hard time limit too: Huey's task timeout interrupts a
 render with an alarm signal if it outlives WeasyPrint's own cooperative deadline
 (pdf/deadline.py) — the render stops, memory is freed, the worker carries on.
@@ -14,30 +22,23 @@ render with an alarm signal if it outlives WeasyPrint's own cooperative deadline
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, has_app_context
-from huey import Huey, crontab
-from huey.api import Task
+from flask import Flask, has_app_context
+from huey import Huey
 from huey.storage import BaseStorage, RedisStorage, SqliteStorage
 
-from config import Config
-
-# Seconds past the render's own time limit before the worker's alarm interrupts it.
-HARD_LIMIT_GRACE_SECONDS = 15
-# A failed render is tried again this many times, this many seconds apart (one lost with
-# its worker is asked for again by services/reports.py: `retry_lost`, `requeue_lost`).
-RENDER_RETRIES = 2
-RETRY_DELAY_SECONDS = 30
-
+from sfo_review.extensions import db
 
 # Built with nothing read from the environment and nothing opened: until an app configures
 # it (init_app, from create_app), tasks would run at once, in memory.
 huey = Huey("sfo-review", results=False, immediate=True)
-_worker_app: Flask | None = None
+_app: Flask | None = None  # the app that configured the queue: the tasks run in it
+_app_pid: int | None = None  # the process that app was made in (a worker is forked from it)
 _configured_from: tuple[str | None, str] | None = None
 
 
@@ -60,14 +61,15 @@ def storage_for(config: Mapping[str, Any]) -> tuple[type[BaseStorage], dict[str,
 
 def init_app(app: Flask) -> None:
     """Point the queue at the app's storage, or run tasks at once, in memory, when the app
-    says so (HUEY_IMMEDIATE: in tests)."""
-    global _configured_from
+    says so (HUEY_IMMEDIATE: in tests); the tasks run in this app from now on."""
+    global _app, _app_pid, _configured_from
+    _app, _app_pid = app, os.getpid()
     if app.config.get("HUEY_IMMEDIATE"):
         huey.immediate = True
         return
     wanted = (app.config.get("REDIS_URL"), app.config["HUEY_SQLITE_PATH"])
     if not huey.immediate and wanted == _configured_from:
-        return  # a worker's own app, on the settings its consumer was started with
+        return  # an app made again on the same settings: the same queue
     huey.storage_class, huey.storage_kwargs = storage_for(app.config)
     if huey.immediate:
         huey.immediate = False  # which makes the storage
@@ -77,51 +79,29 @@ def init_app(app: Flask) -> None:
 
 
 @contextmanager
-def _app_context() -> Iterator[None]:
-    """The caller's app (immediate mode) or, in a worker process, one app made once."""
-    global _worker_app
+def app_context() -> Iterator[None]:
+    """The caller's app (immediate mode) or, in a worker, the app that configured the queue
+    (the worker's, made before the consumer started and inherited by each worker process)."""
     if has_app_context():
         yield
         return
-    if _worker_app is None:
-        from sfo_review import create_app
-
-        _worker_app = create_app()
-    with _worker_app.app_context():
+    if _app is None:
+        raise RuntimeError("No app has configured the job queue: call create_app() first.")
+    with _app.app_context():
         yield
 
 
 @huey.on_startup()
 def _warm_up() -> None:
-    """Each worker loads the app, WeasyPrint, the stylesheet and the fonts before its first
-    job, so the first PDF does not wait for them."""
-    with _app_context():
-        from sfo_review.pdf.render import engine
+    """Each worker loads WeasyPrint, the stylesheet and the fonts before its first job, so
+    the first PDF does not wait for them. A worker forked from the consumer first drops the
+    database connections it inherited (SQLAlchemy's advice for os.fork: `dispose(close=False)`
+    leaves them to the parent and opens its own)."""
+    with app_context():
+        if os.getpid() != _app_pid:
+            for engine in db.engines.values():
+                engine.dispose(close=False)
 
-        engine()
+        from sfo_review.pdf.render import engine as pdf_engine
 
-
-@huey.task(
-    timeout=Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS,
-    retries=RENDER_RETRIES,
-    retry_delay=RETRY_DELAY_SECONDS,
-    context=True,
-)
-def render_report(review_id: int, variant: str, task: Task | None = None) -> None:
-    """Render the current content of a review's PDF into the report cache (idempotent)."""
-    with _app_context():
-        from sfo_review.services import reports
-
-        # Immediate mode (tests) never runs a retry Huey schedules: every try is the last.
-        last_try = task is None or not task.retries or huey.immediate
-        reports.render_in_background(review_id, variant, last_try=last_try)
-        current_app.logger.info("Rendered the %s PDF of review %s", variant, review_id)
-
-
-@huey.periodic_task(crontab(minute="*"))
-def requeue_lost_renders() -> None:
-    """Every minute: renders lost with their worker, or never picked up, are asked again."""
-    with _app_context():
-        from sfo_review.services import reports
-
-        reports.requeue_lost()
+        pdf_engine()

@@ -15,24 +15,11 @@ from werkzeug.wrappers import Response
 from sfo_review import jobs, lifecycle, outages, permissions, vocab
 from sfo_review.auth import session as auth_session
 from sfo_review.auth.session import seconds_left
+from sfo_review.error_pages import ERROR_TITLES
 from sfo_review.extensions import csrf, db, login_manager
 from sfo_review.forms_support import error_summary_items
 from sfo_review.rendered_once import rendered_once
 from sfo_review.services.errors import ServiceError
-
-ERROR_TITLES = {
-    400: "There is a problem with your request",
-    403: "You do not have permission to see or do this",
-    404: "Page not found",
-    405: "That action is not possible here",
-    409: "This cannot be done now",
-    413: "The file or text you sent is too large",
-    422: "There is a problem with what you entered",
-    429: "Too many attempts",
-    500: "Sorry, there is a problem with the service",
-    503: "Sorry, the report could not be produced",
-}
-
 
 # Nothing here needs a camera, a microphone, the location, payments or devices: no page (nor
 # anything injected into one) may ask for them.

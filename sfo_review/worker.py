@@ -6,7 +6,7 @@ the options say otherwise), with two things a supervisor needs:
 - Every process the consumer forks (its workers and its scheduler) dies with it (Linux:
   PR_SET_PDEATHSIG). Without this, after a `kill -9` of the consumer its workers carried on
   taking jobs as orphans, beside the consumer the supervisor started in its place; now they
-  stop at once, and a render they were doing is asked for again (services/reports.py).
+  stop at once, and a render they were doing is asked for again (services/reports/work.py).
 - It runs at a lower CPU priority (`WORKER_NICE`, default 10), so on a host shared with the
   web server a PDF render gives way to ordinary pages.
 - An idle consumer looks at the queue at least every half second (`--max-delay 0.5`;

@@ -14,7 +14,8 @@ from werkzeug.test import TestResponse
 
 from sfo_review.extensions import db
 from sfo_review.models import Review, User
-from sfo_review.services import reports, reviews, transitions
+from sfo_review.services import reviews, transitions
+from sfo_review.services.reports import work as report_work
 from tests.helpers import page
 from tests.helpers import post_form as post
 
@@ -66,7 +67,7 @@ def approve(qa: User, review: Review, pdfs: bool = False) -> None:
     the review is as it is while the job is queued."""
     transitions.transition(qa, review, {"to": "approved"}, True)
     if pdfs:
-        reports.start_snapshot_jobs(review)
+        report_work.start_snapshot_jobs(review)
 
 
 def move_to(data: dict[str, Any], status: str, pdfs: bool = False) -> Review:

@@ -26,10 +26,10 @@ from sfo_review.api.helpers import (
 from sfo_review.loaders import get_child_or_404
 from sfo_review.models import Participant
 from sfo_review.pdf.render import ReportUnavailable
-from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import themes as theme_service
 from sfo_review.services import transitions as transition_service
+from sfo_review.services.reports import exports as report_exports
 
 
 @api_bp.get("/taxonomy/systemic-factors")
@@ -113,7 +113,7 @@ def report(review_id: int) -> ResponseReturnValue:
     # The contract answers with the PDF itself: cached when unchanged, else rendered by the
     # job worker while this request waits a little; not made in that time (a long one, a
     # busy worker), 503 with Retry-After, and the retry is answered from what it made.
-    export = report_service.export_report(api_user(), item, args.get("variant"), args.get("format"))
+    export = report_exports.export_report(api_user(), item, args.get("variant"), args.get("format"))
     if export.pdf is None:
         assert export.preparing is not None  # noqa: S101 - no bytes means a render was asked
         if export.preparing.state == "failed":  # the next request asks for it again

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
+from sfo_review.error_pages import ERROR_TITLES
 from sfo_review.evidence.blueprint import evidence_bp
 from sfo_review.evidence.csv_forms import ConfirmImportForm, ImportForm
 from sfo_review.forms_support import show_errors, submit_form
@@ -156,8 +157,6 @@ def _too_large(exc: RequestEntityTooLarge) -> tuple[str, int]:
             form = ImportForm(formdata=None)
             show_errors(form, chronology_csv.file_error(TOO_LARGE))
             return _upload_page(review, form, 413)
-    from sfo_review.web import ERROR_TITLES
-
     message = TOO_LARGE if request.endpoint == "evidence.import_chronology" else None
     title = ERROR_TITLES[413]
     return render_template("error.html", status=413, title=title, message=message), 413

@@ -22,7 +22,7 @@ class RenderedReport(db.Model):  # type: ignore[name-defined]
     or `failed` with the reason. A pending row records when a worker started it
     (`started_at`, none while queued) and how often the job was asked for (`attempts`):
     a render lost with its worker is asked for again a bounded number of times
-    (services/reports.py, migration 0012).
+    (services/reports/work.py, migration 0012).
     One row per review and variant: a newer content key replaces the older PDF.
     """
 
@@ -35,7 +35,7 @@ class RenderedReport(db.Model):  # type: ignore[name-defined]
     )
     variant: Mapped[str] = mapped_column(String(30), nullable=False)
     content_key: Mapped[str] = mapped_column(String(64), nullable=False)
-    # A cheap stand-in for the content key, from what changed when (services/reports.py
+    # A cheap stand-in for the content key, from what changed when (services/reports/cache.py
     # `content_stamp`): an equal stamp answers without building the HTML again.
     stamp: Mapped[str | None] = mapped_column(String(64), nullable=True)
     state: Mapped[str] = mapped_column(String(20), nullable=False, default="pending")

@@ -188,7 +188,7 @@ class _Engine:
     Parsing the stylesheet and loading the @font-face fonts once saves that work on every
     render. WeasyPrint's font configuration is not made for two renders at once, so renders
     in one process take turns (they are CPU-bound under the GIL anyway). Downloads leave
-    their renders to the job worker (services/reports.py); in a web process only an
+    their renders to the job worker (services/reports/work.py); in a web process only an
     approval through the API lays out PDFs, as the contract asks.
     """
 

@@ -12,9 +12,12 @@ from sfo_review.loaders import get_review_or_404
 from sfo_review.models import Review
 from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.reports.blueprint import reports_bp
-from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services.errors import Conflict, ValidationFailed
+from sfo_review.services.reports import cache as report_cache
+from sfo_review.services.reports import exports as report_exports
+from sfo_review.services.reports import snapshots as report_snapshots
+from sfo_review.services.reports import work as report_work
 
 VARIANT_ERROR = "Select the report variant (one of: full, family_summary)"
 
@@ -25,7 +28,7 @@ def reports(review_id: int) -> str:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_export)
     review_service.record_view(user, review, "reports")
-    snapshots, rendered = report_service.stored_rows(review)
+    snapshots, rendered = report_snapshots.stored_rows(review)
     downloads = [
         {
             "variant": choice.key,
@@ -52,7 +55,7 @@ def report(review_id: int) -> BaseResponse | tuple[str, int]:
     review = get_review_or_404(review_id, user, perm.can_export)
     variant = request.args.get("variant")
     try:
-        export = report_service.export_report(user, review, variant, request.args.get("format"))
+        export = report_exports.export_report(user, review, variant, request.args.get("format"))
     except ValidationFailed as exc:
         messages = [m for ms in exc.fields.values() for m in ms] or [exc.message]
         return _problem(review, 422, "This report does not exist", messages), 422
@@ -88,9 +91,9 @@ def preparing(review_id: int) -> str | tuple[str, int]:
     variant = request.args.get("variant", "")
     if variant not in vocab.keys(vocab.REPORT_VARIANTS):
         return _problem(review, 422, "This report does not exist", [VARIANT_ERROR]), 422
-    rendered = report_service.cached(review, variant)
+    rendered = report_cache.cached(review, variant)
     if rendered is not None:  # lost with its worker: asked for again, so it stays "Preparing"
-        rendered = report_service.retry_lost(rendered)
+        rendered = report_work.retry_lost(rendered)
     state = rendered.state if rendered is not None else "none"
     return render_template(
         "reports/preparing.html",

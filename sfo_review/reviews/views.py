@@ -26,8 +26,8 @@ from sfo_review.reviews.forms import (
     ParticipantForm,
     ReviewForm,
 )
-from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
+from sfo_review.services.reports import snapshots as report_snapshots
 
 
 @reviews_bp.route("/reviews/new", methods=["GET", "POST"])
@@ -76,9 +76,9 @@ def _approved_reports(user: User, review: Review) -> list[dict[str, Any]]:
     variant the background job is still storing has no SHA-256 yet."""
     if not lifecycle.is_finished(review) or not perm.can_export(user, review):
         return []
-    stored = report_service.stored_checksums(review)
+    stored = report_snapshots.stored_checksums(review)
     everything = len(stored) == len(vocab.REPORT_VARIANTS)  # the usual case: no more queries
-    storing = set() if everything else {r.variant for r in report_service.awaiting_all(review)}
+    storing = set() if everything else {r.variant for r in report_snapshots.awaiting_all(review)}
     return [
         {"variant": c.key, "label": c.label, "sha256": stored.get(c.key)}
         for c in vocab.REPORT_VARIANTS

@@ -16,7 +16,6 @@ from flask import current_app
 from sqlalchemy import func, select, update
 
 from sfo_review import lifecycle
-from sfo_review.database import begin_write
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, Notification, OutboxEmail, Review, User
 from sfo_review.models._base import utcnow
@@ -295,40 +294,48 @@ def _send_all(config: dict[str, Any], pending: list[OutboxEmail]) -> int:
     return sent
 
 
+@use_case
 def _record_attempt(email: OutboxEmail, error: str | None) -> None:
     """One short write per email, after the mail server answered (never during)."""
-    begin_write(db.session)
     email.attempts += 1
     if error is None:
         _mark_sent(email, None)
     else:
         email.last_error = error
-    db.session.commit()
 
 
 def send_outbox() -> tuple[int, int]:
     """Send every pending email; returns (sent, still pending). Logs only without SMTP_HOST."""
     config = current_app.config
     if not config.get("SMTP_HOST"):
-        begin_write(db.session)
-        pending = _pending()
-        for email in pending:
-            log.info("Email (not sent: SMTP_HOST is not set) to %s: %s", email.to, email.subject)
-            email.attempts += 1
-            _mark_sent(email, "Logged only: SMTP_HOST is not set")
-        db.session.commit()
-        return len(pending), 0
+        return _log_all(), 0
     pending = _pending()
     try:
         sent = _send_all(config, pending)
     except (OSError, smtplib.SMTPException) as exc:
         db.session.rollback()
-        begin_write(db.session)
-        for email in _pending():
-            if email.id in {e.id for e in pending} and email.sent_at is None:
-                email.attempts += 1
-                email.last_error = str(exc)[:2000]
-        db.session.commit()
+        _not_reached(pending, str(exc)[:2000])
         log.warning("Could not reach the mail server: %s", exc)
         return 0, len(_pending())
     return sent, len(_pending())
+
+
+@use_case
+def _log_all() -> int:
+    """Without SMTP_HOST: every pending email logged instead of sent; how many."""
+    pending = _pending()
+    for email in pending:
+        log.info("Email (not sent: SMTP_HOST is not set) to %s: %s", email.to, email.subject)
+        email.attempts += 1
+        _mark_sent(email, "Logged only: SMTP_HOST is not set")
+    return len(pending)
+
+
+@use_case
+def _not_reached(tried: list[OutboxEmail], error: str) -> None:
+    """The mail server could not be reached: an attempt counted on each email tried and
+    still unsent, with the error."""
+    for email in _pending():
+        if email.id in {e.id for e in tried} and email.sent_at is None:
+            email.attempts += 1
+            email.last_error = error

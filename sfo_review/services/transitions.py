@@ -11,10 +11,11 @@ from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, Review, User
 from sfo_review.models._base import utcnow
-from sfo_review.services import notifications, reports
+from sfo_review.services import notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.errors import Conflict
+from sfo_review.services.reports import snapshots
 
 TRANSITION_RULES: dict[str, v.Rule] = {
     "to": v.enum("status to move to", vocab.keys(vocab.STATUSES)),
@@ -35,7 +36,7 @@ def _freeze(actor: User, review: Review) -> None:
     Each variant's HTML is built now, from the review as approved, and kept in its
     `rendered_reports` row until its PDFs are stored: laid out after this transaction
     commits (never inside it), by the API request itself (`store_approved`) or by the
-    background job (the browser: `reports.start_snapshot_jobs`).
+    background job (the browser: `reports.work.start_snapshot_jobs`).
     """
     from sfo_review.pdf.render import render_html
 
@@ -45,7 +46,7 @@ def _freeze(actor: User, review: Review) -> None:
     db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
     db.session.flush()
     for variant in vocab.keys(vocab.REPORT_VARIANTS):
-        reports.await_snapshots(
+        snapshots.await_snapshots(
             review, variant, render_html(review, variant, linked_stylesheet=False)
         )
 
@@ -56,11 +57,11 @@ def transition(
     """Move the review to `to`, or raise Conflict listing every unmet rule.
 
     Approval stores its PDFs once it has committed: here (the API), or, with `background`,
-    in the background job the caller starts (reports.start_snapshot_jobs).
+    in the background job the caller starts (reports.work.start_snapshot_jobs).
     """
     moved = _move(actor, review, data)
     if data.get("to") == lifecycle.APPROVED and not background:
-        reports.store_approved(moved)
+        snapshots.store_approved(moved)
     return moved
 
 

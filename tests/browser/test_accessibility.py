@@ -808,7 +808,8 @@ def test_an_approved_review_whose_pdfs_are_being_stored_has_no_serious_problem(
 
     from sfo_review.extensions import db
     from sfo_review.models import RenderedReport, User
-    from sfo_review.services import reports, transitions
+    from sfo_review.services import transitions
+    from sfo_review.services.reports import work as report_work
 
     with site.app.app_context():
         people = {u.email: u for u in db.session.scalars(select(User))}
@@ -839,7 +840,7 @@ def test_an_approved_review_whose_pdfs_are_being_stored_has_no_serious_problem(
     walk((f"/reviews/{review_id}/reports", preparing), "storing failed")
     with site.app.app_context():
         for variant in ("full", "family_summary"):
-            reports.render_in_background(review_id, variant)
+            report_work.render_in_background(review_id, variant)
     walk((f"/reviews/{review_id}", preparing), "stored")
     assert leadership.locator("code.app-sha256").count() == 1
     _save("approved review being stored", findings)

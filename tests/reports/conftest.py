@@ -15,7 +15,6 @@ from flask import Flask
 from pypdf import PdfReader
 
 from bench.reference_review import extension
-from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, User
 from sfo_review.pdf import render
@@ -23,11 +22,13 @@ from sfo_review.services import (
     actions,
     evidence,
     findings,
-    reports,
     reviews,
     statements,
     transitions,
 )
+from sfo_review.services.reports import exports as report_exports
+from sfo_review.services.reports import snapshots as report_snapshots
+from sfo_review.services.reports import work as report_work
 from tests.helpers_forms import approve
 
 # Distinctive names and figures: none of them may reach the family summary.
@@ -240,7 +241,9 @@ def rich_review(
 def queued(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, str]]:
     """Jobs enqueued but not run, as with a worker that has not picked them up yet."""
     calls: list[tuple[int, str]] = []
-    monkeypatch.setattr(jobs, "render_report", lambda rid, variant: calls.append((rid, variant)))
+    monkeypatch.setattr(
+        report_work, "render_report", lambda rid, variant: calls.append((rid, variant))
+    )
     return calls
 
 
@@ -255,7 +258,8 @@ def layouts(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         made.append(html[html.index("<title>") + 7 : html.index("</title>")])
         return pdfs
 
-    monkeypatch.setattr(reports, "write_pdfs", counting)
+    for module in (report_snapshots, report_work):  # an approval's PDFs, and a draft's
+        monkeypatch.setattr(module, "write_pdfs", counting)
     return made
 
 
@@ -264,7 +268,7 @@ WAIT_SECONDS = 10
 
 @dataclass
 class Clock:
-    """services/reports.py's `time`: monotonic() and sleep() on a virtual clock; `worker`,
+    """services/reports/exports.py's `time`: monotonic() and sleep() on a virtual clock; `worker`,
     when set, runs at the first sleep, as a worker finishing during the wait would."""
 
     now: float = 1000.0
@@ -286,5 +290,5 @@ class Clock:
 def clock(app: Flask, monkeypatch: pytest.MonkeyPatch) -> Clock:
     monkeypatch.setitem(app.config, "PDF_WAIT_SECONDS", WAIT_SECONDS)
     fake = Clock()
-    monkeypatch.setattr(reports, "time", fake)
+    monkeypatch.setattr(report_exports, "time", fake)
     return fake

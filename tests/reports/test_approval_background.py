@@ -18,13 +18,13 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import text
 
-from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, ReportSnapshot, Review, User
 from sfo_review.pdf import render
 from sfo_review.pdf.render import ReportUnavailable
-from sfo_review.services import reports
 from sfo_review.services import users as user_service
+from sfo_review.services.reports import snapshots as report_snapshots
+from sfo_review.services.reports import work as report_work
 from tests.helpers import post_form
 from tests.helpers_forms import ROLES, errors, expect_status, page, sign_in, sign_out, text_of
 from tests.reports.conftest import Clock
@@ -118,7 +118,7 @@ def test_while_they_are_stored_the_pages_say_so_then_show_the_checksums(
     assert len(queued) == 2  # the download found the job already asked for
 
     for variant in VARIANTS:
-        reports.render_in_background(review.id, variant)
+        report_work.render_in_background(review.id, variant)
     db.session.expire_all()
 
     assert snapshots(review.id) == sorted(
@@ -127,7 +127,7 @@ def test_while_they_are_stored_the_pages_say_so_then_show_the_checksums(
     assert all(row.approved_html is None for row in waiting_rows(review.id).values())
     ready = page(client.get(PREPARING.format(r=review.id, v="full")))
     assert ready.select_one("h1").get_text(strip=True) == "Your PDF is ready"
-    stored = reports.snapshot(review, "full")
+    stored = report_snapshots.snapshot(review, "full")
     assert stored is not None
     assert ready.select_one("code.app-sha256").get_text(strip=True) == stored.sha256
     pdf = client.get(PDF.format(r=review.id, v="full"))
@@ -137,7 +137,7 @@ def test_while_they_are_stored_the_pages_say_so_then_show_the_checksums(
     overview = page(client.get(OVERVIEW.format(r=review.id)))
     assert overview.select("[data-storing]") == []
     shown = [c.get_text(strip=True) for c in overview.select("code.app-sha256")]
-    assert shown == [reports.stored_checksums(review)[v] for v in VARIANTS]
+    assert shown == [report_snapshots.stored_checksums(review)[v] for v in VARIANTS]
 
 
 def test_the_stored_pdf_is_the_review_as_approved_not_as_it_is_later(
@@ -154,9 +154,9 @@ def test_the_stored_pdf_is_the_review_as_approved_not_as_it_is_later(
     )
     db.session.commit()
 
-    reports.render_in_background(review.id, "full")
+    report_work.render_in_background(review.id, "full")
 
-    stored = reports.snapshot(review, "full")
+    stored = report_snapshots.snapshot(review, "full")
     assert stored is not None
     words = " ".join(
         " ".join(p.extract_text().split()) for p in PdfReader(BytesIO(stored.pdf)).pages
@@ -175,7 +175,7 @@ def test_the_api_asking_first_waits_for_what_the_worker_stores(
     data = approved
     review = data["review"]
     token = user_service.issue_token(data["reviewer"])
-    clock.worker = lambda: reports.render_in_background(review.id, "full")  # during the wait
+    clock.worker = lambda: report_work.render_in_background(review.id, "full")  # during the wait
 
     archival = client.get(
         f"/api/v1/reviews/{review.id}/report.pdf?variant=full&format=archival",
@@ -184,17 +184,17 @@ def test_the_api_asking_first_waits_for_what_the_worker_stores(
 
     assert archival.status_code == 200
     assert archival.data.startswith(b"%PDF-")
-    stored = reports.snapshot(review, "full", "archival")
+    stored = report_snapshots.snapshot(review, "full", "archival")
     assert stored is not None and archival.data == stored.pdf
     assert snapshots(review.id) == [("full", "archival"), ("full", "standard")]
     # The job asked for again (a retry) finds them stored and changes nothing.
-    reports.render_in_background(review.id, "full")
+    report_work.render_in_background(review.id, "full")
     assert db.session.query(ReportSnapshot).filter_by(review_id=review.id).count() == 2
     standard = client.get(
         f"/api/v1/reviews/{review.id}/report.pdf?variant=full",
         headers={"Authorization": f"Bearer {token}"},
     )
-    assert standard.data == reports.snapshot(review, "full").pdf
+    assert standard.data == report_snapshots.snapshot(review, "full").pdf
 
 
 def test_storing_twice_keeps_the_first_copy(
@@ -208,10 +208,10 @@ def test_storing_twice_keeps_the_first_copy(
     review = data["review"]
     html = waiting_rows(review.id)["family_summary"].approved_html
     assert html is not None
-    first = reports.store_snapshots(review, "family_summary", html)
+    first = report_snapshots.store_snapshots(review, "family_summary", html)
     db.session.commit()
 
-    second = reports.store_snapshots(review, "family_summary", html)
+    second = report_snapshots.store_snapshots(review, "family_summary", html)
 
     assert second == first
     assert db.session.query(ReportSnapshot).filter_by(variant="family_summary").count() == 2
@@ -229,8 +229,8 @@ def test_a_failed_job_says_so_and_a_download_asks_again(
     def fails(html: str, formats: tuple[str, ...] = ("standard",), wait: bool = True) -> Any:
         raise ReportUnavailable("rendering took longer than 30 seconds")
 
-    monkeypatch.setattr(reports, "write_pdfs", fails)
-    reports.render_in_background(review.id, "full")
+    monkeypatch.setattr(report_snapshots, "write_pdfs", fails)
+    report_work.render_in_background(review.id, "full")
     db.session.expire_all()
 
     row = waiting_rows(review.id)["full"]
@@ -262,13 +262,13 @@ def test_a_queue_that_cannot_be_reached_still_approves(
     def down(review_id: int, variant: str) -> None:
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(jobs, "render_report", down)
+    monkeypatch.setattr(report_work, "render_report", down)
     approve_in_browser(client, data, login_as)
 
     assert db.session.get(Review, review.id).status == "approved"
     rows = waiting_rows(review.id)
     assert {row.state for row in rows.values()} == {"failed"}
-    assert all((row.error or "").startswith(reports.QUEUE_DOWN) for row in rows.values())
+    assert all((row.error or "").startswith(report_work.QUEUE_DOWN) for row in rows.values())
     assert all(row.approved_html for row in rows.values())
     shown = page(client.get(PREPARING.format(r=review.id, v="family_summary")))
     assert shown.select_one("a.govuk-button").get_text(strip=True) == "Try again"

@@ -19,8 +19,10 @@ from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, User
 from sfo_review.pdf.render import ReportUnavailable
-from sfo_review.services import reports, transitions
+from sfo_review.services import transitions
 from sfo_review.services import users as user_service
+from sfo_review.services.reports import cache as report_cache
+from sfo_review.services.reports import work as report_work
 from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of
 
 Builder = Callable[..., dict[str, Any]]
@@ -97,7 +99,7 @@ def test_while_the_job_runs_the_page_says_preparing_and_offers_to_check_again(
     assert exported(review.id) == 0
     viewed = db.session.query(AuditEvent).filter_by(action="review.viewed").count()
 
-    reports.render_in_background(review.id, "family_summary")
+    report_work.render_in_background(review.id, "family_summary")
     ready = page(client.get(PREPARING.format(r=review.id, v="family_summary")))
 
     assert ready.select_one("h1").get_text(strip=True) == "Your PDF is ready"
@@ -121,8 +123,8 @@ def test_a_failed_render_says_so_and_trying_again_starts_a_new_one(
     def broken(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
         raise ReportUnavailable("timed out")
 
-    monkeypatch.setattr("sfo_review.services.reports.write_pdfs", broken)
-    reports.render_in_background(review.id, "full")
+    monkeypatch.setattr(report_work, "write_pdfs", broken)
+    report_work.render_in_background(review.id, "full")
     shown = client.get(PREPARING.format(r=review.id, v="full"))
 
     soup = page(shown)
@@ -188,7 +190,7 @@ def test_the_api_leaves_a_long_report_to_the_worker_then_answers_it(
     assert int(response.headers["Retry-After"]) > 0
     assert queued == [(review.id, "full")]
 
-    reports.render_in_background(review.id, "full")  # the worker
+    report_work.render_in_background(review.id, "full")  # the worker
     response = client.get(url, headers=headers)
 
     assert response.status_code == 200
@@ -333,16 +335,16 @@ def test_an_app_points_the_queue_at_its_storage_once(
 
 def test_tests_run_the_jobs_at_once_and_the_worker_has_a_hard_limit(app: Flask) -> None:
     assert jobs.huey.immediate is True
-    limit = app.config["PDF_RENDER_TIMEOUT_SECONDS"] + jobs.HARD_LIMIT_GRACE_SECONDS
-    assert jobs.render_report.task_class.default_timeout == limit
+    limit = app.config["PDF_RENDER_TIMEOUT_SECONDS"] + report_work.HARD_LIMIT_GRACE_SECONDS
+    assert report_work.render_report.task_class.default_timeout == limit
 
 
 def test_a_second_first_render_uses_the_row_the_first_one_made(rich_review: Builder) -> None:
     """Two requests that both found no cached row: the second takes the first's row
     instead of failing on the one-row-per-variant key."""
     review = rich_review("factual_accuracy")["review"]
-    first = reports._pending(review, "full", "a" * 64, None)
-    second = reports._pending(review, "full", "b" * 64, None)  # it had read "no row" too
+    first = report_cache._pending(review, "full", "a" * 64, None)
+    second = report_cache._pending(review, "full", "b" * 64, None)  # it had read "no row" too
     assert second.id == first.id
     assert db.session.query(RenderedReport).filter_by(review_id=review.id).count() == 1
     assert second.content_key == "b" * 64
@@ -352,10 +354,10 @@ def test_a_job_leaves_alone_a_row_asked_for_newer_content_after_it_started(
     rich_review: Builder,
 ) -> None:
     review = rich_review("factual_accuracy")["review"]
-    row = reports._pending(review, "full", "c" * 64, None)
+    row = report_cache._pending(review, "full", "c" * 64, None)
     row.requested_at = row.requested_at + timedelta(minutes=5)  # asked for after the job read
     db.session.commit()
-    reports.render_in_background(review.id, "full")
+    report_work.render_in_background(review.id, "full")
     db.session.refresh(row)
     assert (row.state, row.content_key, row.pdf) == ("pending", "c" * 64, None)
 
@@ -364,7 +366,7 @@ def test_a_job_for_a_review_approved_meanwhile_writes_nothing(rich_review: Build
     data = rich_review("quality_assurance")
     transitions.transition(data["qa"], data["review"], {"to": "approved"})  # PDFs stored now
     before = db.session.query(RenderedReport).filter_by(review_id=data["review"].id).count()
-    reports.render_in_background(data["review"].id, "full")
+    report_work.render_in_background(data["review"].id, "full")
     after = db.session.query(RenderedReport).filter_by(review_id=data["review"].id).count()
     assert after == before == 0
 
@@ -383,7 +385,7 @@ def test_a_queue_that_cannot_be_reached_says_so_and_offers_to_try_again(
     def down(review_id: int, variant: str) -> None:
         raise ConnectionError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr(jobs, "render_report", down)
+    monkeypatch.setattr(report_work, "render_report", down)
     response = client.get(PDF.format(r=review.id, v="full"))
 
     assert response.status_code == 303
@@ -393,9 +395,9 @@ def test_a_queue_that_cannot_be_reached_says_so_and_offers_to_try_again(
     row = db.session.query(RenderedReport).one()
     db.session.refresh(row)
     assert row.state == "failed"
-    assert row.error.startswith(reports.QUEUE_DOWN)
+    assert row.error.startswith(report_work.QUEUE_DOWN)
 
-    monkeypatch.setattr(jobs, "render_report", lambda rid, variant: None)  # back up
+    monkeypatch.setattr(report_work, "render_report", lambda rid, variant: None)  # back up
     again = client.get(PDF.format(r=review.id, v="full"))
     assert again.status_code == 303
     db.session.refresh(row)

@@ -11,7 +11,10 @@ from flask import Flask
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport
 from sfo_review.pdf import render
-from sfo_review.services import evidence, reports
+from sfo_review.services import evidence
+from sfo_review.services.reports import exports as report_exports
+from sfo_review.services.reports import snapshots as report_snapshots
+from sfo_review.services.reports import work as report_work
 
 Builder = Callable[..., dict[str, Any]]
 
@@ -26,12 +29,13 @@ def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.append(html)
         return real(html, formats)
 
-    monkeypatch.setattr("sfo_review.services.reports.write_pdfs", counting)
+    for module in (report_snapshots, report_work):  # approved PDFs, and drafts'
+        monkeypatch.setattr(module, "write_pdfs", counting)
     return seen
 
 
 def export(built: dict[str, Any], variant: str = "full") -> bytes:
-    result = reports.export_report(built["reviewer"], built["review"], variant)
+    result = report_exports.export_report(built["reviewer"], built["review"], variant)
     assert result.pdf is not None
     return result.pdf
 

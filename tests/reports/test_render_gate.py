@@ -18,8 +18,10 @@ from flask.testing import FlaskClient
 
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, User
-from sfo_review.services import reports
 from sfo_review.services import users as user_service
+from sfo_review.services.reports import exports as report_exports
+from sfo_review.services.reports import snapshots as report_snapshots
+from sfo_review.services.reports import work as report_work
 from tests.reports.conftest import WAIT_SECONDS, Clock
 
 Builder = Callable[..., dict[str, Any]]
@@ -33,7 +35,7 @@ def bearer(user: User) -> dict[str, str]:
 
 
 def the_worker(review_id: int, variant: str) -> Callable[[], None]:
-    return lambda: reports.render_in_background(review_id, variant)
+    return lambda: report_work.render_in_background(review_id, variant)
 
 
 def test_the_api_waits_for_the_worker_and_answers_the_pdf_it_made(
@@ -54,7 +56,7 @@ def test_the_api_waits_for_the_worker_and_answers_the_pdf_it_made(
     assert response.data == db.session.query(RenderedReport).one().pdf
     assert queued == [(review.id, "full")]  # asked of the worker, which made it
     assert len(layouts) == 1
-    assert clock.sleeps == [reports.POLL_SECONDS]  # looked again once, then had it
+    assert clock.sleeps == [report_exports.POLL_SECONDS]  # looked again once, then had it
 
 
 def test_the_api_lays_out_nothing_and_answers_503_when_the_worker_is_not_done_in_time(
@@ -82,7 +84,7 @@ def test_the_api_lays_out_nothing_and_answers_503_when_the_worker_is_not_done_in
     assert again.status_code == 503
     assert queued == [(review.id, "full")]  # asked for once: the worker has it in hand
 
-    reports.render_in_background(review.id, "full")  # the worker
+    report_work.render_in_background(review.id, "full")  # the worker
     done = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
     assert done.status_code == 200
     assert done.data == db.session.query(RenderedReport).one().pdf
@@ -161,7 +163,7 @@ def test_the_first_api_download_of_an_approved_review_waits_for_the_worker(
     data = rich_review("quality_assurance")
     review = data["review"]
     transitions.transition(data["qa"], review, {"to": "approved"}, background=True)
-    reports.start_snapshot_jobs(review)  # as the Countersign page does
+    report_work.start_snapshot_jobs(review)  # as the Countersign page does
     headers = bearer(data["reviewer"])
 
     waiting = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
@@ -172,7 +174,8 @@ def test_the_first_api_download_of_an_approved_review_waits_for_the_worker(
     clock.worker = the_worker(review.id, "family_summary")
     stored = client.get(API_PDF.format(r=review.id, v="family_summary"), headers=headers)
     assert stored.status_code == 200
-    assert stored.data == reports.snapshot(review, "family_summary").pdf  # the stored bytes
+    # the stored bytes
+    assert stored.data == report_snapshots.snapshot(review, "family_summary").pdf
     again = client.get(API_PDF.format(r=review.id, v="family_summary"), headers=headers)
     assert again.status_code == 200 and again.data == stored.data
     assert len(layouts) == 1  # the worker's: one layout for both formats
@@ -189,14 +192,14 @@ def test_a_failed_render_answers_report_unavailable_and_the_next_request_asks_ag
     headers = bearer(data["reviewer"])
     client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
     row = db.session.query(RenderedReport).one()
-    reports._give_up(row.id, "WeasyPrint stopped")  # the worker's last try failed
+    report_work._give_up(row.id, "WeasyPrint stopped")  # the worker's last try failed
 
     failed = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
     assert failed.status_code == 503
     assert failed.get_json()["error"]["code"] == "service_unavailable"  # asked again
     assert queued == [(review.id, "full"), (review.id, "full")]
 
-    clock.worker = lambda: reports._give_up(row.id, "WeasyPrint stopped again")
+    clock.worker = lambda: report_work._give_up(row.id, "WeasyPrint stopped again")
     gave_up = client.get(API_PDF.format(r=review.id, v="full"), headers=headers)
     assert gave_up.status_code == 503
     assert gave_up.get_json()["error"]["code"] == "report_unavailable"

@@ -18,8 +18,11 @@ from flask.testing import FlaskClient
 
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot, Review, User
-from sfo_review.services import evidence, reports
+from sfo_review.services import evidence
 from sfo_review.services import users as user_service
+from sfo_review.services.reports import cache as report_cache
+from sfo_review.services.reports import snapshots as report_snapshots
+from sfo_review.services.reports import work as report_work
 
 # About the layout itself: every PDF here is laid out for real (tests/conftest.py).
 pytestmark = pytest.mark.layout
@@ -44,8 +47,9 @@ class HeldRender:
 
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[HeldRender]:
-    gate = HeldRender(reports.write_pdfs)
-    monkeypatch.setattr(reports, "write_pdfs", gate)
+    gate = HeldRender(report_work.write_pdfs)
+    for module in (report_snapshots, report_work):  # an approval's PDFs, and a draft's
+        monkeypatch.setattr(module, "write_pdfs", gate)
     yield gate
     gate.release.set()
 
@@ -66,8 +70,8 @@ def _job(app: Flask, review_id: int) -> int:
             # asked for, as a long report's download asks: a job renders only what is pending
             review = db.session.get(Review, review_id)
             assert review is not None
-            reports._ask_job(review, "full", "")
-            reports.render_in_background(review_id, "full")
+            report_cache.ask_job(review, "full", "")
+            report_work.render_in_background(review_id, "full")
             return 200
         finally:
             db.session.remove()

@@ -13,12 +13,13 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from sfo_review import jobs
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, User
 from sfo_review.models._base import utcnow
 from sfo_review.pdf.render import ReportUnavailable
-from sfo_review.services import reports, transitions
+from sfo_review.services import transitions
+from sfo_review.services.reports import cache as report_cache
+from sfo_review.services.reports import work as report_work
 from tests.helpers_forms import page
 
 Builder = Callable[..., dict[str, Any]]
@@ -26,7 +27,7 @@ PREPARING = "/reviews/{r}/reports/preparing?variant={v}"
 
 
 def pending_row(review: Any, variant: str = "full") -> RenderedReport:
-    row = reports._pending(review, variant, "k" * 64, None)
+    row = report_cache._pending(review, variant, "k" * 64, None)
     db.session.commit()
     return row
 
@@ -39,12 +40,14 @@ def age(row: RenderedReport, started: bool, by: timedelta = timedelta(hours=1)) 
 
 
 def lost_limit(app: Flask) -> timedelta:
-    return timedelta(seconds=app.config["PDF_RENDER_TIMEOUT_SECONDS"] + reports.LOST_AFTER_SECONDS)
+    return timedelta(
+        seconds=app.config["PDF_RENDER_TIMEOUT_SECONDS"] + report_work.LOST_AFTER_SECONDS
+    )
 
 
 def test_huey_retries_a_failed_render_after_a_delay() -> None:
-    task = jobs.render_report.task_class
-    assert task.default_retries == reports.MAX_ATTEMPTS - 1
+    task = report_work.render_report.task_class
+    assert task.default_retries == report_work.MAX_ATTEMPTS - 1
     assert task.default_retry_delay >= 10
 
 
@@ -57,14 +60,14 @@ def test_a_failed_render_with_retries_left_waits_pending_for_its_retry(
     def broken(html: str, formats: tuple[str, ...] = ("standard",)) -> Any:
         raise ReportUnavailable("out of memory")
 
-    monkeypatch.setattr("sfo_review.services.reports.write_pdfs", broken)
+    monkeypatch.setattr(report_work, "write_pdfs", broken)
     with pytest.raises(ReportUnavailable):  # Huey sees it fail, and retries after its delay
-        reports.render_in_background(review.id, "full", last_try=False)
+        report_work.render_in_background(review.id, "full", last_try=False)
     db.session.refresh(row)
     assert (row.state, row.started_at, row.error) == ("pending", None, "out of memory")
-    assert reports.still_running(row)  # the person is still shown "Preparing"
+    assert report_work.still_running(row)  # the person is still shown "Preparing"
 
-    reports.render_in_background(review.id, "full", last_try=True)
+    report_work.render_in_background(review.id, "full", last_try=True)
     db.session.refresh(row)
     assert (row.state, row.error) == ("failed", "out of memory")
 
@@ -80,7 +83,7 @@ def test_a_lost_render_is_asked_for_again_a_bounded_number_of_times(
     review = data["review"]
     login_as(user=data["reviewer"])
     row = pending_row(review)
-    for attempt in range(2, reports.MAX_ATTEMPTS + 1):
+    for attempt in range(2, report_work.MAX_ATTEMPTS + 1):
         age(row, started=True)
         assert (
             page(client.get(PREPARING.format(r=review.id, v="full")))
@@ -98,8 +101,8 @@ def test_a_lost_render_is_asked_for_again_a_bounded_number_of_times(
     assert shown.select_one("a.govuk-button").get_text(strip=True) == "Try again"
     db.session.refresh(row)
     assert row.state == "failed"
-    assert row.error == reports.LOST_REASON.format(attempts=reports.MAX_ATTEMPTS)
-    assert len(queued) == reports.MAX_ATTEMPTS - 1
+    assert row.error == report_work.LOST_REASON.format(attempts=report_work.MAX_ATTEMPTS)
+    assert len(queued) == report_work.MAX_ATTEMPTS - 1
 
 
 def test_a_render_neither_lost_nor_finished_is_left_alone(
@@ -112,9 +115,9 @@ def test_a_render_neither_lost_nor_finished_is_left_alone(
     age(queued_row, started=False, by=lost_limit(app) - timedelta(seconds=5))
     age(started_row, started=True, by=lost_limit(app) - timedelta(seconds=5))
 
-    assert reports.requeue_lost() == 0
+    assert report_work.requeue_lost() == 0
     assert queued == []
-    assert reports.still_running(queued_row) and reports.still_running(started_row)
+    assert report_work.still_running(queued_row) and report_work.still_running(started_row)
 
 
 def test_the_sweep_asks_again_for_renders_nobody_is_watching(
@@ -128,7 +131,7 @@ def test_the_sweep_asks_again_for_renders_nobody_is_watching(
     age(lost, started=True)
     age(never_picked_up, started=False)
 
-    assert reports.requeue_lost() == 2
+    assert report_work.requeue_lost() == 2
 
     assert sorted(queued) == [(review.id, "family_summary"), (review.id, "full")]
     for row in (lost, never_picked_up):
@@ -138,7 +141,7 @@ def test_the_sweep_asks_again_for_renders_nobody_is_watching(
 
 
 def test_the_sweep_runs_in_the_worker_every_minute() -> None:
-    sweep = jobs.requeue_lost_renders.task_class()
+    sweep = report_work.requeue_lost_renders.task_class()
     assert all(sweep.validate_datetime(datetime(2026, 12, 3, 10, m)) for m in (0, 1, 17, 59))
 
 
@@ -148,8 +151,8 @@ def test_a_retried_job_that_finds_its_pdf_made_does_nothing(
     review = rich_review("factual_accuracy")["review"]
     row = pending_row(review)
 
-    reports.render_in_background(review.id, "full")
-    reports.render_in_background(review.id, "full")  # the same job, retried or duplicated
+    report_work.render_in_background(review.id, "full")
+    report_work.render_in_background(review.id, "full")  # the same job, retried or duplicated
 
     assert len(layouts) == 1
     db.session.refresh(row)
@@ -162,11 +165,11 @@ def test_a_retried_approval_job_that_finds_the_pdfs_stored_does_nothing(
     data = rich_review("quality_assurance")
     review = data["review"]
     transitions.transition(data["qa"], review, {"to": "approved"}, background=True)
-    reports.start_snapshot_jobs(review)  # as the Countersign page does
+    report_work.start_snapshot_jobs(review)  # as the Countersign page does
     assert sorted(queued) == [(review.id, "family_summary"), (review.id, "full")]
 
-    reports.render_in_background(review.id, "full")
-    reports.render_in_background(review.id, "full")
+    report_work.render_in_background(review.id, "full")
+    report_work.render_in_background(review.id, "full")
 
     assert len(layouts) == 1  # both formats from one layout, once
 
@@ -175,17 +178,18 @@ def test_two_workers_never_render_one_request_at_once(app: Flask, rich_review: B
     review = rich_review("factual_accuracy")["review"]
     row = pending_row(review)
 
-    assert reports.LOST_AFTER_SECONDS > jobs.HARD_LIMIT_GRACE_SECONDS  # the worker's alarm first
-    assert reports.claim(review, "full") is True
-    assert reports.claim(review, "full") is False  # another worker has it in hand
+    # the worker's alarm first
+    assert report_work.LOST_AFTER_SECONDS > report_work.HARD_LIMIT_GRACE_SECONDS
+    assert report_work.claim(review, "full") is True
+    assert report_work.claim(review, "full") is False  # another worker has it in hand
     db.session.refresh(row)
     age(row, started=True, by=lost_limit(app) + timedelta(seconds=1))
-    assert reports.claim(review, "full") is True  # that worker died: past its hard limit
+    assert report_work.claim(review, "full") is True  # that worker died: past its hard limit
     row.state = "failed"
     db.session.commit()
-    assert reports.claim(review, "full") is True  # a late job takes a failed render up again
+    assert report_work.claim(review, "full") is True  # a late job takes a failed render up again
     db.session.refresh(row)
     assert row.state == "pending"
     row.state = "ready"
     db.session.commit()
-    assert reports.claim(review, "full") is False  # nothing to do any more
+    assert report_work.claim(review, "full") is False  # nothing to do any more

@@ -17,7 +17,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from sfo_review.database import joins_outer_transaction
 from sfo_review.models import Review
-from sfo_review.services import reports
+from sfo_review.services.reports import exports as report_exports
 
 
 def test_use_cases_and_a_render_inside_an_outer_transaction(
@@ -30,7 +30,7 @@ def test_use_cases_and_a_render_inside_an_outer_transaction(
     try:
         assert joins_outer_transaction(db.session)
         data = full_review()  # a dozen use cases, each one savepoint
-        export = reports.export_report(data["reviewer"], data["review"], "full")
+        export = report_exports.export_report(data["reviewer"], data["review"], "full")
         assert export.pdf is not None and export.pdf.startswith(b"%PDF-")
         joined.expire_all()
         assert joined.get(Review, data["review"].id) is not None

@@ -18,21 +18,22 @@ import sfo_review.services as services_package
 READS = {
     "sfo_review.services.reviews.record_view",
     "sfo_review.services.chronology_csv.export_file",
-    "sfo_review.services.reports._exported",
-    "sfo_review.services.reports._keep_snapshots",
-    "sfo_review.services.reports._restamp",
-    "sfo_review.services.reports._ask_job",
-    "sfo_review.services.reports._keep",
-    "sfo_review.services.reports.claim",
-    "sfo_review.services.reports._render_failed",
-    "sfo_review.services.reports._snapshot_failed",
+    "sfo_review.services.reports.exports._exported",
+    "sfo_review.services.reports.snapshots._keep_snapshots",
+    "sfo_review.services.reports.cache.restamp",
+    "sfo_review.services.reports.cache.ask_job",
+    "sfo_review.services.reports.cache.keep_render",
+    "sfo_review.services.reports.work.claim",
+    "sfo_review.services.reports.work._render_failed",
+    "sfo_review.services.reports.snapshots._snapshot_failed",
 }
 
 
 def _use_cases_on_a_review() -> dict[str, object]:
     found = {}
-    for info in pkgutil.iter_modules(services_package.__path__):
-        module = importlib.import_module(f"sfo_review.services.{info.name}")
+    # every module, also those of a package (services/reports/, services/figures/)
+    for info in pkgutil.walk_packages(services_package.__path__, "sfo_review.services."):
+        module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if not inspect.isfunction(value) or not getattr(value, "is_use_case", False):
                 continue

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import configparser
+import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -76,11 +78,53 @@ def consumer(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     )
     seen: set[int] = set()
     started.seen = seen  # type: ignore[attr-defined]
+    started.env = env  # type: ignore[attr-defined]
     yield started
     for pid in [started.pid, *seen]:  # only the processes this test started
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
     started.wait(timeout=30)
+
+
+# A download's render, asked for and enqueued on the SQLite queue as the web process does.
+ENQUEUE = """
+from sqlalchemy import select
+from sfo_review import create_app
+from sfo_review.extensions import db
+from sfo_review.models import Review
+from sfo_review.services.reports import cache, work
+with create_app().app_context():
+    review = db.session.scalars(select(Review).order_by(Review.id)).first()
+    row = cache.ask_job(review, "full", "")
+    work.enqueue(row)
+    print(row.id)
+"""
+
+
+@linux_only
+def test_a_worker_process_renders_a_pdf(tmp_path: Path, consumer: subprocess.Popen[bytes]):
+    """The real thing: the consumer's forked worker runs the task in the app the worker made
+    (jobs.init_app), on its own database connections, and stores the PDF."""
+    env = consumer.env  # type: ignore[attr-defined] - its queue and its database
+    for step in (["db", "upgrade"], ["seed-demo"]):
+        flask = [sys.executable, "-m", "flask", "--app", "sfo_review", *step]
+        subprocess.run(flask, cwd=ROOT, env=env, capture_output=True, check=True)  # noqa: S603
+    asked = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", ENQUEUE], cwd=ROOT, env=env, capture_output=True, check=True
+    )
+    row_id = int(asked.stdout)
+
+    def rendered() -> tuple[str, bytes | None] | None:
+        with sqlite3.connect(tmp_path / "app.db") as database:
+            found = database.execute(
+                "SELECT state, pdf FROM rendered_reports WHERE id = ?", (row_id,)
+            ).fetchone()
+        return found if found and found[0] != "pending" else None
+
+    found = poll(rendered, 180)
+    assert found is not None, "no worker rendered the PDF"
+    state, pdf = found
+    assert state == "ready" and pdf is not None and pdf.startswith(b"%PDF-")
 
 
 @linux_only
@@ -188,3 +232,31 @@ def test_the_worker_renders_on_cpu_time_nothing_else_wants(setting: str | None, 
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     assert done.stdout.split() == [str(idle)] * 3
+
+
+def test_the_consumer_knows_every_task_once_the_app_is_made(tmp_path: Path):
+    """sfo_review.jobs defines no task (it imports no service): the tasks live beside what
+    they run and register when create_app imports the blueprints, which the worker does
+    before its consumer starts. In a fresh process, as the worker's."""
+    code = (
+        "import json, sys; from sfo_review import jobs; "
+        "before = sorted(jobs.huey._registry._registry); "
+        "from sfo_review import create_app; create_app(); "
+        "json.dump([before, sorted(jobs.huey._registry._registry)], sys.stdout)"
+    )
+    env = {
+        **os.environ,
+        "HUEY_SQLITE_PATH": str(tmp_path / "huey.db"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
+        "SFO_ENV": "development",
+    }
+    env.pop("REDIS_URL", None)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, check=True
+    )
+    before, after = json.loads(done.stdout)
+    assert before == []
+    assert after == [
+        "sfo_review.services.reports.work.render_report",
+        "sfo_review.services.reports.work.requeue_lost_renders",
+    ]

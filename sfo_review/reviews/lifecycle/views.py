@@ -18,10 +18,10 @@ from sfo_review.loaders import get_review_or_404
 from sfo_review.models import AuditEvent, Review, User
 from sfo_review.reviews.blueprint import reviews_bp
 from sfo_review.reviews.lifecycle.forms import CountersignForm, TransitionForm
-from sfo_review.services import reports as report_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
 from sfo_review.services.deadlines import london_datetime
+from sfo_review.services.reports import work as report_work
 
 HISTORY_PAGE_SIZE = 100
 HISTORY_MAX_PAGE = 10_000
@@ -78,7 +78,7 @@ def _move(user: User, review: Review, form: Any, data: dict[str, Any]) -> bool:
     if not submit(form, lambda: transition_service.transition(user, review, data, True)):
         return False
     if data["to"] == lifecycle.APPROVED:
-        report_service.start_snapshot_jobs(review)
+        report_work.start_snapshot_jobs(review)
     return True
 
 
