@@ -27,7 +27,7 @@ from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
 from tests.helpers import post_form
 from tests.helpers_forms import ROLES, errors, expect_status, page, sign_in, sign_out, text_of
-from tests.reports.conftest import Clock
+from tests.report_fixtures import Clock
 
 Builder = Callable[..., dict[str, Any]]
 COUNTERSIGN = "/reviews/{r}/countersign"

@@ -22,7 +22,7 @@ from sfo_review.services import users as user_service
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
-from tests.reports.conftest import WAIT_SECONDS, Clock
+from tests.report_fixtures import WAIT_SECONDS, Clock
 
 Builder = Callable[..., dict[str, Any]]
 API_PDF = "/api/v1/reviews/{r}/report.pdf?variant={v}"

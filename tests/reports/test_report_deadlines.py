@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sfo_review.pdf.render import render_pdf
 from sfo_review.services import deadline_extensions as extension_service
-from tests.reports.conftest import flat, pdf_pages
+from tests.report_fixtures import flat, pdf_pages
 from tests.reviews.extension_helpers import later_working_day
 
 

@@ -14,7 +14,7 @@ from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, ReportSnapshot, User
 from sfo_review.pdf.render import sha256_hex
 from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of
-from tests.reports.conftest import pdf_pages
+from tests.report_fixtures import pdf_pages
 
 Builder = Callable[..., dict[str, Any]]
 PAGE = "/reviews/{r}/reports"

@@ -19,7 +19,7 @@ drawn inside an `/Artifact` marked-content sequence with no MCIDs given out insi
 left out of the structure tree; both use the one rule (`is_furniture`), so what is drawn as
 an artifact is exactly what the tree leaves out. The tree builder's wrapper also notes which
 HTML element each structure element was made for (structure.py joins fragments by it).
-tests/reports/test_artifacts.py reads every page's content stream and fails if any text is
+tests/pdf/test_artifacts.py reads every page's content stream and fails if any text is
 neither inside an artifact nor reachable from the structure tree.
 """
 

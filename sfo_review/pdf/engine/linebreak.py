@@ -66,7 +66,7 @@ def install() -> None:
             text, style, context, max_width, justification_spacing, is_line_start, minimum
         )
 
-    # Marked "sfo_windowed" too: tests/reports/test_lean.py asks for it by that name.
+    # Marked "sfo_windowed" too: tests/pdf/test_lean.py asks for it by that name.
     split_first_line.sfo_windowed = True  # type: ignore[attr-defined]
     inline.split_first_line = mark(split_first_line, NAME, whole)
 

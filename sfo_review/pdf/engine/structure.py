@@ -22,7 +22,7 @@ time. After WeasyPrint has built its tree, the hook's wrapper of `add_tags` (the
 What came from which HTML element is recorded by the structure tree builder's wrapper in
 artifacts.py while WeasyPrint builds the tree (`record`). The joining works on pydyf's
 objects as WeasyPrint leaves them, so all of it lives here, in the adapter.
-tests/reports/test_artifacts.py checks the result: one `Table` with one `THead` and every
+tests/pdf/test_artifacts.py checks the result: one `Table` with one `THead` and every
 row, one element per section, every data cell's headers among its table's header cells,
 every piece of text tagged or an artifact.
 """

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from sfo_review.pdf.render import render_html, render_pdf
-from tests.reports.conftest import (
+from tests.report_fixtures import (
     CASELOAD,
     DECLINE_REASON,
     EXTENSION_REASON,

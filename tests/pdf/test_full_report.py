@@ -13,7 +13,7 @@ from flask import Flask
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot
 from sfo_review.pdf.render import render_html, render_pdf, sha256_hex
-from tests.reports.conftest import (
+from tests.report_fixtures import (
     CASELOAD,
     DECLINE_REASON,
     DUTY_NAME,

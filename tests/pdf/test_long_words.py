@@ -15,7 +15,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Review
 from sfo_review.pdf.breaks import LONGEST_RUN, MOST_MARKS, PIECE, breakable
 from sfo_review.pdf.render import render_html, render_pdf
-from tests.reports.conftest import pdf_pages
+from tests.report_fixtures import pdf_pages
 
 Builder = Callable[..., dict[str, Any]]
 ZWSP = "\u200b"

@@ -1,4 +1,6 @@
-"""Fixtures for the report tests: a review with every section filled, at any stage."""
+"""Fixtures for the report and PDF tests (tests/reports, tests/pdf): a review with every
+section filled, at any stage, and readers of the PDFs. Registered for the whole suite by
+tests/conftest.py (`pytest_plugins`)."""
 
 from __future__ import annotations
 

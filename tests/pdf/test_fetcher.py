@@ -13,7 +13,7 @@ from flask import Flask
 
 from sfo_review.pdf.fetcher import FetchRefused, StaticOnlyFetcher
 from sfo_review.pdf.render import write_pdf
-from tests.reports.conftest import pdf_pages
+from tests.report_fixtures import pdf_pages
 
 
 @pytest.fixture
