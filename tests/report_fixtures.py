@@ -4,6 +4,7 @@ tests/conftest.py (`pytest_plugins`)."""
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,9 +54,17 @@ REFUSED_REASON = "A further interview with the line manager."
 HOSTILE = '<script>alert(1)</script> <img src="file:///etc/passwd">'
 
 
+# Reading a PDF's text back is a function of its bytes, and many tests read the same PDF
+# (tests/conftest.py lays each distinct one out once): each is read once per test process.
+_PAGES: dict[str, tuple[str, ...]] = {}
+
+
 def pdf_pages(pdf: bytes, tmp_path: Path | None = None) -> list[str]:
     """The text of each page in reading order (pypdf)."""
-    return [page.extract_text() for page in PdfReader(BytesIO(pdf)).pages]
+    key = hashlib.sha256(pdf).hexdigest()
+    if key not in _PAGES:
+        _PAGES[key] = tuple(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    return list(_PAGES[key])
 
 
 def layout_pages(pdf: bytes, tmp_path: Path) -> list[str]:
