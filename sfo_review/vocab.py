@@ -88,6 +88,61 @@ EXTENSION_STATUSES = _choices(
     "withdrawn",
     labels={"requested": "Waiting for a decision"},
 )
+# api-v1.1 section A: the individual's side of every finding.
+KNOWN_AT_THE_TIME = _choices(
+    "yes",
+    "no",
+    "unclear",
+    labels={
+        "yes": "Known at the time",
+        "no": "Found afterwards",
+        "unclear": "Not clear",
+    },
+)
+JUST_CULTURE_ANSWERS = _choices("yes", "no", "unclear", labels={"unclear": "Not clear"})
+# The guide's questions, in its order (the substitution test is peers_would_act_same).
+JUST_CULTURE_QUESTIONS = _choices(
+    "deliberate_harm",
+    "health_factors",
+    "protocol_existed",
+    "protocol_workable",
+    "knowingly_departed",
+    "peers_would_act_same",
+    labels={
+        "deliberate_harm": "Was there any intention to cause harm?",
+        "health_factors": "Is there evidence of ill health or a substance misuse problem "
+        "that affected the practitioner's actions?",
+        "protocol_existed": "Was there a policy, procedure or agreed practice for this?",
+        "protocol_workable": "Was it workable and in routine use, given the conditions at "
+        "the time?",
+        "knowingly_departed": "Did the practitioner knowingly depart from it?",
+        "peers_would_act_same": "Would another practitioner of the same grade, experience and "
+        "caseload, in the same conditions, probably have acted in the same way?",
+    },
+)
+JUST_CULTURE_OUTCOMES = _choices(
+    "refer_elsewhere",
+    "support_for_health",
+    "system_learning",
+    "individual_learning",
+    labels={
+        "refer_elsewhere": "Refer to another process",
+        "support_for_health": "Support for health",
+        "system_learning": "System learning",
+        "individual_learning": "Individual learning",
+    },
+)
+RESPONSE_OUTCOMES = _choices(
+    "fact_corrected",
+    "context_added",
+    "not_accepted",
+    labels={
+        "fact_corrected": "Fact corrected",
+        "context_added": "Context added",
+        "not_accepted": "Not accepted",
+    },
+)
+STATEMENT_ACCESS_ACTIONS = _choices("viewed", "exported")
 REPORT_VARIANTS = _choices(
     "full", "family_summary", labels={"full": "Full report", "family_summary": "Family summary"}
 )

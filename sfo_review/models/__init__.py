@@ -3,26 +3,35 @@
 from sfo_review.models.action import Action, action_findings
 from sfo_review.models.audit import AuditEvent, ReportSnapshot
 from sfo_review.models.data_version import DataVersion
-from sfo_review.models.evidence import CaseloadContext, ChronologyEntry, SystemicFactor
+from sfo_review.models.evidence import (
+    CaseloadAccount,
+    CaseloadContext,
+    ChronologyEntry,
+    SystemicFactor,
+)
 from sfo_review.models.extension import DeadlineExtension
 from sfo_review.models.finding import (
     Finding,
     FindingAttribution,
     FindingResponse,
+    JustCultureAssessment,
     finding_caseload_contexts,
     finding_chronology_entries,
+    finding_statements,
+    finding_subjects,
     finding_systemic_factors,
 )
 from sfo_review.models.notification import Notification, OutboxEmail, Setting
 from sfo_review.models.rendered import RenderedReport
 from sfo_review.models.review import Participant, Review
-from sfo_review.models.statement import Statement, StatementAddendum
+from sfo_review.models.statement import Statement, StatementAccess, StatementAddendum
 from sfo_review.models.user import ApiToken, PasswordLink, Role, User
 
 __all__ = [
     "Action",
     "ApiToken",
     "AuditEvent",
+    "CaseloadAccount",
     "CaseloadContext",
     "ChronologyEntry",
     "DataVersion",
@@ -30,6 +39,7 @@ __all__ = [
     "Finding",
     "FindingAttribution",
     "FindingResponse",
+    "JustCultureAssessment",
     "Notification",
     "OutboxEmail",
     "Participant",
@@ -40,11 +50,14 @@ __all__ = [
     "Role",
     "Setting",
     "Statement",
+    "StatementAccess",
     "StatementAddendum",
     "SystemicFactor",
     "User",
     "action_findings",
     "finding_caseload_contexts",
     "finding_chronology_entries",
+    "finding_statements",
+    "finding_subjects",
     "finding_systemic_factors",
 ]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sfo_review.extensions import db
-from sfo_review.models._base import Versioned
+from sfo_review.models._base import UTCDateTime, Versioned, utcnow
 from sfo_review.models.review import Participant, Review
+from sfo_review.models.user import User
 
 
 class ChronologyEntry(Versioned, db.Model):  # type: ignore[name-defined]
@@ -23,6 +25,8 @@ class ChronologyEntry(Versioned, db.Model):  # type: ignore[name-defined]
     source: Mapped[str] = mapped_column(String(200), nullable=False)
     summary: Mapped[str] = mapped_column(Text, nullable=False)
     significant: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    # Was this available to the practitioner then, or found afterwards? (api-v1.1 A, hindsight)
+    known_at_the_time: Mapped[str] = mapped_column(String(10), nullable=False, default="unclear")
 
     review: Mapped[Review] = relationship(back_populates="chronology")
 
@@ -63,6 +67,28 @@ class CaseloadContext(Versioned, db.Model):  # type: ignore[name-defined]
 
     review: Mapped[Review] = relationship(back_populates="caseload_contexts")
     participant: Mapped[Participant] = relationship(back_populates="caseload_contexts")
+    accounts: Mapped[list[CaseloadAccount]] = relationship(
+        back_populates="context", order_by="CaseloadAccount.id", cascade="all, delete-orphan"
+    )
+
+
+class CaseloadAccount(db.Model):  # type: ignore[name-defined]
+    """The subject's own account of their recorded working conditions: never edited or deleted."""
+
+    __tablename__ = "caseload_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    caseload_context_id: Mapped[int] = mapped_column(
+        ForeignKey("caseload_contexts.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    body: Mapped[str] = mapped_column(Text, nullable=False)
+    # Names of the context's own fields the subject disputes (may be empty).
+    disputed_fields: Mapped[list[Any]] = mapped_column(JSON, nullable=False, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    context: Mapped[CaseloadContext] = relationship(back_populates="accounts")
+    author: Mapped[User] = relationship()
 
 
 class SystemicFactor(Versioned, db.Model):  # type: ignore[name-defined]

@@ -69,6 +69,8 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     return_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Set on the move to factual accuracy: the last day participants can reply.
     factual_accuracy_ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Why the review goes to factual accuracy with statements not yet settled (api-v1.1 A).
+    statements_outstanding_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
@@ -129,6 +131,9 @@ class Participant(db.Model):  # type: ignore[name-defined]
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     role_in_case: Mapped[str] = mapped_column(String(40), nullable=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+    # The participant said they have nothing (more) to add at factual accuracy (api-v1.1 A);
+    # cleared each time the review goes to factual accuracy.
+    factual_accuracy_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     review: Mapped[Review] = relationship(back_populates="participants")
     user: Mapped[User] = relationship()

@@ -51,3 +51,19 @@ class StatementAddendum(db.Model):  # type: ignore[name-defined]
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
 
     statement: Mapped[Statement] = relationship(back_populates="addenda")
+
+
+class StatementAccess(db.Model):  # type: ignore[name-defined]
+    """Someone read the statement's words: on a page, through the API, or in an exported PDF."""
+
+    __tablename__ = "statement_access"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    statement_id: Mapped[int] = mapped_column(
+        ForeignKey("statements.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
+    action: Mapped[str] = mapped_column(String(20), nullable=False)  # viewed | exported
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, default=utcnow)
+
+    user: Mapped[User] = relationship()
