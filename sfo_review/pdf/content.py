@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from sfo_review import audit_words as history_words
 from sfo_review import lifecycle, vocab
 from sfo_review.clock import LONDON
 from sfo_review.extensions import db
@@ -255,12 +256,8 @@ def _audit(review: Review) -> dict[str, Any]:
             {"when": e.created_at, "summary": e.summary, "who": e.user.name if e.user else None}
             for e in transitions
         ],
-        "counts": [(_event_label(action), count) for action, count in rows],
+        "counts": [(history_words.label(action), count) for action, count in rows],
     }
-
-
-def _event_label(action: str) -> str:
-    return action.replace(".", " ").replace("_", " ").capitalize()
 
 
 # ---- the family summary ---------------------------------------------------------------

@@ -232,4 +232,5 @@ def visible_reviews_query(actor: User) -> Select[tuple[Review]]:
 @use_case
 def record_view(actor: User, review: Review, what: str = "review") -> None:
     """Every view of a review is an audit event (who read what, and when)."""
-    audit(review, actor, "review.viewed", f"Viewed the {what}")
+    the = "" if what.startswith(("their ", "the ")) else "the "
+    audit(review, actor, "review.viewed", f"Viewed {the}{what}")

@@ -3,6 +3,8 @@ countersigning by quality assurance, and the history of the review."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from sfo_review.extensions import db
@@ -375,27 +377,98 @@ def test_countersigning_before_quality_assurance_is_refused(client, full_review,
 # --- history -----------------------------------------------------------------------------
 
 
-def test_history_is_a_timeline_of_who_did_and_read_what(client, full_review, login_as):
+def _history_titles(client, data, query=""):
+    soup = page(client.get(url(HISTORY, data) + query))
+    return [t.get_text(" ", strip=True) for t in soup.select(".moj-timeline__title")], soup
+
+
+def test_history_is_a_timeline_of_who_did_and_read_what_in_plain_words(
+    client, full_review, login_as
+):
     data = full_review()
     move_to(data, "factual_accuracy")
     finding_service.add_response(data["officer"], data["review"], data["finding"], {"body": "No"})
     login_as(user=data["officer"])
     client.get(f"/reviews/{data['review'].id}/findings")
     sign_out(client)
-    login_as("leadership")
+    boss = login_as("leadership")
     soup = page(client.get(url(HISTORY, data)))
     assert len(soup.select("h1")) == 1
     items = soup.select(".moj-timeline .moj-timeline__item")
     titles = [i.select_one(".moj-timeline__title").get_text(strip=True) for i in items]
-    assert titles[0] == "Viewed the history"  # newest first, this very view included
-    assert "Viewed the findings" in titles
-    viewed = items[titles.index("Viewed the findings")]
-    assert data["officer"].name in viewed.select_one(".moj-timeline__byline").get_text()
-    assert viewed.select_one(".moj-timeline__date time")["datetime"]
-    assert "review.viewed" in viewed.select_one(".moj-timeline__description").get_text()
-    assert "Replied to finding “Risk not reassessed”" in titles
-    assert "Moved the review from in review to factual accuracy" in titles
-    assert "Added finding “Risk not reassessed”" in titles
+    assert titles[0] == f"{boss.name} read the history"  # newest first, this very view included
+    officer, reviewer = data["officer"].name, data["reviewer"].name
+    read = items[titles.index(f"{officer} read the findings")]
+    assert read.select_one(".moj-timeline__byline").get_text(strip=True) == "Officer"
+    assert "View" in read.select_one(".moj-timeline__description").get_text()
+    assert f"{officer} replied to finding “Risk not reassessed”" in titles
+    assert f"{reviewer} moved the review from in review to factual accuracy" in titles
+    assert f"{reviewer} added finding “Risk not reassessed”" in titles
+    text = soup.get_text(" ")
+    assert "review.viewed" not in text and "review.transitioned" not in text
+    # HTML allows one to three digits of a fraction of a second: the page prints none
+    for time in soup.select(".moj-timeline__date time"):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", time["datetime"])
+
+
+def test_history_groups_one_persons_repeated_reads_of_a_page(client, full_review, login_as):
+    data = full_review()
+    reviewer = login_as(user=data["reviewer"])
+    for _ in range(14):
+        client.get(f"/reviews/{data['review'].id}/findings")
+    titles, soup = _history_titles(client, data)
+    assert titles[:2] == [
+        f"{reviewer.name} read the history",
+        f"{reviewer.name} read the findings 14 times",
+    ]
+    dates = soup.select(".moj-timeline__item")[1].select_one(".moj-timeline__date")
+    assert dates.get_text(" ", strip=True).startswith("between ")
+    assert len(dates.select("time")) == 2
+
+
+def test_history_filters_by_person_and_by_kind(client, full_review, login_as):
+    data = full_review()
+    move_to(data, "factual_accuracy")
+    login_as(user=data["officer"])
+    client.get(f"/reviews/{data['review'].id}/findings")
+    sign_out(client)
+    reviewer = login_as(user=data["reviewer"])
+    officer = data["officer"]
+
+    titles, soup = _history_titles(client, data, f"?person={officer.id}")
+    assert titles == [f"{officer.name} read the findings"]
+    names = [o.get_text(strip=True) for o in soup.select("#history-person option")]
+    assert names[0] == "Everyone" and {officer.name, reviewer.name} <= set(names)
+
+    changes, _ = _history_titles(client, data, "?kind=changes")
+    assert changes and not any(" read the " in t for t in changes)
+    assert f"{reviewer.name} moved the review from in review to factual accuracy" in changes
+    reads, _ = _history_titles(client, data, "?kind=reads")
+    assert reads and all(" read the " in t for t in reads)
+    mine, _ = _history_titles(client, data, f"?kind=changes&person={officer.id}")
+    assert mine == []
+
+
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ("?kind=<script>", "kind", "Choose what to show"),
+        ("?person=abc", "person", "Choose a person from the list"),
+        ("?person=999999", "person", "Choose a person from the list"),
+    ],
+)
+def test_history_filters_say_what_is_wrong_and_show_everything(
+    client, full_review, login_as, query, field, message
+):
+    data = full_review()
+    login_as(user=data["reviewer"])
+    response = client.get(url(HISTORY, data) + query)
+    assert response.status_code == 200
+    soup = page(response)
+    assert message in soup.select_one(".govuk-error-summary").get_text()
+    assert soup.select_one(f"#history-{field}-error")
+    assert "<script>" not in response.get_data(as_text=True)
+    assert soup.select(".moj-timeline__item")  # unfiltered
 
 
 @pytest.mark.parametrize("page_number", ["abc", "-3", "0", "99999999999999999999999"])
@@ -412,12 +485,10 @@ def test_every_lifecycle_page_records_the_view(client, full_review, login_as):
     login_as(user=data["qa"])
     for template in (STATUS, COUNTERSIGN):
         client.get(url(template, data))
-    titles = [
-        i.get_text(strip=True)
-        for i in page(client.get(url(HISTORY, data))).select(".moj-timeline__title")
-    ]
+    titles, _ = _history_titles(client, data)
+    name = data["qa"].name
     assert titles[:3] == [
-        "Viewed the history",
-        "Viewed the countersigning page",
-        "Viewed the status",
+        f"{name} read the history",
+        f"{name} read the countersigning page",
+        f"{name} read the status",
     ]

@@ -275,10 +275,10 @@ def test_actions_sign_off_and_audit_summary(rich_review: Builder) -> None:
     assert "31 March 2030" in text
     assert f"Approved by {QA_NAME}" in sign_off
     assert "Moved the review from quality assurance to approved" in sign_off
-    assert "Statement submitted 2" in sign_off
-    assert "Finding response added 1" in sign_off
-    assert "Review viewed" not in sign_off
-    assert "Report exported" not in sign_off
+    assert "Statements submitted 2" in sign_off
+    assert "Replies to findings 1" in sign_off
+    assert "review.transitioned" not in sign_off and "Finding response added" not in sign_off
+    assert "Review viewed" not in sign_off and "Report exported" not in sign_off
 
 
 @pytest.mark.parametrize("stage", ["in_review", "factual_accuracy", "quality_assurance"])

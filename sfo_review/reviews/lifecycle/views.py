@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
+from sfo_review import audit_words as history_words
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
@@ -158,17 +159,47 @@ def history(review_id: int) -> str:
     review = get_review_or_404(review_id, user, perm.can_view_history)
     review_service.record_view(user, review, "history")
     page = min(max(request.args.get("page", 1, type=int) or 1, 1), HISTORY_MAX_PAGE)
+    people = db.session.execute(
+        select(User.id, User.name)
+        .where(User.id.in_(select(AuditEvent.user_id).where(AuditEvent.review_id == review.id)))
+        .order_by(User.name, User.id)
+    ).all()
+    errors: dict[str, str] = {}
+    kind = request.args.get("kind", "all") or "all"
+    if kind not in history_words.KIND_KEYS:
+        errors["kind"] = "Choose what to show: everything, changes only, or views and exports"
+        kind = "all"
+    person_arg = request.args.get("person", "") or ""
+    person: int | None = None
+    if person_arg:
+        known = {str(pid): pid for pid, _ in people}
+        if person_arg in known:
+            person = known[person_arg]
+        else:
+            errors["person"] = "Choose a person from the list"
+    query = select(AuditEvent).where(AuditEvent.review_id == review.id)
+    if kind == "changes":
+        query = query.where(AuditEvent.action.not_in(history_words.READS))
+    elif kind == "reads":
+        query = query.where(AuditEvent.action.in_(history_words.READS))
+    if person is not None:
+        query = query.where(AuditEvent.user_id == person)
     rows = db.session.scalars(
-        select(AuditEvent)
-        .where(AuditEvent.review_id == review.id)
-        .order_by(AuditEvent.id.desc())
+        query.order_by(AuditEvent.id.desc())
         .offset((page - 1) * HISTORY_PAGE_SIZE)
         .limit(HISTORY_PAGE_SIZE + 1)
     ).all()
+    filters = {"kind": kind, "person": person} if (kind != "all" or person) else {}
     return render_template(
         "reviews/lifecycle/history.html",
         review=review,
-        events=rows[:HISTORY_PAGE_SIZE],
+        items=history_words.items(rows[:HISTORY_PAGE_SIZE]),
         page=page,
         has_next=len(rows) > HISTORY_PAGE_SIZE,
+        people=people,
+        kinds=history_words.KINDS,
+        kind=kind,
+        person=person,
+        filters=filters,
+        errors=errors,
     )
