@@ -88,7 +88,7 @@ def enforce_timeouts() -> Response | None:
     if message:
         logout_user()
         session.clear()
-        flash(message)
+        flash(message, "info")
         next_page = request.path if request.endpoint not in PASSIVE_ENDPOINTS else None
         return redirect(url_for("auth.login", next=next_page))
     if request.endpoint not in PASSIVE_ENDPOINTS:

@@ -115,9 +115,9 @@ def revoke_token(token_id: int) -> Response:
         if api_tokens.revoke(actor(), token_id):
             flash("The API token has been revoked: it no longer works.")
         else:
-            flash("That API token had already stopped working.")
+            flash("That API token had already stopped working.", "info")
     else:
-        flash("Your form expired. Try again.")
+        flash("Your form expired. Try again.", "info")
     return redirect(url_for("auth.change_password"))
 
 

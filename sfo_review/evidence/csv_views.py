@@ -109,14 +109,14 @@ def confirm_chronology_import(review_id: int) -> str | tuple[str, int] | Respons
     again = redirect(url_for("evidence.import_chronology", review_id=review.id))
     token = _pending_token(review)
     if not form.validate_on_submit() or token is None:
-        flash("There is no checked file waiting to be imported: upload it again.")
+        flash("There is no checked file waiting to be imported: upload it again.", "info")
         return again
     if chronology_csv.already_imported(review, token):
-        flash("This file has already been imported.")
+        flash("This file has already been imported.", "info")
         return redirect(url_for("evidence.chronology", review_id=review.id))
     path = _pending_file(token)
     if not path.exists():
-        flash("The checked file has expired: upload it again.")
+        flash("The checked file has expired: upload it again.", "info")
         return again
     upload = ImportForm(formdata=None)
     count = submit_form(

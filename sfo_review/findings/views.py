@@ -104,7 +104,7 @@ def _flash_saved(text: str, finding: Finding) -> None:
     flash(text)
     message = saved_message(finding)
     if message:
-        flash(message)
+        flash(message, "warning")
 
 
 @findings_bp.route("/reviews/<int:review_id>/findings/new", methods=["GET", "POST"])

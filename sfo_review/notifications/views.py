@@ -31,7 +31,7 @@ def mark_read(notification_id: int) -> Response:
         notification_service.mark_read(actor(), notification_id)
         flash("Notification marked as read.")
     else:
-        flash("Your form expired. Try again.")
+        flash("Your form expired. Try again.", "info")
     return redirect(url_for("notifications.notifications"))
 
 
@@ -43,7 +43,7 @@ def mark_all_read() -> Response:
         notification_service.mark_all_read(actor())
         flash("All notifications marked as read.")
     else:
-        flash("Your form expired. Try again.")
+        flash("Your form expired. Try again.", "info")
     return redirect(url_for("notifications.notifications"))
 
 

@@ -25,7 +25,7 @@ def add_addendum(review_id: int) -> str | Response:
     try:
         mine = addendum_service.require_submitted(statement_service.own_statement(user, review))
     except Conflict as refused:
-        flash(refused.message)
+        flash(refused.message, "warning")
         return redirect(url_for("statements.my_statement", review_id=review.id))
     form = AddendumForm()
     template = "statements/addendum.html"

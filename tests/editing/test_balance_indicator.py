@@ -130,9 +130,17 @@ def test_after_saving_an_unbalanced_finding_the_message_says_what_is_missing(
         },
         follow_redirects=True,
     )
-    banner = " ".join(page(response).select_one(".govuk-notification-banner").get_text(" ").split())
-    assert "Finding “Unweighed” added." in banner
-    assert "attributes a shortfall to an individual without weighing their context" in banner
+    shown = page(response)
+    success = shown.select_one(".govuk-notification-banner--success").get_text(" ")
+    assert "Finding “Unweighed” added." in success
+    # the warning is not dressed as a success: the blue banner, with warning styling
+    warning = shown.select_one(
+        ".govuk-notification-banner:not(.govuk-notification-banner--success)"
+    )
+    said = " ".join(warning.select_one(".govuk-warning-text").get_text(" ").split())
+    assert "attributes a shortfall to an individual without weighing their context" in said
+    assert "&lt;br&gt;" not in response.get_data(as_text=True)
+    assert "<br>" not in str(shown.select_one("main"))
 
 
 def test_the_script_is_a_module_file_with_the_page_nonce(client, login_as, full_review):
