@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -239,6 +240,20 @@ def test_the_reference_points_come_from_configuration(app, client, reviewer_on, 
     assert card.select_one(".app-flag--workload") is None
 
 
+def test_the_caseload_hints_say_each_reference_point_once_as_configured(
+    app, client, reviewer_on, monkeypatch
+):
+    _, base = reviewer_on
+    monkeypatch.setitem(app.config, "CASELOAD_REFERENCE_MAX", 55)
+    monkeypatch.setitem(app.config, "WORKLOAD_REFERENCE_PERCENT", 115)
+    soup = page(client.get(f"{base}/caseload-contexts/new"))
+    caseload = soup.select_one("#caseload_count-hint").get_text(" ", strip=True)
+    workload = soup.select_one("#workload_percent-hint").get_text(" ", strip=True)
+    # one figure each, the configured one: no second, contradicting number
+    assert re.findall(r"\d+", caseload) == ["55"]
+    assert re.findall(r"\d+", workload) == ["115"]
+
+
 def test_the_caseload_form_has_a_hint_on_every_field(client, reviewer_on):
     _, base = reviewer_on
     soup = page(client.get(f"{base}/caseload-contexts/new"))
@@ -472,8 +487,8 @@ def test_the_caseload_form_flags_reference_points_for_the_figures_as_loaded(
     assert flag["data-max"] == "55" and flag["aria-live"] == "polite"
     assert flag["data-message"] == "Above the agreed maximum of 55 cases"
     assert flag.get_text(strip=True) == ""
-    assert "The reference point is 55 cases" in soup.select_one("#caseload_count-hint").get_text()
-    assert "The reference point is 110%" in soup.select_one("#workload_percent-hint").get_text()
+    assert "Figures above 55 cases" in soup.select_one("#caseload_count-hint").get_text()
+    assert "Figures above 110%" in soup.select_one("#workload_percent-hint").get_text()
     body = {**CONTEXT, "participant_id": "", "caseload_count": "56", "workload_percent": "111"}
     soup = page(post(client, f"{base}/caseload-contexts/new", body))
     assert soup.select_one("#caseload_count-reference").get_text(strip=True) == (
