@@ -129,10 +129,11 @@ def participants(review_id: int) -> str | Response:
 
 
 @reviews_bp.route(
-    "/reviews/<int:review_id>/participants/<int:participant_id>/remove", methods=["POST"]
+    "/reviews/<int:review_id>/participants/<int:participant_id>/remove", methods=["GET", "POST"]
 )
 @login_required_for()
 def remove_participant(review_id: int, participant_id: int) -> str | Response:
+    """Asks first, saying what goes with the participant; the POST removes them."""
     review = get_review_or_404(review_id, actor(), perm.can_edit_review)
     participant = get_child_or_404(review, Participant, participant_id)
     form = ConfirmForm()
@@ -146,7 +147,15 @@ def remove_participant(review_id: int, participant_id: int) -> str | Response:
         if submit_form(form, remove):
             flash(f"{name} removed from the review.")
             return redirect(url_for("reviews.participants", review_id=review.id))
-    return _participants_page(review, ParticipantForm(formdata=None), form)
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, f"{participant.user.name} before removing")
+    return render_template(
+        "reviews/remove_participant.html",
+        review=review,
+        participant=participant,
+        form=form,
+        kept_because=review_service.why_participant_stays(review, participant),
+    )
 
 
 def _countersigner(review: Review) -> dict[str, str | None]:

@@ -180,19 +180,27 @@ def add_participant(actor: User, review: Review, data: dict[str, Any]) -> Partic
     return participant
 
 
-@review_edit
-def remove_participant(actor: User, review: Review, participant: Participant) -> None:
-    require_permission(perm.can_edit_review(actor, review))
-    ensure_editable(review)
+def why_participant_stays(review: Review, participant: Participant) -> str | None:
+    """Why `participant` cannot be removed (their own words are on the review), or None."""
     has_statement = any(s.author_id == participant.user_id for s in review.statements)
     has_replies = any(
         r.author_id == participant.user_id for f in review.findings for r in f.responses
     )
     if has_statement or has_replies:
-        raise Conflict(
+        return (
             f"{participant.user.name} has written a statement or replied to findings, "
             "so they stay on the review."
         )
+    return None
+
+
+@review_edit
+def remove_participant(actor: User, review: Review, participant: Participant) -> None:
+    require_permission(perm.can_edit_review(actor, review))
+    ensure_editable(review)
+    kept_because = why_participant_stays(review, participant)
+    if kept_because:
+        raise Conflict(kept_because)
     for context in list(participant.caseload_contexts):
         review.caseload_contexts.remove(context)
     name, user_id, role = participant.user.name, participant.user_id, participant.role_in_case

@@ -269,8 +269,8 @@ def test_the_reviewer_adds_and_removes_a_participant(client, login_as, full_revi
     assert any("Priya Shah" in r and "Previous officer" in r for r in rows)
     assert "Priya Shah added as previous officer" in soup.get_text()
     added = db.session.query(Participant).filter_by(user_id=newcomer.id).one()
-    form = soup.select_one(f"#participant-{added.id} form")
-    response = client.post(form["action"], data={"csrf_token": csrf_token(client, url)})
+    remove = soup.select_one(f"#participant-{added.id} a[href$='/remove']")["href"]
+    response = client.post(remove, data={"csrf_token": csrf_token(client, remove)})
     assert response.status_code == 302
     assert db.session.query(Participant).filter_by(user_id=newcomer.id).count() == 0
 
@@ -323,6 +323,45 @@ def test_someone_who_wrote_a_statement_stays(client, login_as, full_review):
     assert db.session.get(Participant, data["participant"].id) is not None
 
 
+def test_remove_asks_first_saying_what_goes_with_the_participant(client, login_as, full_review):
+    data = full_review()
+    review, participant = data["review"], data["participant"]
+    login_as(user=data["reviewer"])
+    listing = page(client.get(f"/reviews/{review.id}/participants"))
+    link = listing.select_one(f"#participant-{participant.id} a[href$='/remove']")
+    assert link is not None and data["officer"].name in link.get_text()
+    asked = client.get(link["href"])
+    assert asked.status_code == 200
+    soup = page(asked)
+    assert soup.select_one("h1").get_text(strip=True) == (
+        f"Are you sure you want to remove {data['officer'].name} from this review?"
+    )
+    said = soup.select_one("#removed-with").get_text(" ", strip=True)
+    assert "Their caseload context is removed with them" in said and "58 cases" in said
+    assert db.session.get(Participant, participant.id) is not None  # asking removes nothing
+    response = post(client, link["href"], {})
+    assert response.status_code == 302
+    assert db.session.get(Participant, participant.id) is None
+
+
+def test_remove_says_why_someone_with_a_statement_stays(client, login_as, full_review):
+    data = full_review()
+    review = data["review"]
+    statement_service.create_statement(data["officer"], review, {"body": "My account"})
+    login_as(user=data["reviewer"])
+    soup = page(client.get(f"/reviews/{review.id}/participants/{data['participant'].id}/remove"))
+    assert "cannot be removed" in soup.select_one("h1").get_text()
+    assert "so they stay on the review" in soup.select_one("#kept-because").get_text()
+    assert soup.select_one("main form[method=post]") is None
+
+
+def test_remove_of_a_participant_of_another_review_is_not_found(client, login_as, full_review):
+    data, other = full_review(), full_review()
+    login_as(user=data["reviewer"])
+    url = f"/reviews/{data['review'].id}/participants/{other['participant'].id}/remove"
+    assert client.get(url).status_code == 404
+
+
 def test_no_add_or_remove_once_the_window_closes(client, login_as, full_review):
     data = full_review()
     review = move_to(data, "quality_assurance")
@@ -330,6 +369,7 @@ def test_no_add_or_remove_once_the_window_closes(client, login_as, full_review):
     soup = page(client.get(f"/reviews/{review.id}/participants"))
     assert soup.select("#participants-table tbody tr")
     assert soup.select_one("form[action$='/remove']") is None
+    assert soup.select_one("a[href$='/remove']") is None
     assert soup.select_one("#email") is None
     assert soup.select_one("#edit-window-closed")
 

@@ -36,6 +36,7 @@ def _url(path: str, data: dict) -> str:
         ("/reviews/{r}/participants", TEAM),
         ("/reviews/{r}/details", EDIT),
         ("/reviews/{r}/judgement", EDIT),
+        ("/reviews/{r}/participants/{p}/remove", EDIT),
     ],
 )
 def test_review_pages_in_review(client, login_as, full_review, role, path, matrix):
