@@ -359,3 +359,17 @@ def _every_value(column: Any) -> list[str]:
     ).where(first.c.value.is_not(None))
     values = first.union_all(following)
     return list(db.session.scalars(select(values.c.value).where(values.c.value.is_not(None))))
+
+
+def waiting_for_countersignature(actor: User) -> list[Review]:
+    """The reviews at quality assurance that name `actor` as their countersigner, soonest
+    deadline first: what a quality assurer's home page shows before anything else."""
+    query = (
+        select(Review)
+        .where(
+            Review.status == lifecycle.QUALITY_ASSURANCE,
+            Review.countersigner_id == actor.id,
+        )
+        .order_by(Review.effective_due_date, Review.id)
+    )
+    return list(db.session.scalars(query))

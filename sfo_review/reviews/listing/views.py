@@ -191,8 +191,15 @@ def index() -> str | BaseResponse:
         problem = _page_problem(page)
         if problem:
             form.form_errors.append(problem)
+    waiting = (
+        review_list.waiting_for_countersignature(user) if user.role == "quality_assurer" else None
+    )
     return render_template(
-        "reviews/index.html", form=form, asked=_officer_asked(user, page), **_results(page)
+        "reviews/index.html",
+        form=form,
+        asked=_officer_asked(user, page),
+        waiting=waiting,
+        **_results(page),
     )
 
 
