@@ -70,6 +70,8 @@ def test_the_page_shows_the_figures_the_api_gives(
     assert soup.select_one("#figure-balance").get_text(" ", strip=True).startswith("100.0%")
     top = soup.select_one("#top-three").get_text(" ", strip=True)
     assert top.startswith("Most common: Workload and capacity (2, in 66.7% of reviews)")
+    # API talk belongs on the API's description, not on leadership's page
+    assert "/api/" not in soup.select_one("main").get_text() and "JSON" not in soup.get_text()
 
 
 def test_every_chart_is_an_image_with_a_title_a_description_and_a_table(
