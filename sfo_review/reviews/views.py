@@ -27,6 +27,7 @@ from sfo_review.reviews.forms import (
     ReviewForm,
 )
 from sfo_review.services import reviews as review_service
+from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.reports import snapshots as report_snapshots
 
 
@@ -105,7 +106,25 @@ def edit_details(review_id: int) -> str | Response:
 
 
 def _participants_page(review: Review, add_form: ParticipantForm, form: object) -> str:
-    return render_template("reviews/participants.html", review=review, add_form=add_form, form=form)
+    """The page; with `?find=` (a GET search, no script needed) the officer accounts whose
+    name or email match, to choose from instead of typing an email address."""
+    words = request.args.get("find", "") if request.method == "GET" else ""
+    found: list[User] | None = None
+    find_error: str | None = None
+    if words.strip() and perm.can_edit_review(actor(), review):
+        try:
+            found = review_service.find_officers(actor(), review, words)
+        except ValidationFailed as exc:
+            find_error = exc.fields["find"][0]
+    return render_template(
+        "reviews/participants.html",
+        review=review,
+        add_form=add_form,
+        form=form,
+        find=words,
+        found=found,
+        find_error=find_error,
+    )
 
 
 @reviews_bp.route("/reviews/<int:review_id>/participants", methods=["GET", "POST"])

@@ -180,6 +180,37 @@ def add_participant(actor: User, review: Review, data: dict[str, Any]) -> Partic
     return participant
 
 
+FIND_MIN, FIND_MAX, FIND_LIMIT = 2, 100, 20
+
+
+def find_officers(actor: User, review: Review, words: str) -> list[User]:
+    """Active officer accounts whose name or email contains `words` (any case), not yet
+    participants of `review`, by name: the first FIND_LIMIT. ValidationFailed (field `find`)
+    when the words are too short or too long to search for."""
+    require_permission(perm.can_edit_review(actor, review))
+    words = " ".join(words.split())
+    if len(words) < FIND_MIN:
+        raise ValidationFailed({"find": [f"Enter at least {FIND_MIN} letters of their name"]})
+    if len(words) > FIND_MAX:
+        raise ValidationFailed({"find": [f"Enter {FIND_MAX} characters or fewer"]})
+    taken = [p.user_id for p in review.participants]
+    query = (
+        select(User)
+        .where(
+            User.role == "officer",
+            User.active.is_(True),
+            or_(
+                func.lower(User.name).contains(words.lower(), autoescape=True),
+                func.lower(User.email).contains(words.lower(), autoescape=True),
+            ),
+            User.id.not_in(taken),
+        )
+        .order_by(User.name, User.id)
+        .limit(FIND_LIMIT)
+    )
+    return list(db.session.scalars(query))
+
+
 def why_participant_stays(review: Review, participant: Participant) -> str | None:
     """Why `participant` cannot be removed (their own words are on the review), or None."""
     has_statement = any(s.author_id == participant.user_id for s in review.statements)
