@@ -1,0 +1,56 @@
+"""Layout at the widths staff use (1280 and 390 pixels): the review's sections on one line
+at 1280, and no summary-list key broken in the middle of a word ("Notificati on date")."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# For each word of each summary-list key: on how many lines does it lie?
+WORDS_SPLIT = """
+() => {
+  const split = [];
+  for (const key of document.querySelectorAll('.govuk-summary-list__key')) {
+    const walker = document.createTreeWalker(key, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (lines.size > 1) split.push(match[0]);
+      }
+    }
+  }
+  return split;
+}
+"""
+
+
+def _first_review(page) -> str:
+    page.goto("/")
+    return page.get_by_role("link", name=re.compile(r"SFO-\d{4}-0001")).first.get_attribute("href")
+
+
+def test_the_review_sections_fit_one_line_at_1280(new_page):
+    page = new_page("reviewer@example.gov.uk")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(_first_review(page))
+    tops = page.eval_on_selector_all(
+        ".app-review-nav .moj-sub-navigation__item",
+        "items => items.map((i) => Math.round(i.getBoundingClientRect().top))",
+    )
+    assert len(tops) >= 10 and len(set(tops)) == 1
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+@pytest.mark.parametrize("email", ["reviewer@example.gov.uk", "officer@example.gov.uk"])
+def test_no_summary_list_key_breaks_mid_word(new_page, email, width):
+    page = new_page(email)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(_first_review(page))
+    assert page.locator(".govuk-summary-list__key").count() >= 10
+    assert page.evaluate(WORDS_SPLIT) == []
