@@ -54,3 +54,17 @@ def test_no_summary_list_key_breaks_mid_word(new_page, email, width):
     page.goto(_first_review(page))
     assert page.locator(".govuk-summary-list__key").count() >= 10
     assert page.evaluate(WORDS_SPLIT) == []
+
+
+def test_at_390_the_review_list_stacks_instead_of_scrolling_sideways(new_page):
+    page = new_page("officer@example.gov.uk")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto("/")
+    wrapper = page.locator("#reviews-table").locator("xpath=..")
+    assert wrapper.evaluate("w => w.scrollWidth <= w.clientWidth")
+    asked = page.locator("#reviews-table tbody td.app-asked").first
+    assert asked.is_visible()
+    box = asked.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    label = asked.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Asked of you"'
