@@ -12,6 +12,10 @@ checks reflow: at 320 CSS pixels wide (400% zoom of 1280) no page scrolls sidewa
 This module runs its own live server on its own seeded database: the empty submissions and
 the extra demo data (an action, a review at quality assurance) never disturb the journey test.
 
+The same walk checks the HTML the server sent for every page state (and each error state)
+with the W3C Nu HTML Checker (node_modules/vnu-jar, a devDependency, run with Java as a
+local service for the module): no page may have an HTML error.
+
 Set AXE_REPORT=/some/file.json to write every violation found (all impacts) for a report.
 """
 
@@ -20,7 +24,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
+import subprocess
 import threading
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -40,6 +48,9 @@ from tests.browser.states import page_state
 pytestmark = pytest.mark.browser
 
 AXE_PATH = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+VNU_JAR = (
+    Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 BLOCKING = ("serious", "critical")
 WIDE, NARROW = 1280, 320  # 320 CSS px = 1280 px at 400% zoom (WCAG 1.4.10 Reflow)
@@ -75,6 +86,7 @@ class Findings:
     server_errors: list[str] = field(default_factory=list)
     same_shape: list[str] = field(default_factory=list)
     double_submit: list[str] = field(default_factory=list)
+    invalid_html: list[str] = field(default_factory=list)
 
     def blocking(self) -> list[dict[str, Any]]:
         return [v for v in self.violations if v["impact"] in BLOCKING]
@@ -248,6 +260,55 @@ def axe_source() -> str:
     return AXE_PATH.read_text(encoding="utf-8")
 
 
+HtmlChecker = Callable[[str], list[str]]
+
+
+@pytest.fixture(scope="module")
+def html_checker() -> Iterator[HtmlChecker]:
+    """The Nu HTML Checker as a local web service for the module (one Java start): a
+    function giving the errors in an HTML document."""
+    if not VNU_JAR.exists():
+        pytest.fail(f"vnu-jar is not installed ({VNU_JAR} is missing): run `make install`")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    service = subprocess.Popen(
+        ["java", "-Xss8m", "-cp", str(VNU_JAR), "nu.validator.servlet.Main", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/?out=json"
+
+    def check(html: str) -> list[str]:
+        request = urllib.request.Request(
+            url, data=html.encode(), headers={"Content-Type": "text/html; charset=utf-8"}
+        )
+        with urllib.request.urlopen(request, timeout=120) as answer:
+            messages = json.load(answer)["messages"]
+        return [
+            f"line {m.get('lastLine', '?')}: {m['message']} [{m.get('extract', '').strip()}]"
+            for m in messages
+            if m["type"] == "error" or m.get("subType") == "fatal"
+        ]
+
+    try:
+        # The service is up when it answers (a condition, polled; never a fixed sleep).
+        for _ in range(600):
+            if service.poll() is not None:
+                pytest.fail("the Nu HTML Checker stopped at start (is Java installed?)")
+            try:
+                check("<!DOCTYPE html><html lang=en><title>t</title></html>")
+                break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                threading.Event().wait(0.2)
+        else:
+            pytest.fail("the Nu HTML Checker did not start")
+        yield check
+    finally:
+        service.terminate()
+        service.wait(timeout=30)
+
+
 @pytest.fixture
 def open_as(browser: Any, site: Site, axe_source: str) -> Iterator[Callable[[str | None], Any]]:
     """A page signed in as `email` (or anonymous). CSP is bypassed only so axe's script tag
@@ -416,19 +477,23 @@ def _reflow(page: Any, where: str, findings: Findings) -> None:
     page.set_viewport_size({"width": WIDE, "height": 900})
 
 
-def _submit_empty(page: Any) -> bool:
-    """Clear the main form's text and submit it; True when an error summary shows."""
+def _submit_empty(page: Any) -> str | None:
+    """Clear the main form's text and submit it; the HTML sent back when an error summary
+    shows (None when there is no form, or no error summary)."""
     form = page.locator("main form:has(input:not([type=hidden]), textarea, select)").first
     if form.count() == 0:
-        return False
+        return None
     for box in form.locator(
         "input[type=text]:visible, input[type=email]:visible, input[type=password]:visible,"
         " input[type=number]:visible, input:not([type]):visible, textarea:visible"
     ).all():
         box.fill("")
-    with page.expect_navigation():
+    with page.expect_navigation() as navigation:
         form.locator("button[type=submit], button:not([type])").first.click()
-    return page.locator(".govuk-error-summary").count() > 0
+    if page.locator(".govuk-error-summary").count() == 0:
+        return None
+    sent = navigation.value
+    return sent.text() if sent is not None else None
 
 
 # The buttons of forms that change something, which GOV.UK's preventDoubleClick does not
@@ -441,7 +506,11 @@ SENDS_TWICE = """
 """
 
 
-def _walk(page: Any, crawl: Crawl, axe_source: str, role: str) -> Findings:
+def _valid_html(check: HtmlChecker, html: str, where: str, findings: Findings) -> None:
+    findings.invalid_html += [f"{where}: {error}" for error in check(html)]
+
+
+def _walk(page: Any, crawl: Crawl, axe_source: str, role: str, check_html: HtmlChecker) -> Findings:
     """Check each page state given to `role` (see Crawl), in the browser."""
     findings = Findings(same_shape=crawl.same_state[role])
     findings.server_errors += crawl.server_errors[role]
@@ -452,10 +521,13 @@ def _walk(page: Any, crawl: Crawl, axe_source: str, role: str) -> Findings:
             status = response.status if response is not None else "no response"
             findings.server_errors.append(f"{where}: {status} in the browser, 200 when crawled")
             continue
+        _valid_html(check_html, response.text(), where, findings)
         _axe(page, axe_source, where, findings)
         _reflow(page, where, findings)
         findings.double_submit += [f"{where}: {b}" for b in page.evaluate(SENDS_TWICE)]
-        if FORM_ENDPOINT.search(endpoint) and _submit_empty(page):
+        errors_html = _submit_empty(page) if FORM_ENDPOINT.search(endpoint) else None
+        if errors_html is not None:
+            _valid_html(check_html, errors_html, where + " (errors)", findings)
             _axe(page, axe_source, where + " (errors)", findings)
             _reflow(page, where + " (errors)", findings)
     return findings
@@ -470,6 +542,7 @@ def _report(findings: Findings) -> str:
     lines += [f"not reflowing at {NARROW}px: {line}" for line in findings.too_wide]
     lines += [f"server error: {line}" for line in findings.server_errors]
     lines += [f"a double-click sends it twice: {line}" for line in findings.double_submit]
+    lines += [f"invalid HTML: {line}" for line in findings.invalid_html]
     return "\n".join(lines)
 
 
@@ -493,17 +566,21 @@ def _save(role: str, findings: Findings) -> None:
 
 @pytest.mark.parametrize("role", ROLE_ORDER)
 def test_every_page_a_role_can_reach_has_no_serious_accessibility_problem(
-    open_as: Callable[[str | None], Any], crawl: Crawl, axe_source: str, role: str
+    open_as: Callable[[str | None], Any],
+    crawl: Crawl,
+    axe_source: str,
+    html_checker: HtmlChecker,
+    role: str,
 ) -> None:
     """Each page state is checked once, by the first role that reaches it; the pages a role
-    shares with a role before it were checked there."""
+    shares with a role before it were checked there. Its HTML is valid (Nu HTML Checker)."""
     page = open_as(ROLES.get(role))
-    findings = _walk(page, crawl, axe_source, role)
+    findings = _walk(page, crawl, axe_source, role, html_checker)
     _save(role, findings)
     assert crawl.reached[role], f"{role} reached no page"
     assert len(findings.checked) >= len(crawl.assigned[role]), f"a page of {role} was not checked"
     problems = findings.blocking() or findings.too_wide or findings.server_errors
-    assert not (problems or findings.double_submit), (
+    assert not (problems or findings.double_submit or findings.invalid_html), (
         f"{len(findings.checked)} pages checked for {role}:\n{_report(findings)}"
     )
 
