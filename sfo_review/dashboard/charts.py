@@ -37,6 +37,16 @@ class BarChart:
     width: float = WIDTH
     legend: str | None = None
 
+    @property
+    def room(self) -> float:
+        """The width the longest bar takes (the value is written after it)."""
+        return self.width - self.label_width - 90
+
+    def share(self, bar: Bar) -> float:
+        """A bar's length as a share of the longest possible, 0–100: the narrow-screen
+        chart's bars (labels above them, so the words stay readable at 390 pixels)."""
+        return round(100 * bar.width / self.room, 1) if self.room else 0.0
+
 
 def _scale(values: list[float], room: float) -> float:
     top = max(values, default=0)
@@ -52,7 +62,7 @@ def bar_chart(
     legend: str | None = None,
 ) -> BarChart:
     """Horizontal bars: (label, value, value as text) each, in the order given."""
-    room = WIDTH - LABEL_WIDTH - 90
+    room = WIDTH - LABEL_WIDTH - 90  # BarChart.room
     scale = _scale([v for _, v, _ in items], room)
     marks = hatched or [False] * len(items)
     bars = [

@@ -68,3 +68,26 @@ def test_at_390_the_review_list_stacks_instead_of_scrolling_sideways(new_page):
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     label = asked.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Asked of you"'
+
+
+# The rendered height of every word on the dashboard's charts that is shown (SVG text scales
+# with its chart; HTML text does not).
+CHART_WORDS = """
+() => [...document.querySelectorAll(
+    '.app-chart text, .app-chart-bars__label, .app-chart-bars__value')]
+  .filter((e) => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+  .map((e) => ({text: e.textContent.trim(), height: e.getBoundingClientRect().height}))
+  .filter((w) => w.text)
+"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_dashboards_chart_words_are_readable(new_page, width):
+    page = new_page("leadership@example.gov.uk")
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/dashboard")
+    words = page.evaluate(CHART_WORDS)
+    assert len(words) > 10
+    small = [w for w in words if w["height"] < 12]
+    assert small == []
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width

@@ -98,8 +98,11 @@ def test_hatching_marks_what_is_above_the_reference_point(client, login_as, five
     login_as("leadership")
     soup = page(client.get("/dashboard"))
     caseload = soup.select_one("#chart-caseload")
-    hatched = caseload.select("rect.app-chart__bar--hatched")
+    hatched = caseload.select(".app-chart__svg rect.app-chart__bar--hatched")
     assert len(hatched) == 2 + 1  # the 61–80 and 81+ bars, and the legend's swatch
+    # the small screen's bars hatch the same two
+    narrow = caseload.select(".app-chart-bars rect.app-chart__bar--hatched")
+    assert len(narrow) == 2
     assert "Hatched bars: above the reference point (60)" in caseload.get_text()
 
 
