@@ -32,8 +32,8 @@ from sfo_review.dashboard.tables import BUILDERS
 from sfo_review.extensions import db
 from sfo_review.models import Notification, User
 from sfo_review.services import actions as action_service
-from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import caseload_accounts, evidence, findings, users
+from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import transitions as transition_service
