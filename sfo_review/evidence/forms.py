@@ -202,3 +202,10 @@ class CaseloadAccountForm(FlaskForm):
         validate_choice=False,  # the service names the context's own fields
     )
     submit = SubmitField("Add your account", widget=SubmitButton())
+
+    def __init__(self, context_id: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # One form per caseload context on the page: the inputs keep their names (and the
+        # CSRF token its own), their ids name the context so that each is unique.
+        for field in (self.body, self.disputed_fields):
+            field.id = f"c{context_id}-{field.name}"

@@ -35,7 +35,7 @@ def _page(
 ) -> str:
     contexts = _own_contexts(user, review)
     forms = {
-        c.id: failed if c.id == failed_id and failed else CaseloadAccountForm(prefix=f"c{c.id}")
+        c.id: failed if c.id == failed_id and failed else CaseloadAccountForm(c.id)
         for c in contexts
     }
     return render_template(
@@ -68,7 +68,7 @@ def add_caseload_account(review_id: int, context_id: int) -> str | Response:
     context = get_child_or_404(review, CaseloadContext, context_id)
     if context not in _own_contexts(user, review):
         raise NotFound("CaseloadContext not found.")
-    form = CaseloadAccountForm(prefix=f"c{context.id}")
+    form = CaseloadAccountForm(context.id)
     if form.validate_on_submit():
         data = {"body": form.body.data or None, "disputed_fields": form.disputed_fields.data or []}
         if submit_form(form, lambda: account_service.add_account(user, review, context, data)):

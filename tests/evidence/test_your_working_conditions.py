@@ -78,7 +78,7 @@ def test_who_adds_an_account(client, login_as, full_review, role):
     data = full_review()
     enter(role, data, login_as)
     page_url, add_url = urls(data)
-    response = client.post(add_url, data={f"c{data['context'].id}-body": "My account."})
+    response = client.post(add_url, data={"body": "My account."})
     expect_status(response, ADD_EXPECTED[role])
     assert accounts() == (1 if role == "officer" else 0)
     if role == "officer":
@@ -123,9 +123,9 @@ def test_a_colleague_reads_only_their_own(client, login_as, full_review):
     assert "271" in text and "289%" in text and "Sentinel-manager-notes" in text
     assert "143%" not in text and data["officer"].name not in text
     # Their own context takes their account; the responsible officer's is not found.
-    response = client.post(urls(data, own)[1], data={f"c{own.id}-body": "Mine."})
+    response = client.post(urls(data, own)[1], data={"body": "Mine."})
     assert response.status_code == 302
-    response = client.post(urls(data)[1], data={f"c{data['context'].id}-body": "Theirs."})
+    response = client.post(urls(data)[1], data={"body": "Theirs."})
     assert response.status_code == 404
     assert [a.caseload_context_id for a in db.session.scalars(select(CaseloadAccount))] == [own.id]
 
@@ -153,7 +153,7 @@ def test_adding_an_account_shows_it_to_the_subject_and_beside_the_figures_to_the
     response = post(
         client,
         add_url,
-        {f"c{cid}-body": HOSTILE, f"c{cid}-disputed_fields": ["caseload_count", "grade"]},
+        {"body": HOSTILE, "disputed_fields": ["caseload_count", "grade"]},
         form_url=page_url,
     )
     assert response.status_code == 302
@@ -209,8 +209,7 @@ def test_a_bad_account_is_shown_again_with_its_errors(
     login_as(user=data["officer"])
     page_url, add_url = urls(data)
 
-    form = {f"c{cid}-{k}": v for k, v in fields.items()}
-    response = post(client, add_url, form, form_url=page_url)
+    response = post(client, add_url, dict(fields), form_url=page_url)
 
     assert response.status_code == 200
     assert any(e.startswith(message) for e in errors(response)), errors(response)
@@ -236,7 +235,7 @@ def test_outside_the_window_the_form_is_gone_and_a_post_is_refused(client, login
     assert soup.select_one(f"#accounts-closed-{cid}") is not None
     assert soup.select_one("form textarea") is None
 
-    response = post(client, add_url, {f"c{cid}-body": "Late."}, form_url=None)
+    response = post(client, add_url, {"body": "Late."}, form_url=None)
     assert response.status_code == 200
     assert any("only be added while" in e for e in errors(response))
     assert accounts() == 0
@@ -251,10 +250,29 @@ def test_the_subjects_earlier_accounts_stay_and_another_may_be_added(client, log
     move_to(data, "factual_accuracy")
     login_as(user=data["officer"])
     page_url, add_url = urls(data)
-    assert client.post(add_url, data={f"c{cid}-body": "Second."}).status_code == 302
+    assert client.post(add_url, data={"body": "Second."}).status_code == 302
     listed = page(client.get(page_url)).select(f"#accounts-{cid} li")
     assert [
         " ".join(li.get_text(" ").split()).endswith(t)
         for li, t in zip(listed, ("First.", "Second."), strict=True)
     ] == [True, True]
     assert "disputes no figure" in listed[0].get_text()
+
+
+@pytest.mark.csrf
+def test_the_page_has_one_heading_and_its_form_carries_csrf(client, login_as, full_review):
+    data = full_review()
+    login_as(user=data["officer"])
+    page_url, add_url = urls(data)
+    soup = page(client.get(page_url))
+    assert len(soup.select("h1")) == 1
+    forms = soup.select("form[method=post]")
+    assert all(f.select_one("input[name=csrf_token]") for f in forms)
+    [form] = [f for f in forms if f.get("action") == add_url]
+    labels = [label.get_text(strip=True) for label in form.select(".govuk-checkboxes__label")]
+    assert labels[:3] == ["Number of cases", "High-risk cases", "Workload (WMT)"]
+    assert len(labels) == 10
+    assert form.select_one("legend").get_text(strip=True) == "Which figures do you dispute?"
+    # Without its token the account is refused and nothing is written.
+    response = client.post(add_url, data={"body": "No token."})
+    assert response.status_code in (200, 400) and accounts() == 0
