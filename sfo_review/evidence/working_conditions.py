@@ -56,7 +56,7 @@ def _page(
 def your_working_conditions(review_id: int) -> str:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_see_own_working_conditions)
-    review_service.record_view(user, review, "their own working conditions")
+    review_service.record_view(user, review, "working conditions recorded about them")
     return _page(user, review)
 
 

@@ -80,12 +80,13 @@ def add_account(
     db.session.add(account)
     db.session.flush()
     disputed = values["disputed_fields"]
+    figures = ", ".join(FIELD_LABELS[name].lower() for name in disputed)
     audit(
         review,
         actor,
         "caseload_account.added",
         "Added their account of their recorded working conditions"
-        + (f" (disputing {len(disputed)} figure{'s' if len(disputed) != 1 else ''})"),
+        + (f" (disputing: {figures})" if disputed else ""),
         {"id": account.id, "caseload_context_id": context.id, "disputed_fields": disputed},
     )
     notify(
