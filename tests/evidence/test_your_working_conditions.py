@@ -276,3 +276,14 @@ def test_the_page_has_one_heading_and_its_form_carries_csrf(client, login_as, fu
     # Without its token the account is refused and nothing is written.
     response = client.post(add_url, data={"body": "No token."})
     assert response.status_code in (200, 400) and accounts() == 0
+
+
+def test_a_context_of_another_review_is_not_found(client, login_as, full_review):
+    data = full_review()
+    other = full_review()
+    login_as(user=data["officer"])
+    theirs = ADD.format(r=data["review"].id, c=other["context"].id)
+    assert client.post(theirs, data={"body": "Not mine."}).status_code == 404
+    missing = ADD.format(r=data["review"].id, c=999999)
+    assert client.post(missing, data={"body": "Nothing."}).status_code == 404
+    assert accounts() == 0

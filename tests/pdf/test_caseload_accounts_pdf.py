@@ -9,6 +9,7 @@ from bs4 import BeautifulSoup
 
 from sfo_review.pdf.render import render_html, render_pdf
 from sfo_review.services import caseload_accounts
+from sfo_review.services.reports import exports
 from tests.helpers_forms import HOSTILE
 from tests.report_fixtures import flat, layout_pages, pdf_pages
 
@@ -78,3 +79,15 @@ def test_the_printed_report_reads_both_accounts_side_by_side(full_review, tmp_pa
         "As recorded by the reviewer" in line and f"As {name} gives it" in line for line in lines
     )
     assert any(f"58 (disputed by {name})" in line and "Half of the 58" in line for line in lines)
+
+
+def test_an_account_added_after_a_download_is_in_the_next_one(full_review):
+    """The cached PDF is keyed by the review's content: a new account is new content."""
+    data = full_review()
+    before = exports.export_report(data["reviewer"], data["review"], "full")
+    assert before.pdf is not None and ACCOUNT not in flat(" ".join(pdf_pages(before.pdf)))
+    caseload_accounts.add_account(
+        data["officer"], data["review"], data["context"], {"body": ACCOUNT}
+    )
+    after = exports.export_report(data["reviewer"], data["review"], "full")
+    assert after.pdf is not None and ACCOUNT in flat(" ".join(pdf_pages(after.pdf)))
