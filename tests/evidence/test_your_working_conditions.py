@@ -287,3 +287,18 @@ def test_a_context_of_another_review_is_not_found(client, login_as, full_review)
     missing = ADD.format(r=data["review"].id, c=999999)
     assert client.post(missing, data={"body": "Nothing."}).status_code == 404
     assert accounts() == 0
+
+
+def test_a_disputed_period_is_flagged_on_the_teams_page(client, login_as, full_review):
+    data = full_review()
+    caseload_accounts.add_account(
+        data["officer"],
+        data["review"],
+        data["context"],
+        {"body": "I joined in March.", "disputed_fields": ["period_start"]},
+    )
+    login_as(user=data["reviewer"])
+    soup = page(client.get(f"/reviews/{data['review'].id}/caseload-contexts"))
+    flagged = " ".join(soup.select_one(f"#period-start-disputed-{data['context'].id}").text.split())
+    assert flagged == f"Start of the period: 1 January 2023 Disputed by {data['officer'].name}"
+    assert soup.select_one(f"#period-end-disputed-{data['context'].id}") is None
