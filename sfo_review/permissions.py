@@ -71,13 +71,29 @@ def can_see_working_conditions(user: User, review: Review, person_id: int) -> bo
     caseload context about the user `person_id` — wherever they would appear: pages, API
     objects, PDFs (`sfo_review.visibility.caseload_contexts` filters every list with it).
 
-    The review team and its readers see everyone's; an officer nobody's, not even their
-    own, as the browser has always shown them. Just culture (api-v1.1 §A, "Officers see
-    and answer what is recorded about them") changes this one line to
-    `return can_see_evidence(user, review) or (is_participant(user, review) and
-    person_id == user.id)`.
+    The review team and its readers see everyone's; a participant officer their own and
+    nobody else's (api-v1.1 §A, "Officers see and answer what is recorded about them"):
+    another person's context is never shown to them, not its figures, not its name — only
+    counted (`visibility.ShownContexts.hidden_people`).
     """
-    return can_see_evidence(user, review)
+    return can_see_evidence(user, review) or (is_participant(user, review) and person_id == user.id)
+
+
+def can_see_own_working_conditions(user: User, review: Review) -> bool:
+    """The page "Your working conditions as recorded": a participant officer's own caseload
+    contexts, with the accounts they gave of them."""
+    return is_participant(user, review)
+
+
+def can_add_caseload_account(user: User, review: Review, person_id: int) -> bool:
+    """Only the subject of a caseload context (the user `person_id`) gives their account of it;
+    the review team reads it. Whether the review still takes one is a lifecycle rule (409)."""
+    return is_participant(user, review) and person_id == user.id
+
+
+def can_read_statement_access_log(user: User, statement: Statement) -> bool:
+    """Who has read a statement's words is told to its author alone (anyone else: 404)."""
+    return statement.author_id == user.id
 
 
 def can_see_caseload_contexts(user: User, review: Review) -> bool:

@@ -22,6 +22,7 @@ from sfo_review.loaders import ReviewAction, get_child_or_404
 from sfo_review.models import Action, Finding, Review, Statement
 from sfo_review.services import actions as action_service
 from sfo_review.services import findings as finding_service
+from sfo_review.services import statement_access
 from sfo_review.services import statements as statement_service
 from sfo_review.services.errors import NotFound
 
@@ -112,7 +113,9 @@ def statements(review_id: int) -> Response:
     user = api_user()
     review = viewed(load_review(review_id), "statements")
     visible = statement_service.statements_visible_to(user, review)
-    return jsonify(items=[s.statement_json(st, user) for st in visible])
+    items = [s.statement_json(st, user) for st in visible]
+    statement_access.record(user, visible)
+    return jsonify(items=items)
 
 
 @api_bp.post(STATEMENTS)
@@ -126,7 +129,9 @@ def add_statement(review_id: int) -> ResponseReturnValue:
 def statement(review_id: int, statement_id: int) -> Response:
     item = _statement(review_id, statement_id)
     viewed(item.review, "statement")
-    return jsonify(s.statement_json(item, api_user()))
+    body = s.statement_json(item, api_user())
+    statement_access.record(api_user(), [item])
+    return jsonify(body)
 
 
 @api_bp.patch(STATEMENTS + "/<int:statement_id>")

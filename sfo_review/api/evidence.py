@@ -54,7 +54,7 @@ KINDS = (
         perm.can_see_caseload_contexts,
         lambda user, review: visibility.caseload_contexts(user, review).items,
         evidence_service.add_caseload_context,
-        s.caseload_json,
+        lambda context: s.caseload_json(context, api_user()),
     ),
     Kind(
         "systemic-factors",

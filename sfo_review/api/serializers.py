@@ -14,6 +14,7 @@ from sfo_review import lifecycle, visibility
 from sfo_review import permissions as perm
 from sfo_review.models import (
     Action,
+    CaseloadAccount,
     CaseloadContext,
     ChronologyEntry,
     DeadlineExtension,
@@ -107,7 +108,7 @@ def review_detail_json(review: Review, actor: User) -> JSON:
             ],
             "chronology": [chronology_json(e) for e in visibility.chronology(actor, review)],
             "caseload_contexts": [
-                caseload_json(c) for c in visibility.caseload_contexts(actor, review).items
+                caseload_json(c, actor) for c in visibility.caseload_contexts(actor, review).items
             ],
             "systemic_factors": [
                 factor_json(f) for f in visibility.systemic_factors(actor, review)
@@ -178,7 +179,9 @@ CASELOAD_NUMBERS = (
 )
 
 
-def caseload_json(context: CaseloadContext) -> JSON:
+def caseload_json(context: CaseloadContext, viewer: User) -> JSON:
+    """A caseload context, for a viewer who may read it (visibility.caseload_contexts), with
+    its subject's accounts of it (api-v1.1 §A)."""
     body = _versioned(context)
     body.update(
         {
@@ -187,7 +190,18 @@ def caseload_json(context: CaseloadContext) -> JSON:
         }
     )
     body.update({name: getattr(context, name) for name in CASELOAD_NUMBERS})
+    body["accounts"] = [caseload_account_json(a, viewer) for a in context.accounts]
     return body
+
+
+def caseload_account_json(account: CaseloadAccount, viewer: User) -> JSON:
+    return {
+        "id": account.id,
+        "body": account.body,
+        "disputed_fields": list(account.disputed_fields),
+        "author": user_json(account.author, viewer),
+        "created_at": timestamp(account.created_at),
+    }
 
 
 def factor_json(factor: SystemicFactor) -> JSON:

@@ -27,9 +27,11 @@ from sfo_review.loaders import get_child_or_404
 from sfo_review.models import Participant
 from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import reviews as review_service
+from sfo_review.services import statement_access
 from sfo_review.services import themes as theme_service
 from sfo_review.services import transitions as transition_service
 from sfo_review.services.reports import exports as report_exports
+from sfo_review.services.statements import statements_visible_to
 
 
 @api_bp.get("/taxonomy/systemic-factors")
@@ -53,7 +55,9 @@ def create_review() -> ResponseReturnValue:
 def review(review_id: int) -> Response:
     user = api_user()
     item = viewed(load_review(review_id), "review")
-    return jsonify(s.review_detail_json(item, user))
+    body = s.review_detail_json(item, user)
+    statement_access.record(user, statements_visible_to(user, item))  # their words are in it
+    return jsonify(body)
 
 
 @api_bp.patch("/reviews/<int:review_id>")

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sfo_review.evidence import csv_views, views  # noqa: F401 - registers the routes
+from sfo_review.evidence import (  # noqa: F401 - registers the routes
+    csv_views,
+    views,
+    working_conditions,
+)
 from sfo_review.evidence.blueprint import evidence_bp
 
 __all__ = ["evidence_bp"]

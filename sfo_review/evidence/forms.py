@@ -6,17 +6,26 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
     GovCheckboxInput,
     GovRadioInput,
     GovTextInput,
 )
-from wtforms import BooleanField, RadioField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 
 from sfo_review import vocab
 from sfo_review.fields import CharacterCount, GovDateField, SubmitButton, WholeNumberField, radio
-from sfo_review.forms_support import version_field
+from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import Review
+from sfo_review.services.caseload_accounts import DISPUTABLE_FIELDS
 
 
 class ChronologyForm(FlaskForm):
@@ -172,3 +181,31 @@ class EditFactorForm(FactorForm):
 
 class DeleteForm(FlaskForm):
     submit = SubmitField("Yes, delete it", widget=SubmitButton())
+
+
+class CaseloadAccountForm(FlaskForm):
+    """The subject's account of their recorded working conditions (never edited afterwards)."""
+
+    body = TextAreaField(
+        "Your account",
+        description="Say in your own words what the figures leave out or get wrong. Once "
+        "added, your account cannot be changed or deleted; the reviewer, quality assurance and "
+        "leadership read it beside the figures, and the full report prints it.",
+        widget=CharacterCount(),
+    )
+    disputed_fields = SelectMultipleField(
+        "Which figures do you dispute?",
+        description="Select every figure you think is wrong. Leave them all unticked if you "
+        "are adding context rather than disputing a figure.",
+        choices=select_choices(DISPUTABLE_FIELDS),
+        widget=GovCheckboxesInput(),
+        validate_choice=False,  # the service names the context's own fields
+    )
+    submit = SubmitField("Add your account", widget=SubmitButton())
+
+    def __init__(self, context_id: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        # One form per caseload context on the page: the inputs keep their names (and the
+        # CSRF token its own), their ids name the context so that each is unique.
+        for field in (self.body, self.disputed_fields):
+            field.id = f"c{context_id}-{field.name}"

@@ -30,6 +30,7 @@ from sfo_review.evidence.forms import (
 from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor, User
+from sfo_review.services import caseload_accounts as account_service
 from sfo_review.services import evidence as evidence_service
 from sfo_review.services import reviews as review_service
 
@@ -205,6 +206,8 @@ def caseload_contexts(review_id: int) -> str:
     return render_template(
         "evidence/caseload_contexts.html",
         review=review,
+        disputed=account_service.disputed_by,
+        labels=account_service.FIELD_LABELS,
         caseload_max=current_app.config["CASELOAD_REFERENCE_MAX"],
         workload_max=current_app.config["WORKLOAD_REFERENCE_PERCENT"],
     )

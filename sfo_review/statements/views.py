@@ -13,6 +13,7 @@ from sfo_review.forms_support import stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
 from sfo_review.models import Review, Statement, User
 from sfo_review.services import reviews as review_service
+from sfo_review.services import statement_access
 from sfo_review.services import statements as statement_service
 from sfo_review.services.errors import NotFound
 from sfo_review.statements.blueprint import statements_bp
@@ -60,6 +61,7 @@ def my_statement(review_id: int) -> str | Response:
         form=form,
         stale=stale,
         withdraw_form=WithdrawDeclineForm(),
+        access_log=statement_access.log_for(mine) if mine is not None else [],
     )
 
 
@@ -110,7 +112,9 @@ def statement(review_id: int, statement_id: int) -> str:
     review = get_review_or_404(review_id, user, perm.can_see_review)
     item = _visible_statement(review, statement_id)
     review_service.record_view(user, review, f"statement of {item.author.name}")
-    return render_template("statements/statement.html", review=review, statement=item)
+    page = render_template("statements/statement.html", review=review, statement=item)
+    statement_access.record(user, [item])
+    return page
 
 
 @statements_bp.route(
@@ -137,10 +141,12 @@ def statement_inclusion(review_id: int, statement_id: int) -> str | Response:
         review_service.record_view(
             user, review, f"report inclusion of {item.author.name}'s statement"
         )
-    return render_template(
+    page = render_template(
         "statements/statement_inclusion.html",
         review=review,
         statement=item,
         form=form,
         stale=stale_comparison(form, item),
     )
+    statement_access.record(user, [item])  # the page shows the statement's words
+    return page

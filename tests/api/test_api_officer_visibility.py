@@ -1,10 +1,11 @@
 """The API shows an officer what the browser shows them (issue 12, item 1).
 
 A participant officer — here the line manager — reads neither a colleague's working
-conditions (the responsible officer's caseload context) nor the review team's material
-(participants and their emails, chronology, systemic factors, the return reason, and the
-action plan before the factual accuracy check): the lists answer 403 as the pages do, and
-in `GET /reviews/{id}` they are empty. The review team reads all of it.
+conditions (the responsible officer's caseload context: 404, left out of every list) nor the
+review team's material (participants and their emails, chronology, systemic factors, the
+return reason, and the action plan before the factual accuracy check): the lists answer 403
+as the pages do, and in `GET /reviews/{id}` they are empty. Their own working conditions
+they read (api-v1.1 §A). The review team reads all of it.
 """
 
 from __future__ import annotations
@@ -59,8 +60,6 @@ def _advance(w: W, *statuses: str) -> None:
 def _evidence_paths(w: W) -> list[str]:
     base = _review(w)
     return [
-        f"{base}/caseload-contexts",
-        f"{base}/caseload-contexts/{w['context'].id}",
         f"{base}/chronology",
         f"{base}/chronology/{w['entry'].id}",
         f"{base}/systemic-factors",
@@ -73,8 +72,9 @@ def _evidence_paths(w: W) -> list[str]:
 @pytest.mark.parametrize("who", ["manager", "officer"])
 @pytest.mark.parametrize("stage", [(), ("factual_accuracy",)])
 def test_officers_are_refused_the_evidence_as_in_the_browser(api, world, who, stage):
-    """The line manager (a colleague's context) and the responsible officer (their own:
-    today's rule shows officers none) get 403 where the browser's pages answer 403."""
+    """The line manager and the responsible officer get 403 where the browser's pages answer
+    403; of the caseload contexts each reads their own only (the manager has none: the
+    responsible officer's is not found)."""
     w = world(who, "reviewer")
     _link_context(w)
     _advance(w, *stage)
@@ -83,6 +83,12 @@ def test_officers_are_refused_the_evidence_as_in_the_browser(api, world, who, st
         assert response.status_code == 403, path
         assert error(response)["code"] == "forbidden"
         assert api.get(path, w["tokens"]["reviewer"]).status_code == 200, path
+    own = who == "officer"
+    listed = api.get(f"{_review(w)}/caseload-contexts", w["tokens"][who])
+    assert listed.status_code == 200
+    assert [c["id"] for c in listed.get_json()["items"]] == ([w["context"].id] if own else [])
+    one = api.get(f"{_review(w)}/caseload-contexts/{w['context'].id}", w["tokens"][who])
+    assert one.status_code == (200 if own else 404)
 
 
 def test_the_review_team_reads_the_caseload_figures(api, world):

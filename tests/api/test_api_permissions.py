@@ -138,20 +138,25 @@ def _caseload(w: W) -> dict[str, Any]:
     }
 
 
-def _evidence(path: str, key: str, body: Callable[[W], Any]) -> list[Endpoint]:
+def _evidence(
+    path: str, key: str, body: Callable[[W], Any], officer_reads: int = 403
+) -> list[Endpoint]:
     def item(w: W) -> str:
         return f"{_review(w)}/{path}/{w[key].id}"
 
     def patch(w: W) -> dict[str, Any]:
         return {"version": w[key].version}
 
-    # The review team's working material: officers are refused, as on the browser's pages.
+    # The review team's working material: officers are refused, as on the browser's pages
+    # (but the officer here reads their own caseload context: api-v1.1 §A).
     return [
-        Endpoint(f"list {path}", "GET", lambda w: f"{_review(w)}/{path}", _read(officer=403)),
+        Endpoint(
+            f"list {path}", "GET", lambda w: f"{_review(w)}/{path}", _read(officer=officer_reads)
+        ),
         Endpoint(
             f"add {path}", "POST", lambda w: f"{_review(w)}/{path}", _reviewer_only(201), body
         ),
-        Endpoint(f"read {path}", "GET", item, _read(officer=403)),
+        Endpoint(f"read {path}", "GET", item, _read(officer=officer_reads)),
         Endpoint(f"edit {path}", "PATCH", item, _reviewer_only(200), patch),
         Endpoint(f"delete {path}", "DELETE", item, _reviewer_only(204)),
     ]
@@ -211,7 +216,16 @@ ENDPOINTS = [
         _reviewer_only(204),
     ),
     *_evidence("chronology", "entry", lambda w: CHRONOLOGY),
-    *_evidence("caseload-contexts", "context", _caseload),
+    *_evidence("caseload-contexts", "context", _caseload, officer_reads=200),
+    # The subject's account of their caseload context: only they add one (the officer here
+    # is its subject); whoever reads the context but is not its subject is refused.
+    Endpoint(
+        "add caseload account",
+        "POST",
+        lambda w: f"{_review(w)}/caseload-contexts/{w['context'].id}/accounts",
+        {**_reviewer_only(403), "officer": 201},
+        lambda w: {"body": "Half were transfers.", "disputed_fields": ["caseload_count"]},
+    ),
     *_evidence("systemic-factors", "factor", lambda w: FACTOR),
     Endpoint("list findings", "GET", lambda w: f"{_review(w)}/findings", _read()),
     Endpoint(
@@ -271,6 +285,14 @@ ENDPOINTS = [
         setup=_draft,
     ),
     Endpoint("read submitted statement", "GET", _statement, _read(), setup=_submitted),
+    # Who has read a statement: its author alone; everyone else as if it did not exist.
+    Endpoint(
+        "statement access log",
+        "GET",
+        lambda w: f"{_statement(w)}/access-log",
+        _read(reviewer=404, countersigner=404, leadership=404),
+        setup=_submitted,
+    ),
     Endpoint(
         "decline statement",
         "POST",

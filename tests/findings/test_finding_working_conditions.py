@@ -1,6 +1,6 @@
 """The finding page and people's working conditions: the review team reads the caseload
-figures a finding weighs; an officer reads none of them (issue 12, item 2), only how many
-people's working conditions the finding weighs."""
+figures a finding weighs; an officer reads their own (api-v1.1 §A) and never a colleague's
+(issue 12, item 2), only how many other people's working conditions the finding weighs."""
 
 from __future__ import annotations
 
@@ -53,17 +53,21 @@ def link_contexts(data, *, manager_too=False):
     )
 
 
+COLLEAGUE_FIGURES = ("58 cases", "143%", "14 months")
+MANAGER_FIGURES = ("12 cases", "88%", "70 months")
+
+
 @pytest.mark.parametrize(
-    ("who", "manager_too", "not_shown"),
+    ("who", "manager_too", "own", "not_shown"),
     [
-        ("manager", False, "1 person's working conditions (not shown)"),  # a colleague's
-        ("manager", True, "2 people's working conditions (not shown)"),
-        # Today's rule: officers see no caseload context, their own included.
-        ("officer", False, "1 person's working conditions (not shown)"),
+        ("manager", False, (), "1 other person's working conditions (not shown)"),
+        ("manager", True, MANAGER_FIGURES, "1 other person's working conditions (not shown)"),
+        ("officer", False, COLLEAGUE_FIGURES, None),  # the responsible officer's own
+        ("officer", True, COLLEAGUE_FIGURES, "1 other person's working conditions (not shown)"),
     ],
 )
-def test_an_officer_reads_no_working_conditions_on_a_finding(
-    client, full_review, login_as, who, manager_too, not_shown
+def test_an_officer_reads_their_own_working_conditions_on_a_finding_never_a_colleagues(
+    client, full_review, login_as, who, manager_too, own, not_shown
 ):
     data = full_review()
     link_contexts(data, manager_too=manager_too)
@@ -73,12 +77,24 @@ def test_an_officer_reads_no_working_conditions_on_a_finding(
     response = client.get(url(ONE, data))
 
     soup = page(response)
-    assert soup.select_one("#linked-caseloads") is None
     text = text_of(response)
-    for figure in ("58 cases", "143%", "14 months", "12 cases", "88%", "Managing two teams"):
+    others = MANAGER_FIGURES if who == "officer" else COLLEAGUE_FIGURES
+    for figure in (*others, "Managing two teams"):
         assert figure not in text
-    assert soup.select_one("#caseloads-not-shown").get_text(strip=True) == not_shown
-    assert "None linked" not in soup.select_one("#caseloads-not-shown").find_previous("h3").text
+    colleague = data["manager" if who == "officer" else "officer"]
+    linked = soup.select_one("#linked-caseloads")
+    if own:
+        shown = " ".join(linked.get_text(" ").split())
+        assert data[who].name in shown and all(f in shown for f in own)
+        assert colleague.name not in shown
+    else:
+        assert linked is None
+    hidden = soup.select_one("#caseloads-not-shown")
+    if not_shown is None:
+        assert hidden is None
+    else:
+        assert hidden.get_text(strip=True) == not_shown
+        assert "None linked" not in hidden.find_previous("h3").text
     # What else the finding rests on is still shared with the people involved.
     assert "Home visit missed" in soup.select_one("#linked-chronology").get_text()
     assert "Workload and capacity" in soup.select_one("#linked-factors").get_text()

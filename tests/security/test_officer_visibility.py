@@ -1,7 +1,9 @@
 """Role × resource: every page and every API answer an officer can reach, walked route by route.
 
-An officer taking part in a review (here the line manager) must never read a colleague's
-recorded working conditions (the figures and notes of their caseload context), nor the
+An officer taking part in a review (here the line manager) reads their own recorded working
+conditions (api-v1.1 §A: the figures and the accounts they gave, found where they are
+shown), but must never read a colleague's (the figures, notes and account of their caseload
+context), nor the
 review team's working material: the chronology and systemic factors outside the findings
 shared with them, the return reason, other people's email addresses, others' statements,
 extension reasons, and — until the factual accuracy check — the findings and the actions.
@@ -30,8 +32,8 @@ from sfo_review.dashboard.tables import BUILDERS
 from sfo_review.extensions import db
 from sfo_review.models import Notification, User
 from sfo_review.services import actions as action_service
+from sfo_review.services import caseload_accounts, evidence, findings, users
 from sfo_review.services import deadline_extensions as extension_service
-from sfo_review.services import evidence, findings, users
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import transitions as transition_service
@@ -47,6 +49,16 @@ COLLEAGUES = {
     "notes": "Sentinel-caseload-notes: covering two vacant posts since March",
 }
 NUMBERS = tuple(v for v in COLLEAGUES.values() if isinstance(v, int))
+COLLEAGUES_ACCOUNT = "Sentinel-colleague-account: the figures leave out the court work"
+# The caller's own working conditions: shown to them (and distinctive, to be found).
+OWN = {
+    "caseload_count": 347,
+    "high_risk_count": 331,
+    "workload_percent": 367,
+    "months_in_role": 311,
+    "management_oversight_sessions": 299,
+}
+OWN_ACCOUNT = "Sentinel-own-account: half of those cases were transfers in May"
 
 # The review team's working material.
 CHRONOLOGY = "Sentinel-chronology: police intelligence shared late"
@@ -84,6 +96,8 @@ class World:
     leadership: User
     finding: Any
     action: Any
+    own_context: Any  # the caller's own caseload context
+    colleagues_context: Any
     always_hidden: tuple[str, ...]  # from the caller, whatever the stage
 
 
@@ -106,8 +120,9 @@ def _ids_above_the_sentinels() -> None:
 def world(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., User]) -> World:
     """conftest's review, every kind of content added, the colleague's and the team's marked.
 
-    The finding weighs both officers' caseload contexts: the colleague's (the sentinels)
-    and the caller's own (ordinary figures; today's rule hides it too, tested elsewhere).
+    The finding weighs both officers' caseload contexts: the colleague's (the sentinels,
+    with the colleague's account of them) and the caller's own (figures and account the
+    caller reads: OWN, OWN_ACCOUNT).
     """
     _ids_above_the_sentinels()
     data = full_review()
@@ -125,10 +140,16 @@ def world(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., U
         {
             **{k: getattr(context, k) for k in ("period_start", "period_end", "grade")},
             "participant_id": review.participant_for(caller).id,
-            **dict.fromkeys(("caseload_count", "workload_percent", "months_in_role"), 40),
-            **dict.fromkeys(("high_risk_count", "team_vacancy_percent"), 6),
-            **dict.fromkeys(("officer_changes_on_case", "management_oversight_sessions"), 2),
+            **OWN,
+            "team_vacancy_percent": 6,
+            "officer_changes_on_case": 2,
         },
+    )
+    caseload_accounts.add_account(
+        colleague, review, context, {"body": COLLEAGUES_ACCOUNT, "disputed_fields": ["grade"]}
+    )
+    caseload_accounts.add_account(
+        caller, review, own, {"body": OWN_ACCOUNT, "disputed_fields": ["caseload_count"]}
     )
     finding = data["finding"]
     findings.update_finding(
@@ -185,8 +206,11 @@ def world(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., U
         leadership=make_user("leadership"),
         finding=finding,
         action=action,
+        own_context=own,
+        colleagues_context=context,
         always_hidden=(
             COLLEAGUES["notes"],
+            COLLEAGUES_ACCOUNT,
             CHRONOLOGY,
             FACTOR,
             FACTOR_EVIDENCE,
@@ -313,6 +337,10 @@ def _number(value: int) -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.+/=-]){value}(?![\w+/=-])")
 
 
+def own_figures(text: str) -> set[int]:
+    return {n for n in OWN.values() if _number(n).search(text)}
+
+
 def leaks(text: str, words: tuple[str, ...]) -> list[str]:
     found = [w for w in words if w in text]
     found += [str(n) for n in NUMBERS if _number(n).search(text)]
@@ -372,6 +400,26 @@ def test_an_officer_reaches_no_colleagues_working_conditions_nor_the_teams_mater
     if stage not in DRAFT_STAGES:
         assert f"/reviews/{review}/findings/{world.finding.id}" in opened
         assert f"/api/v1/reviews/{review}/findings/{world.finding.id}" in opened
+
+    # The caller's own working conditions are there wherever they are shown to them.
+    own, everything = world.own_context.id, {**browser, **api}
+    with_account = [
+        f"/reviews/{review}/your-working-conditions",
+        f"/api/v1/reviews/{review}",
+        f"/api/v1/reviews/{review}/caseload-contexts",
+        f"/api/v1/reviews/{review}/caseload-contexts/{own}",
+    ]
+    for url in with_account:
+        status, text = everything[url]
+        assert status == 200, url
+        assert own_figures(text) == set(OWN.values()) and OWN_ACCOUNT in text, url
+    if stage not in DRAFT_STAGES:  # the finding page prints the figures it weighs
+        _, text = everything[f"/reviews/{review}/findings/{world.finding.id}"]
+        assert own_figures(text) >= {OWN["caseload_count"], OWN["workload_percent"]}
+    assert (
+        everything[f"/api/v1/reviews/{review}/caseload-contexts/{world.colleagues_context.id}"][0]
+        == 404
+    )
 
 
 def test_an_officer_gets_no_pdf_and_no_history(client, login_as, world):

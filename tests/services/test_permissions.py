@@ -116,19 +116,23 @@ def test_only_admins_manage_users_and_only_leadership_reads_themes(people):
 TEAM_AT_QA = {"reviewer", "qa", "other_qa", "leadership"}  # who sees a review at QA, officers aside
 
 
-def test_working_conditions_are_for_the_review_team_alone(people):
+def test_working_conditions_are_for_the_review_team_and_their_subject(people):
     """A caseload context's figures and notes: the review team and its readers see everyone's;
-    an officer no one's — not a colleague's, and today not even their own."""
+    an officer their own (api-v1.1 §A), never a colleague's."""
     data, users = people
     review = data["review"]
     review.status = "quality_assurance"  # every quality assurer sees it now
     own = data["context"].participant.user_id
     assert own == users["officer"].id
     seen = {n for n, u in users.items() if perm.can_see_working_conditions(u, review, own)}
-    assert seen == TEAM_AT_QA
+    assert seen == TEAM_AT_QA | {"officer"}
     assert not perm.can_see_working_conditions(data["manager"], review, own)  # a colleague's
+    assert perm.can_see_working_conditions(data["manager"], review, data["manager"].id)
     opened = {n for n, u in users.items() if perm.can_see_caseload_contexts(u, review)}
-    assert opened == TEAM_AT_QA
+    assert opened == TEAM_AT_QA | {"officer"}
+    assert perm.can_see_caseload_contexts(data["manager"], review)  # their own, if any
+    answers = {n for n, u in users.items() if perm.can_add_caseload_account(u, review, own)}
+    assert answers == {"officer"}
 
 
 def test_the_lists_a_person_gets_follow_the_rules(people):
@@ -136,9 +140,11 @@ def test_the_lists_a_person_gets_follow_the_rules(people):
     review = data["review"]
     team = visibility.caseload_contexts(users["reviewer"], review)
     assert (team.items, team.hidden_people) == ([data["context"]], 0)
+    subject = visibility.caseload_contexts(users["officer"], review)
+    assert (subject.items, subject.hidden_people) == ([data["context"]], 0)
+    colleague = visibility.caseload_contexts(data["manager"], review)
+    assert (colleague.items, colleague.hidden_people) == ([], 1)
     for officer in (users["officer"], data["manager"]):
-        shown = visibility.caseload_contexts(officer, review)
-        assert (shown.items, shown.hidden_people) == ([], 1)
         for listed in (visibility.participants, visibility.chronology, visibility.systemic_factors):
             assert listed(officer, review) == []
             assert listed(users["reviewer"], review) != []

@@ -20,6 +20,7 @@ from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, Review, User
 from sfo_review.pdf.render import FORMATS, content_key, render_html
+from sfo_review.services import statement_access
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import Conflict
@@ -155,6 +156,8 @@ def _exported(actor: User, review: Review, variant: str, fmt: str) -> None:
         f"Exported the {label} PDF",
         {"variant": variant, "format": fmt},
     )
+    if variant == "full":  # prints the practitioners' statements (the family summary never)
+        statement_access.record(actor, review.statements, statement_access.EXPORTED)
 
 
 def _current(review: Review, variant: str, name: str) -> Export:
