@@ -23,7 +23,7 @@ ROLES = (
     "admin",
     "anonymous",
 )
-APPROVED = {role: 404 for role in ROLES} | {"officer": 200, "anonymous": 401}
+APPROVED = dict.fromkeys(ROLES, 404) | {"officer": 200, "anonymous": 401}
 BEFORE = APPROVED | {"officer": 409}
 CODES = {401: "unauthenticated", 404: "not_found", 409: "conflict"}
 
