@@ -22,6 +22,7 @@ from sfo_review.models import CaseloadContext, Finding, Participant, Review, Sta
 
 VARIANT = "participant"  # the `variant` a client asks for
 LABEL = "Your copy of the review"
+LABEL_IN_SENTENCE = "Participant copy"  # "The approved participant copy of REF is …"
 KEY_PREFIX = "participant-"  # + the participant's id: where the PDF is kept
 
 # A caseload context's figures in the order the PDF prints them, with their labels (also

@@ -103,7 +103,7 @@ def preparing(review_id: int) -> str | tuple[str, int]:
         own = review.participant_for(user) if perm.can_download_own_copy(user, review) else None
         if own is None:
             raise NotFound("Review not found.")
-        key, label = participant_copy.key(own), participant_copy.LABEL
+        key, label = participant_copy.key(own), participant_copy.LABEL_IN_SENTENCE
     else:
         review = get_review_or_404(review_id, user, perm.can_export)
         if variant not in vocab.keys(vocab.REPORT_VARIANTS):
@@ -135,5 +135,6 @@ def _problem(review: Review, status: int, title: str, messages: list[str]) -> st
         status=status,
         title=title,
         messages=messages,
+        own_copy=request.args.get("variant") == participant_copy.VARIANT,
         section="reports",
     )

@@ -379,3 +379,50 @@ def test_approval_tells_every_participant_once_and_nobody_else(
         for leak in (review.reference, review.case_reference, MANAGER_NAME, DUTY_NAME, "Risk"):
             assert leak not in email.body and leak not in email.subject
         assert "http://localhost:5000/notifications" in email.body
+
+
+def test_before_approval_the_participant_is_told_it_is_not_ready_and_sent_back(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    data = rich_review("factual_accuracy")
+    login_as(user=data["officer"])
+
+    response = client.get(COPY.format(r=data["review"].id))
+
+    assert response.status_code == 409
+    soup = page(response)
+    assert soup.select_one("h1").get_text(strip=True) == "This report does not exist yet"
+    links = [a["href"] for a in soup.select("main a.govuk-link")]
+    assert OVERVIEW.format(r=data["review"].id) in links
+    assert not any("variant=full" in link for link in links)
+
+
+PREPARING = "/reviews/{r}/reports/preparing?variant=participant"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_busy_worker_sends_the_participant_to_the_preparing_page(
+    client: FlaskClient,
+    approved_with_extras: Callable[..., dict[str, Any]],
+    login_as: Callable[..., User],
+    queued: list[tuple[int, str]],
+    role: str,
+) -> None:
+    data = approved_with_extras()
+    review = data["review"]
+    sign_in(role, data, login_as)
+
+    response = client.get(COPY.format(r=review.id))
+    waiting = client.get(PREPARING.format(r=review.id))
+
+    if role != "officer":
+        expect_status(response, APPROVED[role])
+        expect_status(waiting, APPROVED[role])
+        assert queued == []
+        return
+    assert response.status_code == 303
+    assert response.headers["Location"] == PREPARING.format(r=review.id)
+    assert queued == [(review.id, f"participant-{data['participant'].id}")]
+    soup = page(waiting)
+    assert soup.select_one("h1").get_text(strip=True) == "Preparing your PDF"
+    assert OVERVIEW.format(r=review.id) in [a["href"] for a in soup.select("a.govuk-link")]
