@@ -25,6 +25,9 @@ LABEL = "Your copy of the review"
 LABEL_IN_SENTENCE = "Participant copy"  # "The approved participant copy of REF is …"
 KEY_PREFIX = "participant-"  # + the participant's id: where the PDF is kept
 
+# Outcomes of a just-culture assessment that hand the finding to another process.
+ELSEWHERE = ("refer_elsewhere", "support_for_health")
+
 # A caseload context's figures in the order the PDF prints them, with their labels (also
 # the labels of an account's disputed fields).
 FIGURE_LABELS: dict[str, str] = {
@@ -72,6 +75,10 @@ def figure(context: CaseloadContext, field: str) -> str:
 def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
     """A finding as its reader sees it on screen, with only this person's own words."""
     user_id = participant.user_id
+    assessment = finding.just_culture
+    # refer_elsewhere and support_for_health never carry statements or replies anywhere:
+    # the review records only that the finding points to another process (api-v1.1 §A)
+    elsewhere = assessment is not None and assessment.outcome in ELSEWHERE
     own_contexts = [c for c in finding.caseload_contexts if c.participant_id == participant.id]
     others = {c.participant_id for c in finding.caseload_contexts} - {participant.id}
     own_replies = [r for r in finding.responses if r.author_id == user_id]
@@ -84,9 +91,12 @@ def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
         ],
         "contexts": own_contexts,
         "hidden_people": len(others),
-        "statements": [s for s in finding.statements if s.author_id == user_id],
-        "replies": own_replies,
-        "other_replies": len(finding.responses) - len(own_replies),
+        "elsewhere": elsewhere,
+        "statements": []
+        if elsewhere
+        else [s for s in finding.statements if s.author_id == user_id],
+        "replies": [] if elsewhere else own_replies,
+        "other_replies": 0 if elsewhere else len(finding.responses) - len(own_replies),
     }
 
 

@@ -17,6 +17,7 @@ from sfo_review.models import (
     CaseloadAccount,
     CaseloadContext,
     FindingResponse,
+    JustCultureAssessment,
     Notification,
     OutboxEmail,
     RenderedReport,
@@ -426,3 +427,24 @@ def test_a_busy_worker_sends_the_participant_to_the_preparing_page(
     soup = page(waiting)
     assert soup.select_one("h1").get_text(strip=True) == "Preparing your PDF"
     assert OVERVIEW.format(r=review.id) in [a["href"] for a in soup.select("a.govuk-link")]
+
+
+def test_a_finding_handed_to_another_process_carries_no_statement_or_reply(
+    client: FlaskClient, rich_review: Builder, login_as: Callable[..., User]
+) -> None:
+    data = _extras(rich_review("quality_assurance"))
+    data["finding"].just_culture = JustCultureAssessment(
+        deliberate_harm="no", health_factors="yes", outcome="support_for_health"
+    )
+    db.session.commit()
+    approve(data["qa"], data["review"])
+    login_as(user=data["officer"])
+
+    text = flat(" ".join(pdf_pages(client.get(COPY.format(r=data["review"].id)).data)))
+
+    assert "This finding points to another process (support for health)" in text
+    assert REPLY_TEXT not in text
+    assert OUTCOME_NOTE not in text
+    assert "Your statement, as shown with this finding" not in text
+    assert "from other people" not in text
+    assert STATEMENT_TEXT in text  # their statement itself is still theirs to read, below
