@@ -214,6 +214,7 @@ def test_the_copy_holds_their_own_side_and_never_a_colleagues(
         "Not all reasonable steps were taken, in conditions that made them hard.",
         "Agree a police information-sharing protocol for the PDU.",
         "Risk not reassessed",
+        "Chronology, 2 May 2023 (Probation; not clear): Home visit missed",
         "Your statement, as shown with this finding",
     ):
         assert own in text, own
