@@ -103,20 +103,8 @@ def export_participant_copy(actor: User, review: Review, fmt: str | None = None)
         _start_job(export)
         export = _wait_for_worker(review, variant, fmt, export)
     if export.pdf is not None:
-        _copy_exported(actor, review, fmt)
+        _exported(actor, review, participant_copy.VARIANT, fmt)
     return export
-
-
-@use_case
-def _copy_exported(actor: User, review: Review, fmt: str) -> None:
-    audit(
-        review,
-        actor,
-        "report.exported",
-        "Downloaded their own copy of the review"
-        + (" (archival PDF/A)" if fmt == "archival" else ""),
-        {"variant": participant_copy.VARIANT, "format": fmt},
-    )
 
 
 def _start_job(export: Export) -> None:
@@ -186,16 +174,14 @@ def _wait_for_worker(review: Review, variant: str, fmt: str, export: Export) -> 
 
 @use_case
 def _exported(actor: User, review: Review, variant: str, fmt: str) -> None:
-    label = vocab.label(vocab.REPORT_VARIANTS, variant).lower()
-    if fmt == "archival":
-        label += " (archival PDF/A)"
-    audit(
-        review,
-        actor,
-        "report.exported",
-        f"Exported the {label} PDF",
-        {"variant": variant, "format": fmt},
-    )
+    archival = " (archival PDF/A)" if fmt == "archival" else ""
+    if variant == participant_copy.VARIANT:
+        summary = f"Downloaded their own copy of the review{archival}"
+    else:
+        summary = (
+            f"Exported the {vocab.label(vocab.REPORT_VARIANTS, variant).lower()}{archival} PDF"
+        )
+    audit(review, actor, "report.exported", summary, {"variant": variant, "format": fmt})
 
 
 def _current(review: Review, variant: str, name: str) -> Export:
