@@ -169,6 +169,12 @@ def can_export(user: User, review: Review) -> bool:
     return user.role in ("quality_assurer", "leadership")
 
 
+def can_download_own_copy(user: User, review: Review) -> bool:
+    """A participant's own copy of the review (the participant PDF, once approved): theirs
+    alone — anyone else, the review team included, is answered as if it did not exist."""
+    return is_participant(user, review)
+
+
 def can_view_history(user: User, review: Review) -> bool:
     return user.role != "officer"
 

@@ -6,7 +6,7 @@ service, shape the answer. Service errors become the contract's error body in we
 
 from __future__ import annotations
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from sfo_review import permissions as perm
@@ -25,6 +25,7 @@ from sfo_review.api.helpers import (
 )
 from sfo_review.loaders import get_child_or_404
 from sfo_review.models import Participant
+from sfo_review.pdf import participant as participant_copy
 from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statement_access
@@ -112,12 +113,21 @@ PREPARING_RETRY_AFTER_SECONDS = 10
 
 @api_bp.get("/reviews/<int:review_id>/report.pdf")
 def report(review_id: int) -> ResponseReturnValue:
-    item = load_review(review_id, perm.can_export)
+    if request.args.get("variant") == participant_copy.VARIANT:
+        # a participant's own copy: anyone else is answered 404 (by the service)
+        item = load_review(review_id, perm.can_see_review)
+    else:
+        item = load_review(review_id, perm.can_export)
     args = query_args("variant", "format")
     # The contract answers with the PDF itself: cached when unchanged, else rendered by the
     # job worker while this request waits a little; not made in that time (a long one, a
     # busy worker), 503 with Retry-After, and the retry is answered from what it made.
-    export = report_exports.export_report(api_user(), item, args.get("variant"), args.get("format"))
+    if args.get("variant") == participant_copy.VARIANT:
+        export = report_exports.export_participant_copy(api_user(), item, args.get("format"))
+    else:
+        export = report_exports.export_report(
+            api_user(), item, args.get("variant"), args.get("format")
+        )
     if export.pdf is None:
         assert export.preparing is not None  # noqa: S101 - no bytes means a render was asked
         if export.preparing.state == "failed":  # the next request asks for it again

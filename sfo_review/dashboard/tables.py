@@ -268,6 +268,25 @@ def balance(f: dict[str, Any]) -> Table:
     )
 
 
+def just_culture(f: dict[str, Any]) -> Table:
+    j = f["just_culture_outcomes"]
+    outcomes = [i["label"] for i in j["items"]]
+    return Table(
+        "just-culture-outcomes",
+        "Individual shortfall findings by just-culture outcome, by review status",
+        (
+            Column("Status", TEXT),
+            *(Column(label) for label in outcomes),
+            Column("All outcomes"),
+        ),
+        [
+            [s["label"], *(i["count"] for i in s["items"]), s["individual_shortfall_findings"]]
+            for s in j["by_status"]
+        ]
+        + [["All", *(i["count"] for i in j["items"]), j["individual_shortfall_findings"]]],
+    )
+
+
 def _buckets(key: str, caption: str, first: str, f: dict[str, Any]) -> Table:
     m = f[key]
     return Table(
@@ -339,6 +358,7 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "systemic-factor-levels": levels,
     "attribution": attribution,
     "balance": balance,
+    "just-culture-outcomes": just_culture,
     "working-conditions": conditions,
     "caseload": caseload,
     "workload": workload,

@@ -35,7 +35,7 @@ from markupsafe import Markup, escape
 
 from sfo_review import vocab
 from sfo_review.models import Review
-from sfo_review.pdf import content, lean
+from sfo_review.pdf import content, lean, participant
 from sfo_review.pdf.breaks import breakable
 from sfo_review.pdf.content import LONDON
 from sfo_review.pdf.deadline import RenderTimedOut, current_limit, remaining, time_limit
@@ -90,12 +90,17 @@ def sha256_hex(data: bytes) -> str:
 def render_html(review: Review, variant: str, linked_stylesheet: bool = True) -> str:
     """The HTML of `variant`. WeasyPrint gets the stylesheet parsed once instead of the link
     (`linked_stylesheet=False`); any other reader (a browser) needs the link."""
-    if variant not in VARIANTS:
+    own_copy = participant.is_key(variant)  # a participant's copy: pdf/participant.py
+    if variant not in VARIANTS and not own_copy:
         raise ValueError(f"Unknown report variant {variant!r}")
     review = content.load(review)
-    template = _environment(current_app).get_template(f"{variant}.html")
-    context = content.common(review, variant)
-    context.update(content.full(review) if variant == "full" else content.family(review))
+    name = participant.VARIANT if own_copy else variant
+    template = _environment(current_app).get_template(f"{name}.html")
+    context = content.common(review, "full" if own_copy else variant)
+    if own_copy:
+        context.update(participant.content(review, variant))
+    else:
+        context.update(content.full(review) if variant == "full" else content.family(review))
     context["linked_stylesheet"] = linked_stylesheet
     return template.render(**context)
 

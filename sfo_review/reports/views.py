@@ -10,10 +10,11 @@ from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.loaders import get_review_or_404
 from sfo_review.models import Review
+from sfo_review.pdf import participant as participant_copy
 from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.reports.blueprint import reports_bp
 from sfo_review.services import reviews as review_service
-from sfo_review.services.errors import Conflict, ValidationFailed
+from sfo_review.services.errors import Conflict, NotFound, ValidationFailed
 from sfo_review.services.reports import cache as report_cache
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
@@ -52,10 +53,18 @@ def reports(review_id: int) -> str:
 @login_required_for()
 def report(review_id: int) -> BaseResponse | tuple[str, int]:
     user = actor()
-    review = get_review_or_404(review_id, user, perm.can_export)
     variant = request.args.get("variant")
+    own_copy = variant == participant_copy.VARIANT  # anyone but a participant: 404
+    review = get_review_or_404(
+        review_id, user, perm.can_see_review if own_copy else perm.can_export
+    )
     try:
-        export = report_exports.export_report(user, review, variant, request.args.get("format"))
+        if own_copy:
+            export = report_exports.export_participant_copy(
+                user, review, request.args.get("format")
+            )
+        else:
+            export = report_exports.export_report(user, review, variant, request.args.get("format"))
     except ValidationFailed as exc:
         messages = [m for ms in exc.fields.values() for m in ms] or [exc.message]
         return _problem(review, 422, "This report does not exist", messages), 422
@@ -67,7 +76,8 @@ def report(review_id: int) -> BaseResponse | tuple[str, int]:
         return _problem(review, exc.status, title, [exc.message]), exc.status
     if export.pdf is None:  # long, not ready yet, or failed: the preparing page says which
         assert export.preparing is not None  # noqa: S101 - no bytes means a render is on
-        target = url_for("reports.preparing", review_id=review.id, variant=export.preparing.variant)
+        asked = participant_copy.VARIANT if own_copy else export.preparing.variant
+        target = url_for("reports.preparing", review_id=review.id, variant=asked)
         return redirect(target, code=303)
     response = Response(export.pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{export.filename}"'
@@ -87,19 +97,30 @@ def preparing(review_id: int) -> str | tuple[str, int]:
     download it leads to is recorded as an export.
     """
     user = actor()
-    review = get_review_or_404(review_id, user, perm.can_export)
     variant = request.args.get("variant", "")
-    if variant not in vocab.keys(vocab.REPORT_VARIANTS):
-        return _problem(review, 422, "This report does not exist", [VARIANT_ERROR]), 422
-    rendered = report_cache.cached(review, variant)
+    if variant == participant_copy.VARIANT:
+        review = get_review_or_404(review_id, user, perm.can_see_review)
+        own = review.participant_for(user) if perm.can_download_own_copy(user, review) else None
+        if own is None:
+            raise NotFound("Review not found.")
+        key, label = participant_copy.key(own), participant_copy.LABEL_IN_SENTENCE
+    else:
+        review = get_review_or_404(review_id, user, perm.can_export)
+        if variant not in vocab.keys(vocab.REPORT_VARIANTS):
+            return _problem(review, 422, "This report does not exist", [VARIANT_ERROR]), 422
+        key, label = variant, vocab.label(vocab.REPORT_VARIANTS, variant)
+    rendered = report_cache.cached(review, key)
     if rendered is not None:  # lost with its worker: asked for again, so it stays "Preparing"
         rendered = report_work.retry_lost(rendered)
-    state = rendered.state if rendered is not None else "none"
+    # a participant's copy kept at approval and not asked for yet: nothing being prepared
+    held = rendered is not None and rendered.state == report_snapshots.HELD
+    state = rendered.state if rendered is not None and not held else "none"
     return render_template(
         "reports/preparing.html",
         review=review,
         variant=variant,
-        label=vocab.label(vocab.REPORT_VARIANTS, variant),
+        label=label,
+        own_copy=variant == participant_copy.VARIANT,
         rendered=rendered,
         state=state,
         final=lifecycle.is_finished(review),
@@ -114,5 +135,6 @@ def _problem(review: Review, status: int, title: str, messages: list[str]) -> st
         status=status,
         title=title,
         messages=messages,
+        own_copy=request.args.get("variant") == participant_copy.VARIANT,
         section="reports",
     )

@@ -119,6 +119,28 @@ def transitioned(review: Review, frm: str, to: str) -> None:
             f"/reviews/{review.id}",
             review,
         )
+        review_approved_for_participants(review)
+
+
+def participant_report_link(review: Review) -> str:
+    return f"/reviews/{review.id}/report.pdf?variant=participant"
+
+
+def review_approved_for_participants(review: Review) -> None:
+    """Closing the loop (api-v1.1 §A): each person the review is about, once, is told that
+    it is final and where their own copy is (the email, as every email, only links)."""
+    told: set[int] = set()
+    for participant in review.participants:
+        if participant.user_id in told:
+            continue
+        told.add(participant.user_id)
+        notify(
+            participant.user,
+            f"Review approved ({review.reference}): its findings are now final and nothing "
+            "more is asked of you. Download your copy of the review (PDF)",
+            participant_report_link(review),
+            review,
+        )
 
 
 def role_granted(user: User, by: str) -> None:

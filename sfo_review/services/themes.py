@@ -24,6 +24,7 @@ from sfo_review.services.figures.conditions import conditions
 from sfo_review.services.figures.deadlines import deadlines
 from sfo_review.services.figures.factors import factors
 from sfo_review.services.figures.findings import findings
+from sfo_review.services.figures.just_culture import just_culture
 from sfo_review.services.figures.scope import Scope
 
 THEME_RULES: dict[str, v.Rule] = {
@@ -87,6 +88,7 @@ def _compute(within: Scope) -> dict[str, Any]:
         **counted,
         **factors(within, counted["reviews"]),
         **findings(within),
+        **just_culture(within),
         **conditions(within),
         "actions": actions(within),
     }

@@ -38,6 +38,7 @@ def _freeze(actor: User, review: Review) -> None:
     commits (never inside it), by the API request itself (`store_approved`) or by the
     background job (the browser: `reports.work.start_snapshot_jobs`).
     """
+    from sfo_review.pdf import participant as participant_copy
     from sfo_review.pdf.render import render_html
 
     review.approved_by = actor
@@ -49,6 +50,11 @@ def _freeze(actor: User, review: Review) -> None:
         snapshots.await_snapshots(
             review, variant, render_html(review, variant, linked_stylesheet=False)
         )
+    # Each participant's own copy, as approved; laid out when they first ask (docs/pdf.md).
+    for person in review.participants:
+        variant = participant_copy.key(person)
+        html = render_html(review, variant, linked_stylesheet=False)
+        snapshots.await_snapshots(review, variant, html, held=True)
 
 
 def transition(

@@ -871,6 +871,12 @@ def test_an_approved_review_overview_and_reports_have_no_serious_problem(
             _axe(signed_in, axe_source, f"{role} {path} (approved)", findings)
             _reflow(signed_in, f"{role} {path} (approved)", findings)
         assert signed_in.locator("code.app-sha256").count() >= 2
+    # the participant's overview, with the download of their own copy
+    officer = open_as(ROLES["officer"])
+    assert officer.goto(f"/reviews/{review_id}").status == 200
+    assert officer.locator("#download-your-copy").count() == 1
+    _axe(officer, axe_source, f"officer /reviews/{review_id} (approved)", findings)
+    _reflow(officer, f"officer /reviews/{review_id} (approved)", findings)
     _save("approved review", findings)
     assert not findings.blocking() and not findings.too_wide, _report(findings)
 

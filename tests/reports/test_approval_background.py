@@ -66,8 +66,14 @@ def snapshots(review_id: int) -> list[tuple[str, str]]:
 
 
 def waiting_rows(review_id: int) -> dict[str, RenderedReport]:
+    """The approved reports' rows (each participant's own copy is kept apart: held_rows)."""
     rows = db.session.query(RenderedReport).filter_by(review_id=review_id)
-    return {row.variant: row for row in rows}
+    return {row.variant: row for row in rows if not row.variant.startswith("participant-")}
+
+
+def held_rows(review_id: int) -> dict[str, RenderedReport]:
+    rows = db.session.query(RenderedReport).filter_by(review_id=review_id)
+    return {row.variant: row for row in rows if row.variant.startswith("participant-")}
 
 
 def test_approving_in_the_browser_lays_out_nothing_and_queues_both_reports(
@@ -88,6 +94,10 @@ def test_approving_in_the_browser_lays_out_nothing_and_queues_both_reports(
     assert snapshots(review.id) == []
     rows = waiting_rows(review.id)
     assert sorted(rows) == sorted(VARIANTS)
+    # each participant's copy is kept too, laid out when they first ask for it
+    held = held_rows(review.id)
+    assert sorted(held) == sorted(f"participant-{p.id}" for p in review.participants)
+    assert {row.state for row in held.values()} == {"held"}
     for variant, row in rows.items():
         assert row.state == "pending"
         assert row.approved_html is not None and "DRAFT" not in row.approved_html

@@ -37,6 +37,7 @@ from sfo_review.models import (
     DeadlineExtension,
     Finding,
     FindingAttribution,
+    JustCultureAssessment,
     Review,
     SystemicFactor,
 )
@@ -49,6 +50,7 @@ TRACKED = (
     SystemicFactor,
     Finding,
     FindingAttribution,
+    JustCultureAssessment,
     Action,
     DeadlineExtension,
 )

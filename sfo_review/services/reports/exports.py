@@ -19,11 +19,12 @@ from sfo_review import permissions as perm
 from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, Review, User
+from sfo_review.pdf import participant as participant_copy
 from sfo_review.pdf.render import FORMATS, content_key, render_html
 from sfo_review.services import statement_access
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
-from sfo_review.services.errors import Conflict
+from sfo_review.services.errors import Conflict, NotFound
 from sfo_review.services.reports.cache import ask_job, cached, content_stamp, restamp
 from sfo_review.services.reports.snapshots import awaiting, snapshot
 from sfo_review.services.reports.work import enqueue, still_running
@@ -76,6 +77,34 @@ def export_report(
         export = _wait_for_worker(review, variant, fmt, export)
     if export.pdf is not None:
         _exported(actor, review, variant, fmt)
+    return export
+
+
+def export_participant_copy(actor: User, review: Review, fmt: str | None = None) -> Export:
+    """A participant's own copy of the approved review (pdf/participant.py).
+
+    Not found for anyone but a participant (the review team included: it is not theirs);
+    a conflict before approval. Kept at approval as HTML (`snapshots.HELD`), laid out by the
+    job worker when first asked for, then stored like the approved PDFs: the same bytes
+    every time. A review approved before participant copies existed gets one made from its
+    content now (frozen since its approval), through the cache.
+    """
+    own = review.participant_for(actor) if perm.can_download_own_copy(actor, review) else None
+    if own is None:
+        raise NotFound("Review not found.")
+    fmt = v.clean({"format": fmt or "standard"}, {"format": EXPORT_RULES["format"]})["format"]
+    if not lifecycle.is_finished(review):
+        raise Conflict(
+            "Your copy of the review is ready once quality assurance approves the review.",
+            {"variant": ["Your copy exists only once the review is approved"]},
+        )
+    variant = participant_copy.key(own)
+    export = _find(review, variant, fmt, filename(review, participant_copy.VARIANT, fmt))
+    if export.pdf is None:
+        _start_job(export)
+        export = _wait_for_worker(review, variant, fmt, export)
+    if export.pdf is not None:
+        _exported(actor, review, participant_copy.VARIANT, fmt)
     return export
 
 
@@ -146,16 +175,14 @@ def _wait_for_worker(review: Review, variant: str, fmt: str, export: Export) -> 
 
 @use_case
 def _exported(actor: User, review: Review, variant: str, fmt: str) -> None:
-    label = vocab.label(vocab.REPORT_VARIANTS, variant).lower()
-    if fmt == "archival":
-        label += " (archival PDF/A)"
-    audit(
-        review,
-        actor,
-        "report.exported",
-        f"Exported the {label} PDF",
-        {"variant": variant, "format": fmt},
-    )
+    archival = " (archival PDF/A)" if fmt == "archival" else ""
+    if variant == participant_copy.VARIANT:
+        summary = f"Downloaded their own copy of the review{archival}"
+    else:
+        summary = (
+            f"Exported the {vocab.label(vocab.REPORT_VARIANTS, variant).lower()}{archival} PDF"
+        )
+    audit(review, actor, "report.exported", summary, {"variant": variant, "format": fmt})
     if variant == "full":  # prints the practitioners' statements (the family summary never)
         statement_access.record(actor, review.statements, statement_access.EXPORTED)
 

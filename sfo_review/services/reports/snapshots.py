@@ -80,13 +80,20 @@ def awaiting(review: Review, variant: str, fresh: bool = False) -> RenderedRepor
     return db.session.scalar(query)
 
 
-def await_snapshots(review: Review, variant: str, html: str) -> RenderedReport:
-    """Approval in the browser: keep the variant as approved for the background job."""
+# A participant's copy kept at approval, laid out when first asked for (pdf/participant.py):
+# no job is started for it, the lost-render sweep leaves it alone, and the download that
+# asks for it marks it pending and enqueues it like any other render.
+HELD = "held"
+
+
+def await_snapshots(review: Review, variant: str, html: str, held: bool = False) -> RenderedReport:
+    """Approval: keep the variant as approved for the background job (`held`: for the
+    first download to ask for)."""
     row = RenderedReport(
         review_id=review.id,
         variant=variant,
         content_key=content_key(html, variant),
-        state="pending",
+        state=HELD if held else "pending",
         approved_html=html,
         requested_at=utcnow(),
     )
@@ -140,7 +147,8 @@ def store_approved(review: Review) -> None:
     """After an approval through the API commits: its PDFs laid out and stored now (the
     contract: approval stores the PDF). A variant that cannot be laid out is kept as
     failed, with its approved HTML, for the next download to try again."""
-    for variant, html in [(row.variant, row.approved_html) for row in awaiting_all(review)]:
+    rows = [row for row in awaiting_all(review) if row.state != HELD]
+    for variant, html in [(row.variant, row.approved_html) for row in rows]:
         assert html is not None  # noqa: S101 - awaiting_all() returns rows holding it
         try:
             store_snapshots(review, variant, html, keep_row=False)

@@ -1,0 +1,135 @@
+"""The participant's copy of an approved review (api-v1.1 §A, "Closing the loop").
+
+One document per participant: the findings as that officer sees them on screen, their own
+statement (its full words) and addenda, their own replies with the reviewer's outcome, their
+own working conditions with their accounts, the overall judgement and the actions — and of
+anyone else only what a finding shows every reader (names of the people it is about, other
+replies and other people's working conditions counted, never shown).
+
+It is stored and cached under its own key, `participant-<participant id>` (a
+`RenderedReport`/`ReportSnapshot` variant): approval keeps each participant's HTML, built
+from the review as approved, and the first download lays it out (docs/pdf.md).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from sfo_review import lifecycle, vocab
+from sfo_review.models import CaseloadContext, Finding, Participant, Review, Statement
+
+VARIANT = "participant"  # the `variant` a client asks for
+LABEL = "Your copy of the review"
+LABEL_IN_SENTENCE = "Participant copy"  # "The approved participant copy of REF is …"
+KEY_PREFIX = "participant-"  # + the participant's id: where the PDF is kept
+
+# Outcomes of a just-culture assessment that hand the finding to another process.
+ELSEWHERE = ("refer_elsewhere", "support_for_health")
+
+# A caseload context's figures in the order the PDF prints them, with their labels (also
+# the labels of an account's disputed fields).
+FIGURE_LABELS: dict[str, str] = {
+    "caseload_count": "Number of cases",
+    "high_risk_count": "High-risk cases",
+    "workload_percent": "Workload measurement tool (WMT)",
+    "grade": "Grade",
+    "months_in_role": "Months in role",
+    "team_vacancy_percent": "Team vacancy rate",
+    "officer_changes_on_case": "Changes of officer on this case",
+    "management_oversight_sessions": "Management supervision sessions",
+    "period_start": "Start of the period",
+    "period_end": "End of the period",
+    "notes": "Notes",
+}
+
+
+def key(participant: Participant) -> str:
+    return f"{KEY_PREFIX}{participant.id}"
+
+
+def is_key(variant: str) -> bool:
+    return variant.startswith(KEY_PREFIX) and variant[len(KEY_PREFIX) :].isdigit()
+
+
+def participant_of(review: Review, variant: str) -> Participant:
+    """The participant a stored variant's key names (ValueError for another review's)."""
+    wanted = int(variant[len(KEY_PREFIX) :])
+    for participant in review.participants:
+        if participant.id == wanted:
+            return participant
+    raise ValueError(f"No participant {wanted} in review {review.id}")
+
+
+def figure(context: CaseloadContext, field: str) -> str:
+    """One figure as printed (percentages with %, the grade by its label)."""
+    value = getattr(context, field)
+    if field == "grade":
+        return vocab.label(vocab.GRADES, value)
+    if field.endswith("_percent"):
+        return f"{value}%"
+    return str(value)
+
+
+def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
+    """A finding as its reader sees it on screen, with only this person's own words."""
+    user_id = participant.user_id
+    assessment = finding.just_culture
+    # refer_elsewhere and support_for_health never carry statements or replies anywhere:
+    # the review records only that the finding points to another process (api-v1.1 §A)
+    elsewhere = assessment is not None and assessment.outcome in ELSEWHERE
+    own_contexts = [c for c in finding.caseload_contexts if c.participant_id == participant.id]
+    others = {c.participant_id for c in finding.caseload_contexts} - {participant.id}
+    own_replies = [r for r in finding.responses if r.author_id == user_id]
+    return {
+        "finding": finding,
+        "about_you": any(s.id == participant.id for s in finding.subjects),
+        "subjects": [
+            (s.user.name, vocab.label(vocab.PARTICIPANT_ROLES, s.role_in_case))
+            for s in finding.subjects
+        ],
+        "contexts": own_contexts,
+        "hidden_people": len(others),
+        "elsewhere": elsewhere,
+        "statements": []
+        if elsewhere
+        else [s for s in finding.statements if s.author_id == user_id],
+        "replies": [] if elsewhere else own_replies,
+        "other_replies": 0 if elsewhere else len(finding.responses) - len(own_replies),
+    }
+
+
+def _statement(review: Review, participant: Participant) -> Statement | None:
+    for statement in review.statements:
+        if statement.author_id == participant.user_id:
+            return statement
+    return None
+
+
+def content(review: Review, variant: str) -> dict[str, Any]:
+    """The template context of `variant` (a participant's key) for `review` (loaded)."""
+    participant = participant_of(review, variant)
+    statement = _statement(review, participant)
+    settled = statement is not None and (
+        lifecycle.is_submitted(statement) or statement.declined_at is not None
+    )
+    return {
+        "participant": participant,
+        "person": participant.user,
+        "role": vocab.label(vocab.PARTICIPANT_ROLES, participant.role_in_case),
+        "document_title": (
+            f"Serious Further Offence Review {review.reference} – {LABEL} ({participant.user.name})"
+        ),
+        "findings": [_finding(f, participant) for f in review.findings],
+        "statement": statement if settled else None,
+        "contexts": sorted(
+            (c for c in review.caseload_contexts if c.participant_id == participant.id),
+            key=lambda c: (c.period_start, c.id),
+        ),
+        "figure_labels": FIGURE_LABELS,
+        "figure": figure,
+        "caseload_max": current_app.config["CASELOAD_REFERENCE_MAX"],
+        "workload_max": current_app.config["WORKLOAD_REFERENCE_PERCENT"],
+        "actions": sorted(review.actions, key=lambda a: (a.due_date, a.id)),
+    }
