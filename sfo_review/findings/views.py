@@ -130,6 +130,8 @@ def _link_ids(item: Finding) -> dict[str, Any]:
         "chronology_ids": [e.id for e in item.chronology_entries],
         "systemic_factor_ids": [f.id for f in item.systemic_factors],
         "caseload_context_ids": [c.id for c in item.caseload_contexts],
+        "subject_participant_ids": [p.id for p in item.subjects],
+        "statement_ids": [s.id for s in item.statements],
     }
 
 
