@@ -51,6 +51,34 @@ MEANINGS: dict[str, str] = {
 }
 
 
+# How each answer is named in summaries (the browser's check page, the finding, the PDF).
+LABELS: dict[str, str] = {
+    **dict(vocab.JUST_CULTURE_QUESTIONS),
+    "comparator": "Compared with",
+    "training_gap": "Was there a gap in the training the practitioner had been given?",
+    "supervision_gap": "Was there a gap in the supervision or management oversight they had?",
+    "rationale": "Rationale",
+    "mitigation": "Mitigation",
+}
+
+
+def answer_words(key: str, value: Any) -> str:
+    """An answer as a person reads it: "Not clear", "Yes", the text as written."""
+    if value is None or value == "":
+        return "None given" if key == "mitigation" else "Not answered"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if key in QUESTIONS:
+        return vocab.label(vocab.JUST_CULTURE_ANSWERS, value)
+    return str(value)
+
+
+def summary(assessment: object | None) -> list[tuple[str, str, str]]:
+    """(key, label, answer in words) for every key, in the guide's order."""
+    answers = answers_of(assessment)
+    return [(key, LABELS[key], answer_words(key, answers.get(key))) for key in FIELDS]
+
+
 def _given(answers: Mapping[str, Any], key: str) -> bool:
     return answers.get(key) is not None
 

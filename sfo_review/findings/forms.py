@@ -51,7 +51,8 @@ def caseload_label(context: CaseloadContext) -> str:
 
 
 def participant_label(participant: Participant) -> str:
-    return f"{participant.user.name} ({vocab.label(vocab.PARTICIPANT_ROLES, participant.role_in_case)})"
+    role = vocab.label(vocab.PARTICIPANT_ROLES, participant.role_in_case)
+    return f"{participant.user.name} ({role.lower()})"
 
 
 def statement_label(statement: Statement) -> str:
@@ -133,9 +134,7 @@ class FindingForm(FlaskForm):
             (str(p.id), participant_label(p)) for p in review.participants
         )
         self.statement_ids.choices = select_choices(
-            (str(s.id), statement_label(s))
-            for s in review.statements
-            if lifecycle.is_submitted(s)
+            (str(s.id), statement_label(s)) for s in review.statements if lifecycle.is_submitted(s)
         )
         self.chronology_ids.choices = select_choices(
             (str(e.id), chronology_label(e)) for e in review.chronology

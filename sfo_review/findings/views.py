@@ -7,12 +7,14 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from sfo_review import just_culture as jc
 from sfo_review import lifecycle, visibility
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.findings.balance import balance, saved_message
 from sfo_review.findings.blueprint import findings_bp
 from sfo_review.findings.forms import ConfirmForm, EditFindingForm, FindingForm, ResponseForm
+from sfo_review.findings.individual_side import individual_side
 from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404
 from sfo_review.models import Finding, Review
@@ -49,7 +51,7 @@ def findings(review_id: int) -> str:
 
 def _finding_page(review: Review, finding: Finding, form: ResponseForm) -> str:
     user = actor()
-    can_reply = perm.can_respond_now(user, review)
+    can_reply = perm.can_respond_now(user, review) and not jc.points_elsewhere(finding)
     return render_template(
         "findings/finding.html",
         review=review,
@@ -58,6 +60,7 @@ def _finding_page(review: Review, finding: Finding, form: ResponseForm) -> str:
         can_reply=can_reply,
         balanced=lifecycle.finding_is_balanced(finding),
         caseloads=visibility.caseload_contexts(user, review, finding.caseload_contexts),
+        side=individual_side(user, review, finding),
     )
 
 
