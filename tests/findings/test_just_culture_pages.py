@@ -267,6 +267,9 @@ def test_confirming_an_incomplete_assessment_is_refused(client, login_as, full_r
         url(QUESTION, data, step="deliberate-harm"),
         {"answer": "no", "version": str(data["finding"].version)},
     )
+    start = page(client.get(url(START, data))).select_one("#just-culture-start")
+    assert start.get_text() == "Continue the assessment"
+    assert start["href"] == url(QUESTION, data, step="health-factors")
     soup = page(client.get(url(CHECK, data)))
     assert soup.select_one("#incomplete")
     assert "Not answered" in soup.select_one("[data-key=health_factors]").get_text()
