@@ -442,3 +442,13 @@ def test_the_assessment_is_written_only_while_the_review_is_editable(api, w):
     )
     assert response.status_code == 409
     assert counts()[3] == 0
+
+
+def test_the_assessment_is_not_taken_on_post(api, w):
+    before = counts()
+    response = api.post(w["base"], w["tokens"]["reviewer"], finding_body(w, just_culture=FULL))
+    assert response.status_code == 422
+    assert response.get_json()["error"]["fields"] == {
+        "just_culture": ["Unknown field: just_culture"]
+    }
+    assert counts() == before

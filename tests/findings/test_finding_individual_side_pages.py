@@ -124,10 +124,13 @@ def test_a_finding_pointing_elsewhere_shows_no_statement_and_takes_no_reply(
 def test_hostile_statement_words_are_escaped_under_the_finding(client, login_as, full_review):
     data = full_review()
     with_statements(data, hostile=True)
+    data["officer"].name = HOSTILE  # a name shown as a subject and a statement's author
+    db.session.commit()
     login_as(user=data["reviewer"])
-    html = client.get(finding_url(data)).get_data(as_text=True)
-    assert "<script>alert(1)</script>" not in html
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for path in (finding_url(data), finding_url(data) + "/edit"):
+        html = client.get(path).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in html, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html, path
 
 
 # ---- the form ---------------------------------------------------------------------------------
