@@ -44,8 +44,14 @@ def findings(review_id: int) -> str:
     review_service.record_view(actor(), review, "findings")
     individual = [f for f in review.findings if "individual" in f.attribution]
     unbalanced = [f for f in individual if not lifecycle.finding_is_balanced(f)]
+    # Replies to a finding pointing to another process are never shown, nor counted.
+    elsewhere = {f.id for f in review.findings if jc.points_elsewhere(f)}
     return render_template(
-        "findings/findings.html", review=review, individual=individual, unbalanced=unbalanced
+        "findings/findings.html",
+        review=review,
+        individual=individual,
+        unbalanced=unbalanced,
+        elsewhere=elsewhere,
     )
 
 

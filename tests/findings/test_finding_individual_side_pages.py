@@ -115,6 +115,8 @@ def test_a_finding_pointing_elsewhere_shows_no_statement_and_takes_no_reply(
         assert reply not in text_of(response)
         assert soup.select_one("#replies-not-shown")
         assert not soup.select("form[action$='/responses']")
+    listed = client.get(f"/reviews/{data['review'].id}/findings")
+    assert "1 reply" not in text_of(listed)
     refused = client.post(finding_url(data) + "/responses", data={"body": "More to say."})
     assert "points to another process" in " ".join(errors(refused))
     db.session.refresh(data["finding"])
