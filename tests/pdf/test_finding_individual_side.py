@@ -109,6 +109,8 @@ def test_a_finding_pointing_elsewhere_prints_no_statement_or_reply(rich_review: 
     assert REPLY_TEXT not in text
     assert STATEMENT_TEXT not in text
     assert "Statements shown with this finding" not in text
+    full = flat(" ".join(pdf_pages(render_pdf(review, "full"))))
+    assert "0 findings received a reply from the people involved." in full
 
 
 @pytest.mark.parametrize("variant", ["family_summary"])
