@@ -146,6 +146,7 @@ def build(prefix: str, text: Callable[[], str]) -> Any:
             "systemic_factor_ids": [factor.id],
             "caseload_context_ids": [context.id],
             "chronology_ids": [entry.id],
+            "subject_participant_ids": [context.participant_id],
             "context_note": text(),
         },
     )

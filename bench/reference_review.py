@@ -253,6 +253,7 @@ def _findings(
                     "attribution": ["individual", "team"] if individual else ["organisational"],
                     "systemic_factor_ids": [f.id for f in rng.sample(evidence_rows["factors"], 2)],
                     "caseload_context_ids": [evidence_rows["contexts"][i % 3].id],
+                    "subject_participant_ids": [evidence_rows["contexts"][i % 3].participant_id],
                     "chronology_ids": [e.id for e in rng.sample(evidence_rows["chronology"], 3)],
                 },
             )

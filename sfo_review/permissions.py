@@ -7,7 +7,7 @@ review's *status* allows an edit is a lifecycle rule (409), decided in the servi
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from sfo_review import lifecycle
 from sfo_review.models import ApiToken, DeadlineExtension, Review, Statement, User
@@ -125,6 +125,29 @@ def can_see_findings(user: User, review: Review) -> bool:
 def can_see_actions(user: User, review: Review) -> bool:
     """The action plan is shared with the people involved together with the findings."""
     return can_see_findings(user, review)
+
+
+def can_assess_just_culture(user: User, review: Review) -> bool:
+    """Answer a finding's just-culture questions: the reviewer, as for the rest of the
+    finding (the edit window is checked by the service)."""
+    return can_edit_review(user, review)
+
+
+def can_see_just_culture(user: User, review: Review, subject_user_ids: Iterable[int]) -> bool:
+    """A finding's just-culture assessment: the review team and its readers; of the
+    officers, only the people the finding is about (it is about them: they read the
+    outcome and the reasons). Other officers never see it, on a page, in the API or a PDF."""
+    if can_see_evidence(user, review):
+        return True
+    return is_participant(user, review) and user.id in set(subject_user_ids)
+
+
+def can_see_statement_beside_finding(user: User, review: Review, statement: Statement) -> bool:
+    """A statement's words under a finding: an officer their own only; the review team and
+    its readers every statement linked (only submitted ones can be)."""
+    if user.role == "officer":
+        return statement.author_id == user.id
+    return can_see_statement(user, review, statement)
 
 
 def can_see_statement(user: User, review: Review, statement: Statement) -> bool:

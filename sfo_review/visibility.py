@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sfo_review import just_culture as jc
 from sfo_review import permissions as perm
 from sfo_review.models import (
     Action,
@@ -19,8 +20,11 @@ from sfo_review.models import (
     ChronologyEntry,
     DeadlineExtension,
     Finding,
+    FindingResponse,
+    JustCultureAssessment,
     Participant,
     Review,
+    Statement,
     SystemicFactor,
     User,
 )
@@ -70,3 +74,28 @@ def actions(user: User, review: Review) -> list[Action]:
 def extensions(user: User, review: Review) -> list[DeadlineExtension]:
     """Officers see the deadline in force, not the requests and their reasons."""
     return list(review.extensions) if perm.can_see_extensions(user, review) else []
+
+
+def finding_statements(user: User, finding: Finding) -> list[Statement]:
+    """The statements whose words show under a finding: none when the finding points to
+    another process; an officer their own only."""
+    if jc.points_elsewhere(finding):
+        return []
+    review = finding.review
+    return [s for s in finding.statements if perm.can_see_statement_beside_finding(user, review, s)]
+
+
+def finding_responses(finding: Finding) -> list[FindingResponse]:
+    """The replies under a finding: none when it points to another process (the review
+    records only that; replies made before it did stay stored, never shown)."""
+    return [] if jc.points_elsewhere(finding) else list(finding.responses)
+
+
+def just_culture(user: User, finding: Finding) -> JustCultureAssessment | None:
+    """The finding's assessment if written and `user` may read it
+    (permissions.can_see_just_culture): else None."""
+    assessment = finding.just_culture
+    if assessment is None:
+        return None
+    subjects = [p.user_id for p in finding.subjects]
+    return assessment if perm.can_see_just_culture(user, finding.review, subjects) else None

@@ -473,6 +473,7 @@ def full_review(
                 "attribution": ["individual", "team"] if individual else ["team"],
                 "systemic_factor_ids": [factor.id] if balanced else [],
                 "chronology_ids": [entry.id],
+                "subject_participant_ids": [po.id] if individual else [],
             },
         )
         return {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from sfo_review import just_culture as jc
 from sfo_review import lifecycle, visibility
 from sfo_review import permissions as perm
 from sfo_review.models import (
@@ -240,7 +241,27 @@ def finding_json(finding: Finding, viewer: User) -> JSON:
         "working_conditions_not_shown": contexts.hidden_people,
         "chronology_ids": [e.id for e in finding.chronology_entries],
         "context_note": finding.context_note,
-        "responses": [response_json(r, viewer) for r in finding.responses],
+        "responses": [response_json(r, viewer) for r in visibility.finding_responses(finding)],
+        **finding_individual_side_json(finding, viewer),
+    }
+
+
+def finding_individual_side_json(finding: Finding, viewer: User) -> JSON:
+    """Whom the finding is about, its just-culture assessment (null until written, and for
+    officers it is not about) and the statements shown beside it (api-v1.1 A)."""
+    assessment = visibility.just_culture(viewer, finding)
+    return {
+        "subject_participant_ids": [p.id for p in finding.subjects],
+        "subjects": [
+            {"participant_id": p.id, "name": p.user.name, "role_in_case": p.role_in_case}
+            for p in finding.subjects
+        ],
+        "statement_ids": [st.id for st in visibility.finding_statements(viewer, finding)],
+        "just_culture": (
+            None
+            if assessment is None
+            else {**jc.answers_of(assessment), "outcome": assessment.outcome}
+        ),
     }
 
 

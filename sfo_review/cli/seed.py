@@ -121,6 +121,7 @@ def _populate(review: Review, reviewer: User, officer: User, manager: User, qa: 
             "systemic_factor_ids": [factor.id],
             "caseload_context_ids": [context.id],
             "chronology_ids": [entry.id],
+            "subject_participant_ids": [po.id],
         },
     )
     reviews.update_review(

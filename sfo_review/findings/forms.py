@@ -12,7 +12,14 @@ from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
 from sfo_review import lifecycle, vocab
 from sfo_review.fields import CharacterCount, IdsField, SubmitButton, radio
 from sfo_review.forms_support import select_choices, version_field
-from sfo_review.models import CaseloadContext, ChronologyEntry, Review, SystemicFactor
+from sfo_review.models import (
+    CaseloadContext,
+    ChronologyEntry,
+    Participant,
+    Review,
+    Statement,
+    SystemicFactor,
+)
 
 FIRST_WORDS = 12
 
@@ -41,6 +48,19 @@ def caseload_label(context: CaseloadContext) -> str:
         f"{context.participant.user.name} · {start.day} {start:%b %Y} to {end.day} {end:%b %Y} · "
         f"{context.caseload_count} cases, {context.workload_percent}% workload (WMT)"
     )
+
+
+def participant_label(participant: Participant) -> str:
+    role = vocab.label(vocab.PARTICIPANT_ROLES, participant.role_in_case)
+    return f"{participant.user.name} ({role.lower()})"
+
+
+def statement_label(statement: Statement) -> str:
+    if statement.include_in_report == "summary":
+        return f"{statement.author.name}, shown as your summary · " + first_words(
+            statement.summary or ""
+        )
+    return f"{statement.author.name}, shown in full · {first_words(statement.body)}"
 
 
 class FindingForm(FlaskForm):
@@ -73,6 +93,18 @@ class FindingForm(FlaskForm):
         widget=GovCheckboxesInput(),
         validate_choice=False,
     )
+    subject_participant_ids = IdsField(
+        "Who is this finding about?",
+        description="Select the people whose practice the finding is about. A finding of "
+        "insufficient practice attributed to an individual must name them; they can read "
+        "what it says about them and reply.",
+    )
+    statement_ids = IdsField(
+        "Statements to show with this finding",
+        description="The submitted statements whose words appear under the finding, on its "
+        "page and in the report (in full, or as your summary where you chose one). Each "
+        "officer sees only their own. Not for a finding referred to another process.",
+    )
     chronology_ids = IdsField(
         "Chronology entries",
         description="The events in the chronology this finding is based on.",
@@ -98,6 +130,12 @@ class FindingForm(FlaskForm):
 
     def fill_choices(self, review: Review) -> None:
         """The checkboxes offer this review's own evidence, with enough text to choose."""
+        self.subject_participant_ids.choices = select_choices(
+            (str(p.id), participant_label(p)) for p in review.participants
+        )
+        self.statement_ids.choices = select_choices(
+            (str(s.id), statement_label(s)) for s in review.statements if lifecycle.is_submitted(s)
+        )
         self.chronology_ids.choices = select_choices(
             (str(e.id), chronology_label(e)) for e in review.chronology
         )

@@ -7,12 +7,14 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from sfo_review import just_culture as jc
 from sfo_review import lifecycle, visibility
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.findings.balance import balance, saved_message
 from sfo_review.findings.blueprint import findings_bp
 from sfo_review.findings.forms import ConfirmForm, EditFindingForm, FindingForm, ResponseForm
+from sfo_review.findings.individual_side import individual_side
 from sfo_review.forms_support import form_data, stale_comparison, submit_edit, submit_form
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404
 from sfo_review.models import Finding, Review
@@ -42,14 +44,20 @@ def findings(review_id: int) -> str:
     review_service.record_view(actor(), review, "findings")
     individual = [f for f in review.findings if "individual" in f.attribution]
     unbalanced = [f for f in individual if not lifecycle.finding_is_balanced(f)]
+    # Replies to a finding pointing to another process are never shown, nor counted.
+    elsewhere = {f.id for f in review.findings if jc.points_elsewhere(f)}
     return render_template(
-        "findings/findings.html", review=review, individual=individual, unbalanced=unbalanced
+        "findings/findings.html",
+        review=review,
+        individual=individual,
+        unbalanced=unbalanced,
+        elsewhere=elsewhere,
     )
 
 
 def _finding_page(review: Review, finding: Finding, form: ResponseForm) -> str:
     user = actor()
-    can_reply = perm.can_respond_now(user, review)
+    can_reply = perm.can_respond_now(user, review) and not jc.points_elsewhere(finding)
     return render_template(
         "findings/finding.html",
         review=review,
@@ -58,6 +66,7 @@ def _finding_page(review: Review, finding: Finding, form: ResponseForm) -> str:
         can_reply=can_reply,
         balanced=lifecycle.finding_is_balanced(finding),
         caseloads=visibility.caseload_contexts(user, review, finding.caseload_contexts),
+        side=individual_side(user, review, finding),
     )
 
 
@@ -130,6 +139,8 @@ def _link_ids(item: Finding) -> dict[str, Any]:
         "chronology_ids": [e.id for e in item.chronology_entries],
         "systemic_factor_ids": [f.id for f in item.systemic_factors],
         "caseload_context_ids": [c.id for c in item.caseload_contexts],
+        "subject_participant_ids": [p.id for p in item.subjects],
+        "statement_ids": [s.id for s in item.statements],
     }
 
 

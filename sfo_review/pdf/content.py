@@ -19,6 +19,7 @@ from sfo_review import audit_words as history_words
 from sfo_review import lifecycle, vocab
 from sfo_review.clock import LONDON
 from sfo_review.extensions import db
+from sfo_review.just_culture import points_elsewhere
 from sfo_review.models import (
     Action,
     AuditEvent,
@@ -234,7 +235,7 @@ def _balance(findings: list[Finding]) -> dict[str, Any]:
         ],
         "individual": len(individual),
         "individual_balanced": sum(1 for f in individual if finding_is_balanced(f)),
-        "with_replies": sum(1 for f in findings if f.responses),
+        "with_replies": sum(1 for f in findings if f.responses and not points_elsewhere(f)),
     }
 
 

@@ -33,7 +33,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2.runtime import LoopContext
 from markupsafe import Markup, escape
 
-from sfo_review import vocab
+from sfo_review import just_culture, vocab
 from sfo_review.models import Review
 from sfo_review.pdf import content, lean, participant
 from sfo_review.pdf.breaks import breakable
@@ -122,6 +122,7 @@ def _environment(app: Flask) -> Environment:
         env.filters["css_string"] = css_string
         env.globals["vocab"] = vocab
         env.globals["join_word"] = join_word
+        env.globals["just_culture"] = just_culture
         app.extensions["sfo_pdf_jinja"] = env
     return env
 

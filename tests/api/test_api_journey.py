@@ -123,6 +123,7 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
             "narrative": "The assessment was not updated after the arrest.",
             "attribution": ["individual"],
             "chronology_ids": [later.get_json()["id"]],
+            "subject_participant_ids": [po.get_json()["id"]],
         },
     )
     assert finding.status_code == 201, finding.get_json()

@@ -71,6 +71,7 @@ def two_regions(full_review, make_review, make_user):
                 "judgement": "insufficient",
                 "narrative": "N",
                 "attribution": attribution,
+                "subject_participant_ids": [people[0].id],
             },
         )
     return {"london": london, "wales": wales}

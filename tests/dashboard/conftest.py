@@ -92,6 +92,10 @@ class Builder:
                 "judgement": "insufficient",
                 "narrative": "What happened.",
                 "attribution": attribution,
+                # An individual shortfall names whom it is about (api-v1.1 A).
+                "subject_participant_ids": [p.id for p in review.participants[:1]]
+                if "individual" in attribution
+                else [],
                 **links,
             },
         )

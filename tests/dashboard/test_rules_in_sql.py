@@ -52,6 +52,7 @@ def test_sql_and_python_agree_on_every_finding(full_review, linked):
                     "narrative": "N",
                     "attribution": attribution,
                     "context_note": note,
+                    "subject_participant_ids": [data["participant"].id],
                     **links,
                 },
             )

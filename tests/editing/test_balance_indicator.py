@@ -64,6 +64,7 @@ def test_the_review_list_names_other_unbalanced_findings_escaped(client, login_a
             "judgement": "insufficient",
             "narrative": "Not weighed.",
             "attribution": ["individual"],
+            "subject_participant_ids": [data["participant"].id],
         },
     )
     login_as(user=data["reviewer"])
@@ -127,6 +128,7 @@ def test_after_saving_an_unbalanced_finding_the_message_says_what_is_missing(
             "judgement": "insufficient",
             "narrative": "Missed.",
             "attribution": ["individual"],
+            "subject_participant_ids": [str(data["participant"].id)],
         },
         follow_redirects=True,
     )

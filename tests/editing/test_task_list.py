@@ -235,6 +235,7 @@ def test_findings_lacking_weighed_context_are_in_progress_and_named(client, logi
             "judgement": "insufficient",
             "narrative": "Not weighed.",
             "attribution": ["individual"],
+            "subject_participant_ids": [data["participant"].id],
         },
     )
     login_as(user=data["reviewer"])

@@ -70,6 +70,7 @@ def edit_values(data, finding, **overrides):
         judgement=finding.judgement,
         narrative=finding.narrative,
         attribution=finding.attribution,
+        subject_participant_ids=[str(p.id) for p in finding.subjects],
         version=str(finding.version),
     )
     values.update(overrides)

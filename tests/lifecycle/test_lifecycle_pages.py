@@ -194,6 +194,7 @@ def test_the_balance_rule_blocks_quality_assurance_until_context_is_linked(
         "narrative": finding.narrative,
         "attribution": ["individual", "team"],
         "systemic_factor_ids": [str(data["factor"].id)],
+        "subject_participant_ids": [str(data["participant"].id)],
         "version": edit_page.select_one("input[name=version]")["value"],
     }
     assert post(client, edit_url, values).status_code == 302

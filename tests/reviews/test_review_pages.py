@@ -162,6 +162,7 @@ def test_at_factual_accuracy_the_next_rules_point_to_where_they_are_fixed(
             "judgement": "insufficient",
             "narrative": "Not weighed.",
             "attribution": ["individual"],
+            "subject_participant_ids": [data["participant"].id],
         },
     )
     login_as(user=data["reviewer"])

@@ -30,6 +30,7 @@ from sqlalchemy import select, text
 
 from sfo_review.dashboard.tables import BUILDERS
 from sfo_review.extensions import db
+from sfo_review.findings.just_culture_forms import STEPS as JUST_CULTURE_STEPS
 from sfo_review.models import Notification, User
 from sfo_review.services import actions as action_service
 from sfo_review.services import caseload_accounts, evidence, findings, users
@@ -282,6 +283,7 @@ def route_values(world: World) -> dict[str, list[Any]]:
         ),
         "name": sorted(BUILDERS),
         "token": ["a-made-up-set-password-link"],  # the set-password page shows no review
+        "step": [step.slug for step in JUST_CULTURE_STEPS],  # the assessment's question pages
     }
     for kind in ("entry_id", "context_id", "factor_id", "finding_id", "statement_id"):
         assert kinds[kind], f"the world has no {kind}: the walk would miss its routes"
