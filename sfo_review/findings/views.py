@@ -20,6 +20,7 @@ from sfo_review.loaders import ReviewAction, get_child_or_404, get_review_or_404
 from sfo_review.models import Finding, Review
 from sfo_review.services import findings as finding_service
 from sfo_review.services import reviews as review_service
+from sfo_review.services import statement_access
 from sfo_review.services.errors import Forbidden
 
 NOT_SHARED_YET = (
@@ -76,6 +77,8 @@ def finding(review_id: int, finding_id: int) -> str:
     review = _review_with_findings(review_id)
     item = get_child_or_404(review, Finding, finding_id)
     review_service.record_view(actor(), review, f"finding “{item.title}”")
+    # the statements' words shown under the finding are a read of each (their access log)
+    statement_access.record(actor(), visibility.finding_statements(actor(), item))
     return _finding_page(review, item, ResponseForm())
 
 

@@ -109,3 +109,23 @@ def test_an_approved_report_downloaded_is_logged_as_an_export(client, login_as, 
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert logged() == [(data["qa"].id, "exported")]
     assert statement.id == db.session.scalars(select(StatementAccess.statement_id)).one()
+
+
+def test_the_words_shown_under_a_finding_are_a_logged_read(client, login_as, full_review):
+    from sfo_review.services import findings as finding_service
+
+    data = full_review()
+    statement = submitted(data)
+    finding = data["finding"]
+    finding_service.update_finding(
+        data["reviewer"],
+        data["review"],
+        finding,
+        {"version": finding.version, "statement_ids": [statement.id]},
+    )
+    url = f"/reviews/{data['review'].id}/findings/{finding.id}"
+    login_as("leadership")
+    assert WORDS in client.get(url).get_data(as_text=True)
+    login_as(user=data["officer"])  # the author's own read is not logged
+    assert client.get(url).status_code in (200, 403)
+    assert [a for _, a in logged()] == ["viewed"]
