@@ -27,7 +27,7 @@ CHRONOLOGY_RULES: dict[str, v.Rule] = {
     "significant": v.boolean("significant"),
     # Optional: an entry not said to be known or found afterwards is "unclear" (api-v1.1 A).
     "known_at_the_time": v.enum(
-        "whether this was known at the time",
+        "answer to whether this was known at the time",
         vocab.keys(vocab.KNOWN_AT_THE_TIME),
         required=False,
     ),
