@@ -253,3 +253,22 @@ def test_everyone_who_sees_the_finding_sees_the_answer_escaped(client, full_revi
     assert "Not accepted" in shown.get_text()
     # Nobody but the reviewer is offered to answer.
     assert page(response).select_one(f"#answer-reply-{data['reply'].id}") is None
+
+
+def test_the_reply_is_shown_escaped_on_the_answer_page_and_its_author_is_told(
+    client, full_review, login_as
+):
+    data = full_review(individual=False)
+    set_status(data["review"], "factual_accuracy")
+    data["reply"] = finding_service.add_response(
+        data["officer"], data["review"], data["finding"], {"body": HOSTILE}
+    )
+    login_as(user=data["reviewer"])
+    shown = client.get(url(ANSWER, data))
+    assert "<script>alert(1)</script>" not in shown.get_data(as_text=True)
+    assert HOSTILE in page(shown).select_one("#reply").get_text()
+
+    assert post(client, url(ANSWER, data), {"outcome": "fact_corrected"}).status_code == 302
+    login_as(user=data["officer"])
+    listed = text_of(client.get("/notifications"))
+    assert f"The reviewer answered your reply to a finding ({data['review'].reference})" in listed
