@@ -3,8 +3,6 @@ services.reply_outcomes)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, TextAreaField
 
@@ -12,15 +10,12 @@ from sfo_review import vocab
 from sfo_review.fields import CharacterCount, SubmitButton, radio
 from sfo_review.services.reply_outcomes import NOT_ACCEPTED_NOTE_MIN
 
-# Each answer reveals its own note box (GOV.UK conditional reveal): one box per answer, so
-# what was typed under another answer is never sent with this one.
-NOTE_FIELDS = {key: f"note_{key}" for key in vocab.keys(vocab.RESPONSE_OUTCOMES)}
 OUTCOME_HINTS = {
     "fact_corrected": "The reply showed that a fact was wrong, and you have corrected the "
     "finding or the chronology.",
     "context_added": "The facts stand, and you have added the context the reply gave.",
-    "not_accepted": "The finding stands as written. Say why, so the person who replied "
-    "knows it was considered.",
+    "not_accepted": "The finding stands as written. Say why in the note, so the person who "
+    "replied knows it was considered.",
 }
 
 
@@ -31,26 +26,13 @@ class AnswerReplyForm(FlaskForm):
         description="The person who replied sees your answer beside their reply, and it is "
         "printed in the report. An answer cannot be changed once saved.",
     )
-    note_fact_corrected = TextAreaField("What did you correct? (optional)", widget=CharacterCount())
-    note_context_added = TextAreaField(
-        "What context did you add? (optional)", widget=CharacterCount()
-    )
-    note_not_accepted = TextAreaField(
-        "Why was the reply not accepted?",
-        description=f"At least {NOT_ACCEPTED_NOTE_MIN} characters.",
+    # One note box below the answers, not a conditional reveal under each: GOV.UK Frontend's
+    # reveal sets aria-expanded on the radio inputs, which axe reports as a critical problem
+    # (tests/browser/test_accessibility.py).
+    note = TextAreaField(
+        "Note",
+        description=f"Needed if you did not accept the reply: at least {NOT_ACCEPTED_NOTE_MIN} "
+        "characters saying why. Optional otherwise, for example what you corrected or added.",
         widget=CharacterCount(),
     )
     submit = SubmitField("Save answer", widget=SubmitButton())
-
-    def service_data(self) -> dict[str, Any]:
-        """{"outcome", "note"} for the service: the note typed under the chosen answer."""
-        outcome = self.outcome.data or None
-        field = NOTE_FIELDS.get(outcome or "")
-        note = getattr(self, field).data if field else None
-        return {"outcome": outcome, "note": note or None}
-
-    def field_for(self, key: str) -> str:
-        """The form field a service message about `key` belongs next to."""
-        if key == "note":
-            return NOTE_FIELDS.get(self.outcome.data or "", "outcome")
-        return key

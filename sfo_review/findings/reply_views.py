@@ -10,21 +10,11 @@ from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.findings.blueprint import findings_bp
 from sfo_review.findings.reply_forms import OUTCOME_HINTS, AnswerReplyForm
-from sfo_review.forms_support import submit_form
+from sfo_review.forms_support import form_data, submit_form
 from sfo_review.loaders import get_child_or_404, get_review_or_404
-from sfo_review.models import Finding, FindingResponse, Review
+from sfo_review.models import Finding
 from sfo_review.services import reply_outcomes
 from sfo_review.services import reviews as review_service
-from sfo_review.services.errors import ValidationFailed
-
-
-def _answer(form: AnswerReplyForm, review: Review, item: Finding, reply: FindingResponse) -> None:
-    """The service call, its messages put next to the note box of the chosen answer."""
-    try:
-        reply_outcomes.answer_reply(actor(), review, item, reply, form.service_data())
-    except ValidationFailed as exc:
-        fields = {form.field_for(key): messages for key, messages in exc.fields.items()}
-        raise ValidationFailed(fields, exc.message) from exc
 
 
 @findings_bp.route(
@@ -38,12 +28,11 @@ def answer_reply(review_id: int, finding_id: int, response_id: int) -> str | Res
     reply = reply_outcomes.response_of(item, response_id)
     form = AnswerReplyForm()
     if form.validate_on_submit():
-
-        def answer() -> bool:
-            _answer(form, review, item, reply)
-            return True
-
-        if submit_form(form, answer):
+        answered = submit_form(
+            form,
+            lambda: reply_outcomes.answer_reply(actor(), review, item, reply, form_data(form)),
+        )
+        if answered is not None:
             flash(f"Your answer to {reply.author.name}’s reply has been saved.")
             return redirect(
                 url_for("findings.finding", review_id=review.id, finding_id=item.id)

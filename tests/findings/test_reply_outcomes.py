@@ -95,7 +95,7 @@ def test_who_may_post_an_answer(client, full_review, login_as, role, expected):
     assert stored(data) == (("context_added", None) if expected == 200 else (None, None))
 
 
-def test_the_page_asks_one_question_with_a_hint_and_a_note_under_each_answer(
+def test_the_page_asks_one_question_with_a_hint_on_each_answer_and_a_note(
     client, full_review, login_as
 ):
     data = with_reply(full_review)
@@ -111,9 +111,10 @@ def test_the_page_asks_one_question_with_a_hint_and_a_note_under_each_answer(
     assert labels == ["Fact corrected", "Context added", "Not accepted"]
     for radio in radios:
         assert soup.select_one(f"#{radio['id']}-item-hint").get_text(strip=True)
-        # Each answer reveals its own note box (GOV.UK conditional reveal).
-        reveal = soup.select_one(f"#{radio['data-aria-controls']}")
-        assert reveal.select_one(f"textarea[name=note_{radio['value']}]") is not None
+    # One note box, after the answers (no conditional reveal: see reply_forms.py).
+    assert soup.select_one("label[for=note]").get_text(strip=True) == "Note"
+    assert "at least 20 characters" in soup.select_one("#note-hint").get_text()
+    assert soup.select_one("[data-aria-controls]") is None
 
 
 def test_not_accepted_needs_a_reason_of_20_characters(client, full_review, login_as):
@@ -126,30 +127,23 @@ def test_not_accepted_needs_a_reason_of_20_characters(client, full_review, login
     assert page(nothing).select_one("a[href='#outcome']") is not None
     assert page(nothing).title.get_text().startswith("Error:")
 
-    short = post(
-        client, url(ANSWER, data), {"outcome": "not_accepted", "note_not_accepted": "Too short"}
-    )
+    short = post(client, url(ANSWER, data), {"outcome": "not_accepted", "note": "Too short"})
     assert errors(short) == ["Why the reply was not accepted must be at least 20 characters"]
     soup = page(short)
-    assert soup.select_one("a[href='#note_not_accepted']") is not None
-    field = soup.select_one("#note_not_accepted").find_parent(class_="govuk-form-group")
+    assert soup.select_one("a[href='#note']") is not None
+    field = soup.select_one("#note").find_parent(class_="govuk-form-group")
     assert "govuk-form-group--error" in field["class"]
     assert "must be at least 20 characters" in field.select_one(".govuk-error-message").get_text()
     # What was typed is kept, and the chosen answer stays chosen.
-    assert soup.select_one("#note_not_accepted").get_text() == "Too short"
+    assert soup.select_one("#note").get_text() == "Too short"
     assert soup.select_one("input[value=not_accepted]").has_attr("checked")
 
-    # A note typed under another answer is not the reason.
-    elsewhere = post(
-        client, url(ANSWER, data), {"outcome": "not_accepted", "note_context_added": WHY}
-    )
-    assert errors(elsewhere) == ["Enter why the reply was not accepted"]
+    blank = post(client, url(ANSWER, data), {"outcome": "not_accepted", "note": "  "})
+    assert errors(blank) == ["Enter why the reply was not accepted"]
 
     bad = post(client, url(ANSWER, data), {"outcome": "accepted"})
     assert len(errors(bad)) == 1 and "Select the answer to the reply" in errors(bad)[0]
-    too_long = post(
-        client, url(ANSWER, data), {"outcome": "context_added", "note_context_added": "x" * 20_001}
-    )
+    too_long = post(client, url(ANSWER, data), {"outcome": "context_added", "note": "x" * 20_001})
     assert errors(too_long) == ["Note must be 20,000 characters or fewer"]
     assert stored(data) == (None, None)
 
@@ -165,7 +159,7 @@ def test_the_answer_is_saved_and_shown_beside_the_reply(client, full_review, log
     response = post(
         client,
         url(ANSWER, data),
-        {"outcome": "not_accepted", "note_not_accepted": WHY, "note_fact_corrected": "ignored"},
+        {"outcome": "not_accepted", "note": WHY},
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(url(ONE, data) + f"#reply-{data['reply'].id}")
@@ -193,7 +187,7 @@ def test_a_second_answer_is_refused_and_the_page_says_it_was_answered(
     assert page(shown).select_one("form input[name=outcome]") is None
     assert "You have answered this reply" in text_of(shown)
 
-    again = post(client, url(ANSWER, data), {"outcome": "not_accepted", "note_not_accepted": WHY})
+    again = post(client, url(ANSWER, data), {"outcome": "not_accepted", "note": WHY})
     assert again.status_code == 200
     assert errors(again) == [reply_outcomes.ALREADY_ANSWERED]
     assert stored(data) == ("fact_corrected", None)
