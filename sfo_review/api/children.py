@@ -22,7 +22,7 @@ from sfo_review.loaders import ReviewAction, get_child_or_404
 from sfo_review.models import Action, Finding, Review, Statement
 from sfo_review.services import actions as action_service
 from sfo_review.services import findings as finding_service
-from sfo_review.services import statement_access
+from sfo_review.services import reply_outcomes, statement_access
 from sfo_review.services import statements as statement_service
 from sfo_review.services.errors import NotFound
 
@@ -92,6 +92,16 @@ def add_response(review_id: int, finding_id: int) -> ResponseReturnValue:
     item = _finding(review, finding_id)
     response = finding_service.add_response(api_user(), review, item, json_body())
     return created(s.response_json(response, api_user()))
+
+
+@api_bp.post(FINDINGS + "/<int:finding_id>/responses/<int:response_id>/outcome")
+def answer_response(review_id: int, finding_id: int, response_id: int) -> Response:
+    """The reviewer's answer to a reply (api-v1.1 A): given once, in the edit window."""
+    review = load_review(review_id, perm.can_edit_review)
+    response = reply_outcomes.response_of(_finding(review, finding_id), response_id)
+    body = json_body()
+    answered = reply_outcomes.answer_reply(api_user(), review, response.finding, response, body)
+    return jsonify(s.response_json(answered, api_user()))
 
 
 # Statements --------------------------------------------------------------------------------

@@ -163,6 +163,7 @@ def chronology_json(entry: ChronologyEntry) -> JSON:
         "source": entry.source,
         "summary": entry.summary,
         "significant": entry.significant,
+        "known_at_the_time": entry.known_at_the_time,
     }
 
 
@@ -222,6 +223,10 @@ def response_json(response: FindingResponse, viewer: User) -> JSON:
         "author": user_json(response.author, viewer),
         "body": response.body,
         "created_at": timestamp(response.created_at),
+        # The reviewer's answer (api-v1.1 A): null until given, then never changed.
+        "outcome": response.outcome,
+        "outcome_note": response.outcome_note,
+        "outcome_at": timestamp(response.outcome_at),
     }
 
 

@@ -49,6 +49,11 @@ class ChronologyForm(FlaskForm):
         "their own.",
         widget=GovCheckboxInput(),
     )
+    known_at_the_time = radio(
+        "Was this known to the practitioner at the time?",
+        vocab.KNOWN_AT_THE_TIME,
+        description="or was it found afterwards, for example during this review?",
+    )
     submit = SubmitField("Save entry", widget=SubmitButton())
 
 

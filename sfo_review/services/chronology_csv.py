@@ -1,7 +1,8 @@
 """The chronology as a CSV file: read a file for import (every row checked), import, export.
 
-The columns are `date,source,summary,significant`. Reading only *types* the cells (dates
-as YYYY-MM-DD or D/M/YYYY, yes/no for significant); the field rules are
+The columns are `date,source,summary,significant`, and optionally `known_at_the_time`
+(yes, no or unclear, any case; blank or no column: unclear). Reading only *types* the
+cells (dates as YYYY-MM-DD or D/M/YYYY, yes/no for significant); the field rules are
 services.evidence.CHRONOLOGY_RULES, applied through validation.clean, as for the form
 and the API. A file is imported whole or not at all.
 """
@@ -17,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from sfo_review import permissions as perm
+from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, ChronologyEntry, Review, User
 from sfo_review.services import csv_cells
@@ -30,21 +32,25 @@ from sfo_review.services._common import (
 )
 from sfo_review.services.csv_cells import unescape
 from sfo_review.services.errors import Conflict, ValidationFailed
-from sfo_review.services.evidence import CHRONOLOGY_RULES
+from sfo_review.services.evidence import CHRONOLOGY_RULES, KNOWN_BY_DEFAULT
 
-COLUMNS = ("date", "source", "summary", "significant")
+REQUIRED_COLUMNS = ("date", "source", "summary", "significant")
+OPTIONAL_COLUMNS = ("known_at_the_time",)
+COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS  # as exported, and as listed in the preview
 # Column of the file → key of CHRONOLOGY_RULES.
 FIELD_OF = {
     "date": "occurred_on",
     "source": "source",
     "summary": "summary",
     "significant": "significant",
+    "known_at_the_time": "known_at_the_time",
 }
 MAX_ROWS = 2_000
 MAX_BYTES = 1024 * 1024  # the app's MAX_CONTENT_LENGTH: one request, one file
 FILE = "file"  # the form field file-level messages belong to
 TRUE_WORDS = ("yes", "y", "true", "1")
 FALSE_WORDS = ("no", "n", "false", "0", "")
+KNOWN_WORDS = (*vocab.keys(vocab.KNOWN_AT_THE_TIME), "")
 UTF8_MESSAGE = (
     "The file must be saved as UTF-8 CSV. In Excel, choose Save as, then ‘CSV UTF-8 "
     "(Comma delimited)’"
@@ -102,7 +108,7 @@ def _decode(raw: bytes) -> str:
 def _header(names: list[str]) -> dict[str, int]:
     normalised = [n.strip().lower() for n in names]
     unknown = [n for n, key in zip(names, normalised, strict=True) if key not in COLUMNS]
-    missing = [c for c in COLUMNS if c not in normalised]
+    missing = [c for c in REQUIRED_COLUMNS if c not in normalised]
     repeated = sorted({n for n in normalised if n in COLUMNS and normalised.count(n) > 1})
     problems = []
     if missing:
@@ -115,9 +121,9 @@ def _header(names: list[str]) -> dict[str, int]:
     if problems:
         raise _fail(
             f"The file {' and '.join(problems)}. The first row must name the columns "
-            f"{','.join(COLUMNS)}"
+            f"{','.join(REQUIRED_COLUMNS)} (and may add {','.join(OPTIONAL_COLUMNS)})"
         )
-    return {name: normalised.index(name) for name in COLUMNS}
+    return {name: normalised.index(name) for name in COLUMNS if name in normalised}
 
 
 def _records(text: str) -> list[tuple[int, list[str]]]:
@@ -152,6 +158,13 @@ def _typed(cells: dict[str, str]) -> tuple[dict[str, Any], dict[str, str]]:
         data["significant"] = flag in TRUE_WORDS
     else:
         errors["significant"] = "Significant must be yes or no (or left blank for no)"
+    known = cells.get("known_at_the_time", "").strip().lower()
+    if known in KNOWN_WORDS:
+        data["known_at_the_time"] = known or KNOWN_BY_DEFAULT
+    else:
+        errors["known_at_the_time"] = (
+            "Known at the time must be yes, no or unclear (or left blank for unclear)"
+        )
     return data, errors
 
 
@@ -255,7 +268,13 @@ def export_file(actor: User, review: Review) -> tuple[bytes, str]:
     """The chronology as UTF-8 CSV (with the byte order mark Excel needs) and its name."""
     require_permission(perm.can_see_evidence(actor, review))
     rows = [
-        (e.occurred_on.isoformat(), e.source, e.summary, "yes" if e.significant else "no")
+        (
+            e.occurred_on.isoformat(),
+            e.source,
+            e.summary,
+            "yes" if e.significant else "no",
+            e.known_at_the_time,
+        )
         for e in review.chronology
     ]
     audit(

@@ -25,7 +25,14 @@ CHRONOLOGY_RULES: dict[str, v.Rule] = {
     "source": v.short("source"),
     "summary": v.long("summary"),
     "significant": v.boolean("significant"),
+    # Optional: an entry not said to be known or found afterwards is "unclear" (api-v1.1 A).
+    "known_at_the_time": v.enum(
+        "answer to whether this was known at the time",
+        vocab.keys(vocab.KNOWN_AT_THE_TIME),
+        required=False,
+    ),
 }
+KNOWN_BY_DEFAULT = "unclear"
 CASELOAD_RULES: dict[str, v.Rule] = {
     "participant_id": v.Rule("int", "participant", minimum=1, maximum=2**31 - 1),
     "period_start": v.a_date(
@@ -92,6 +99,7 @@ def add_chronology_entry(actor: User, review: Review, data: dict[str, Any]) -> C
     _start_edit(actor, review)
     values = v.clean(data, CHRONOLOGY_RULES)
     values["significant"] = bool(values.get("significant"))
+    values["known_at_the_time"] = values.get("known_at_the_time") or KNOWN_BY_DEFAULT
     entry = ChronologyEntry(review=review, **values)
     return _added(actor, review, entry)
 
@@ -141,6 +149,8 @@ def update_evidence(actor: User, review: Review, obj: Any, data: dict[str, Any])
     for key, rule in rules.items():
         if key in values and values[key] is None and rule.kind == "bool":
             values[key] = False
+    if isinstance(obj, ChronologyEntry) and "known_at_the_time" in values:
+        values["known_at_the_time"] = values["known_at_the_time"] or KNOWN_BY_DEFAULT
     if isinstance(obj, CaseloadContext):
         merged = {k: getattr(obj, k) for k in rules}
         merged.update(values)

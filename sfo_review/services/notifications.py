@@ -17,7 +17,15 @@ from sqlalchemy import func, select, update
 
 from sfo_review import lifecycle
 from sfo_review.extensions import db
-from sfo_review.models import DeadlineExtension, Notification, OutboxEmail, Review, User
+from sfo_review.models import (
+    DeadlineExtension,
+    Finding,
+    FindingResponse,
+    Notification,
+    OutboxEmail,
+    Review,
+    User,
+)
 from sfo_review.models._base import utcnow
 from sfo_review.services._common import use_case
 from sfo_review.services.deadlines import add_working_days
@@ -79,6 +87,16 @@ def statement_answered(review: Review, officer: User, declined: bool) -> None:
         review.reviewer,
         f"{officer.name} has {what} ({review.reference})",
         f"/reviews/{review.id}/statements",
+        review,
+    )
+
+
+def reply_answered(review: Review, finding: Finding, response: FindingResponse) -> None:
+    """Tell a participant the reviewer answered their reply to a finding (api-v1.1 A)."""
+    notify(
+        response.author,
+        f"The reviewer answered your reply to a finding ({review.reference})",
+        f"/reviews/{review.id}/findings/{finding.id}#reply-{response.id}",
         review,
     )
 

@@ -122,6 +122,17 @@ def _more_demo_data() -> None:
     third = _at_quality_assurance(
         people, "X123453", "Arson with intent", "arson_endangering_life", "not all taken"
     )
+    # A reply waiting for the reviewer's answer, so the "Answer this reply" form is reached.
+    from sfo_review import lifecycle
+    from sfo_review.services import findings
+
+    waiting = next(r for r in db.session.scalars(select(Review)) if lifecycle.accepts_responses(r))
+    findings.add_response(
+        people["officer@example.gov.uk"],
+        waiting,
+        waiting.findings[0],
+        {"body": "I was covering two caseloads that month."},
+    )
     _extensions(first, third, reviewer, people["leadership@example.gov.uk"])
     # An API token, so the reviewer's 'Your account' shows the tokens table.
     from sfo_review.services import api_tokens
@@ -146,12 +157,30 @@ def _at_quality_assurance(
     assert own is not None
     statements.submit_statement(officer, review, own)
     transitions.transition(reviewer, review, {"to": "factual_accuracy"})
+    _answered_reply(review, reviewer, officer)
     judgement = f"Reasonable steps were {steps}."
     reviews.update_review(
         reviewer, review, {"version": review.version, "overall_judgement": judgement}
     )
     transitions.transition(reviewer, review, {"to": "quality_assurance"})
     return review
+
+
+def _answered_reply(review: Any, reviewer: Any, officer: Any) -> None:
+    """The officer's reply to the first finding, with the reviewer's answer (api-v1.1 A)."""
+    from sfo_review.services import findings, reply_outcomes
+
+    finding = review.findings[0]
+    reply = findings.add_response(
+        officer, review, finding, {"body": "The home visit was rearranged, not missed."}
+    )
+    reply_outcomes.answer_reply(
+        reviewer,
+        review,
+        finding,
+        reply,
+        {"outcome": "not_accepted", "note": "The contact log shows no rearranged visit."},
+    )
 
 
 def _extensions(first: Any, third: Any, reviewer: Any, leader: Any) -> None:
@@ -184,6 +213,7 @@ def _ids() -> dict[str, list[dict[str, int]]]:
         ChronologyEntry,
         DeadlineExtension,
         Finding,
+        FindingResponse,
         Participant,
         Review,
         Statement,
@@ -210,6 +240,14 @@ def _ids() -> dict[str, list[dict[str, int]]]:
             ).first()
             if child is not None:
                 values[param] = child.id
+        # The first reply to the finding above (answer pages: /responses/<response_id>/…).
+        reply = db.session.scalars(
+            select(FindingResponse)
+            .where(FindingResponse.finding_id == values.get("finding_id"))
+            .order_by(FindingResponse.id)
+        ).first()
+        if reply is not None:
+            values["response_id"] = reply.id
         per_review.append(values)
     # An officer's account page, and a leadership account's, which also has its region form.
     accounts = [

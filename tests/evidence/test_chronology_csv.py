@@ -477,8 +477,14 @@ def test_export_neutralises_formulas_and_import_restores_them(client, signed_in_
     )
     assert response.data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline="")))
-    assert rows[0] == ["date", "source", "summary", "significant"]
-    assert rows[1] == ["2023-02-01", '\'=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")', "yes"]
+    assert rows[0] == ["date", "source", "summary", "significant", "known_at_the_time"]
+    assert rows[1] == [
+        "2023-02-01",
+        '\'=HYPERLINK("http://x")',
+        '\'=HYPERLINK("http://x")',
+        "yes",
+        "unclear",
+    ]
     assert all(not cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
     assert formula_cells(response.data) == []  # split on semicolons too
     assert rows[-1][0] == "2023-05-02" and rows[-1][3] == "yes"
@@ -505,7 +511,9 @@ def test_export_is_recorded(client, signed_in_reviewer):
 def test_an_empty_chronology_exports_its_header(client, login_as, make_review):
     review = make_review(login_as("reviewer"))
     response = client.get(f"/reviews/{review.id}/chronology.csv")
-    assert response.data.decode("utf-8-sig") == "date,source,summary,significant\r\n"
+    assert response.data.decode("utf-8-sig") == (
+        "date,source,summary,significant,known_at_the_time\r\n"
+    )
 
 
 # The chronology page: links, and the timeline

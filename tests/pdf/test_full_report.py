@@ -249,8 +249,9 @@ def test_chronology_marks_significant_entries_in_words(
 ) -> None:
     text = full_text("quality_assurance")
 
-    assert "2. 2 May 2023 Probation Significant. Home visit missed" in text
-    assert "1. 11 April 2023 Police Significant. " + OFFICER_NAME in text
+    # "Known then" (api-v1.1 A) comes between the source and what happened.
+    assert "2. 2 May 2023 Probation Not clear Significant. Home visit missed" in text
+    assert "1. 11 April 2023 Police Not clear Significant. " + OFFICER_NAME in text
 
 
 def test_systemic_factors_are_grouped_by_category_then_level(
@@ -368,7 +369,8 @@ def test_the_chronology_header_repeats_on_every_page_of_the_table(
 
     assert len(table_pages) >= 3
     for n in table_pages:
-        assert re.search(r"Entry and date\s+Source\s+What happened", pages[n]), f"page {n + 1}"
+        header = r"Entry and date\s+Source\s+Known then\s+What happened"
+        assert re.search(header, pages[n]), f"page {n + 1}"
 
 
 @pytest.fixture

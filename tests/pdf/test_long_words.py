@@ -34,7 +34,7 @@ def blob(seed: int, length: int) -> str:
 
 FURNITURE = re.compile(
     r"(DRAFT )?OFFICIAL-SENSITIVE|DRAFT|SFO-\d{4}-\d{4} OFFICIAL-SENSITIVE( Page \d+ of \d+)?"
-    r"|Entry and date Source What happened|•"
+    r"|Entry and date Source( Known then)? What happened|•"
 )
 
 

@@ -271,6 +271,7 @@ def route_values(world: World) -> dict[str, list[Any]]:
         "context_id": [c.id for c in review.caseload_contexts],
         "factor_id": [f.id for f in review.systemic_factors],
         "finding_id": [f.id for f in review.findings],
+        "response_id": [r.id for f in review.findings for r in f.responses],
         "statement_id": [s.id for s in review.statements],  # the caller's and the colleague's
         "action_id": [a.id for a in review.actions],
         "participant_id": [p.id for p in review.participants],

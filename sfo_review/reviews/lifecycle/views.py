@@ -18,6 +18,7 @@ from sfo_review.forms_support import submit
 from sfo_review.loaders import get_review_or_404
 from sfo_review.models import AuditEvent, Review, User
 from sfo_review.reviews.blueprint import reviews_bp
+from sfo_review.reviews.lifecycle import glance
 from sfo_review.reviews.lifecycle.forms import CountersignForm, TransitionForm
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
@@ -149,6 +150,7 @@ def countersign(review_id: int) -> str | Response:
         unmet=_unmet(review, lifecycle.APPROVED) if at_qa else [],
         can_approve=perm.can_transition(user, review, lifecycle.APPROVED),
         draft_pdf=_url_or_none("reports.report", review_id=review.id, variant="full"),
+        people=glance.people(review),
     )
 
 
