@@ -321,35 +321,44 @@ def officer_parts(user: User, review_ids: Iterable[int]) -> dict[int, OfficerPar
     return {i: OfficerPart(statements.get(i), replies.get(i, 0)) for i in ids}
 
 
+def _statement_link(review: Review, part: OfficerPart) -> Link:
+    href = url_for("statements.my_statement", review_id=review.id)
+    if part.statement_status is None:
+        return Link("Write your statement", href)
+    if part.statement_status == lifecycle.DRAFT:
+        return Link("Finish and submit your statement (draft saved)", href)
+    if part.statement_status == lifecycle.DECLINED:
+        return Link("You declined to give a statement", href)
+    return Link("Statement submitted", href)
+
+
 def asked_links(review: Review, part: OfficerPart) -> list[Link]:
     """What the review asks of one participant now (their statement, their replies)."""
+    links = []
     if lifecycle.accepts_statements(review):
-        href = url_for("statements.my_statement", review_id=review.id)
-        if part.statement_status is None:
-            return [Link("Write your statement", href)]
-        if part.statement_status == lifecycle.DRAFT:
-            return [Link("Finish and submit your statement (draft saved)", href)]
-        if part.statement_status == lifecycle.DECLINED:
-            return [Link("You declined to give a statement", href)]
-        return [Link("Statement submitted", href)]
+        # At factual accuracy a settled statement is no longer asked for: the replies are.
+        if not lifecycle.accepts_responses(review) or part.statement_status not in (
+            lifecycle.ANSWERED
+        ):
+            links.append(_statement_link(review, part))
     if lifecycle.accepts_responses(review):
         sent = _plural(part.replies, "reply", "replies")
-        return [
+        links.append(
             Link(
                 f"Read the draft findings and reply (you have sent {sent})",
                 url_for("findings.findings", review_id=review.id),
             )
-        ]
-    return []
+        )
+    return links
 
 
 def asked_by(review: Review, part: OfficerPart) -> date | None:
     """By when the review asks something of this officer (None: nothing asked now)."""
+    if lifecycle.accepts_responses(review):
+        return review.factual_accuracy_ends_on
     if lifecycle.accepts_statements(review):
         answered = part.statement_status in lifecycle.ANSWERED
         return None if answered else review.effective_due_date
-    if lifecycle.accepts_responses(review):
-        return review.factual_accuracy_ends_on
     return None
 
 
