@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from sfo_review.api import addenda, children, deadlines, evidence, views  # noqa: F401 - registers the routes
+from sfo_review.api import (  # noqa: F401 - registers the routes
+    addenda,
+    children,
+    deadlines,
+    evidence,
+    factual_accuracy,
+    views,
+)
 from sfo_review.api.blueprint import api_bp
 
 __all__ = ["api_bp"]

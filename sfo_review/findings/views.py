@@ -40,7 +40,7 @@ def _review_with_findings(review_id: int, action: ReviewAction = perm.can_see_re
 def findings(review_id: int) -> str:
     review = _review_with_findings(review_id)
     review_service.record_view(actor(), review, "findings")
-    individual = [f for f in review.findings if "individual" in f.attribution]
+    individual = [f for f in review.findings if lifecycle.is_individual_shortfall(f)]
     unbalanced = [f for f in individual if not lifecycle.finding_is_balanced(f)]
     return render_template(
         "findings/findings.html", review=review, individual=individual, unbalanced=unbalanced

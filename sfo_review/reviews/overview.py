@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
-from sfo_review.models import Finding, FindingResponse, Review, Statement, User
+from sfo_review.models import Finding, FindingResponse, Participant, Review, Statement, User
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -296,10 +296,11 @@ class OfficerPart:
 
     statement_status: str | None = None  # None: not begun; "draft", "submitted" or "declined"
     replies: int = 0
+    done: bool = False  # said they have nothing to add at factual accuracy
 
 
 def officer_parts(user: User, review_ids: Iterable[int]) -> dict[int, OfficerPart]:
-    """The part of `user` on each review, in two queries however many reviews (the list)."""
+    """The part of `user` on each review, in three queries however many reviews (the list)."""
     ids = list(review_ids)
     if not ids:
         return {}
@@ -318,7 +319,16 @@ def officer_parts(user: User, review_ids: Iterable[int]) -> dict[int, OfficerPar
             .group_by(Finding.review_id)
         ).all()
     )
-    return {i: OfficerPart(statements.get(i), replies.get(i, 0)) for i in ids}
+    done = set(
+        db.session.scalars(
+            select(Participant.review_id).where(
+                Participant.user_id == user.id,
+                Participant.review_id.in_(ids),
+                Participant.factual_accuracy_done_at.is_not(None),
+            )
+        )
+    )
+    return {i: OfficerPart(statements.get(i), replies.get(i, 0), i in done) for i in ids}
 
 
 def _statement_link(review: Review, part: OfficerPart) -> Link:
@@ -349,6 +359,13 @@ def asked_links(review: Review, part: OfficerPart) -> list[Link]:
                 url_for("findings.findings", review_id=review.id),
             )
         )
+        if not part.done:
+            links.append(
+                Link(
+                    "Say you have nothing to add",
+                    url_for("findings.factual_accuracy_done", review_id=review.id),
+                )
+            )
     return links
 
 

@@ -23,7 +23,6 @@ from sfo_review.statements.forms import (
     WithdrawDeclineForm,
 )
 
-
 # The tag colour of each statement status (the words say it; the colour only repeats them).
 STATUS_CLASSES = {
     statement_service.NOT_STARTED: "govuk-tag--grey",
