@@ -486,7 +486,7 @@ def full_review(
             if balanced:
                 finding.caseload_contexts.append(context)
         review.statements_outstanding_reason = helpers_rules.STATEMENTS_REASON
-        _db.session.flush()
+        _db.session.commit()  # as the services would: the review as one request left it
         return {
             "review": review,
             "reviewer": reviewer,
