@@ -108,3 +108,11 @@ def nothing_to_add(review: Review) -> None:
     """Every participant says they have nothing (more) to add at factual accuracy."""
     for participant in review.participants:
         factual_accuracy.mark_done(participant.user, review)
+
+
+def heard(data: dict[str, Any]) -> None:
+    """At factual accuracy (a full_review's `data`): the subject's statement is in and every
+    participant has said they have nothing to add, so the review may go to quality assurance
+    before the window ends."""
+    settle_statements(data["review"], data["officer"])
+    nothing_to_add(data["review"])
