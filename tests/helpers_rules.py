@@ -28,7 +28,8 @@ RATIONALE = (
 )
 STATEMENTS_REASON = (
     "Both officers were asked in writing on the day they were added and reminded twice; the "
-    "statutory deadline does not allow waiting longer, and they can still write at factual accuracy."
+    "statutory deadline does not allow waiting longer; they can still write at factual "
+    "accuracy."
 )
 # A complete assessment whose outcome is system learning (the substitution test says yes).
 SYSTEM_LEARNING: dict[str, Any] = {

@@ -343,14 +343,9 @@ def _statement_link(review: Review, part: OfficerPart) -> Link:
 
 
 def asked_links(review: Review, part: OfficerPart) -> list[Link]:
-    """What the review asks of one participant now (their statement, their replies)."""
+    """What the review asks of one participant now: at factual accuracy their replies first
+    (or that they have nothing to add), then their statement while it is not settled."""
     links = []
-    if lifecycle.accepts_statements(review):
-        # At factual accuracy a settled statement is no longer asked for: the replies are.
-        if not lifecycle.accepts_responses(review) or part.statement_status not in (
-            lifecycle.ANSWERED
-        ):
-            links.append(_statement_link(review, part))
     if lifecycle.accepts_responses(review):
         sent = _plural(part.replies, "reply", "replies")
         links.append(
@@ -366,6 +361,12 @@ def asked_links(review: Review, part: OfficerPart) -> list[Link]:
                     url_for("findings.factual_accuracy_done", review_id=review.id),
                 )
             )
+    if lifecycle.accepts_statements(review):
+        # At factual accuracy a settled statement is no longer asked for: the replies are.
+        if not lifecycle.accepts_responses(review) or part.statement_status not in (
+            lifecycle.ANSWERED
+        ):
+            links.append(_statement_link(review, part))
     return links
 
 

@@ -20,7 +20,6 @@ from sfo_review.services import evidence, reviews, transitions
 from sfo_review.services.errors import Conflict
 from tests.services.test_lifecycle import _ready_for_qa
 
-
 HINDSIGHT = (
     "Finding “Risk not reassessed” must rest on what was known at the time: link at least one "
     "chronology entry that was known to the practitioner then"
