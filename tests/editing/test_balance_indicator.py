@@ -210,3 +210,23 @@ def test_a_factor_without_the_subjects_context_is_still_missing(client, login_as
     assert shown_state(page(client.post(url, data=values)))[0] == "missing"
     values["caseload_context_ids"] = [str(context.id)]
     assert shown_state(page(client.post(url, data=values)))[0] == "weighed"
+
+
+def test_the_findings_list_shows_praise_as_praise(client, login_as, full_review):
+    data = full_review()
+    praise = finding_service.add_finding(
+        data["reviewer"],
+        data["review"],
+        {
+            "title": "Thorough home visit",
+            "practice_area": "implementation",
+            "judgement": "good_practice",
+            "narrative": "The visit was thorough.",
+            "attribution": ["individual"],
+        },
+    )
+    login_as(user=data["reviewer"])
+    soup = page(client.get(f"/reviews/{data['review'].id}/findings"))
+    row = " ".join(soup.select_one(f"#finding-{praise.id}").get_text(" ").split())
+    assert "Praise or a neutral judgement" in row and "Context missing" not in row
+    assert soup.select_one("#unbalanced-findings") is None
