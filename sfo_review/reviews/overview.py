@@ -14,7 +14,7 @@ the four statuses of the GOV.UK task list component, with these rules:
 - statements: Cannot start yet (no participants) · Not started (no statement begun) ·
   In progress (some participant has not answered) · Completed (every participant submitted a
   statement or declined with a reason);
-- findings: Not started (none) · In progress (an individual-attributed finding lacks weighed
+- findings: Not started (none) · In progress (an individual shortfall finding lacks weighed
   context) · Completed (at least one, all balanced);
 - overall judgement: Completed (written) · Cannot start yet (no findings) · Not started;
 - countersigner: Completed (named) · Not started;
