@@ -177,6 +177,17 @@ def seed() -> list[tuple[str, str]]:
     first = _review(reviewer, "X123451", "Murder", "murder", 30)
     if first is not None:
         _populate(first, reviewer, officer, manager, qa)
+        # The statements are not all in: the reviewer says why the review may go on.
+        reviews.record_statements_outstanding_reason(
+            reviewer,
+            first,
+            {
+                "version": first.version,
+                "statements_outstanding_reason": "Sam Senior is on leave until next month; "
+                "the deadline does not allow waiting, and statements stay open at factual "
+                "accuracy.",
+            },
+        )
     second = _review(reviewer, "X123452", "Rape", "rape", 60)
     if second is not None:
         _populate(second, reviewer, officer, manager, qa)
