@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from flask import current_app
+from flask import current_app, url_for
 
 from sfo_review.extensions import db
 from sfo_review.models import Participant, Review
@@ -75,7 +75,8 @@ def _edit(w: W) -> str:
 def _just_culture_page(w: W) -> str:
     """The just-culture page once the findings branch adds it; the finding's editor until then."""
     if "findings.just_culture" in current_app.view_functions:
-        return f"/reviews/{w['id']}/findings/{w['finding'].id}/just-culture"
+        with current_app.test_request_context():
+            return url_for("findings.just_culture", review_id=w["id"], finding_id=w["finding"].id)
     return _edit(w)
 
 
