@@ -79,7 +79,9 @@ def form_state(form: Any, review: Review | None = None, editing: Finding | None 
     )
     if "individual" not in as_typed.attribution:
         return NOT_INDIVIDUAL
-    if not lifecycle.is_individual_shortfall(as_typed):
+    # Praise or neutral once chosen; until a judgement is chosen the rule is shown as it
+    # would apply to a shortfall.
+    if as_typed.judgement and as_typed.judgement != lifecycle.SHORTFALL_JUDGEMENT:
         return PRAISE_OR_NEUTRAL
     return WEIGHED if lifecycle.finding_context_weighed(as_typed) else MISSING
 

@@ -38,7 +38,10 @@ function stateOf (form, indicator, noteMin) {
   if (!checkedValues(form, 'attribution').includes('individual')) {
     return { state: 'not-individual', noteLength }
   }
-  if (judgementOf(form) !== 'insufficient') {
+  // Praise or neutral once chosen; until a judgement is chosen the rule is shown as it
+  // would apply to a shortfall.
+  const judgement = judgementOf(form)
+  if (judgement && judgement !== 'insufficient') {
     return { state: 'praise-or-neutral', noteLength }
   }
   const contexts = parsed(indicator.dataset.subjectContexts, {})
