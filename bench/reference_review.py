@@ -13,10 +13,19 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sfo_review import vocab
+from sfo_review import lifecycle, vocab
 from sfo_review.extensions import db
-from sfo_review.models import DeadlineExtension, Review, User
-from sfo_review.services import actions, evidence, findings, reviews, statements, transitions, users
+from sfo_review.models import DeadlineExtension, JustCultureAssessment, Review, User
+from sfo_review.services import (
+    actions,
+    evidence,
+    factual_accuracy,
+    findings,
+    reviews,
+    statements,
+    transitions,
+    users,
+)
 
 PASSWORD = "reference-review-password"  # noqa: S105 - synthetic accounts for the benchmark
 
@@ -279,9 +288,45 @@ def _statements(rng: random.Random, reviewer: User, review: Review, officers: li
                 },
             )
     declined = statements.create_statement(officers[3], review, {"body": "(declined)"})
+    declined.status = lifecycle.DECLINED
     declined.decline_reason = "I was on the duty rota only and had no direct contact."
     declined.declined_at = datetime(2023, 8, 1, 10, 0, tzinfo=UTC)
     db.session.commit()
+
+
+def _individual_side(made: list[Any]) -> None:
+    """api-v1.1 A for each individual shortfall finding: whom it is about (the officer whose
+    caseload context it links), a linked chronology entry known at the time, and a complete
+    just-culture assessment (system learning when a linked factor is at the team level it is
+    also attributed to). Written directly until the findings service takes them."""
+    for finding in made:
+        if not lifecycle.is_individual_shortfall(finding):
+            continue
+        finding.subjects = [c.participant for c in finding.caseload_contexts]
+        finding.chronology_entries[0].known_at_the_time = "yes"
+        system = any(f.level == "team" for f in finding.systemic_factors)
+        assessment = JustCultureAssessment(
+            finding=finding,
+            deliberate_harm="no",
+            health_factors="no",
+            protocol_existed="yes",
+            protocol_workable="yes",
+            knowingly_departed="no" if system else "yes",
+            peers_would_act_same="yes" if system else "no",
+            comparator="Officers of the same grade in the PDU with a similar caseload",
+            training_gap=False,
+            supervision_gap=False,
+            rationale=_JUST_CULTURE_RATIONALE,
+        )
+        assessment.outcome = lifecycle.just_culture_outcome(assessment)
+        db.session.add(assessment)
+    db.session.commit()
+
+
+_JUST_CULTURE_RATIONALE = (
+    "Peers of the same grade, experience and caseload were asked what they would have done; "
+    "their answers decide whether the learning is for the system or for the officer."
+)
 
 
 def _actions(rng: random.Random, reviewer: User, review: Review, made: list[Any]) -> None:
@@ -374,6 +419,7 @@ def build(
         "factors": _factors(rng, reviewer, review),
     }
     made = _findings(rng, reviewer, review, rows)
+    _individual_side(made)
     _statements(rng, reviewer, review, officers)
     _actions(rng, reviewer, review, made)
     _extensions(review, reviewer, qa)
@@ -391,6 +437,12 @@ def build(
         author = officers[i % 3]
         findings.add_response(author, review, finding, {"body": REPLY_TEXTS[i % len(REPLY_TEXTS)]})
     if stage == "approved":
+        for finding in made:
+            for reply in finding.responses:  # the reviewer answered every reply
+                reply.outcome = "context_added"
+        db.session.commit()
+        for participant in review.participants:
+            factual_accuracy.mark_done(participant.user, review)
         transitions.transition(reviewer, review, {"to": "quality_assurance"})
         transitions.transition(qa, review, {"to": "approved"})
     return review

@@ -9,16 +9,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, or_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 
+from sfo_review import clock
 from sfo_review.models import (
     Action,
+    CaseloadContext,
     DeadlineExtension,
     Finding,
     FindingAttribution,
+    Participant,
     Review,
     Statement,
     finding_caseload_contexts,
+    finding_subjects,
     finding_systemic_factors,
 )
 from sfo_review.sqlfuncs import stripped_length
@@ -64,9 +69,14 @@ def at_quality_assurance(review: Review) -> bool:
     return review.status == QUALITY_ASSURANCE
 
 
+# Officers write, submit or decline their statements in review and at factual accuracy.
+TAKES_STATEMENTS = (IN_REVIEW, FACTUAL_ACCURACY)
+
+
 def accepts_statements(review: Review) -> bool:
-    """Officers write, submit or decline their statements only while the review is in review."""
-    return review.status == IN_REVIEW
+    """Officers write, submit or decline their statements while the review is in review or at
+    factual accuracy (api-v1.1 A)."""
+    return review.status in TAKES_STATEMENTS
 
 
 def accepts_responses(review: Review) -> bool:
@@ -180,15 +190,117 @@ def _needs_caseload_for_responsible_officers(review: Review) -> list[UnmetRule]:
     return unmet
 
 
+# --- The individual's side of every finding (api-v1.1 A) ---------------------------------
+# A finding judged `insufficient` and attributed to an individual is an *individual shortfall
+# finding*: the only kind the balance and just-culture rules apply to. A `good_practice` or
+# `sufficient` finding attributed to an individual is praise or a neutral judgement, never blame.
+
+SHORTFALL_JUDGEMENT = "insufficient"
+JUST_CULTURE_RATIONALE_MIN = 100
+STATEMENTS_REASON_MIN = 50
+# Outcomes for which the finding only points to another process (no statements or replies):
+# rules 1-3 to quality assurance still apply to them, the others do not.
+POINTS_ELSEWHERE = ("refer_elsewhere", "support_for_health")
+SYSTEM_LEARNING = "system_learning"
+_JUST_CULTURE_QUESTIONS = (
+    "deliberate_harm",
+    "health_factors",
+    "protocol_existed",
+    "protocol_workable",
+    "knowingly_departed",
+    "peers_would_act_same",
+)
+_JUST_CULTURE_GAPS = ("training_gap", "supervision_gap")
+
+
+def is_individual_shortfall(finding: object) -> bool:
+    """Judged insufficient and attributed (also) to an individual."""
+    attribution: list[str] = list(getattr(finding, "attribution", None) or [])
+    judgement = getattr(finding, "judgement", None)
+    return judgement == SHORTFALL_JUDGEMENT and "individual" in attribution
+
+
+def just_culture_outcome(assessment: object | None) -> str | None:
+    """The just-culture guide's outcome, in the contract's order (api-v1.1 A).
+
+    - `refer_elsewhere` as soon as `deliberate_harm` is `yes` (nothing else needs answering);
+    - `support_for_health` as soon as `deliberate_harm` is answered (not `yes`) and
+      `health_factors` is `yes`;
+    - otherwise every question (the six) and both gap booleans must be answered (None until
+      then); `system_learning` if `peers_would_act_same` is `yes`, or `training_gap` or
+      `supervision_gap` is true, or `protocol_existed` or `protocol_workable` is `no`;
+    - else `individual_learning`.
+    `comparator` and `rationale` never change the outcome (just_culture_complete needs them).
+    """
+    if assessment is None:
+        return None
+
+    def answer(name: str) -> object:
+        return getattr(assessment, name, None)
+
+    if answer("deliberate_harm") == "yes":
+        return "refer_elsewhere"
+    if answer("deliberate_harm") is None:
+        return None
+    if answer("health_factors") == "yes":
+        return "support_for_health"
+    if any(answer(q) is None for q in (*_JUST_CULTURE_QUESTIONS, *_JUST_CULTURE_GAPS)):
+        return None
+    if (
+        answer("peers_would_act_same") == "yes"
+        or answer("training_gap") is True
+        or answer("supervision_gap") is True
+        or answer("protocol_existed") == "no"
+        or answer("protocol_workable") == "no"
+    ):
+        return SYSTEM_LEARNING
+    return "individual_learning"
+
+
+def just_culture_complete(assessment: object | None) -> bool:
+    """Every question answered, both gaps set, a comparator, a rationale of 100 or more."""
+    if assessment is None:
+        return False
+    if any(getattr(assessment, q, None) is None for q in _JUST_CULTURE_QUESTIONS):
+        return False
+    if any(getattr(assessment, g, None) is None for g in _JUST_CULTURE_GAPS):
+        return False
+    if not (getattr(assessment, "comparator", None) or "").strip():
+        return False
+    rationale = (getattr(assessment, "rationale", None) or "").strip()
+    return len(rationale) >= JUST_CULTURE_RATIONALE_MIN
+
+
+def _ids(items: object) -> set[int]:
+    """Ids of linked rows, or the ids themselves (a form holds ids, a finding holds rows)."""
+    return {getattr(i, "id", i) for i in (items or [])}  # type: ignore[attr-defined]
+
+
+def subjects_missing_context(finding: object) -> list[Participant]:
+    """The finding's subjects who have a caseload context none of which the finding links."""
+    linked = _ids(getattr(finding, "caseload_contexts", None))
+    return [
+        s
+        for s in getattr(finding, "subjects", None) or []
+        if s.caseload_contexts and not linked & {c.id for c in s.caseload_contexts}
+    ]
+
+
+def finding_context_weighed(finding: object) -> bool:
+    """Rule 2: the caseload context of every subject who has one linked and at least one
+    systemic factor linked, or a context note of 100 or more characters."""
+    note = (getattr(finding, "context_note", None) or "").strip()
+    if len(note) >= BALANCE_NOTE_MIN:
+        return True
+    return bool(getattr(finding, "systemic_factors", None)) and not subjects_missing_context(
+        finding
+    )
+
+
 def finding_is_balanced(finding: object) -> bool:
-    """The balance rule for one finding (see domain.md, 'The balance rule')."""
-    attribution: list[str] = getattr(finding, "attribution", [])
-    if "individual" not in attribution:
-        return True
-    if getattr(finding, "systemic_factors", None) or getattr(finding, "caseload_contexts", None):
-        return True
-    note = getattr(finding, "context_note", None) or ""
-    return len(note.strip()) >= BALANCE_NOTE_MIN
+    """The balance rule for one finding (api-v1.1 A, rule 2): it concerns individual shortfall
+    findings only; one is balanced when its context is weighed."""
+    return not is_individual_shortfall(finding) or finding_context_weighed(finding)
 
 
 # The SQL forms below are uncorrelated IN (subquery) tests rather than EXISTS: both
@@ -197,19 +309,34 @@ def finding_is_balanced(finding: object) -> bool:
 
 
 def finding_is_individual_sql() -> ColumnElement[bool]:
-    """SQL: the finding (`Finding` in the query) attributes a shortfall to an individual."""
-    return Finding.id.in_(
+    """SQL: the finding (`Finding` in the query) is an individual shortfall finding."""
+    return (Finding.judgement == SHORTFALL_JUDGEMENT) & Finding.id.in_(
         select(FindingAttribution.finding_id).where(FindingAttribution.attribution == "individual")
     )
 
 
 def finding_is_weighed_sql() -> ColumnElement[bool]:
-    """SQL form of finding_is_balanced for an individual-attributed finding: the same rule,
-    for aggregates across many reviews (the leadership dashboard's balance measure)."""
+    """SQL form of finding_context_weighed (rule 2): the same rule, for aggregates across
+    many reviews (the leadership dashboard's balance measure)."""
+    subject = finding_subjects.alias("subject")
+    context = CaseloadContext.__table__.alias("subject_context")
+    linked = finding_caseload_contexts.alias("linked_context")
+    linked_context = CaseloadContext.__table__.alias("linked_subject_context")
+    # (finding, subject) pairs where the subject has a context and none of theirs is linked
+    has_context = select(context.c.participant_id)
+    linked_pairs = select(linked.c.finding_id, linked_context.c.participant_id).join(
+        linked_context, linked_context.c.id == linked.c.caseload_context_id
+    )
+    missing = select(subject.c.finding_id).where(
+        subject.c.participant_id.in_(has_context),
+        tuple_(subject.c.finding_id, subject.c.participant_id).not_in(linked_pairs),
+    )
     return or_(
-        Finding.id.in_(select(finding_systemic_factors.c.finding_id)),
-        Finding.id.in_(select(finding_caseload_contexts.c.finding_id)),
         stripped_length(Finding.context_note) >= BALANCE_NOTE_MIN,
+        and_(
+            Finding.id.in_(select(finding_systemic_factors.c.finding_id)),
+            Finding.id.not_in(missing),
+        ),
     )
 
 
@@ -217,19 +344,188 @@ def finding_is_balanced_sql() -> ColumnElement[bool]:
     return or_(~finding_is_individual_sql(), finding_is_weighed_sql())
 
 
-def _balance_rule(review: Review) -> list[UnmetRule]:
+def _where_fixed(endpoint: str, fallback: str) -> str:
+    """`endpoint` when the app has it, else `fallback` (a page built on another branch)."""
+    try:
+        if endpoint in current_app.view_functions:
+            return endpoint
+    except RuntimeError:  # outside an application context: name the intended page
+        return endpoint
+    return fallback
+
+
+_Where = tuple[str, tuple[tuple[str, int], ...]]
+
+
+def _edit(finding: Finding) -> _Where:
+    return ("findings.edit_finding", (("finding_id", finding.id),))
+
+
+def _weighing_rules(finding: Finding) -> list[tuple[str, _Where]]:
+    """Rules 1-3: whom it is about, their context weighed, the just-culture assessment."""
+    unmet: list[tuple[str, _Where]] = []
+    if not finding.subjects:
+        unmet.append(
+            (
+                "finds an individual's practice insufficient: name the people it is about",
+                _edit(finding),
+            )
+        )
+    if not finding_context_weighed(finding):
+        missing = subjects_missing_context(finding)
+        what = "link at least one systemic factor"
+        if missing:
+            who = ", ".join(s.user.name for s in missing)
+            what = f"link the caseload context of {who} and at least one systemic factor"
+        unmet.append(
+            (
+                f"finds an individual's practice insufficient: {what}, or explain in at least "
+                f"{BALANCE_NOTE_MIN} characters why no wider factor applied",
+                _edit(finding),
+            )
+        )
+    if not just_culture_complete(finding.just_culture):
+        page = _where_fixed("findings.just_culture", "findings.edit_finding")
+        unmet.append(
+            (
+                "needs its just-culture assessment completed: answer every question, name the "
+                "peer group compared with and give a rationale of at least "
+                f"{JUST_CULTURE_RATIONALE_MIN} characters",
+                (page, (("finding_id", finding.id),)),
+            )
+        )
+    return unmet
+
+
+def _learning_rules(finding: Finding) -> list[tuple[str, _Where]]:
+    """Rules 4 and 5: system learning names the system; hindsight kept apart."""
+    unmet: list[tuple[str, _Where]] = []
+    if just_culture_outcome(finding.just_culture) == SYSTEM_LEARNING:
+        levels = [a for a in finding.attribution if a != "individual"]
+        if not any(f.level in levels for f in finding.systemic_factors):
+            unmet.append(
+                (
+                    "points to system learning: attribute it also to a team, organisational, "
+                    "partnership or national level and link a systemic factor of that level",
+                    _edit(finding),
+                )
+            )
+    if not any(e.known_at_the_time == "yes" for e in finding.chronology_entries):
+        unmet.append(
+            (
+                "must rest on what was known at the time: link at least one chronology entry "
+                "that was known to the practitioner then",
+                _edit(finding),
+            )
+        )
+    return unmet
+
+
+def _heard_rules(finding: Finding) -> list[tuple[str, _Where]]:
+    """Rule 6: its subjects' statements settled and every reply to it given an outcome."""
+    unmet: list[tuple[str, _Where]] = []
+    settled = {s.author_id for s in finding.review.statements if has_answered(s)}
+    unsettled = [s for s in finding.subjects if s.user_id not in settled]
+    if unsettled:
+        who = ", ".join(s.user.name for s in unsettled)
+        unmet.append(
+            (
+                f"is about {who}, whose statement is not yet submitted or declined",
+                ("statements.statements", ()),
+            )
+        )
+    unanswered = len([r for r in finding.responses if not r.outcome])
+    if unanswered:
+        replies = "1 reply" if unanswered == 1 else f"{unanswered} replies"
+        unmet.append(
+            (
+                f"has {replies} without an outcome: record what became of "
+                f"{'it' if unanswered == 1 else 'each'}",
+                ("findings.finding", (("finding_id", finding.id),)),
+            )
+        )
+    return unmet
+
+
+def _shortfall_rules(finding: Finding) -> list[UnmetRule]:
+    """The six rules to quality assurance for one individual shortfall finding; a finding
+    that points to another process (POINTS_ELSEWHERE) needs rules 1-3 only."""
+    found = _weighing_rules(finding)
+    if just_culture_outcome(finding.just_culture) not in POINTS_ELSEWHERE:
+        found += _learning_rules(finding) + _heard_rules(finding)
+    return [
+        UnmetRule("findings", f"Finding “{finding.title}” {message}", endpoint, params)
+        for message, (endpoint, params) in found
+    ]
+
+
+def _shortfall_findings_rules(review: Review) -> list[UnmetRule]:
+    return [
+        rule for f in review.findings if is_individual_shortfall(f) for rule in _shortfall_rules(f)
+    ]
+
+
+def _statements_settled(review: Review) -> list[UnmetRule]:
+    """To factual accuracy: every participant's statement submitted or declined, or the
+    reviewer's reason (50 or more characters) for going on without the rest."""
+    reason = (review.statements_outstanding_reason or "").strip()
+    if len(reason) >= STATEMENTS_REASON_MIN:
+        return []
+    settled = {s.author_id for s in review.statements if has_answered(s)}
+    waiting = [p for p in review.participants if p.user_id not in settled]
+    if not waiting:
+        return []
+    who = ", ".join(p.user.name for p in waiting)
     return [
         UnmetRule(
-            "findings",
-            f"Finding “{f.title}” attributes a shortfall to an individual: link it to a "
-            "systemic factor or caseload context, or explain in at least "
-            f"{BALANCE_NOTE_MIN} characters why no wider factor applied",
-            "findings.edit_finding",
-            (("finding_id", f.id),),
+            "statements",
+            f"Statements not yet submitted or declined: {who}. Wait for them, or record why the "
+            f"review goes on without them (at least {STATEMENTS_REASON_MIN} characters)",
+            "statements.outstanding_reason",
         )
-        for f in review.findings
-        if not finding_is_balanced(f)
     ]
+
+
+def factual_accuracy_window_open(review: Review) -> bool:
+    """Participants may still reply: the window runs until and including its last day."""
+    ends = review.factual_accuracy_ends_on
+    return ends is not None and clock.today() <= ends
+
+
+def factual_accuracy_outstanding(participant: Participant) -> list[Finding]:
+    """The findings naming `participant` they have not replied to, unless they said they
+    have nothing to add (none then)."""
+    if participant.factual_accuracy_done_at is not None:
+        return []
+    return [
+        f
+        for f in participant.review.findings
+        if any(s.id == participant.id for s in f.subjects)
+        and not any(r.author_id == participant.user_id for r in f.responses)
+    ]
+
+
+def _factual_accuracy_heard(review: Review) -> list[UnmetRule]:
+    """Before the window's last day has passed, every participant has replied to each finding
+    naming them, or said they have nothing to add."""
+    if not factual_accuracy_window_open(review):
+        return []
+    unmet = []
+    for p in review.participants:
+        outstanding = factual_accuracy_outstanding(p)
+        if outstanding:
+            titles = ", ".join(f"“{f.title}”" for f in outstanding)
+            ends = review.factual_accuracy_ends_on or clock.today()
+            unmet.append(
+                UnmetRule(
+                    "factual_accuracy",
+                    f"{p.user.name} is still within their factual accuracy window (until "
+                    f"{ends.day} {ends:%B %Y}): they have not replied to {titles} nor said "
+                    "they have nothing to add",
+                    "findings.findings",
+                )
+            )
+    return unmet
 
 
 def _needs_overall_judgement(review: Review) -> list[UnmetRule]:
@@ -263,9 +559,11 @@ _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
         _needs_chronology,
         _needs_finding,
         _needs_caseload_for_responsible_officers,
+        _statements_settled,
     ),
     QUALITY_ASSURANCE: (
-        _balance_rule,
+        _shortfall_findings_rules,
+        _factual_accuracy_heard,
         _needs_overall_judgement,
         _needs_countersigner,
     ),

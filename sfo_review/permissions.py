@@ -176,6 +176,12 @@ def can_respond_to_findings(user: User, review: Review) -> bool:
     return is_participant(user, review)
 
 
+def can_say_factual_accuracy_done(user: User, review: Review) -> bool:
+    """May say they have nothing (more) to add at factual accuracy: a participant (the
+    lifecycle decides when: services answer 409 outside factual accuracy)."""
+    return is_participant(user, review)
+
+
 def can_respond_now(user: User, review: Review) -> bool:
     """May reply to the findings now: a participant, during the factual accuracy check."""
     return can_respond_to_findings(user, review) and lifecycle.accepts_responses(review)

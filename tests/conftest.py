@@ -32,6 +32,7 @@ from sfo_review import create_app
 from sfo_review.extensions import db as _db
 from sfo_review.models import Review, User
 from sfo_review.services import evidence, findings, reviews, users
+from tests import helpers_rules
 
 # The report and PDF tests' fixtures (a rich review, PDF readers): tests/reports, tests/pdf.
 pytest_plugins = ["tests.report_fixtures"]
@@ -476,6 +477,17 @@ def full_review(
                 "subject_participant_ids": [po.id] if individual else [],
             },
         )
+        # api-v1.1 A: what was known at the time; whom the finding is about and how it was
+        # weighed (balanced: the subject's caseload context linked beside the factor); the
+        # statements may still come in at factual accuracy, for the reason recorded.
+        helpers_rules.known_at_the_time(entry)
+        if individual:
+            helpers_rules.name_subjects(finding, po)
+            helpers_rules.assess(finding)
+            if balanced:
+                finding.caseload_contexts.append(context)
+        review.statements_outstanding_reason = helpers_rules.STATEMENTS_REASON
+        _db.session.commit()  # as the services would: the review as one request left it
         return {
             "review": review,
             "reviewer": reviewer,

@@ -16,6 +16,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Review, User
 from sfo_review.services import reviews, transitions
 from sfo_review.services.reports import work as report_work
+from tests import helpers_rules
 from tests.helpers import page
 from tests.helpers import post_form as post
 
@@ -79,6 +80,9 @@ def move_to(data: dict[str, Any], status: str, pdfs: bool = False) -> Review:
     if wanted >= 1 and review.status == "in_review":
         transitions.transition(reviewer, review, {"to": "factual_accuracy"})
     if wanted >= 2 and review.status == "factual_accuracy":
+        # api-v1.1 A: the subject's statement is in, and everyone has had their say.
+        helpers_rules.settle_statements(review, data["officer"])
+        helpers_rules.nothing_to_add(review)
         reviews.update_review(
             reviewer,
             review,

@@ -237,7 +237,15 @@ def rich_review(
         order = ["factual_accuracy", "quality_assurance", "approved"]
         for to in order[: order.index(stage) + 1] if stage in order else []:
             if to == "quality_assurance":
-                findings.add_response(officer, review, built["finding"], {"body": REPLY_TEXT})
+                reply = findings.add_response(
+                    officer, review, built["finding"], {"body": REPLY_TEXT}
+                )
+                # api-v1.1 A, rule 6: the reviewer records what became of the reply (set
+                # directly until the replies branch's service is merged).
+                reply.outcome = "context_added"
+                reply.outcome_at = datetime(2023, 9, 1, 10, 0, tzinfo=UTC)
+                reply.outcome_by_id = reviewer.id
+                db.session.commit()
             if to == "approved":
                 approve(qa, review, pdfs)
             else:

@@ -7,6 +7,7 @@ from sfo_review.api import (  # noqa: F401 - registers the routes
     children,
     deadlines,
     evidence,
+    factual_accuracy,
     officer,
     views,
 )

@@ -90,6 +90,11 @@ def review_json(review: Review, actor: User, window: DeadlineWindow | None = Non
                 review.return_reason if perm.can_see_return_reason(actor, review) else None
             ),
             "factual_accuracy_ends_on": day(review.factual_accuracy_ends_on),
+            "statements_outstanding_reason": (
+                review.statements_outstanding_reason
+                if perm.can_list_statements(actor, review)
+                else None
+            ),
             "approved_at": timestamp(review.approved_at),
             "closed_at": timestamp(review.closed_at),
             "created_at": timestamp(review.created_at),

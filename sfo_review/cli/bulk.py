@@ -41,6 +41,8 @@ TABLES = (
     "finding_systemic_factors",
     "finding_caseload_contexts",
     "finding_chronology_entries",
+    "finding_subjects",
+    "just_culture_assessments",
     "statements",
     "actions",
     "action_findings",

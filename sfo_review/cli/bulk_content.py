@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from sfo_review import vocab
+from sfo_review import lifecycle, vocab
 from sfo_review.cli import bulk_data as data
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 GRADES = vocab.keys(vocab.GRADES)
 
 Rows = dict[str, list[dict[str, Any]]]
+KNOWN = ("yes", "no", "unclear")
 STAGES = ("in_review", "factual_accuracy", "quality_assurance", "approved", "closed")
 ATTRIBUTIONS = (
     (["individual", "team"], 20),
@@ -64,6 +66,9 @@ class ContentMaker:
         self.people = people
         self.review_id: int = review["id"]
         self.charged: date = review["charge_date"]
+        self.known: list[int] = []  # chronology entries known at the time
+        self.context_of: dict[int, int] = {}  # participant id: their caseload context
+        self.level_of: dict[int, str] = {}  # systemic factor id: its level
 
     def make(self) -> None:
         entries = self._chronology()
@@ -75,9 +80,13 @@ class ContentMaker:
     def _chronology(self) -> list[int]:
         ids = []
         start = self.charged - timedelta(days=200)
-        for _ in range(self.rng.randrange(4, 9)):
+        for number in range(self.rng.randrange(4, 9)):
             entry_id = self.maker._id("chronology_entries")
             ids.append(entry_id)
+            # Was it known to the practitioner then? The first entry always was.
+            known = "yes" if number == 0 else self.rng.choices(KNOWN, (60, 25, 15))[0]
+            if known == "yes":
+                self.known.append(entry_id)
             self.rows["chronology_entries"].append(
                 {
                     "id": entry_id,
@@ -86,6 +95,7 @@ class ContentMaker:
                     "source": self.rng.choice(data.SOURCES),
                     "summary": self.rng.choice(data.CHRONOLOGY),
                     "significant": self.rng.random() < 0.4,
+                    "known_at_the_time": known,
                     **stamps(self.t.notified),
                 }
             )
@@ -101,6 +111,7 @@ class ContentMaker:
             cases = max(8, min(140, int(rng.gauss(57, 14))))
             context_id = self.maker._id("caseload_contexts")
             ids.append(context_id)
+            self.context_of[participant_id] = context_id
             self.rows["caseload_contexts"].append(
                 {
                     "id": context_id,
@@ -132,12 +143,14 @@ class ContentMaker:
         for key in sorted(chosen):
             factor_id = self.maker._id("systemic_factors")
             ids.append(factor_id)
+            level = rng.choice(data.FACTOR_LEVELS.get(key, data.DEFAULT_LEVELS))
+            self.level_of[factor_id] = level
             self.rows["systemic_factors"].append(
                 {
                     "id": factor_id,
                     "review_id": self.review_id,
                     "category": key,
-                    "level": rng.choice(data.FACTOR_LEVELS.get(key, data.DEFAULT_LEVELS)),
+                    "level": level,
                     "description": f"{vocab.CATEGORY_BY_KEY[key].label}: "
                     f"{vocab.CATEGORY_BY_KEY[key].definition}.",
                     "evidence": "Staffing returns, supervision records and interviews.",
@@ -155,16 +168,22 @@ class ContentMaker:
             ids.append(finding_id)
             title, area = rng.choice(data.FINDINGS)
             attribution = rng.choices(*zip(*ATTRIBUTIONS, strict=True))[0]
-            links = self._links(finding_id, attribution, contexts, factors, must_balance)
+            judgement = (
+                "good_practice"
+                if area == "implementation" and rng.random() < 0.2
+                else rng.choices(("insufficient", "sufficient"), (75, 25))[0]
+            )
+            shortfall = judgement == "insufficient" and "individual" in attribution
+            # An individual shortfall finding is about the responsible officer (api-v1.1 A).
+            subject = self.people[0][0] if shortfall else None
+            links = self._links(finding_id, attribution, contexts, factors, must_balance, subject)
             self.rows["findings"].append(
                 {
                     "id": finding_id,
                     "review_id": self.review_id,
                     "title": title,
                     "practice_area": area,
-                    "judgement": "good_practice"
-                    if area == "implementation" and rng.random() < 0.2
-                    else rng.choices(("insufficient", "sufficient"), (75, 25))[0],
+                    "judgement": judgement,
                     "narrative": "What happened, what should have happened, and why it matters.",
                     "context_note": data.WHY_NO_WIDER_FACTOR if links == "note" else None,
                     **stamps(self.t.notified + timedelta(days=30)),
@@ -174,11 +193,37 @@ class ContentMaker:
                 self.rows["finding_attributions"].append(
                     {"finding_id": finding_id, "attribution": key, "position": position}
                 )
-            for entry in rng.sample(entries, min(len(entries), rng.randrange(1, 3))):
+            linked = rng.sample(entries, min(len(entries), rng.randrange(1, 3)))
+            if shortfall and must_balance and not set(linked) & set(self.known):
+                linked.append(self.known[0])  # hindsight: something known at the time
+            for entry in linked:
                 self.rows["finding_chronology_entries"].append(
                     {"finding_id": finding_id, "chronology_entry_id": entry}
                 )
+            if subject is not None:
+                self._individual_side(finding_id, subject, attribution, links, must_balance)
         return ids
+
+    def _individual_side(
+        self, finding_id: int, subject: int, attribution: list[str], links: str, must: bool
+    ) -> None:
+        """Whom an individual shortfall finding is about and its just-culture assessment
+        (complete once past factual accuracy; sometimes still missing before)."""
+        self.rows["finding_subjects"].append({"finding_id": finding_id, "participant_id": subject})
+        if not must and self.rng.random() < 0.3:
+            return
+        linked_levels = {
+            self.level_of[row["systemic_factor_id"]]
+            for row in self.rows["finding_systemic_factors"]
+            if row["finding_id"] == finding_id
+        }
+        answers = dict(data.JUST_CULTURE_INDIVIDUAL)
+        if links == "linked" and linked_levels & set(attribution):
+            answers = dict(data.JUST_CULTURE_SYSTEM)
+        answers["outcome"] = lifecycle.just_culture_outcome(SimpleNamespace(**answers))
+        self.rows["just_culture_assessments"].append(
+            {"finding_id": finding_id, **answers, "updated_at": at(self.t.notified, 12)}
+        )
 
     def _links(
         self,
@@ -187,8 +232,10 @@ class ContentMaker:
         contexts: list[int],
         factors: list[int],
         must_balance: bool,
+        subject: int | None = None,
     ) -> str:
-        """Link the finding to factors and contexts; returns how it was weighed."""
+        """Link the finding to factors and contexts; returns how it was weighed. A shortfall
+        finding about `subject` links their caseload context (the balance rule)."""
         rng = self.rng
         individual = "individual" in attribution
         roll = rng.random()
@@ -200,7 +247,11 @@ class ContentMaker:
             self.rows["finding_systemic_factors"].append(
                 {"finding_id": finding_id, "systemic_factor_id": factor}
             )
-        if contexts and (individual or rng.random() < 0.3):
+        if subject is not None and subject in self.context_of:
+            self.rows["finding_caseload_contexts"].append(
+                {"finding_id": finding_id, "caseload_context_id": self.context_of[subject]}
+            )
+        elif contexts and (individual or rng.random() < 0.3):
             self.rows["finding_caseload_contexts"].append(
                 {"finding_id": finding_id, "caseload_context_id": rng.choice(contexts)}
             )

@@ -287,6 +287,31 @@ WHY_NO_WIDER_FACTOR = (
     "The officer held a caseload within the agreed maximum, received monthly supervision "
     "and every check was available in time; no wider factor explains the missed step."
 )
+# Just-culture assessments (api-v1.1 A): the substitution test says peers would have done the
+# same (system learning), or the officer knowingly departed from a workable protocol.
+JUST_CULTURE_SYSTEM = {
+    "deliberate_harm": "no",
+    "health_factors": "no",
+    "protocol_existed": "yes",
+    "protocol_workable": "yes",
+    "knowingly_departed": "no",
+    "peers_would_act_same": "yes",
+    "comparator": "Officers of the same grade in the PDU with a similar caseload",
+    "training_gap": False,
+    "supervision_gap": True,
+    "rationale": "Colleagues of the same grade and experience, with the same caseload and "
+    "the supervision cancelled, would very likely have done the same: the learning is for "
+    "the system.",
+    "mitigation": None,
+}
+JUST_CULTURE_INDIVIDUAL = {
+    **JUST_CULTURE_SYSTEM,
+    "knowingly_departed": "yes",
+    "peers_would_act_same": "no",
+    "supervision_gap": False,
+    "rationale": "The protocol existed, was workable and in routine use, and colleagues in "
+    "the same conditions followed it: the learning is for the officer, with support.",
+}
 COMPLETION = (
     "Done: the guidance was reissued and every team briefed; the audit in the following "
     "quarter found it applied in all sampled cases."

@@ -164,10 +164,17 @@ class ReviewMaker:
                     "user_id": user_id,
                     "role_in_case": role,
                     "created_at": at(t.notified, 11),
+                    # Past factual accuracy everyone had their say (api-v1.1 A).
+                    "factual_accuracy_done_at": (
+                        at(t.notified + timedelta(days=40), 12)
+                        if t.status not in ("in_review", "factual_accuracy")
+                        else None
+                    ),
                 }
             )
             people.append((pid, role))
-            if role == "responsible_officer" and t.status != "in_review":
+            # Every participant's statement was in before factual accuracy (api-v1.1 A).
+            if t.status != "in_review":
                 rows["statements"].append(self._statement(review_id, user_id, t.notified))
         return people
 

@@ -6,8 +6,16 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
+from sfo_review import lifecycle
 from sfo_review.extensions import db
-from sfo_review.models import Review, User
+from sfo_review.models import (
+    ChronologyEntry,
+    Finding,
+    JustCultureAssessment,
+    Participant,
+    Review,
+    User,
+)
 from sfo_review.services import evidence, findings, reviews, statements, transitions
 from sfo_review.services import users as user_service
 
@@ -50,6 +58,32 @@ def _review(reviewer: User, crn: str, offence: str, category: str, days_ago: int
             "rosh_level": "high",
         },
     )
+
+
+def _weigh(finding: Finding, subject: Participant, entry: ChronologyEntry) -> None:
+    """The individual's side of the finding (api-v1.1 A): whom it is about, what was known at
+    the time, the just-culture assessment. Written directly until the findings and evidence
+    services take these fields; the outcome is computed as those services compute it."""
+    entry.known_at_the_time = "yes"
+    finding.subjects = [subject]
+    assessment = JustCultureAssessment(
+        finding=finding,
+        deliberate_harm="no",
+        health_factors="no",
+        protocol_existed="yes",
+        protocol_workable="no",
+        knowingly_departed="no",
+        peers_would_act_same="yes",
+        comparator="Probation services officers in the PDU with 12-18 months in role",
+        training_gap=False,
+        supervision_gap=True,
+        rationale="Colleagues of the same grade holding 68 cases, two of them vacant, would "
+        "very likely have missed the police information too: the handover process and the "
+        "missing supervision are where the learning lies.",
+    )
+    assessment.outcome = lifecycle.just_culture_outcome(assessment)
+    db.session.add(assessment)
+    db.session.commit()
 
 
 def _populate(review: Review, reviewer: User, officer: User, manager: User, qa: User) -> None:
@@ -109,7 +143,7 @@ def _populate(review: Review, reviewer: User, officer: User, manager: User, qa: 
             "evidence": "Handover received after release (chronology).",
         },
     )
-    findings.add_finding(
+    finding = findings.add_finding(
         reviewer,
         review,
         {
@@ -124,6 +158,7 @@ def _populate(review: Review, reviewer: User, officer: User, manager: User, qa: 
             "subject_participant_ids": [po.id],
         },
     )
+    _weigh(finding, po, entry)
     reviews.update_review(
         reviewer, review, {"version": review.version, "countersigner_email": qa.email}
     )
@@ -143,11 +178,28 @@ def seed() -> list[tuple[str, str]]:
     first = _review(reviewer, "X123451", "Murder", "murder", 30)
     if first is not None:
         _populate(first, reviewer, officer, manager, qa)
+        # The statements are not all in: the reviewer says why the review may go on.
+        reviews.record_statements_outstanding_reason(
+            reviewer,
+            first,
+            {
+                "version": first.version,
+                "statements_outstanding_reason": "Sam Senior is on leave until next month; "
+                "the deadline does not allow waiting, and statements stay open at factual "
+                "accuracy.",
+            },
+        )
     second = _review(reviewer, "X123452", "Rape", "rape", 60)
     if second is not None:
         _populate(second, reviewer, officer, manager, qa)
         submitted = statements.own_statement(officer, second)
         if submitted is not None:
             statements.submit_statement(officer, second, submitted)
+        # To factual accuracy every participant's statement is in (api-v1.1 A).
+        statements.decline_statement(
+            manager,
+            second,
+            {"reason": "I had no contact with the case during the period reviewed."},
+        )
         transitions.transition(reviewer, second, {"to": "factual_accuracy"})
     return [(role, email) for role, email, _ in DEMO_USERS]

@@ -163,3 +163,7 @@ class ResponseForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField("Yes, delete this finding", widget=SubmitButton())
+
+
+class NothingToAddForm(FlaskForm):
+    submit = SubmitField("I have nothing to add", widget=SubmitButton())

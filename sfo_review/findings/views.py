@@ -43,7 +43,7 @@ def _review_with_findings(review_id: int, action: ReviewAction = perm.can_see_re
 def findings(review_id: int) -> str:
     review = _review_with_findings(review_id)
     review_service.record_view(actor(), review, "findings")
-    individual = [f for f in review.findings if "individual" in f.attribution]
+    individual = [f for f in review.findings if lifecycle.is_individual_shortfall(f)]
     unbalanced = [f for f in individual if not lifecycle.finding_is_balanced(f)]
     # Replies to a finding pointing to another process are never shown, nor counted.
     elsewhere = {f.id for f in review.findings if jc.points_elsewhere(f)}

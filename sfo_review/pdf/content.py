@@ -217,11 +217,11 @@ def factor_groups(factors: list[SystemicFactor]) -> list[dict[str, Any]]:
 
 
 def _balance(findings: list[Finding]) -> dict[str, Any]:
-    from sfo_review.lifecycle import finding_is_balanced
+    from sfo_review.lifecycle import finding_is_balanced, is_individual_shortfall
 
     judgements = Counter(f.judgement for f in findings)
     attributions = Counter(a for f in findings for a in f.attribution)
-    individual = [f for f in findings if "individual" in f.attribution]
+    individual = [f for f in findings if is_individual_shortfall(f)]
     counted = [(c.label, judgements[c.key]) for c in vocab.JUDGEMENTS if judgements[c.key]]
     total = len(findings)
     sentence = f"{total} finding{'s' if total != 1 else ''}"

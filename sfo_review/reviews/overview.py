@@ -14,7 +14,7 @@ the four statuses of the GOV.UK task list component, with these rules:
 - statements: Cannot start yet (no participants) · Not started (no statement begun) ·
   In progress (some participant has not answered) · Completed (every participant submitted a
   statement or declined with a reason);
-- findings: Not started (none) · In progress (an individual-attributed finding lacks weighed
+- findings: Not started (none) · In progress (an individual shortfall finding lacks weighed
   context) · Completed (at least one, all balanced);
 - overall judgement: Completed (written) · Cannot start yet (no findings) · Not started;
 - countersigner: Completed (named) · Not started;
@@ -35,7 +35,7 @@ from sqlalchemy import func, select
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
-from sfo_review.models import Finding, FindingResponse, Review, Statement, User
+from sfo_review.models import Finding, FindingResponse, Participant, Review, Statement, User
 
 NOT_STARTED = "Not started"
 IN_PROGRESS = "In progress"
@@ -296,10 +296,11 @@ class OfficerPart:
 
     statement_status: str | None = None  # None: not begun; "draft", "submitted" or "declined"
     replies: int = 0
+    done: bool = False  # said they have nothing to add at factual accuracy
 
 
 def officer_parts(user: User, review_ids: Iterable[int]) -> dict[int, OfficerPart]:
-    """The part of `user` on each review, in two queries however many reviews (the list)."""
+    """The part of `user` on each review, in three queries however many reviews (the list)."""
     ids = list(review_ids)
     if not ids:
         return {}
@@ -318,38 +319,64 @@ def officer_parts(user: User, review_ids: Iterable[int]) -> dict[int, OfficerPar
             .group_by(Finding.review_id)
         ).all()
     )
-    return {i: OfficerPart(statements.get(i), replies.get(i, 0)) for i in ids}
+    done = set(
+        db.session.scalars(
+            select(Participant.review_id).where(
+                Participant.user_id == user.id,
+                Participant.review_id.in_(ids),
+                Participant.factual_accuracy_done_at.is_not(None),
+            )
+        )
+    )
+    return {i: OfficerPart(statements.get(i), replies.get(i, 0), i in done) for i in ids}
+
+
+def _statement_link(review: Review, part: OfficerPart) -> Link:
+    href = url_for("statements.my_statement", review_id=review.id)
+    if part.statement_status is None:
+        return Link("Write your statement", href)
+    if part.statement_status == lifecycle.DRAFT:
+        return Link("Finish and submit your statement (draft saved)", href)
+    if part.statement_status == lifecycle.DECLINED:
+        return Link("You declined to give a statement", href)
+    return Link("Statement submitted", href)
 
 
 def asked_links(review: Review, part: OfficerPart) -> list[Link]:
-    """What the review asks of one participant now (their statement, their replies)."""
-    if lifecycle.accepts_statements(review):
-        href = url_for("statements.my_statement", review_id=review.id)
-        if part.statement_status is None:
-            return [Link("Write your statement", href)]
-        if part.statement_status == lifecycle.DRAFT:
-            return [Link("Finish and submit your statement (draft saved)", href)]
-        if part.statement_status == lifecycle.DECLINED:
-            return [Link("You declined to give a statement", href)]
-        return [Link("Statement submitted", href)]
+    """What the review asks of one participant now: at factual accuracy their replies first
+    (or that they have nothing to add), then their statement while it is not settled."""
+    links = []
     if lifecycle.accepts_responses(review):
         sent = _plural(part.replies, "reply", "replies")
-        return [
+        links.append(
             Link(
                 f"Read the draft findings and reply (you have sent {sent})",
                 url_for("findings.findings", review_id=review.id),
             )
-        ]
-    return []
+        )
+        if not part.done:
+            links.append(
+                Link(
+                    "Say you have nothing to add",
+                    url_for("findings.factual_accuracy_done", review_id=review.id),
+                )
+            )
+    if lifecycle.accepts_statements(review):
+        # At factual accuracy a settled statement is no longer asked for: the replies are.
+        if not lifecycle.accepts_responses(review) or part.statement_status not in (
+            lifecycle.ANSWERED
+        ):
+            links.append(_statement_link(review, part))
+    return links
 
 
 def asked_by(review: Review, part: OfficerPart) -> date | None:
     """By when the review asks something of this officer (None: nothing asked now)."""
+    if lifecycle.accepts_responses(review):
+        return review.factual_accuracy_ends_on
     if lifecycle.accepts_statements(review):
         answered = part.statement_status in lifecycle.ANSWERED
         return None if answered else review.effective_due_date
-    if lifecycle.accepts_responses(review):
-        return review.factual_accuracy_ends_on
     return None
 
 

@@ -55,6 +55,10 @@ REVIEW_EDIT_RULES: dict[str, v.Rule] = {
     **REVIEW_RULES,
     "countersigner_email": v.email("countersigner's email address", required=False),
     "overall_judgement": v.long("overall judgement", required=False),
+    # Why the review goes to factual accuracy with statements not yet settled (api-v1.1 A).
+    "statements_outstanding_reason": v.long(
+        "reason for going on without every statement", required=False
+    ),
 }
 PARTICIPANT_RULES: dict[str, v.Rule] = {
     "email": v.email("participant's email address"),
@@ -124,6 +128,19 @@ def _countersigner(email: str | None) -> User | None:
     return user
 
 
+def _check_outstanding_reason(values: dict[str, Any]) -> None:
+    reason = values.get("statements_outstanding_reason")
+    if reason is not None and len(reason.strip()) < lifecycle.STATEMENTS_REASON_MIN:
+        v.require(
+            {
+                "statements_outstanding_reason": [
+                    "Reason for going on without every statement must be at least "
+                    f"{lifecycle.STATEMENTS_REASON_MIN} characters"
+                ]
+            }
+        )
+
+
 @review_edit
 def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     """Edit the notification details, the overall judgement or the countersigner."""
@@ -132,6 +149,7 @@ def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     check_version(review, data)
     ensure_editable(review)
     values = v.clean(data, REVIEW_EDIT_RULES, partial=True)
+    _check_outstanding_reason(values)
     merged = {k: getattr(review, k) for k in ("charge_date", "notification_date")}
     merged.update({k: values[k] for k in merged if k in values})
     if {"charge_date", "notification_date"} & values.keys():
@@ -151,6 +169,41 @@ def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     changed = apply(review, values)
     if changed:
         audit(review, actor, "review.updated", "Edited the review", {"fields": changed})
+    return review
+
+
+@review_edit
+def record_statements_outstanding_reason(
+    actor: User, review: Review, data: dict[str, Any]
+) -> Review:
+    """The reviewer says why the review goes to factual accuracy before every participant's
+    statement is submitted or declined (the browser's question page; the API PATCHes the
+    review's `statements_outstanding_reason`)."""
+    require_permission(perm.can_edit_review(actor, review))
+    data = dict(data)
+    check_version(review, data)
+    ensure_editable(review)
+    values = v.clean(
+        data,
+        {"statements_outstanding_reason": REVIEW_EDIT_RULES["statements_outstanding_reason"]},
+    )
+    if values.get("statements_outstanding_reason") is None:
+        v.require(
+            {
+                "statements_outstanding_reason": [
+                    "Enter the reason for going on without every statement"
+                ]
+            }
+        )
+    _check_outstanding_reason(values)
+    if apply(review, values):
+        audit(
+            review,
+            actor,
+            "review.updated",
+            "Recorded why the review goes on without every statement",
+            {"fields": ["statements_outstanding_reason"]},
+        )
     return review
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
-from sfo_review.models import Review, Statement, User
+from sfo_review.models import Participant, Review, Statement, User
 from sfo_review.models._base import utcnow
 from sfo_review.services import notifications
 from sfo_review.services import validation as v
@@ -33,6 +35,63 @@ def statements_visible_to(actor: User, review: Review) -> list[Statement]:
     return [s for s in review.statements if perm.can_see_statement(actor, review, s)]
 
 
+NOT_STARTED = "not_started"
+STATUS_LABELS = {
+    NOT_STARTED: "Not started",
+    lifecycle.DRAFT: "Draft (not yet submitted)",
+    lifecycle.SUBMITTED: "Submitted",
+    lifecycle.DECLINED: "Declined",
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One participant: asked for a statement when added to the review, and what is still
+    outstanding from them now."""
+
+    participant: Participant
+    statement: Statement | None
+    status: str  # NOT_STARTED or the statement's status
+    outstanding: list[str]
+
+    @property
+    def asked_on(self) -> date:
+        return self.participant.created_at.date()
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+def _outstanding(
+    review: Review, participant: Participant, statement: Statement | None
+) -> list[str]:
+    waiting = []
+    if not lifecycle.has_answered(statement):
+        waiting.append("Their statement, or a reason for not giving one")
+    if lifecycle.accepts_responses(review) and lifecycle.factual_accuracy_window_open(review):
+        for finding in lifecycle.factual_accuracy_outstanding(participant):
+            waiting.append(f"A reply to “{finding.title}”, or to say they have nothing to add")
+    return waiting
+
+
+def participants_asked(review: Review) -> list[Asked]:
+    """Every participant from the moment they are added, with their statement's status."""
+    by_author = {s.author_id: s for s in review.statements}
+    asked = []
+    for p in review.participants:
+        statement = by_author.get(p.user_id)
+        status = statement.status if statement is not None else NOT_STARTED
+        asked.append(Asked(p, statement, status, _outstanding(review, p, statement)))
+    return asked
+
+
+def participants_waiting(review: Review) -> list[Participant]:
+    """Participants whose statement is not yet submitted or declined."""
+    settled = {s.author_id for s in review.statements if lifecycle.has_answered(s)}
+    return [p for p in review.participants if p.user_id not in settled]
+
+
 def own_statement(actor: User, review: Review) -> Statement | None:
     for statement in review.statements:
         if statement.author_id == actor.id:
@@ -42,7 +101,9 @@ def own_statement(actor: User, review: Review) -> Statement | None:
 
 def _writing_open(review: Review) -> None:
     if not lifecycle.accepts_statements(review):
-        raise Conflict("Statements can only be written while the review is in review.")
+        raise Conflict(
+            "Statements can only be written while the review is in review or at factual accuracy."
+        )
 
 
 @review_edit

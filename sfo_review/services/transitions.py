@@ -94,6 +94,9 @@ def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
     elif to == lifecycle.FACTUAL_ACCURACY:
         review.return_reason = None
         review.factual_accuracy_ends_on = notifications.factual_accuracy_end(clock.today())
+        # Each factual accuracy check asks every participant afresh.
+        for participant in review.participants:
+            participant.factual_accuracy_done_at = None
     frm = review.status
     review.status = to
     if to == lifecycle.CLOSED:

@@ -56,7 +56,8 @@ class DeclineStatementForm(FlaskForm):
         "Why are you choosing not to give a statement?",
         description="You do not have to give a statement. Your reason is shown to the "
         "reviewer, quality assurance and leadership in place of a statement; other officers "
-        "involved never see it. You can change your mind while the review is in review.",
+        "involved never see it. You can change your mind while the review is in review or at "
+        "factual accuracy.",
         widget=CharacterCount(),
     )
     submit = SubmitField("Decline to give a statement", widget=SubmitButton())
@@ -74,3 +75,16 @@ class AddendumForm(FlaskForm):
         "reviewer, quality assurance and leadership can read it; other officers cannot.",
         widget=GovTextArea(),
     )
+
+
+class OutstandingReasonForm(FlaskForm):
+    statements_outstanding_reason = TextAreaField(
+        "Why should the review go on before every statement is in?",
+        description="Say why the review goes to factual accuracy now, for example what was "
+        "done to ask for the statements and by when they are expected (at least 50 "
+        "characters). Officers can still write, submit or decline their statement at "
+        "factual accuracy.",
+        widget=CharacterCount(),
+    )
+    version = version_field()
+    submit = SubmitField("Save the reason", widget=SubmitButton())

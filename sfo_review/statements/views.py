@@ -24,6 +24,14 @@ from sfo_review.statements.forms import (
     WithdrawDeclineForm,
 )
 
+# The tag colour of each statement status (the words say it; the colour only repeats them).
+STATUS_CLASSES = {
+    statement_service.NOT_STARTED: "govuk-tag--grey",
+    lifecycle.DRAFT: "govuk-tag--blue",
+    lifecycle.SUBMITTED: "govuk-tag--green",
+    lifecycle.DECLINED: "govuk-tag--yellow",
+}
+
 
 def _save_draft(user: User, review: Review, mine: Statement | None, form: StatementForm) -> bool:
     """Create the draft, or update it from the version the author started from."""
@@ -94,7 +102,14 @@ def statements(review_id: int) -> str:
     review = get_review_or_404(review_id, user, perm.can_list_statements)
     review_service.record_view(user, review, "statements")
     items = statement_service.statements_visible_to(user, review)
-    return render_template("statements/statements.html", review=review, statements=items)
+    return render_template(
+        "statements/statements.html",
+        review=review,
+        statements=items,
+        asked=statement_service.participants_asked(review),
+        waiting=statement_service.participants_waiting(review),
+        status_classes=STATUS_CLASSES,
+    )
 
 
 def _visible_statement(review: Review, statement_id: int) -> Statement:

@@ -24,6 +24,7 @@ from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import transitions as transition_service
 from sfo_review.services import users as user_service
+from tests import helpers_rules
 from tests.api.support import error
 from tests.conftest import REVIEW_DATA, days_ago
 
@@ -715,6 +716,7 @@ def test_edits_outside_the_window_are_a_conflict(api, setup, write):
     review_service.update_review(
         w["reviewer"], review, {"version": review.version, "overall_judgement": "Written."}
     )
+    helpers_rules.heard(w)
     transition_service.transition(w["reviewer"], review, {"to": "quality_assurance"})
     if "version" in body and write[0] == "edit review":
         body["version"] = review.version
@@ -741,6 +743,7 @@ def test_deletes_outside_the_window_are_a_conflict(api, world, path):
     review_service.update_review(
         w["reviewer"], w["review"], {"version": w["review"].version, "overall_judgement": "J."}
     )
+    helpers_rules.heard(w)
     transition_service.transition(w["reviewer"], w["review"], {"to": "quality_assurance"})
     before = _row_count()
     response = api.delete(f"/reviews/{w['id']}" + path.format(**ids), w["tokens"]["reviewer"])
@@ -748,15 +751,26 @@ def test_deletes_outside_the_window_are_a_conflict(api, world, path):
     assert _row_count() == before
 
 
-def test_statements_are_written_only_while_in_review(api, world):
+def test_statements_are_written_until_factual_accuracy_ends(api, world, token_for):
     w = world()
     _with_statement(w)
     transition_service.transition(w["reviewer"], w["review"], {"to": "factual_accuracy"})
     token = w["tokens"]["officer"]
     url = f"/reviews/{w['id']}/statements/{w['statement'].id}"
-    assert api.patch(url, token, {"version": 1, "body": "Late"}).status_code == 409
-    assert api.post(url + "/submit", token).status_code == 409
-    assert db.session.get(Statement, w["statement"].id).body == "Mine"
+    # api-v1.1 A: still open at factual accuracy.
+    assert api.patch(url, token, {"version": 1, "body": "Written at FA"}).status_code == 200
+    late = statement_service.create_statement(w["manager"], w["review"], {"body": "Draft"})
+    helpers_rules.heard(w)  # the officer's statement is submitted
+    review_service.update_review(
+        w["reviewer"], w["review"], {"version": w["review"].version, "overall_judgement": "J."}
+    )
+    transition_service.transition(w["reviewer"], w["review"], {"to": "quality_assurance"})
+    manager = token_for(w["manager"])
+    late_url = f"/reviews/{w['id']}/statements/{late.id}"
+    assert api.patch(late_url, manager, {"version": 1, "body": "Late"}).status_code == 409
+    assert api.post(late_url + "/submit", manager).status_code == 409
+    assert db.session.get(Statement, late.id).body == "Draft"
+    assert db.session.get(Statement, w["statement"].id).body == "Written at FA"
 
 
 def test_a_submitted_statement_is_never_edited_again(api, world):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sfo_review.models import AuditEvent, ReportSnapshot
+from sfo_review.models import AuditEvent, ChronologyEntry, Finding, Participant, ReportSnapshot
+from tests import helpers_rules
 from tests.api.support import error
 
 REVIEW = {
@@ -96,7 +97,7 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
     # Findings can't be shared before the rules of the next stage are met.
     blocked = api.post(f"{base}/transitions", rt, {"to": "factual_accuracy"})
     assert blocked.status_code == 409
-    assert set(error(blocked)["fields"]) == {"findings", "caseload_contexts"}
+    assert set(error(blocked)["fields"]) == {"findings", "caseload_contexts", "statements"}
 
     context = api.post(
         f"{base}/caseload-contexts", rt, {**CASELOAD, "participant_id": po.get_json()["id"]}
@@ -153,6 +154,19 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
     )
     assert summary.status_code == 200 and summary.get_json()["include_in_report"] == "summary"
 
+    # The line manager has not answered: the reviewer says why the review goes on (v1.1).
+    version = api.get(base, rt).get_json()["version"]
+    reason = api.patch(
+        base,
+        rt,
+        {
+            "version": version,
+            "statements_outstanding_reason": "Mo Manager is on leave until "
+            "August; the statutory deadline does not allow waiting for their statement.",
+        },
+    )
+    assert reason.status_code == 200, reason.get_json()
+
     # Officers see the findings only from the factual accuracy check on.
     assert api.get(base, ot).get_json()["findings"] == []
     moved = api.post(f"{base}/transitions", rt, {"to": "factual_accuracy"})
@@ -172,6 +186,15 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
     blocked = api.post(f"{base}/transitions", rt, {"to": "quality_assurance"})
     assert blocked.status_code == 409
     assert set(error(blocked)["fields"]) == {"findings", "overall_judgement", "countersigner"}
+    # What the API of this branch cannot set yet (the findings and replies branches add it):
+    # whom the finding is about, its just-culture assessment, what was known at the time and
+    # the reply's outcome.
+    row = db.session.get(Finding, finding_id)
+    helpers_rules.name_subjects(row, db.session.get(Participant, po.get_json()["id"]))
+    helpers_rules.assess(row, **helpers_rules.INDIVIDUAL_LEARNING)
+    helpers_rules.known_at_the_time(db.session.get(ChronologyEntry, later.get_json()["id"]))
+    row.responses[0].outcome = "context_added"
+    db.session.commit()
     version = api.get(base, rt).get_json()["version"]
     patched = api.patch(
         base,
@@ -187,7 +210,11 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
     linked = api.patch(
         f"{base}/findings/{finding_id}",
         rt,
-        {"version": shown["version"], "caseload_context_ids": [context.get_json()["id"]]},
+        {
+            "version": shown["version"],
+            "caseload_context_ids": [context.get_json()["id"]],
+            "systemic_factor_ids": [factor.get_json()["id"]],
+        },
     )
     assert linked.status_code == 200 and linked.get_json()["caseload_context_ids"] == [
         context.get_json()["id"]

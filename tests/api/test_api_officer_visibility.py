@@ -18,6 +18,7 @@ from sfo_review.services import actions as action_service
 from sfo_review.services import findings as finding_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
+from tests import helpers_rules
 from tests.api.support import error
 
 W = dict[str, Any]
@@ -48,6 +49,7 @@ def _advance(w: W, *statuses: str) -> None:
     review = w["review"]
     for to in statuses:
         if to == "quality_assurance":
+            helpers_rules.heard(w)
             review_service.update_review(
                 w["reviewer"],
                 review,

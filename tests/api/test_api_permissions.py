@@ -17,6 +17,7 @@ from sfo_review.services import actions as action_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import transitions as transition_service
+from tests import helpers_rules
 from tests.api.support import error
 from tests.conftest import REVIEW_DATA
 from tests.helpers_forms import approve
@@ -388,6 +389,7 @@ def _advance(w: W, *statuses: str) -> None:
             continue
         actor = w["qa"] if to in ("approved", "in_review") else w["reviewer"]
         if to == "quality_assurance":
+            helpers_rules.heard(w)
             review_service.update_review(
                 w["reviewer"],
                 review,

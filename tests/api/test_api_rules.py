@@ -13,6 +13,7 @@ from sfo_review.models import AuditEvent, ReportSnapshot
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import transitions as transition_service
+from tests import helpers_rules
 from tests.api.support import error
 from tests.helpers_forms import approve
 
@@ -93,6 +94,8 @@ def unbalanced(world):
     w = world("reviewer", balanced=False)
     review = w["review"]
     transition_service.transition(w["reviewer"], review, {"to": "factual_accuracy"})
+    helpers_rules.settle_statements(review, w["officer"])
+    helpers_rules.nothing_to_add(review)
     review_service.update_review(
         w["reviewer"], review, {"version": review.version, "overall_judgement": "Written."}
     )
@@ -112,7 +115,16 @@ def test_the_balance_rule_blocks_quality_assurance(api, unbalanced):
     assert response.status_code == 409
     err = error(response)
     assert err["code"] == "conflict" and list(err["fields"]) == ["findings"]
-    assert "Risk not reassessed" in err["fields"]["findings"][0]
+    name = unbalanced["officer"].name
+    assert err["fields"]["findings"] == [
+        # rule 2: the subject's conditions weighed
+        "Finding “Risk not reassessed” finds an individual's practice insufficient: link the "
+        f"caseload context of {name} and at least one systemic factor, or explain in at least "
+        "100 characters why no wider factor applied",
+        # rule 4: its assessment points to system learning, and no factor names the system
+        "Finding “Risk not reassessed” points to system learning: attribute it also to a team, "
+        "organisational, partnership or national level and link a systemic factor of that level",
+    ]
     assert (
         api.get(f"/reviews/{unbalanced['id']}", unbalanced["tokens"]["reviewer"]).get_json()[
             "status"
@@ -121,20 +133,53 @@ def test_the_balance_rule_blocks_quality_assurance(api, unbalanced):
     )
 
 
+def _individual_learning(w: W) -> dict[str, Any]:
+    helpers_rules.assess(w["finding"], **helpers_rules.INDIVIDUAL_LEARNING)
+    return {"context_note": "n" * 100}
+
+
 @pytest.mark.parametrize(
     "fix",
     [
-        lambda w: {"caseload_context_ids": [w["context"].id]},
-        lambda w: {"systemic_factor_ids": [w["factor"].id]},
-        lambda w: {"context_note": "n" * 100},
+        lambda w: {
+            "caseload_context_ids": [w["context"].id],
+            "systemic_factor_ids": [w["factor"].id],
+        },
+        _individual_learning,
         lambda w: {"attribution": ["team", "organisational"]},
+        lambda w: {"judgement": "good_practice"},
+        lambda w: {"judgement": "sufficient"},
     ],
-    ids=["caseload-context", "systemic-factor", "100-char-note", "no-individual"],
+    ids=[
+        "context-and-factor",
+        "100-char-note-individual-learning",
+        "no-individual",
+        "praise",
+        "neutral",
+    ],
 )
 def test_the_balance_rule_passes_once_the_conditions_are_weighed(api, unbalanced, fix):
     _patch_finding(api, unbalanced, fix(unbalanced))
     response = _to_qa(api, unbalanced)
     assert response.status_code == 200 and response.get_json()["status"] == "quality_assurance"
+
+
+@pytest.mark.parametrize(
+    "half",
+    [
+        lambda w: {"caseload_context_ids": [w["context"].id]},
+        lambda w: {"systemic_factor_ids": [w["factor"].id]},
+    ],
+    ids=["context-without-factor", "factor-without-context"],
+)
+def test_a_factor_or_the_subjects_context_alone_is_not_enough(api, unbalanced, half):
+    _patch_finding(api, unbalanced, half(unbalanced))
+    response = _to_qa(api, unbalanced)
+    assert response.status_code == 409
+    assert any(
+        "finds an individual's practice insufficient" in m
+        for m in error(response)["fields"]["findings"]
+    )
 
 
 def test_a_99_character_note_is_not_enough(api, unbalanced):
@@ -170,7 +215,12 @@ def test_the_quality_assurance_gate_lists_every_rule(api, world):
     )
     response = _to_qa(api, w)
     assert response.status_code == 409
-    assert set(error(response)["fields"]) == {"findings", "overall_judgement", "countersigner"}
+    assert set(error(response)["fields"]) == {
+        "findings",
+        "factual_accuracy",
+        "overall_judgement",
+        "countersigner",
+    }
 
 
 # Approval ----------------------------------------------------------------------------------
@@ -181,6 +231,8 @@ def at_qa(world):
     w = world("reviewer", "countersigner", "quality_assurer", "leadership", "officer")
     review = w["review"]
     transition_service.transition(w["reviewer"], review, {"to": "factual_accuracy"})
+    helpers_rules.settle_statements(review, w["officer"])
+    helpers_rules.nothing_to_add(review)
     review_service.update_review(
         w["reviewer"], review, {"version": review.version, "overall_judgement": "Written."}
     )

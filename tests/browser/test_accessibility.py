@@ -145,7 +145,7 @@ def _at_quality_assurance(
 ) -> Any:
     """A new demo review with a statement and a judgement, moved to quality assurance."""
     from sfo_review.cli.seed import _populate, _review
-    from sfo_review.services import reviews, statements, transitions
+    from sfo_review.services import factual_accuracy, reviews, statements, transitions
 
     reviewer, officer = people["reviewer@example.gov.uk"], people["officer@example.gov.uk"]
     review = _review(reviewer, crn, offence, category, 90)
@@ -156,8 +156,13 @@ def _at_quality_assurance(
     own = statements.own_statement(officer, review)
     assert own is not None
     statements.submit_statement(officer, review, own)
+    statements.decline_statement(
+        people["manager@example.gov.uk"], review, {"reason": "No contact with the case."}
+    )
     transitions.transition(reviewer, review, {"to": "factual_accuracy"})
     _answered_reply(review, reviewer, officer)
+    for participant in review.participants:  # api-v1.1 A: everyone had their say
+        factual_accuracy.mark_done(participant.user, review)
     judgement = f"Reasonable steps were {steps}."
     reviews.update_review(
         reviewer, review, {"version": review.version, "overall_judgement": judgement}

@@ -47,6 +47,11 @@ def test_the_balance_indicator_follows_the_finding_form(new_page):
     assert _visible_state(page) == "weighed"
     factor.uncheck()
     assert _visible_state(page) == "missing"
+    # Praise or a neutral judgement of an individual is not blame (api-v1.1 A).
+    page.get_by_label("Good practice", exact=True).check()
+    assert _visible_state(page) == "praise-or-neutral"
+    page.get_by_label("Insufficient", exact=True).check()
+    assert _visible_state(page) == "missing"
     page.get_by_label("Individual", exact=True).uncheck()
     assert _visible_state(page) == "not-individual"
 

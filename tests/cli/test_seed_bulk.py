@@ -77,6 +77,10 @@ def test_reviews_past_each_gate_obey_its_rules(seeded):
             r.status = status
         if r.status in ("quality_assurance", "approved", "closed"):
             assert all(lifecycle.finding_is_balanced(f) for f in r.findings), r.reference
+            # it went to quality assurance: every rule of that gate held (api-v1.1 A)
+            status = r.status
+            assert lifecycle.unmet_rules(_at(r, "factual_accuracy"), "quality_assurance") == []
+            r.status = status
             assert r.overall_judgement and r.countersigner_id
         if r.status in ("approved", "closed"):
             assert r.approved_at and r.approved_by_id == r.countersigner_id

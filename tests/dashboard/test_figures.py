@@ -6,8 +6,12 @@ from datetime import date
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
+from sfo_review.extensions import db
+from sfo_review.models import Finding
 from sfo_review.services import themes
+from sfo_review.services.figures import cache
 
 
 @pytest.fixture
@@ -228,3 +232,13 @@ def test_no_reviews_gives_empty_figures_not_errors(db, leader):
     assert f["deadlines"]["days_to_approval"] == {"reviews": 0, "median": None, "p90": None}
     assert f["systemic_factors_by_quarter"]["items"] == []
     assert f["balance"]["share"] is None and f["oversight"]["average"] is None
+
+
+def test_praise_of_an_individual_is_not_counted_in_the_balance_measure(five_reviews, leader):
+    before = themes.themes(leader, {})["balance"]
+    individual = [f for f in db.session.scalars(select(Finding)) if "individual" in f.attribution]
+    individual[0].judgement = "good_practice"  # praise (api-v1.1 A), not blame
+    db.session.commit()
+    cache.bump()
+    after = themes.themes(leader, {})["balance"]
+    assert after["individual_findings"] == before["individual_findings"] - 1

@@ -1,4 +1,6 @@
-"""The balance rule counted in SQL says what lifecycle.finding_is_balanced says; percentiles."""
+"""The balance rule counted in SQL says what lifecycle.finding_is_balanced says (api-v1.1 A:
+individual shortfall findings only; weighed = the subjects' caseload contexts and a systemic
+factor linked, or a long enough note); percentiles."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from sqlalchemy import select
 from sfo_review import lifecycle
 from sfo_review.extensions import db
 from sfo_review.models import Finding
-from sfo_review.services import findings
+from sfo_review.services import evidence, findings, reviews
 from sfo_review.services.figures.scope import percentile
 from sfo_review.sqlfuncs import WHITESPACE
 
@@ -56,11 +58,76 @@ def test_sql_and_python_agree_on_every_finding(full_review, linked):
                     **links,
                 },
             )
+    _agree(review)
+    in_python = {f.id: lifecycle.finding_is_balanced(f) for f in review.findings}
+    assert any(not ok for ok in in_python.values()) or linked != "none"
+
+
+def _agree(review) -> dict[int, bool]:
+    db.session.expire_all()
     in_sql = dict(db.session.execute(select(Finding.id, lifecycle.finding_is_balanced_sql())).all())
     in_python = {f.id: lifecycle.finding_is_balanced(f) for f in review.findings}
     assert in_sql.keys() == in_python.keys()
     assert {k: bool(v) for k, v in in_sql.items()} == in_python
-    assert any(not ok for ok in in_python.values()) or linked != "none"
+    return in_python
+
+
+CONTEXT = {
+    "period_start": "2023-01-01",
+    "period_end": "2023-06-26",
+    "caseload_count": 40,
+    "high_risk_count": 5,
+    "workload_percent": 95,
+    "grade": "probation_officer",
+    "months_in_role": 40,
+    "team_vacancy_percent": 0,
+    "officer_changes_on_case": 0,
+    "management_oversight_sessions": 4,
+}
+
+
+@pytest.mark.parametrize("linked", ["none", "factor", "context", "factor and context"])
+def test_sql_and_python_agree_on_subjects_and_judgements(full_review, make_user, linked):
+    data = full_review()
+    reviewer, review = data["reviewer"], data["review"]
+    po = data["participant"]
+    manager = review.participant_for(data["manager"])
+    duty_user = make_user("officer")
+    duty = reviews.add_participant(
+        reviewer, review, {"email": duty_user.email, "role_in_case": "other"}
+    )  # has no caseload context
+    # The manager has a context that no finding links.
+    evidence.add_caseload_context(reviewer, review, {**CONTEXT, "participant_id": manager.id})
+    links: dict[str, list[int]] = {}
+    if "factor" in linked:
+        links["systemic_factor_ids"] = [data["factor"].id]
+    if "context" in linked:
+        links["caseload_context_ids"] = [data["context"].id]  # the officer's
+    made = []
+    for note in (None, "x" * 99, "x" * 100):
+        for judgement in ("insufficient", "sufficient", "good_practice"):
+            for attribution in (["individual"], ["team"]):
+                for subjects in ([], [po], [manager], [duty], [po, duty], [po, manager]):
+                    finding = findings.add_finding(
+                        reviewer,
+                        review,
+                        {
+                            "title": "F",
+                            "practice_area": "review",
+                            "judgement": judgement,
+                            "narrative": "N",
+                            "attribution": attribution,
+                            "context_note": note,
+                            **links,
+                        },
+                    )
+                    finding.subjects = list(subjects)
+                    made.append(finding)
+    db.session.commit()
+    balanced = _agree(review)
+    # Each kind of answer occurs: the check compares something.
+    if linked == "factor and context":
+        assert {balanced[f.id] for f in made} == {True, False}
 
 
 @pytest.mark.parametrize(

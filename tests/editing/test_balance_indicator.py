@@ -1,10 +1,15 @@
 """The balance indicator on the finding editor: the state of this finding and the review's
-individual-attributed findings still lacking weighed context, enhanced by static/js/balance.js."""
+individual shortfall findings still lacking weighed context, enhanced by static/js/balance.js.
+A good practice or sufficient finding attributed to an individual is praise or a neutral
+judgement (api-v1.1 A): the rule does not apply to it."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+
+import pytest
 
 from sfo_review.services import findings as finding_service
 from tests.helpers import csrf_token, page
@@ -31,7 +36,7 @@ def test_a_balanced_finding_shows_context_weighed(client, login_as, full_review)
     state, text = shown_state(soup)
     assert state == "weighed" and text.startswith("Context weighed")
     assert soup.select_one("#balance")["data-note-min"] == "100"
-    assert "every finding attributed to an individual shows the context weighed" in (
+    assert "every finding that finds an individual’s practice insufficient shows the context" in (
         soup.select_one("#review-balanced").get_text()
     )
     # The indicator comes before the form: it is seen while editing.
@@ -140,7 +145,7 @@ def test_after_saving_an_unbalanced_finding_the_message_says_what_is_missing(
         ".govuk-notification-banner:not(.govuk-notification-banner--success)"
     )
     said = " ".join(warning.select_one(".govuk-warning-text").get_text(" ").split())
-    assert "attributes a shortfall to an individual without weighing their context" in said
+    assert "finds an individual's practice insufficient without weighing their context" in said
     assert "&lt;br&gt;" not in response.get_data(as_text=True)
     assert "<br>" not in str(shown.select_one("main"))
 
@@ -157,6 +162,81 @@ def test_the_script_is_a_module_file_with_the_page_nonce(client, login_as, full_
     served.close()
     source = (STATIC / "js" / "balance.js").read_text()
     # It reads the same fields the server does and only switches between the page's messages.
-    for name in ("attribution", "systemic_factor_ids", "caseload_context_ids", "context_note"):
+    for name in (
+        "attribution",
+        "judgement",
+        "systemic_factor_ids",
+        "caseload_context_ids",
+        "context_note",
+        "subject_participant_ids",
+    ):
         assert name in source
     assert "data-balance-state" in source or "balanceState" in source
+
+
+@pytest.mark.parametrize("judgement", ["good_practice", "sufficient"])
+def test_praise_or_a_neutral_judgement_is_not_blame(client, login_as, full_review, judgement):
+    data = full_review(balanced=False)
+    login_as(user=data["reviewer"])
+    url = f"/reviews/{data['review'].id}/findings/new"
+    soup = page(
+        client.post(
+            url,
+            data={
+                "csrf_token": csrf_token(client, url),
+                "title": "",  # refused, so the page shows the state of what was typed
+                "practice_area": "assessment",
+                "judgement": judgement,
+                "narrative": "Good work.",
+                "attribution": ["individual"],
+            },
+        )
+    )
+    state, text = shown_state(soup)
+    assert state == "praise-or-neutral"
+    assert text.startswith("Praise or a neutral judgement")
+    assert "not blame" in text
+
+
+def test_a_factor_without_the_subjects_context_is_still_missing(client, login_as, full_review):
+    data = full_review(balanced=False)  # its subject has a caseload context, not linked
+    login_as(user=data["reviewer"])
+    url = edit_url(data)
+    soup = page(client.get(url))
+    indicator = soup.select_one("#balance")
+    participant, context = data["participant"], data["context"]
+    assert json.loads(indicator["data-subject-contexts"])[str(participant.id)] == [context.id]
+    assert json.loads(indicator["data-saved-subjects"]) == [participant.id]
+    values = {
+        "csrf_token": csrf_token(client, url),
+        "version": soup.select_one("input[name=version]")["value"],
+        "title": "",  # refused: the state of what was typed is shown
+        "practice_area": "assessment",
+        "judgement": "insufficient",
+        "narrative": "Missed.",
+        "attribution": ["individual", "team"],
+        "systemic_factor_ids": [str(data["factor"].id)],
+    }
+    assert shown_state(page(client.post(url, data=values)))[0] == "missing"
+    values["caseload_context_ids"] = [str(context.id)]
+    assert shown_state(page(client.post(url, data=values)))[0] == "weighed"
+
+
+def test_the_findings_list_shows_praise_as_praise(client, login_as, full_review):
+    data = full_review()
+    praise = finding_service.add_finding(
+        data["reviewer"],
+        data["review"],
+        {
+            "title": "Thorough home visit",
+            "practice_area": "implementation",
+            "judgement": "good_practice",
+            "narrative": "The visit was thorough.",
+            "attribution": ["individual"],
+        },
+    )
+    login_as(user=data["reviewer"])
+    soup = page(client.get(f"/reviews/{data['review'].id}/findings"))
+    row = " ".join(soup.select_one(f"#finding-{praise.id}").get_text(" ").split())
+    assert "Praise or a neutral judgement" in row and "Context missing" not in row
+    assert soup.select_one("#unbalanced-findings") is None

@@ -154,8 +154,9 @@ def test_list_shows_each_finding_with_its_balance(client, full_review, login_as)
     ]
     assert cells[4] == "Context missing"
     summary = soup.select_one(".app-balance-summary")
-    assert "1 of 1 finding attributed to an individual does not yet show" in " ".join(
-        summary.get_text(" ").split()
+    assert (
+        "1 of 1 finding that finds an individual's practice insufficient does not yet show"
+        in " ".join(summary.get_text(" ").split())
     )
     link = soup.select_one("#unbalanced-findings a")
     assert link.get_text(strip=True) == "Risk not reassessed"
@@ -169,7 +170,10 @@ def test_list_says_when_every_individual_finding_is_balanced(client, full_review
     login_as(user=data["reviewer"])
     soup = page(client.get(url(LIST, data)))
     assert soup.select_one("#unbalanced-findings") is None
-    assert "Every finding attributed to an individual shows the conditions" in soup.get_text()
+    assert (
+        "Every finding that finds an individual's practice insufficient shows the conditions"
+        in soup.get_text()
+    )
     assert "Context weighed" in soup.select_one(f"#finding-{data['finding'].id}").get_text()
 
 

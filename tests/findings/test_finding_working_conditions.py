@@ -132,7 +132,7 @@ def test_the_review_team_reads_the_working_conditions_on_a_finding(
 
 
 def test_a_finding_with_no_caseload_context_says_none_linked(client, full_review, login_as):
-    data = full_review()
+    data = full_review(balanced=False)  # no caseload context linked
     move_to(data, "factual_accuracy")
     login_as(user=data["manager"])
 

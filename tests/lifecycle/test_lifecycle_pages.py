@@ -12,6 +12,7 @@ from sfo_review.models import ReportSnapshot, Review
 from sfo_review.services import findings as finding_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
+from tests import helpers_rules
 from tests.helpers import csrf_token as csrf_from
 from tests.helpers_forms import (
     HOSTILE,
@@ -42,9 +43,12 @@ def status_of(data) -> str:
 
 
 def ready_for_qa_except_balance(data):
-    """Judgement written and countersigner named, at factual accuracy."""
+    """Judgement written and countersigner named, at factual accuracy; the subject's statement
+    in and every participant has said they have nothing to add."""
     move_to(data, "factual_accuracy")
     review = data["review"]
+    helpers_rules.settle_statements(review, data["officer"])
+    helpers_rules.nothing_to_add(review)
     review_service.update_review(
         data["reviewer"],
         review,
@@ -174,7 +178,8 @@ def test_the_balance_rule_blocks_quality_assurance_until_context_is_linked(
     assert section.select_one("form") is None
     link = section.select_one(".app-unmet-rules a")
     assert link.get_text(strip=True).startswith(
-        "Finding “Risk not reassessed” attributes a shortfall to an individual"
+        "Finding “Risk not reassessed” finds an individual's practice insufficient: link the "
+        f"caseload context of {data['officer'].name} and at least one systemic factor"
     )
     edit_url = f"/reviews/{data['review'].id}/findings/{finding.id}/edit"
     assert link["href"] == edit_url
@@ -182,7 +187,7 @@ def test_the_balance_rule_blocks_quality_assurance_until_context_is_linked(
     # Asking anyway shows the rule on the page, and nothing moves.
     response = post(client, url(STATUS, data), {"to": "quality_assurance"})
     assert response.status_code == 200
-    assert any("attributes a shortfall to an individual" in e for e in errors(response))
+    assert any("finds an individual's practice insufficient" in e for e in errors(response))
     assert status_of(data) == "factual_accuracy"
 
     # The reviewer follows the link and weighs the context.
@@ -195,6 +200,8 @@ def test_the_balance_rule_blocks_quality_assurance_until_context_is_linked(
         "attribution": ["individual", "team"],
         "systemic_factor_ids": [str(data["factor"].id)],
         "subject_participant_ids": [str(data["participant"].id)],
+        "caseload_context_ids": [str(data["context"].id)],
+        "chronology_ids": [str(data["entry"].id)],
         "version": edit_page.select_one("input[name=version]")["value"],
     }
     assert post(client, edit_url, values).status_code == 302
@@ -213,9 +220,41 @@ def test_all_rules_for_quality_assurance_are_listed_at_once(client, full_review,
     move_to(data, "factual_accuracy")
     login_as(user=data["reviewer"])
     section = page(client.get(url(STATUS, data))).select_one("#next-quality_assurance")
-    rules = [li.get_text(strip=True) for li in section.select(".app-unmet-rules li")]
-    assert len(rules) == 3
-    assert rules[1:] == ["Write the overall judgement", "Name a countersigner"]
+    links = section.select(".app-unmet-rules li a")
+    rules = [(a.get_text(strip=True), a["href"]) for a in links]
+    review_id, finding_id = data["review"].id, data["finding"].id
+    officer = data["officer"].name
+    ends = data["review"].factual_accuracy_ends_on
+    edit = f"/reviews/{review_id}/findings/{finding_id}/edit"
+    assert rules == [
+        (
+            "Finding “Risk not reassessed” finds an individual's practice insufficient: link the "
+            f"caseload context of {officer} and at least one systemic factor, or explain in at "
+            "least 100 characters why no wider factor applied",
+            edit,
+        ),
+        (
+            "Finding “Risk not reassessed” points to system learning: attribute it also to a "
+            "team, organisational, partnership or national level and link a systemic factor of "
+            "that level",
+            edit,
+        ),
+        (
+            f"Finding “Risk not reassessed” is about {officer}, whose statement is not yet "
+            "submitted or declined",
+            f"/reviews/{review_id}/statements",
+        ),
+        (
+            f"{officer} is still within their factual accuracy window (until {ends.day} "
+            f"{ends:%B %Y}): they have not replied to “Risk not reassessed” nor said they have "
+            "nothing to add",
+            f"/reviews/{review_id}/findings",
+        ),
+        ("Write the overall judgement", f"/reviews/{review_id}/judgement"),
+        ("Name a countersigner", f"/reviews/{review_id}/judgement"),
+    ]
+    for _, href in rules:
+        assert client.get(href).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -267,8 +306,9 @@ def test_countersign_page_shows_balance_judgement_and_draft_report(client, full_
     login_as(user=data["qa"])
     soup = page(client.get(url(COUNTERSIGN, data)))
     assert len(soup.select("h1")) == 1
-    assert "All 1 finding attributed to an individual show the conditions" in " ".join(
-        soup.select_one("#balance-summary").get_text(" ").split()
+    assert (
+        "All 1 finding that finds an individual’s practice insufficient show the conditions"
+        in " ".join(soup.select_one("#balance-summary").get_text(" ").split())
     )
     assert soup.select_one("#overall-judgement").get_text(strip=True) == JUDGEMENT
     assert soup.select_one("#draft-pdf")["href"] == (

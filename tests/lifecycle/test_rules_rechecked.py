@@ -20,6 +20,11 @@ from sfo_review.services import evidence, reviews, transitions
 from sfo_review.services.errors import Conflict
 from tests.services.test_lifecycle import _ready_for_qa
 
+HINDSIGHT = (
+    "Finding “Risk not reassessed” must rest on what was known at the time: link at least one "
+    "chronology entry that was known to the practitioner then"
+)
+
 
 def _at_qa(full_review: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     data = full_review()
@@ -44,7 +49,7 @@ def test_approval_refuses_a_review_with_an_unbalanced_finding(full_review) -> No
         transitions.transition(data["qa"], data["review"], {"to": "approved"})
 
     assert set(caught.value.fields) == {"findings"}
-    assert "attributes a shortfall to an individual" in caught.value.fields["findings"][0]
+    assert "finds an individual's practice insufficient" in caught.value.fields["findings"][0]
     db.session.expire_all()
     assert db.session.get(Review, data["review"].id).status == "quality_assurance"
 
@@ -59,7 +64,9 @@ def test_approval_refuses_a_review_whose_earlier_rules_are_unmet(full_review) ->
     with pytest.raises(Conflict) as caught:
         transitions.transition(data["qa"], review, {"to": "approved"})
 
-    assert set(caught.value.fields) == {"chronology", "overall_judgement"}
+    # The finding lost its only entry known at the time: the hindsight rule is unmet too.
+    assert set(caught.value.fields) == {"chronology", "overall_judgement", "findings"}
+    assert caught.value.fields["findings"] == [HINDSIGHT]
 
 
 def test_the_move_to_quality_assurance_checks_the_factual_accuracy_rules_again(
@@ -72,7 +79,10 @@ def test_the_move_to_quality_assurance_checks_the_factual_accuracy_rules_again(
     with pytest.raises(Conflict) as caught:
         transitions.transition(data["reviewer"], data["review"], {"to": "quality_assurance"})
 
-    assert set(caught.value.fields) == {"chronology"}
+    assert caught.value.fields == {
+        "chronology": ["Add at least one chronology entry"],
+        "findings": [HINDSIGHT],
+    }
 
 
 def test_each_step_forward_holds_every_rule_before_it() -> None:
@@ -81,7 +91,8 @@ def test_each_step_forward_holds_every_rule_before_it() -> None:
     to_qa = table[("factual_accuracy", "quality_assurance")]
     approve = table[("quality_assurance", "approved")]
     assert set(to_fa) < set(to_qa) <= set(approve)
-    assert lifecycle._balance_rule in approve
+    assert lifecycle._shortfall_findings_rules in approve
+    assert lifecycle._statements_settled in to_fa
 
 
 def test_a_review_meeting_every_rule_is_still_approved(full_review) -> None:

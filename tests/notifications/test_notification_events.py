@@ -85,8 +85,10 @@ def test_a_return_by_qa_tells_the_reviewer(full_review):
     data = full_review()
     review = move_to(data, "quality_assurance")
     transitions.transition(data["qa"], review, {"to": "in_review", "reason": "Add the GP records."})
-    item = db.session.scalar(
-        select(Notification).where(Notification.user_id == data["reviewer"].id)
+    item = db.session.scalar(  # the latest (the statements came in before)
+        select(Notification)
+        .where(Notification.user_id == data["reviewer"].id)
+        .order_by(Notification.id.desc())
     )
     assert item.message == f"Review returned by QA ({review.reference})"
     assert item.link == f"/reviews/{review.id}"

@@ -202,7 +202,7 @@ def test_the_balance_summary_counts_the_findings(full_text: Callable[[str], str]
     balance = text[text.index("Balance of the findings") : text.index("8. Learning")]
 
     assert "1 finding: 1 insufficient." in balance
-    assert "1 finding attributes a shortfall to an individual; 1 of them shows" in balance
+    assert "1 finding finds an individual’s practice insufficient; 1 of them shows" in balance
     assert "1 finding received a reply from the people involved." in balance
 
 

@@ -142,7 +142,10 @@ def test_a_new_review_lists_every_unmet_rule_with_a_working_link(
         "Add at least one chronology entry",
         "Add at least one finding",
         f"Record the caseload context of {officer.name} (responsible officer)",
+        f"Statements not yet submitted or declined: {officer.name}. Wait for them, or record "
+        "why the review goes on without them (at least 50 characters)",
     ]
+    assert rules[-1]["href"] == f"/reviews/{review.id}/statements/outstanding-reason"
     for rule in rules:
         assert client.get(rule["href"]).status_code == 200, rule["href"]
     assert soup.select_one("#status-link")["href"] == f"/reviews/{review.id}/status"

@@ -108,6 +108,27 @@ def test_a_reviewer_builds_a_review_through_the_forms(client, login_as, make_use
     assert "Quinn Adebayo" in soup.select_one(".app-task-countersigner").get_text()
     assert "1 entry, 1 significant" in soup.select_one(".app-task-chronology").get_text()
     rules = [a.get_text(strip=True) for a in soup.select("#unmet-rules a")]
+    assert rules == [
+        "Add at least one finding",
+        "Statements not yet submitted or declined: Sam Okafor. Wait for them, or record why "
+        "the review goes on without them (at least 50 characters)",
+    ]
+    # The reviewer follows the link and records why the review goes on without it (v1.1).
+    reason_url = soup.select("#unmet-rules a")[1]["href"]
+    form = page(client.get(reason_url))
+    assert "Sam Okafor" in form.select_one("#waiting").get_text()
+    saved = post(
+        client,
+        reason_url,
+        {
+            "statements_outstanding_reason": "Sam Okafor is on leave for a month; they will "
+            "be asked again at factual accuracy.",
+            "version": form.select_one("input[name=version]")["value"],
+        },
+    )
+    assert saved.status_code == 302
+    soup = page(client.get(saved.headers["Location"].replace("/status", "")))
+    rules = [a.get_text(strip=True) for a in soup.select("#unmet-rules a")]
     assert rules == ["Add at least one finding"]  # all the evidence is in place
 
     assert db.session.query(ChronologyEntry).count() == 1

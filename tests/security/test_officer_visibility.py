@@ -38,6 +38,7 @@ from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import transitions as transition_service
+from tests import helpers_rules
 from tests.reviews.extension_helpers import later_working_day
 
 # A colleague's working conditions: values no page has a reason to print otherwise.
@@ -253,9 +254,13 @@ def advance(world: World, stage: str) -> None:
             _move(world, "closed", world.leadership)
         else:
             if step == "quality_assurance":
-                findings.add_response(
+                reply = findings.add_response(
                     world.caller, world.review, world.finding, {"body": "My reply."}
                 )
+                # api-v1.1 A: the reply gets its outcome (set directly until the replies
+                # branch's service is merged) and the finding's subject has had their say.
+                reply.outcome = "context_added"
+                helpers_rules.nothing_to_add(world.review)
             _move(world, step)
 
 

@@ -1,4 +1,4 @@
-"""The lifecycle state machine and the balance rule, through the services."""
+"""The lifecycle state machine and the balance rule (api-v1.1 A, rule 2), through the services."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from sfo_review import lifecycle
 from sfo_review.models import AuditEvent, ReportSnapshot
 from sfo_review.services import evidence, findings, reviews, transitions
 from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
+from tests import helpers_rules
 
 LONG_NOTE = "No wider factor applied: " + "the officer had a normal caseload and support. " * 3
 
@@ -18,6 +19,8 @@ def _to_fa(data):
 
 def _ready_for_qa(data):
     _to_fa(data)
+    helpers_rules.settle_statements(data["review"], data["officer"])
+    helpers_rules.nothing_to_add(data["review"])
     reviews.update_review(
         data["reviewer"],
         data["review"],
@@ -37,7 +40,7 @@ def test_factual_accuracy_needs_chronology_finding_and_caseload(make_user, make_
     )
     with pytest.raises(Conflict) as caught:
         transitions.transition(reviewer, review, {"to": "factual_accuracy"})
-    assert set(caught.value.fields) == {"chronology", "findings", "caseload_contexts"}
+    assert set(caught.value.fields) == {"chronology", "findings", "caseload_contexts", "statements"}
     assert review.status == "in_review"
 
 
@@ -46,12 +49,30 @@ def test_every_unmet_rule_is_listed_at_once(full_review, db):
     _to_fa(data)
     with pytest.raises(Conflict) as caught:
         transitions.transition(data["reviewer"], data["review"], {"to": "quality_assurance"})
-    assert set(caught.value.fields) == {"findings", "overall_judgement", "countersigner"}
+    assert set(caught.value.fields) == {
+        "findings",
+        "factual_accuracy",
+        "overall_judgement",
+        "countersigner",
+    }
     unmet = lifecycle.unmet_rules(data["review"], "quality_assurance")
-    assert {r.endpoint for r in unmet} == {"findings.edit_finding", "reviews.judgement"}
+    assert {r.endpoint for r in unmet} == {
+        "findings.edit_finding",  # rule 2 (context) and rule 4 (no team factor)
+        "statements.statements",  # rule 6: the subject's statement
+        "findings.findings",  # the subject has not replied nor said they have nothing to add
+        "reviews.judgement",
+    }
 
 
-@pytest.mark.parametrize("fix", ["factor", "context", "note"])
+FIXES = {
+    # the subject's caseload context and a systemic factor of the attributed level
+    "factor and context": {"systemic_factor_ids": "factor", "caseload_context_ids": "context"},
+    # a note weighs the context; the assessment then points to individual learning
+    "note": {"context_note": LONG_NOTE},
+}
+
+
+@pytest.mark.parametrize("fix", list(FIXES))
 def test_balance_rule_blocks_then_passes(full_review, db, fix):
     data = full_review(balanced=False)
     _ready_for_qa(data)
@@ -60,13 +81,28 @@ def test_balance_rule_blocks_then_passes(full_review, db, fix):
         transitions.transition(reviewer, review, {"to": "quality_assurance"})
     assert list(caught.value.fields) == ["findings"]
     change = {
-        "factor": {"systemic_factor_ids": [data["factor"].id]},
-        "context": {"caseload_context_ids": [data["context"].id]},
-        "note": {"context_note": LONG_NOTE},
-    }[fix]
+        key: [data[value].id] if key.endswith("_ids") else value
+        for key, value in FIXES[fix].items()
+    }
+    if fix == "note":
+        helpers_rules.assess(finding, **helpers_rules.INDIVIDUAL_LEARNING)
     findings.update_finding(reviewer, review, finding, {"version": finding.version, **change})
     transitions.transition(reviewer, review, {"to": "quality_assurance"})
     assert review.status == "quality_assurance"
+
+
+@pytest.mark.parametrize("linked", ["factor", "context"])
+def test_a_factor_or_a_context_alone_is_not_enough(full_review, db, linked):
+    data = full_review(balanced=False)
+    finding = data["finding"]
+    key = {"factor": "systemic_factor_ids", "context": "caseload_context_ids"}[linked]
+    findings.update_finding(
+        data["reviewer"],
+        data["review"],
+        finding,
+        {"version": finding.version, key: [data[linked].id]},
+    )
+    assert not lifecycle.finding_is_balanced(finding)
 
 
 def test_a_short_note_does_not_satisfy_the_balance_rule(full_review, db):

@@ -173,14 +173,23 @@ def test_a_submitted_statement_cannot_be_declined(client, full_review, login_as)
     assert db.session.query(Statement).one().status == "submitted"
 
 
-def test_declining_is_closed_after_in_review(client, full_review, login_as):
+def test_declining_is_open_at_factual_accuracy_and_closed_after(client, full_review, login_as):
     data = full_review()
     move_to(data, "factual_accuracy")
     login_as(user=data["officer"])
     response = post(client, url(DECLINE, data), {"reason": REASON}, form_url=url(DECLINE, data))
+    assert response.status_code == 302
+    assert db.session.query(Statement).one().status == "declined"
+    sign_out(client)
+    move_to(data, "quality_assurance")
+    login_as(user=data["manager"])
+    response = post(client, url(DECLINE, data), {"reason": REASON}, form_url=url(DECLINE, data))
     assert response.status_code == 200
-    assert "Statements can only be written while the review is in review." in text_of(response)
-    assert db.session.query(Statement).count() == 0
+    assert (
+        "Statements can only be written while the review is in review or at factual accuracy."
+        in text_of(response)
+    )
+    assert db.session.query(Statement).count() == 1
 
 
 def test_a_declined_statement_cannot_be_edited_or_submitted(full_review):

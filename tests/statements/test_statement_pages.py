@@ -253,26 +253,29 @@ def test_submit_without_a_draft_sends_the_officer_back(client, full_review, logi
     assert response.headers["Location"].endswith(url(MINE, data))
 
 
-def test_writing_is_closed_after_in_review_with_a_clear_message(client, full_review, login_as):
+def test_writing_is_closed_after_factual_accuracy_with_a_clear_message(
+    client, full_review, login_as
+):
     data = full_review()
-    statement_service.create_statement(data["officer"], data["review"], {"body": DRAFT_TEXT})
-    login_as(user=data["officer"])
+    statement_service.create_statement(data["manager"], data["review"], {"body": DRAFT_TEXT})
+    login_as(user=data["manager"])
     token = csrf_from(client, url(MINE, data))
-    move_to(data, "factual_accuracy")
+    move_to(data, "quality_assurance")
     soup = page(client.get(url(MINE, data)))
     assert soup.select_one("textarea") is None
-    assert (
-        "can only be written while the review is in review"
-        in soup.select_one("#writing-closed").get_text()
-    )
+    closed = "Statements can only be written while the review is in review or at factual accuracy."
+    assert closed in soup.select_one("#writing-closed").get_text()
+    mine = db.session.query(Statement).filter_by(author_id=data["manager"].id).one()
     response = client.post(url(SUBMIT, data), data={"csrf_token": token})
-    assert errors(response) == ["Statements can only be written while the review is in review."]
-    assert db.session.query(Statement).one().status == "draft"
+    assert errors(response) == [closed]
+    db.session.refresh(mine)
+    assert mine.status == "draft"
     response = client.post(
         url(MINE, data), data={"body": "Late", "version": "1", "csrf_token": token}
     )
-    assert errors(response) == ["Statements can only be written while the review is in review."]
-    assert db.session.query(Statement).one().body == DRAFT_TEXT
+    assert errors(response) == [closed]
+    db.session.refresh(mine)
+    assert mine.body == DRAFT_TEXT
 
 
 # --- privacy -----------------------------------------------------------------------------
@@ -304,7 +307,12 @@ def test_the_reviewer_sees_submitted_statements_but_never_drafts(client, full_re
     cells = [" ".join(td.get_text(" ").split()) for td in rows[0].select("td")]
     assert cells[0].startswith(data["manager"].name) and "Line manager" in cells[0]
     assert cells[2] == "In full"
-    assert data["officer"].name not in text_of(response)
+    # The officer with a draft is listed as asked, with the draft's status and never its words.
+    assert data["officer"].name not in soup.select_one("#statements-table").get_text()
+    asked = soup.select_one(f"#asked-{data['participant'].id}")
+    assert asked["data-status"] == "draft"
+    assert "Draft (not yet submitted)" in asked.get_text()
+    assert DRAFT_TEXT.splitlines()[0] not in text_of(response)
     assert client.get(url(ONE, data, draft)).status_code == 404
     assert DRAFT_TEXT.splitlines()[0] not in client.get(url(ONE, data, draft)).get_data(
         as_text=True

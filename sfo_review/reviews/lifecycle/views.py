@@ -138,7 +138,7 @@ def countersign(review_id: int) -> str | Response:
             return _after_move(user, review)
     elif request.method == "GET":
         review_service.record_view(user, review, "countersigning page")
-    individual = [f for f in review.findings if "individual" in f.attribution]
+    individual = [f for f in review.findings if lifecycle.is_individual_shortfall(f)]
     at_qa = lifecycle.at_quality_assurance(review)
     return render_template(
         "reviews/lifecycle/countersign.html",

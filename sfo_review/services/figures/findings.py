@@ -25,8 +25,8 @@ def _attribution_counts(scope: Scope) -> dict[str, int]:
 
 
 def _per_status(scope: Scope) -> list[Any]:
-    """Per review status: findings, individual-attributed ones, those attributed to an
-    individual alone, and the individual-attributed ones whose context was weighed."""
+    """Per review status: findings, individual shortfall ones (api-v1.1 A), those attributed
+    to an individual alone, and the individual shortfall ones whose context was weighed."""
     individual = lifecycle.finding_is_individual_sql()
     individual_only = individual & Finding.id.not_in(
         select(FindingAttribution.finding_id).where(FindingAttribution.attribution != "individual")

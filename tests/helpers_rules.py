@@ -1,0 +1,119 @@
+"""Meeting the rules of api-v1.1 A in fixtures: whom a finding is about, its just-culture
+assessment, what was known at the time, statements settled.
+
+Written straight through the ORM where no service sets them yet (the findings service gains
+subjects and the just-culture assessment on another branch); every value is one the
+contract allows, and `lifecycle` computes the outcome as the service would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sfo_review import lifecycle
+from sfo_review.extensions import db
+from sfo_review.models import (
+    ChronologyEntry,
+    Finding,
+    JustCultureAssessment,
+    Participant,
+    Review,
+    User,
+)
+from sfo_review.services import factual_accuracy, statements
+
+RATIONALE = (
+    "Peers of the same grade and experience, carrying the same caseload with the team's "
+    "vacancies, would very likely have missed the same reassessment: the cause is in the system."
+)
+STATEMENTS_REASON = (
+    "Both officers were asked in writing on the day they were added and reminded twice; the "
+    "statutory deadline does not allow waiting longer; they can still write at factual "
+    "accuracy."
+)
+# A complete assessment whose outcome is system learning (the substitution test says yes).
+SYSTEM_LEARNING: dict[str, Any] = {
+    "deliberate_harm": "no",
+    "health_factors": "no",
+    "protocol_existed": "yes",
+    "protocol_workable": "yes",
+    "knowingly_departed": "no",
+    "peers_would_act_same": "yes",
+    "comparator": "Probation services officers in the same PDU with 12-18 months in role",
+    "training_gap": False,
+    "supervision_gap": False,
+    "rationale": RATIONALE,
+    "mitigation": None,
+}
+# A complete assessment whose outcome is individual learning.
+INDIVIDUAL_LEARNING: dict[str, Any] = {
+    **SYSTEM_LEARNING,
+    "peers_would_act_same": "no",
+    "knowingly_departed": "yes",
+}
+
+
+def assess(finding: Finding, **answers: Any) -> JustCultureAssessment:
+    """Write (or rewrite) the finding's just-culture assessment: SYSTEM_LEARNING with
+    `answers` over it; the outcome is computed as the service computes it."""
+    values = {**SYSTEM_LEARNING, **answers}
+    assessment = finding.just_culture or JustCultureAssessment(finding=finding)
+    for key, value in values.items():
+        setattr(assessment, key, value)
+    assessment.outcome = lifecycle.just_culture_outcome(assessment)
+    db.session.add(assessment)
+    db.session.flush()
+    return assessment
+
+
+def known_at_the_time(*entries: ChronologyEntry) -> None:
+    for entry in entries:
+        entry.known_at_the_time = "yes"
+    db.session.flush()
+
+
+def name_subjects(finding: Finding, *subjects: Participant) -> None:
+    finding.subjects = list(subjects)
+    db.session.flush()
+
+
+def meet_shortfall_rules(finding: Finding, *subjects: Participant) -> None:
+    """An individual shortfall finding made to meet rules 1-5 (rule 6 needs the subjects'
+    statements: `settle_statements`): its subjects named, their caseload contexts linked,
+    a complete assessment, a linked chronology entry known at the time."""
+    name_subjects(finding, *subjects)
+    for subject in subjects:
+        for context in subject.caseload_contexts:
+            if context not in finding.caseload_contexts:
+                finding.caseload_contexts.append(context)
+    if finding.just_culture is None or not lifecycle.just_culture_complete(finding.just_culture):
+        assess(finding)
+    known_at_the_time(*finding.chronology_entries)
+
+
+def settle_statements(review: Review, *users: User) -> None:
+    """Each of `users` (participants) submits a statement, unless theirs is settled: a draft
+    of theirs is submitted as it stands."""
+    for user in users:
+        mine = statements.own_statement(user, review)
+        if lifecycle.has_answered(mine):
+            continue
+        if mine is None:
+            mine = statements.create_statement(
+                user, review, {"body": "My caseload was very high at the time."}
+            )
+        statements.submit_statement(user, review, mine)
+
+
+def nothing_to_add(review: Review) -> None:
+    """Every participant says they have nothing (more) to add at factual accuracy."""
+    for participant in review.participants:
+        factual_accuracy.mark_done(participant.user, review)
+
+
+def heard(data: dict[str, Any]) -> None:
+    """At factual accuracy (a full_review's `data`): the subject's statement is in and every
+    participant has said they have nothing to add, so the review may go to quality assurance
+    before the window ends."""
+    settle_statements(data["review"], data["officer"])
+    nothing_to_add(data["review"])
