@@ -127,7 +127,7 @@ def answers_of(assessment: object | None) -> dict[str, Any]:
     """The stored answers of an assessment row (or none) as a mapping of FIELDS."""
     if assessment is None:
         return {}
-    return {key: getattr(assessment, key) for key in FIELDS}
+    return {key: getattr(assessment, key, None) for key in FIELDS}
 
 
 def is_individual_shortfall(finding: object) -> bool:

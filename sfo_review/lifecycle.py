@@ -13,6 +13,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 
 from sfo_review import clock
+from sfo_review import just_culture as jc
 from sfo_review.models import (
     Action,
     CaseloadContext,
@@ -196,79 +197,28 @@ def _needs_caseload_for_responsible_officers(review: Review) -> list[UnmetRule]:
 # `sufficient` finding attributed to an individual is praise or a neutral judgement, never blame.
 
 SHORTFALL_JUDGEMENT = "insufficient"
-JUST_CULTURE_RATIONALE_MIN = 100
+JUST_CULTURE_RATIONALE_MIN = jc.RATIONALE_MIN
 STATEMENTS_REASON_MIN = 50
 # Outcomes for which the finding only points to another process (no statements or replies):
 # rules 1-3 to quality assurance still apply to them, the others do not.
-POINTS_ELSEWHERE = ("refer_elsewhere", "support_for_health")
-SYSTEM_LEARNING = "system_learning"
-_JUST_CULTURE_QUESTIONS = (
-    "deliberate_harm",
-    "health_factors",
-    "protocol_existed",
-    "protocol_workable",
-    "knowingly_departed",
-    "peers_would_act_same",
-)
-_JUST_CULTURE_GAPS = ("training_gap", "supervision_gap")
+POINTS_ELSEWHERE = jc.OTHER_PROCESS
+SYSTEM_LEARNING = jc.SYSTEM_LEARNING
 
 
 def is_individual_shortfall(finding: object) -> bool:
-    """Judged insufficient and attributed (also) to an individual."""
-    attribution: list[str] = list(getattr(finding, "attribution", None) or [])
-    judgement = getattr(finding, "judgement", None)
-    return judgement == SHORTFALL_JUDGEMENT and "individual" in attribution
+    """Judged insufficient and attributed (also) to an individual (just_culture.py)."""
+    return jc.is_individual_shortfall(finding)
 
 
 def just_culture_outcome(assessment: object | None) -> str | None:
-    """The just-culture guide's outcome, in the contract's order (api-v1.1 A).
-
-    - `refer_elsewhere` as soon as `deliberate_harm` is `yes` (nothing else needs answering);
-    - `support_for_health` as soon as `deliberate_harm` is answered (not `yes`) and
-      `health_factors` is `yes`;
-    - otherwise every question (the six) and both gap booleans must be answered (None until
-      then); `system_learning` if `peers_would_act_same` is `yes`, or `training_gap` or
-      `supervision_gap` is true, or `protocol_existed` or `protocol_workable` is `no`;
-    - else `individual_learning`.
-    `comparator` and `rationale` never change the outcome (just_culture_complete needs them).
-    """
-    if assessment is None:
-        return None
-
-    def answer(name: str) -> object:
-        return getattr(assessment, name, None)
-
-    if answer("deliberate_harm") == "yes":
-        return "refer_elsewhere"
-    if answer("deliberate_harm") is None:
-        return None
-    if answer("health_factors") == "yes":
-        return "support_for_health"
-    if any(answer(q) is None for q in (*_JUST_CULTURE_QUESTIONS, *_JUST_CULTURE_GAPS)):
-        return None
-    if (
-        answer("peers_would_act_same") == "yes"
-        or answer("training_gap") is True
-        or answer("supervision_gap") is True
-        or answer("protocol_existed") == "no"
-        or answer("protocol_workable") == "no"
-    ):
-        return SYSTEM_LEARNING
-    return "individual_learning"
+    """The just-culture guide's outcome, in the contract's order (api-v1.1 A): one
+    definition, `just_culture.outcome` — None until the answers that decide it are given."""
+    return jc.outcome(jc.answers_of(assessment)) if assessment is not None else None
 
 
 def just_culture_complete(assessment: object | None) -> bool:
     """Every question answered, both gaps set, a comparator, a rationale of 100 or more."""
-    if assessment is None:
-        return False
-    if any(getattr(assessment, q, None) is None for q in _JUST_CULTURE_QUESTIONS):
-        return False
-    if any(getattr(assessment, g, None) is None for g in _JUST_CULTURE_GAPS):
-        return False
-    if not (getattr(assessment, "comparator", None) or "").strip():
-        return False
-    rationale = (getattr(assessment, "rationale", None) or "").strip()
-    return len(rationale) >= JUST_CULTURE_RATIONALE_MIN
+    return assessment is not None and jc.is_complete(jc.answers_of(assessment))
 
 
 def _ids(items: object) -> set[int]:

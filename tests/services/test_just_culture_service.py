@@ -13,6 +13,22 @@ from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
 RATIONALE = "r" * 100
 
 
+@pytest.fixture
+def full_review(full_review):
+    """The shared review, its finding not assessed yet (the shared fixture assesses it)."""
+
+    def build(**kwargs):
+        data = full_review(**kwargs)
+        finding = data["finding"]
+        if finding.just_culture is not None:
+            finding.just_culture = None
+            db.session.commit()
+            db.session.refresh(finding)
+        return data
+
+    return build
+
+
 def assessment(data):
     return db.session.get(JustCultureAssessment, data["finding"].id)
 
