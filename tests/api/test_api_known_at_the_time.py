@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from sfo_review.extensions import db
 from sfo_review.models import ChronologyEntry
+from sfo_review.services import evidence as evidence_service
 from tests.api.support import error
 
 ENTRY = {"occurred_on": "2023-04-01", "source": "Police", "summary": "Arrested for assault"}
@@ -33,12 +34,21 @@ def count() -> int:
 
 def test_omitted_on_create_it_is_unclear(api, world):
     w = world("reviewer")
+    # An entry made before through the service without the answer (full_review's own entry
+    # is marked known at the time, as api-v1.1 A's rules ask of a finding's entries).
+    before = evidence_service.add_chronology_entry(
+        w["reviewer"],
+        w["review"],
+        {"occurred_on": "2023-03-01", "source": "Court", "summary": "Sentenced"},
+    )
     created = api.post(f"/reviews/{w['id']}/chronology", w["tokens"]["reviewer"], ENTRY)
     assert created.status_code == 201
     assert created.get_json()["known_at_the_time"] == "unclear"
-    # The entry made before (full_review) says so too, in the review and on its own.
-    got = api.get(f"/reviews/{w['id']}/chronology/{w['entry'].id}", w["tokens"]["reviewer"])
+    # The entry made before says so too, in the review and on its own.
+    got = api.get(f"/reviews/{w['id']}/chronology/{before.id}", w["tokens"]["reviewer"])
     assert got.get_json()["known_at_the_time"] == "unclear"
+    listed = api.get(f"/reviews/{w['id']}/chronology", w["tokens"]["reviewer"]).get_json()
+    assert {e["id"]: e["known_at_the_time"] for e in listed["items"]}[before.id] == "unclear"
 
 
 @pytest.mark.parametrize("value", ["yes", "no", "unclear"])
@@ -94,20 +104,24 @@ def test_a_bad_value_on_patch_is_a_422_and_changes_nothing(api, world, value):
     entry = w["entry"]
     url = f"/reviews/{w['id']}/chronology/{entry.id}"
     version = entry.version
+    # full_review marks its entry known at the time ("yes"); the bad value must leave it so.
+    assert api.get(url, w["tokens"]["reviewer"]).get_json()["known_at_the_time"] == "yes"
     response = api.patch(
         url, w["tokens"]["reviewer"], {"version": version, "known_at_the_time": value}
     )
     assert response.status_code == 422 and "known_at_the_time" in error(response)["fields"]
     again = api.get(url, w["tokens"]["reviewer"]).get_json()
-    assert (again["known_at_the_time"], again["version"]) == ("unclear", version)
+    assert (again["known_at_the_time"], again["version"]) == ("yes", version)
 
 
 def test_only_the_reviewer_sets_it(api, world):
     w = world("reviewer", "officer", "leadership", "other_reviewer")
     entry = w["entry"]
     url = f"/reviews/{w['id']}/chronology/{entry.id}"
-    body = {"version": entry.version, "known_at_the_time": "yes"}
+    # full_review marks its entry known at the time ("yes"); the others try to change it.
+    assert api.get(url, w["tokens"]["reviewer"]).get_json()["known_at_the_time"] == "yes"
+    body = {"version": entry.version, "known_at_the_time": "no"}
     assert api.patch(url, w["tokens"]["other_reviewer"], body).status_code == 404
     assert api.patch(url, w["tokens"]["leadership"], body).status_code == 403
     assert api.patch(url, w["tokens"]["officer"], body).status_code in (403, 404)
-    assert api.get(url, w["tokens"]["reviewer"]).get_json()["known_at_the_time"] == "unclear"
+    assert api.get(url, w["tokens"]["reviewer"]).get_json()["known_at_the_time"] == "yes"

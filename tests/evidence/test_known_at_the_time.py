@@ -115,14 +115,16 @@ def test_the_chronology_tags_each_entry_in_the_table_and_the_timeline(client, re
                 "known_at_the_time": value,
             },
         )
-        for n, value in enumerate(("yes", "no"))
+        for n, value in enumerate(("yes", "no", "unclear"))
     }
-    made["unclear"] = data["entry"]
+    # full_review's own entry is marked known at the time (api-v1.1 A's rules).
+    made["fixture"] = data["entry"]
     table = page(client.get(f"{base}/chronology"))
     header = [th.get_text(strip=True) for th in table.select("#chronology-table thead th")]
     assert "Known at the time?" in header
     timeline = page(client.get(f"{base}/chronology?view=timeline"))
-    for value, entry in made.items():
+    for key, entry in made.items():
+        value = "yes" if key == "fixture" else key
         row = table.select_one(f"#chronology_entries-{entry.id}")
         assert row.select_one(f"[data-known={value}]").get_text(strip=True) == LABELS[value]
         item = timeline.select_one(f"#timeline-{entry.id}")
@@ -154,7 +156,8 @@ def test_the_column_is_read_in_any_case_and_blank_is_unclear(client, reviewer_on
     assert tags == [LABELS["yes"], LABELS["no"], LABELS["unclear"], LABELS["unclear"]]
     assert confirm(client, review).status_code == 302
     got = {e.source: e.known_at_the_time for e in entries(review)}
-    assert got == {"Probation": "unclear", "A": "yes", "B": "no", "C": "unclear", "D": "unclear"}
+    # full_review's entry (Probation) is marked known at the time; the import leaves it so.
+    assert got == {"Probation": "yes", "A": "yes", "B": "no", "C": "unclear", "D": "unclear"}
 
 
 def test_without_the_column_every_entry_is_unclear(client, reviewer_on):
@@ -194,7 +197,7 @@ def test_a_bad_value_is_reported_on_its_row_and_nothing_is_imported(client, revi
 def test_the_export_writes_the_column_and_imports_again_the_same(client, reviewer_on):
     data, _ = reviewer_on
     review = data["review"]
-    for value, day in (("yes", "2023-02-01"), ("no", "2023-03-01")):
+    for value, day in (("yes", "2023-02-01"), ("no", "2023-03-01"), ("unclear", "2023-04-01")):
         evidence_service.add_chronology_entry(
             data["reviewer"],
             review,
@@ -203,7 +206,8 @@ def test_the_export_writes_the_column_and_imports_again_the_same(client, reviewe
     exported = client.get(f"/reviews/{review.id}/chronology.csv").data
     rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"), newline="")))
     assert rows[0][-1] == "known_at_the_time"
-    assert [r[-1] for r in rows[1:]] == ["yes", "no", "unclear"]
+    # The last row is full_review's entry (2 May 2023), marked known at the time.
+    assert [r[-1] for r in rows[1:]] == ["yes", "no", "unclear", "yes"]
     before = [(e.occurred_on, e.source, e.known_at_the_time) for e in entries(review)]
 
     db.session.execute(db.delete(ChronologyEntry).where(ChronologyEntry.review_id == review.id))

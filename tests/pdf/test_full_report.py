@@ -249,8 +249,9 @@ def test_chronology_marks_significant_entries_in_words(
 ) -> None:
     text = full_text("quality_assurance")
 
-    # "Known then" (api-v1.1 A) comes between the source and what happened.
-    assert "2. 2 May 2023 Probation Not clear Significant. Home visit missed" in text
+    # "Known then" (api-v1.1 A) comes between the source and what happened; full_review
+    # marks its entry (Probation) known at the time, the Police entry is left unclear.
+    assert "2. 2 May 2023 Probation Known at the time Significant. Home visit missed" in text
     assert "1. 11 April 2023 Police Not clear Significant. " + OFFICER_NAME in text
 
 

@@ -28,7 +28,7 @@ def set_status(review: Review, status: str) -> None:
 def answered(full_review: Any) -> dict[str, Any]:
     data = full_review(individual=False)
     review, reviewer = data["review"], data["reviewer"]
-    for value, day in (("yes", "2023-02-01"), ("no", "2023-03-01")):
+    for value, day in (("yes", "2023-02-01"), ("no", "2023-03-01"), ("unclear", "2023-04-01")):
         evidence_service.add_chronology_entry(
             reviewer,
             review,
@@ -63,7 +63,9 @@ def test_the_full_report_shows_known_at_the_time_and_reply_outcomes(answered):
     for source, label in (
         ("Source yes", "Known at the time"),
         ("Source no", "Found afterwards"),
-        ("Probation", "Not clear"),
+        ("Source unclear", "Not clear"),
+        # full_review's own entry is marked known at the time (api-v1.1 A's rules).
+        ("Probation", "Known at the time"),
     ):
         after = chronology[chronology.index(source) :]
         assert label in after[:200], (source, after[:200])
