@@ -66,6 +66,15 @@ def assess(finding: Finding, **answers: Any) -> JustCultureAssessment:
     return assessment
 
 
+def unassess(finding: Finding) -> None:
+    """Remove the finding's just-culture assessment (the shared `full_review` writes a complete
+    one), committed: for tests of the assessment's own journey, which start from none."""
+    if finding.just_culture is not None:
+        finding.just_culture = None
+        db.session.commit()
+        db.session.refresh(finding)
+
+
 def known_at_the_time(*entries: ChronologyEntry) -> None:
     for entry in entries:
         entry.known_at_the_time = "yes"

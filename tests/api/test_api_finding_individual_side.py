@@ -13,6 +13,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Finding, JustCultureAssessment, finding_statements, finding_subjects
 from sfo_review.services import findings as finding_service
 from sfo_review.services import statements as statement_service
+from tests import helpers_rules
 from tests.helpers_forms import HOSTILE, move_to
 
 RATIONALE = (
@@ -46,6 +47,7 @@ def w(world):
         "admin",
         "anonymous",
     )
+    helpers_rules.unassess(built["finding"])  # the shared fixture assesses it: start from none
     built["base"] = f"/reviews/{built['id']}/findings"
     built["url"] = f"{built['base']}/{built['finding'].id}"
     return built

@@ -203,6 +203,9 @@ def test_rule_6_the_subjects_statement_must_be_settled(api, client, ready, login
 def test_a_finding_pointing_to_another_process_needs_rules_1_to_3_only(api, ready, outcome):
     w = ready(heard=False)
     helpers_rules.nothing_to_add(w["review"])  # the subject's statement is not in (rule 6)
+    # Rule 6: a reply without an outcome, made while the outcome was still system learning
+    # (once the finding points to another process it takes no reply).
+    _reply_without_outcome(w)
     answers = {"deliberate_harm": "yes"}
     if outcome == "support_for_health":
         answers = {"deliberate_harm": "no", "health_factors": "yes"}
@@ -210,7 +213,6 @@ def test_a_finding_pointing_to_another_process_needs_rules_1_to_3_only(api, read
     assert w["finding"].just_culture.outcome == outcome
     _individual_only(w)  # rule 4 would apply to system learning
     _found_afterwards(w)  # rule 5
-    _reply_without_outcome(w)  # rule 6
     _context_unlinked(w)  # rule 2 still applies
     db.session.commit()
     response = _to_qa(api, w)

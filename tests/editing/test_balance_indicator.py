@@ -215,6 +215,7 @@ def test_a_factor_without_the_subjects_context_is_still_missing(client, login_as
         "judgement": "insufficient",
         "narrative": "Missed.",
         "attribution": ["individual", "team"],
+        "subject_participant_ids": [str(participant.id)],  # as the form's checked box sends it
         "systemic_factor_ids": [str(data["factor"].id)],
     }
     assert shown_state(page(client.post(url, data=values)))[0] == "missing"

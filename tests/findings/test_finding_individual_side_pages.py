@@ -8,6 +8,7 @@ from sfo_review.extensions import db
 from sfo_review.models import Finding
 from sfo_review.services import findings as finding_service
 from sfo_review.services import statements as statement_service
+from tests import helpers_rules
 from tests.findings.test_just_culture_pages import RATIONALE, answer_all
 from tests.helpers_forms import HOSTILE, errors, move_to, page, text_of
 
@@ -56,6 +57,7 @@ def test_the_reviewer_sees_whom_it_is_about_and_the_statements_words_under_it(
     client, login_as, full_review
 ):
     data = full_review()
+    helpers_rules.unassess(data["finding"])  # the shared fixture assesses it: not started
     with_statements(data)
     login_as(user=data["reviewer"])
     response = client.get(finding_url(data))

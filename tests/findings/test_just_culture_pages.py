@@ -9,6 +9,7 @@ from sfo_review.extensions import db
 from sfo_review.findings.just_culture_forms import STEPS
 from sfo_review.models import AuditEvent, JustCultureAssessment
 from sfo_review.services import findings as finding_service
+from tests import helpers_rules
 from tests.helpers_forms import (
     HOSTILE,
     ROLES,
@@ -41,6 +42,18 @@ ANSWERS = {
     "rationale": RATIONALE,
     "mitigation": "She raised her caseload in supervision.",
 }
+
+
+@pytest.fixture
+def full_review(full_review):
+    """The shared review, its finding not assessed yet (the shared fixture assesses it)."""
+
+    def build(**kwargs):
+        data = full_review(**kwargs)
+        helpers_rules.unassess(data["finding"])
+        return data
+
+    return build
 
 
 def url(template, data, **kw):
