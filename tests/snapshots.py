@@ -222,6 +222,34 @@ def _differences(
     return found
 
 
+def _key(fixture: Any, item: Any, args: Any, kwargs: Any, start: _Rows) -> _Key:
+    """What a build's rows depend on (the builder, the test function, the arguments, the
+    settings, the database and its rows before, the minute)."""
+    return (
+        f"{fixture.__module__}.{fixture.__qualname__}",
+        item.module.__name__ if item.module else "",
+        getattr(item, "originalname", item.name),
+        repr(args),
+        repr(sorted(kwargs.items())),
+        repr(sorted(current_app.config.items(), key=lambda kv: kv[0])),
+        str(db.engine.url),
+        repr(start),
+        datetime.now(UTC).replace(second=0, microsecond=0),
+    )
+
+
+def _reuse(
+    conn: Connection, filled: list[Table], found: _Kept, counters: dict[str, dict[str, int]]
+) -> Any:
+    for table in filled:  # the migrations' own rows: as the build left them
+        conn.execute(table.delete())
+    _copy_in(conn, found.rows)
+    db.session.commit()  # as the build's last use case did
+    for name, n in found.counters.items():
+        counters[name]["n"] = n
+    return _decode(found.result)
+
+
 def _keep(
     request: pytest.FixtureRequest, fixture: Any, build: Callable[..., Any]
 ) -> Callable[..., Any]:
@@ -245,26 +273,12 @@ def _keep(
         if {t.name for t in filled} - BASELINE or any(c["n"] for c in counters.values()):
             return build(*args, **kwargs)
         start = _dump(conn, filled)
-        key = (
-            f"{fixture.__module__}.{fixture.__qualname__}",
-            item.module.__name__ if item.module else "",
-            getattr(item, "originalname", item.name),
-            repr(args),
-            repr(sorted(kwargs.items())),
-            repr(sorted(current_app.config.items(), key=lambda kv: kv[0])),
-            str(db.engine.url),
-            repr(start),
-            datetime.now(UTC).replace(second=0, microsecond=0),
-        )
+        key = _key(fixture, item, args, kwargs, start)
+        if _KEPT and next(iter(_KEPT))[1:3] != key[1:3]:
+            _KEPT.clear()  # builds are reused within one test function: keep only its own
         found = _KEPT.get(key)
         if found is not None and MODE != "check":
-            for table in filled:
-                conn.execute(table.delete())
-            _copy_in(conn, found.rows)
-            db.session.commit()  # as the build's last use case did
-            for name, n in found.counters.items():
-                counters[name]["n"] = n
-            return _decode(found.result)
+            return _reuse(conn, filled, found, counters)
         result = build(*args, **kwargs)
         if key in _KEPT and found is None:
             return result  # a result that cannot be kept
