@@ -34,8 +34,9 @@ from sfo_review.models import Review, User
 from sfo_review.services import evidence, findings, reviews, users
 from tests import helpers_rules
 
-# The report and PDF tests' fixtures (a rich review, PDF readers): tests/reports, tests/pdf.
-pytest_plugins = ["tests.report_fixtures"]
+# The report and PDF tests' fixtures (a rich review, PDF readers): tests/reports, tests/pdf;
+# each distinct review those builders make, built once per module: tests/snapshots.py.
+pytest_plugins = ["tests.report_fixtures", "tests.snapshots"]
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 

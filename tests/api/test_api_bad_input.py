@@ -191,6 +191,8 @@ WRITES: list[tuple[str, str, Callable[[W], str], Callable[[W], dict[str, Any]], 
     ),
 ]
 WRITE_IDS = [w[0] for w in WRITES]
+# `setup` only builds (world, then the write's own rows): tests/snapshots.py may reuse builds.
+SNAPSHOT_PURE = {"setup"}
 
 
 @pytest.fixture

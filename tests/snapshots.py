@@ -1,0 +1,314 @@
+"""The builders of whole reviews (`full_review`, `rich_review`, the API's `world`) build each
+distinct review once per test function; later calls get the same rows copied in.
+
+A builder called on an empty database (but for the migrations' own rows), with the same
+arguments, in the same test function (so with the same fixtures and monkeypatches), with
+the same app settings, in the same minute, writes the same rows every time. So the first
+call's result is kept (every row of every table, and which rows the returned objects are);
+a later call that meets those conditions copies the rows in (same ids, same order, inside
+the test's transaction), loads the returned objects afresh and moves the factories'
+counters on ("reviewer3@…") as the build did. What the test does next, and what it asserts,
+is unchanged; the minute in the key bounds how old the copied rows' timestamps can be.
+
+Nothing is reused when anything could make a build differ, or a test could tell it did not
+run: the database holds other rows (the test wrote something first, or builds a second
+review); the test uses a fixture not in PURE (one that records what happens, such as
+`layouts`, `queued` or `caplog`, or any fixture not named here or in its module's
+SNAPSHOT_PURE); the result holds something other than rows, text, numbers, lists, dicts.
+
+SFO_SNAPSHOTS=0 turns reuse off. SFO_SNAPSHOTS=check builds every time and compares what
+each build wrote with what a reuse would have copied (every column but timestamps and
+random values), failing the test on any difference.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+import pytest
+from flask import current_app
+from sqlalchemy import Connection, Integer, Table, exists, literal_column, select, text
+from sqlalchemy.orm import InstanceState
+from sqlalchemy.orm.base import instance_state
+
+from sfo_review.extensions import db
+
+# The builders whose results are kept (fixture names; each returns a build function).
+BUILDERS = ("full_review", "rich_review", "world")
+# Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
+COUNTERS = ("make_user", "cli_user")
+# Fixtures that change nothing a build does and record nothing of it. A test using any
+# other fixture (besides its parameters) always builds for real, unless its module names
+# that fixture in `SNAPSHOT_PURE` (a set of fixture names: its own fixtures that only build).
+PURE = frozenset(
+    {
+        "app",
+        "db",
+        "committed_db",
+        "client",
+        "api",
+        "request",
+        "make_user",
+        "make_review",
+        "login_as",
+        "cli_user",
+        "token_for",
+        "tmp_path",
+        "tmp_path_factory",
+        "on_day",
+        *BUILDERS,
+        # autouse (tests/conftest.py)
+        "_csrf_as_in_production",
+        "_jobs_run_at_once",
+        "_each_pdf_laid_out_once",
+    }
+)
+# Tables that may hold rows before a build: the migrations' own (the figures' data version,
+# which each build moves on). Their rows are part of what a kept build is looked up by, and
+# a reuse replaces them with the rows the build left.
+BASELINE = frozenset({"data_versions"})
+MODE = os.environ.get("SFO_SNAPSHOTS", "1")
+# Columns a build fills with random values (salted hashes, tokens): SFO_SNAPSHOTS=check
+# compares every other column but timestamps.
+_CLOCK = re.compile(r"\b\d\d:\d\d\b")  # a time of day in a text ("expiring … 11:08 UTC")
+RANDOM = frozenset({"password_hash", "session_token", "token_hash"})
+
+_Key = tuple[Any, ...]
+_Rows = list[tuple[Table, list[dict[str, Any]]]]
+
+
+class _Kept:
+    def __init__(self, rows: _Rows, result: Any, counters: dict[str, int]) -> None:
+        self.rows = rows
+        self.result = result
+        self.counters = counters
+
+
+_KEPT: dict[_Key, _Kept | None] = {}  # None: this build's result cannot be kept
+_EMPTY_QUERY: dict[str, Any] = {}
+_SEQUENCES: dict[str, str | None] = {}
+
+
+class _NotRows(Exception):
+    pass
+
+
+def _tables() -> list[Table]:
+    return list(db.metadata.sorted_tables)
+
+
+def _filled(conn: Connection) -> list[Table]:
+    """The tables with a row (one query)."""
+    tables = _tables()
+    if "q" not in _EMPTY_QUERY:
+        _EMPTY_QUERY["q"] = select(*(exists().select_from(t) for t in tables))
+    found = conn.execute(_EMPTY_QUERY["q"]).one()
+    return [t for t, has in zip(tables, found, strict=True) if has]
+
+
+def _dump(conn: Connection, tables: list[Table] | None = None) -> _Rows:
+    """Every row, in the order the table holds them (SQLite's rowid, PostgreSQL's ctid), so
+    the copies are stored, and read back by any query without ORDER BY, in the same order."""
+    order = literal_column("ctid" if conn.dialect.name == "postgresql" else "rowid")
+    return [
+        (t, [dict(r._mapping) for r in conn.execute(select(t).order_by(order))])
+        for t in (_filled(conn) if tables is None else tables)
+    ]
+
+
+def _encode(value: Any) -> Any:
+    """The result with each row object replaced by (its class, its primary key)."""
+    if value is None or isinstance(value, str | int | float | bool | date):
+        return ("value", value)
+    if isinstance(value, dict):
+        return ("dict", {k: _encode(v) for k, v in value.items()})
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, [_encode(v) for v in value])
+    try:
+        state: InstanceState[Any] = instance_state(value)
+    except Exception as exc:
+        raise _NotRows from exc
+    if state.identity is None or state.deleted or state.detached:
+        raise _NotRows
+    return ("row", type(value), state.identity)
+
+
+def _decode(encoded: Any) -> Any:
+    if encoded[0] == "row":
+        _row, cls, identity = encoded
+        found = db.session.get(cls, identity)
+        assert found is not None
+        return found
+    kind, value = encoded
+    if kind == "value":
+        return value
+    if kind == "dict":
+        return {k: _decode(v) for k, v in value.items()}
+    items = [_decode(v) for v in value]
+    return items if kind == "list" else tuple(items)
+
+
+def _copy_in(conn: Connection, rows: _Rows) -> None:
+    for table, items in rows:
+        conn.execute(table.insert(), items)
+        if conn.dialect.name == "postgresql":
+            _sequence_past(conn, table, items)
+
+
+def _sequence_past(conn: Connection, table: Table, items: list[dict[str, Any]]) -> None:
+    """PostgreSQL: the table's id sequence after the copied ids (sequences never roll back,
+    but the committed tests' TRUNCATE … RESTART IDENTITY sets them back to 1)."""
+    columns = [c for c in table.primary_key.columns if isinstance(c.type, Integer)]
+    if len(columns) != 1:
+        return
+    column = columns[0]
+    if table.name not in _SEQUENCES:
+        _SEQUENCES[table.name] = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+        ).scalar()
+    sequence = _SEQUENCES[table.name]
+    if sequence is None:
+        return
+    top = max(item[column.name] for item in items)
+    conn.execute(
+        text(f"SELECT setval(:s, GREATEST(:top, (SELECT last_value FROM {sequence})))"),
+        {"s": sequence, "top": top},
+    )
+
+
+def _counter(factory: Any) -> dict[str, int]:
+    names = factory.__code__.co_freevars
+    assert "counter" in names, f"{factory.__qualname__} counts in a closure variable `counter`"
+    cell = factory.__closure__[names.index("counter")]
+    counter: dict[str, int] = cell.cell_contents
+    return counter
+
+
+def _stripped(rows: _Rows) -> dict[str, list[dict[str, Any]]]:
+    """Rows without their timestamps (for SFO_SNAPSHOTS=check)."""
+    return {
+        t.name: [
+            {
+                k: _CLOCK.sub("hh:mm", v) if isinstance(v, str) else v
+                for k, v in r.items()
+                if not isinstance(v, datetime) and k not in RANDOM
+            }
+            for r in items
+        ]
+        for t, items in rows
+    }
+
+
+def _differences(
+    kept: dict[str, list[dict[str, Any]]], new: dict[str, list[dict[str, Any]]]
+) -> list[str]:
+    found = [
+        f"{name}: {len(kept.get(name, []))} rows kept, {len(new.get(name, []))} new"
+        for name in set(kept) | set(new)
+        if len(kept.get(name, [])) != len(new.get(name, []))
+    ]
+    for name, rows in kept.items():
+        for old, now in zip(rows, new.get(name, []), strict=False):
+            found += [
+                f"{name}.{k}: {old[k]!r} kept, {now.get(k)!r} new"
+                for k in old
+                if old[k] != now.get(k)
+            ]
+    return found
+
+
+def _key(fixture: Any, item: Any, args: Any, kwargs: Any, start: _Rows) -> _Key:
+    """What a build's rows depend on (the builder, the test function, the arguments, the
+    settings, the database and its rows before, the minute)."""
+    return (
+        f"{fixture.__module__}.{fixture.__qualname__}",
+        item.module.__name__ if item.module else "",
+        getattr(item, "originalname", item.name),
+        repr(args),
+        repr(sorted(kwargs.items())),
+        repr(sorted(current_app.config.items(), key=lambda kv: kv[0])),
+        str(db.engine.url),
+        repr(start),
+        datetime.now(UTC).replace(second=0, microsecond=0),
+    )
+
+
+def _reuse(
+    conn: Connection, filled: list[Table], found: _Kept, counters: dict[str, dict[str, int]]
+) -> Any:
+    for table in filled:  # the migrations' own rows: as the build left them
+        conn.execute(table.delete())
+    _copy_in(conn, found.rows)
+    db.session.commit()  # as the build's last use case did
+    for name, n in found.counters.items():
+        counters[name]["n"] = n
+    return _decode(found.result)
+
+
+def _keep(
+    request: pytest.FixtureRequest, fixture: Any, build: Callable[..., Any]
+) -> Callable[..., Any]:
+    item = request.node
+    params = set(getattr(getattr(item, "callspec", None), "params", {}))
+    pure = PURE | set(getattr(item.module, "SNAPSHOT_PURE", ()))
+    others = set(item.fixturenames) - params - pure
+
+    if others or MODE == "0":
+        return build
+    counters = {
+        name: _counter(request.getfixturevalue(name))
+        for name in COUNTERS
+        if name in item.fixturenames
+    }
+
+    @functools.wraps(build)
+    def kept(*args: Any, **kwargs: Any) -> Any:
+        conn = db.session.connection()
+        filled = _filled(conn)
+        if {t.name for t in filled} - BASELINE or any(c["n"] for c in counters.values()):
+            return build(*args, **kwargs)
+        start = _dump(conn, filled)
+        key = _key(fixture, item, args, kwargs, start)
+        if _KEPT and next(iter(_KEPT))[1:3] != key[1:3]:
+            _KEPT.clear()  # builds are reused within one test function: keep only its own
+        found = _KEPT.get(key)
+        if found is not None and MODE != "check":
+            return _reuse(conn, filled, found, counters)
+        result = build(*args, **kwargs)
+        if key in _KEPT and found is None:
+            return result  # a result that cannot be kept
+        rows = _dump(db.session.connection())
+        db.session.commit()  # ends the read of the rows: nothing is pending
+        if found is not None:  # check mode
+            differences = _differences(_stripped(found.rows), _stripped(rows))
+            assert not differences, f"a kept build differs from a new one: {differences}"
+            assert found.counters == {name: c["n"] for name, c in counters.items()}
+            return result
+        try:
+            encoded = _encode(result)
+        except _NotRows:
+            _KEPT[key] = None
+            return result
+        _KEPT[key] = _Kept(rows, encoded, {name: c["n"] for name, c in counters.items()})
+        return result
+
+    return kept
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.FixtureRequest) -> Any:
+    outcome = yield
+    if fixturedef.argname not in BUILDERS or outcome.excinfo is not None:
+        return
+    build = outcome.get_result()
+    kept = _keep(request, fixturedef.func, build)
+    if kept is not build:
+        outcome.force_result(kept)
+        cached = fixturedef.cached_result
+        if cached is not None and cached[0] is build:
+            fixturedef.cached_result = (kept, *cached[1:])
