@@ -17,16 +17,14 @@ from typing import Any
 
 from flask import current_app
 
-from sfo_review import lifecycle, vocab
+from sfo_review import just_culture as jc
+from sfo_review import lifecycle, visibility, vocab
 from sfo_review.models import CaseloadContext, Finding, Participant, Review, Statement
 
 VARIANT = "participant"  # the `variant` a client asks for
 LABEL = "Your copy of the review"
 LABEL_IN_SENTENCE = "Participant copy"  # "The approved participant copy of REF is …"
 KEY_PREFIX = "participant-"  # + the participant's id: where the PDF is kept
-
-# Outcomes of a just-culture assessment that hand the finding to another process.
-ELSEWHERE = ("refer_elsewhere", "support_for_health")
 
 # A caseload context's figures in the order the PDF prints them, with their labels (also
 # the labels of an account's disputed fields).
@@ -73,15 +71,14 @@ def figure(context: CaseloadContext, field: str) -> str:
 
 
 def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
-    """A finding as its reader sees it on screen, with only this person's own words."""
-    user_id = participant.user_id
-    assessment = finding.just_culture
-    # refer_elsewhere and support_for_health never carry statements or replies anywhere:
-    # the review records only that the finding points to another process (api-v1.1 §A)
-    elsewhere = assessment is not None and assessment.outcome in ELSEWHERE
+    """A finding as its reader sees it on screen, with only this person's own words: the
+    statements, replies and assessment `visibility` lets them read (a finding pointing to
+    another process shows no statement or reply; only its subjects read the assessment)."""
+    user = participant.user
     own_contexts = [c for c in finding.caseload_contexts if c.participant_id == participant.id]
     others = {c.participant_id for c in finding.caseload_contexts} - {participant.id}
-    own_replies = [r for r in finding.responses if r.author_id == user_id]
+    replies = visibility.finding_responses(finding)
+    own_replies = [r for r in replies if r.author_id == user.id]
     return {
         "finding": finding,
         "about_you": any(s.id == participant.id for s in finding.subjects),
@@ -91,12 +88,14 @@ def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
         ],
         "contexts": own_contexts,
         "hidden_people": len(others),
-        "elsewhere": elsewhere,
-        "statements": []
-        if elsewhere
-        else [s for s in finding.statements if s.author_id == user_id],
-        "replies": [] if elsewhere else own_replies,
-        "other_replies": 0 if elsewhere else len(finding.responses) - len(own_replies),
+        "elsewhere": jc.points_elsewhere(finding),
+        # the outcome's name only to whom the assessment is shown (its subjects)
+        "assessment": visibility.just_culture(user, finding),
+        "statements": [
+            s for s in visibility.finding_statements(user, finding) if s.author_id == user.id
+        ],
+        "replies": own_replies,
+        "other_replies": len(replies) - len(own_replies),
     }
 
 

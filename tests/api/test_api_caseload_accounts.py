@@ -3,6 +3,8 @@ colleague's) and adds their account of them; the review team reads the accounts.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from sqlalchemy import func, select
 
@@ -275,8 +277,15 @@ def test_a_colleagues_context_is_not_found_and_never_appears(api, world):
     assert single["caseload_context_ids"] == [own.id]
     assert single["working_conditions_not_shown"] == 1
     text = api.get(f"/reviews/{w['id']}", manager).get_data(as_text=True)
-    # Not the figures, not the account, not even whose they are.
-    assert "Sentinel-officer-account" not in text and w["officer"].name not in text
+    # Not the figures, not the account, not even whose they are. (Since api-v1.1 A the
+    # finding names whom it is about, to every reader: that list is the one place the
+    # subject's name may appear.)
+    assert "Sentinel-officer-account" not in text
+    named = json.loads(text)
+    for shown_finding in named["findings"]:
+        subjects = shown_finding.pop("subjects")
+        assert all(set(s) == {"participant_id", "name", "role_in_case"} for s in subjects)
+    assert w["officer"].name not in json.dumps(named)
     assert '"caseload_count":58' not in text.replace(" ", "")
     assert '"caseload_count":271' in text.replace(" ", "")  # the manager's own are there
     # The subject reads their own, and the finding counts the colleague's.

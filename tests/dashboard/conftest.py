@@ -146,7 +146,7 @@ def five_reviews(make_user, make_review) -> dict[str, Any]:
     r3 = b.review("Wales", "Gwent", "2025-11-10")
     r4 = b.review("Wales", "Gwent", "2026-03-01")
     r5 = b.review("London", "Camden and Islington", "2026-05-01")
-    b.context(r1, 58, 143, 1)
+    officer_context = b.context(r1, 58, 143, 1)
     b.context(r2, 75, 110, 0)
     b.context(r3, 30, 90, 4)
     b.context(r4, 61, 111, 7)
@@ -156,7 +156,13 @@ def five_reviews(make_user, make_review) -> dict[str, Any]:
     b.factor(r3, "information_sharing_and_partnerships", "partnership")
     b.factor(r3, "workload_and_capacity", "organisational")
     b.factor(r4, "it_systems_and_data", "national")
-    b.finding(r1, ["individual", "team"], systemic_factor_ids=[workload])
+    # weighed (rule 2): a factor, and the caseload context of its subject (R1's officer)
+    b.finding(
+        r1,
+        ["individual", "team"],
+        systemic_factor_ids=[workload],
+        caseload_context_ids=[officer_context],
+    )
     b.finding(r1, ["organisational"])
     b.finding(r2, ["individual"], context_note=NOTE_100)
     b.finding(r3, ["partnership"])

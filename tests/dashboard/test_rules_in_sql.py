@@ -118,6 +118,9 @@ def test_sql_and_python_agree_on_subjects_and_judgements(full_review, make_user,
                             "narrative": "N",
                             "attribution": attribution,
                             "context_note": note,
+                            # the service now requires subjects of an individual shortfall
+                            # (api-v1.1 A); the rows below set them, none included, directly
+                            "subject_participant_ids": [po.id],
                             **links,
                         },
                     )

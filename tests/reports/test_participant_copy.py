@@ -28,6 +28,7 @@ from sfo_review.models import (
 )
 from sfo_review.pdf.render import render_html
 from sfo_review.services.reports import snapshots
+from tests import helpers_rules
 from tests.helpers_forms import ROLES, approve, expect_status, page, sign_in, text_of
 from tests.report_fixtures import (
     CASELOAD,
@@ -95,8 +96,12 @@ def _extras(data: dict[str, Any], hostile: bool = False) -> dict[str, Any]:
     )
     db.session.add(theirs)
     db.session.flush()
-    finding.caseload_contexts.extend([data["context"], theirs])
-    finding.subjects.append(data["participant"])
+    # (the shared fixture already names the officer and links their context: not twice)
+    finding.caseload_contexts.extend(
+        c for c in (data["context"], theirs) if c not in finding.caseload_contexts
+    )
+    if data["participant"] not in finding.subjects:
+        finding.subjects.append(data["participant"])
     own = db.session.scalar(
         select(Statement).where(
             Statement.review_id == review.id, Statement.author_id == data["officer"].id
@@ -116,8 +121,16 @@ def _extras(data: dict[str, Any], hostile: bool = False) -> dict[str, Any]:
     reply.outcome_note = OUTCOME_NOTE + (f" {HOSTILE}" if hostile else "")
     reply.outcome_at = datetime(2023, 9, 20, 10, 0, tzinfo=UTC)
     reply.outcome_by_id = data["reviewer"].id
+    # api-v1.1 A, rule 6: approval needs an outcome on every reply, the manager's too
     db.session.add(
-        FindingResponse(finding_id=finding.id, author_id=data["manager"].id, body=MANAGER_REPLY)
+        FindingResponse(
+            finding_id=finding.id,
+            author_id=data["manager"].id,
+            body=MANAGER_REPLY,
+            outcome="not_accepted",
+            outcome_at=datetime(2023, 9, 20, 10, 0, tzinfo=UTC),
+            outcome_by_id=data["reviewer"].id,
+        )
     )
     db.session.add(
         CaseloadAccount(
@@ -214,7 +227,7 @@ def test_the_copy_holds_their_own_side_and_never_a_colleagues(
         "Not all reasonable steps were taken, in conditions that made them hard.",
         "Agree a police information-sharing protocol for the PDU.",
         "Risk not reassessed",
-        "Chronology, 2 May 2023 (Probation; not clear): Home visit missed",
+        "Chronology, 2 May 2023 (Probation; known at the time): Home visit missed",
         "Your statement, as shown with this finding",
     ):
         assert own in text, own
@@ -449,3 +462,31 @@ def test_a_finding_handed_to_another_process_carries_no_statement_or_reply(
     assert "Your statement, as shown with this finding" not in text
     assert "from other people" not in text
     assert STATEMENT_TEXT in text  # their statement itself is still theirs to read, below
+
+
+def test_a_finding_for_another_process_shows_no_words_and_its_outcome_to_its_subject_only(
+    rich_review: Builder,
+) -> None:
+    """sfo_review/visibility.py decides: no statements or replies beside a finding pointing
+    to another process; the assessment (and so its outcome) read by the finding's subjects
+    only."""
+    data = _extras(rich_review("quality_assurance"))
+    helpers_rules.assess(data["finding"], health_factors="yes")  # support for health
+    db.session.commit()
+    review = data["review"]
+
+    def findings_part(participant_id: int) -> str:
+        html = render_html(review, f"participant-{participant_id}")
+        start = html.index('id="findings"')
+        return html[start : html.index("</section>", start)]
+
+    mine = findings_part(data["participant"].id)
+    theirs = findings_part(review.participant_for(data["manager"]).id)
+
+    assert "points to another process (support for health)" in mine
+    assert "points to another process." in theirs and "support for health" not in theirs
+    for html, words in ((mine, (STATEMENT_TEXT, REPLY_TEXT)), (theirs, (MANAGER_REPLY,))):
+        assert "Your statement, as shown with this finding" not in html
+        assert "from other people (not shown" not in html
+        for said in words:
+            assert said not in html, said
