@@ -23,7 +23,7 @@ from sfo_review.services._common import STALE_MESSAGE
 from sfo_review.services.errors import Conflict, ServiceError, ValidationFailed
 
 T = TypeVar("T")
-SKIP = ("csrf_token", "submit")
+SKIP = ("csrf_token", "submit", "add_another")  # buttons, not values
 
 
 def select_choices(items: Iterable[tuple[str, str]]) -> list[SelectChoice]:

@@ -55,6 +55,8 @@ class ChronologyForm(FlaskForm):
         description="or was it found afterwards, for example during this review?",
     )
     submit = SubmitField("Save entry", widget=SubmitButton())
+    # On the new-entry page only: save, then the form again, empty (entries come in runs).
+    add_another = SubmitField("Save and add another", widget=SubmitButton())
 
 
 class EditChronologyForm(ChronologyForm):

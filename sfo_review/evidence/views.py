@@ -118,6 +118,10 @@ def _add(kind: Kind, review_id: int) -> str | Response:
     if form.validate_on_submit():
         created = submit_form(form, lambda: kind.add(actor(), review, form_data(form)))
         if created is not None:
+            another = getattr(form, "add_another", None)
+            if another is not None and another.data:
+                flash(f"The {kind.label} has been added. Add the next one.")
+                return redirect(request.path)
             flash(f"The {kind.label} has been added.")
             return redirect(_list_url(kind, review, created))
     elif request.method == "GET":

@@ -7,7 +7,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovTextInput,
 )
-from wtforms import SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectMultipleField, StringField, SubmitField, TextAreaField
 
 from sfo_review import lifecycle, vocab
 from sfo_review.fields import CharacterCount, IdsField, SubmitButton, radio
@@ -159,6 +159,9 @@ class ResponseForm(FlaskForm):
         widget=CharacterCount(),
     )
     submit = SubmitField("Add your reply", widget=SubmitButton())
+    # Set by the check page: the reply was read back and is added for good.
+    confirmed = HiddenField()
+    change = SubmitField("Change your reply", widget=SubmitButton())
 
 
 class ConfirmForm(FlaskForm):

@@ -89,9 +89,20 @@ def respond(review_id: int, finding_id: int) -> str | Response:
     item = get_child_or_404(review, Finding, finding_id)
     form = ResponseForm()
     if form.validate_on_submit():
-        saved = submit_form(
-            form, lambda: finding_service.add_response(actor(), review, item, form_data(form))
-        )
+        data = form_data(form, skip=("confirmed", "change"))
+        if form.change.data:  # back from the check page: the words in the box again
+            return _finding_page(review, item, form)
+        if form.confirmed.data != "yes":
+            # First the reply is read back (a reply cannot be changed once added).
+            body = submit_form(
+                form, lambda: finding_service.check_response(actor(), review, item, data)
+            )
+            if body is not None:
+                return render_template(
+                    "findings/check_reply.html", review=review, finding=item, form=form, body=body
+                )
+            return _finding_page(review, item, form)
+        saved = submit_form(form, lambda: finding_service.add_response(actor(), review, item, data))
         if saved is not None:
             flash("Your reply has been added under the finding.")
             return redirect(

@@ -369,11 +369,9 @@ def delete_finding(actor: User, review: Review, finding: Finding) -> None:
     audit(review, actor, "finding.deleted", f"Deleted finding “{title}”", {"id": finding.id})
 
 
-@review_edit
-def add_response(
-    actor: User, review: Review, finding: Finding, data: dict[str, Any]
-) -> FindingResponse:
-    """A participant's reply to a finding, only during the factual accuracy check."""
+def check_response(actor: User, review: Review, finding: Finding, data: dict[str, Any]) -> str:
+    """Everything add_response checks, writing nothing: the reply's body as it would be
+    kept (the browser's check page shows it before the reply is added for good)."""
     require_permission(
         perm.can_respond_to_findings(actor, review),
         "Only participants in the case can reply to findings.",
@@ -382,8 +380,17 @@ def add_response(
         raise Conflict("Replies to findings can only be made during the factual accuracy check.")
     if jc.points_elsewhere(finding):
         raise Conflict(OTHER_PROCESS_MESSAGE + ".")
-    values = v.clean(data, RESPONSE_RULES)
-    response = FindingResponse(finding=finding, author_id=actor.id, body=values["body"])
+    body: str = v.clean(data, RESPONSE_RULES)["body"]
+    return body
+
+
+@review_edit
+def add_response(
+    actor: User, review: Review, finding: Finding, data: dict[str, Any]
+) -> FindingResponse:
+    """A participant's reply to a finding, only during the factual accuracy check."""
+    body = check_response(actor, review, finding, data)
+    response = FindingResponse(finding=finding, author_id=actor.id, body=body)
     db.session.add(response)
     db.session.flush()
     audit(

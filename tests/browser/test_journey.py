@@ -72,6 +72,8 @@ def test_journey_of_every_role(new_page):
     _press(officer, "link", re.compile("Risk assessment not reviewed"))
     officer.get_by_label("Your reply").fill("The police information arrived after my leave.")
     _press(officer, "button", "Add your reply")
+    assert "Check your reply" in officer.locator("h1").inner_text()
+    _press(officer, "button", "Add your reply")
     assert "The police information arrived after my leave." in officer.content()
 
     # 3. The reviewer writes the overall judgement and sends 0002 to quality assurance.

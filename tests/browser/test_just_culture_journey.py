@@ -173,6 +173,8 @@ def test_the_individuals_side_of_a_finding_from_first_record_to_their_own_copy(o
     assert "Olu Officer" in officer.locator("main").inner_text()
     officer.get_by_label("Your reply").fill(REPLY)
     _press(officer, "button", "Add your reply")
+    assert "Check your reply" in officer.locator("h1").inner_text()
+    _press(officer, "button", "Add your reply")
     assert REPLY in officer.locator("main").inner_text()
 
     # 7. The reviewer sees the account beside the figures and answers the reply.

@@ -91,3 +91,16 @@ def test_the_dashboards_chart_words_are_readable(new_page, width):
     small = [w for w in words if w["height"] < 12]
     assert small == []
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+
+
+def test_at_390_the_findings_stack_with_context_weighed_in_view(new_page):
+    page = new_page("reviewer@example.gov.uk")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(_first_review(page) + "/findings")
+    wrapper = page.locator("#findings-table").locator("xpath=..")
+    assert wrapper.evaluate("w => w.scrollWidth <= w.clientWidth")
+    weighed = page.locator("#findings-table td.app-context-weighed").first
+    box = weighed.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    label = weighed.evaluate("td => getComputedStyle(td, '::before').content")
+    assert label == '"Context weighed"'

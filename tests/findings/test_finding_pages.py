@@ -131,7 +131,9 @@ def test_who_may_reply_to_a_finding(client, full_review, login_as, role):
     move_to(data, "factual_accuracy")
     sign_in(role, data, login_as)
     form_url = "/account/password" if role != "anonymous" else "/sign-in"
-    response = post(client, url(REPLY, data), {"body": "A reply"}, form_url=form_url)
+    response = post(
+        client, url(REPLY, data), {"body": "A reply", "confirmed": "yes"}, form_url=form_url
+    )
     expected = {**WRITE, "reviewer": 403, "officer": 302}[role]
     expect_status(response, expected)
     saved = db.session.query(FindingResponse).count()
@@ -222,6 +224,17 @@ def test_officer_replies_and_the_reply_appears_under_the_finding(client, full_re
     move_to(data, "factual_accuracy")
     login_as(user=data["officer"])
     response = post(client, url(REPLY, data), {"body": HOSTILE}, form_url=url(ONE, data))
+    # first the reply is read back, escaped, and nothing is saved yet
+    assert response.status_code == 200
+    check = page(response)
+    assert check.select_one("h1").get_text(strip=True) == "Check your reply before adding it"
+    assert check.select_one("#reply-to-check").get_text() == HOSTILE
+    assert "<script>alert(1)" not in response.get_data(as_text=True)
+    assert db.session.query(FindingResponse).count() == 0
+    back = post(client, url(REPLY, data), {"body": HOSTILE, "change": "Change your reply"})
+    assert page(back).select_one("textarea[name=body]").get_text() == HOSTILE
+    assert db.session.query(FindingResponse).count() == 0
+    response = post(client, url(REPLY, data), {"body": HOSTILE, "confirmed": "yes"})
     assert response.status_code == 302
     assert response.headers["Location"].endswith(url(ONE, data) + "#replies")
     html = client.get(url(ONE, data)).get_data(as_text=True)

@@ -253,6 +253,18 @@ def test_submit_without_a_draft_sends_the_officer_back(client, full_review, logi
     assert response.headers["Location"].endswith(url(MINE, data))
 
 
+def test_after_approval_the_statement_page_points_to_the_officers_own_copy(
+    client, full_review, login_as
+):
+    data = full_review()
+    move_to(data, "approved")
+    login_as(user=data["manager"])
+    soup = page(client.get(url(MINE, data)))
+    what_next = soup.select_one("#what-next")
+    assert "findings are final" in what_next.get_text()
+    assert what_next.select_one("a")["href"] == f"/reviews/{data['review'].id}"
+
+
 def test_writing_is_closed_after_factual_accuracy_with_a_clear_message(
     client, full_review, login_as
 ):
@@ -265,6 +277,9 @@ def test_writing_is_closed_after_factual_accuracy_with_a_clear_message(
     assert soup.select_one("textarea") is None
     closed = "Statements can only be written while the review is in review or at factual accuracy."
     assert closed in soup.select_one("#writing-closed").get_text()
+    # the statement notification's link still lands on a page that says what happens next
+    assert "If they send it back to the reviewer" in soup.select_one("#what-next").get_text()
+    assert data["reviewer"].name in soup.select_one("#who-to-ask").get_text()
     mine = db.session.query(Statement).filter_by(author_id=data["manager"].id).one()
     response = client.post(url(SUBMIT, data), data={"csrf_token": token})
     assert errors(response) == [closed]
