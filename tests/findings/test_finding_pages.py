@@ -217,6 +217,8 @@ def test_reviewer_sees_no_reply_form_and_officers_none_after_the_check(
         "only be added during the factual accuracy check"
         in soup.select_one("#reply-closed").get_text()
     )
+    # the "findings to read" notification's link still says what happens next
+    assert "now with the countersigner" in soup.select_one("#reply-closed").get_text()
 
 
 def test_officer_replies_and_the_reply_appears_under_the_finding(client, full_review, login_as):
