@@ -104,3 +104,14 @@ def test_at_390_the_findings_stack_with_context_weighed_in_view(new_page):
     assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
     label = weighed.evaluate("td => getComputedStyle(td, '::before').content")
     assert label == '"Context weighed"'
+
+
+def test_at_390_the_participants_stack_with_their_role_in_view(new_page):
+    page = new_page("reviewer@example.gov.uk")
+    page.set_viewport_size({"width": 390, "height": 900})
+    page.goto(_first_review(page) + "/participants")
+    wrapper = page.locator("#participants-table").locator("xpath=..")
+    assert wrapper.evaluate("w => w.scrollWidth <= w.clientWidth")
+    role = page.locator("#participants-table td.app-role-in-case").first
+    box = role.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
