@@ -168,7 +168,9 @@ def remove_participant(review_id: int, participant_id: int) -> str | Response:
             flash(f"{name} removed from the review.")
             return redirect(url_for("reviews.participants", review_id=review.id))
     elif request.method == "GET":
-        review_service.record_view(actor(), review, f"{participant.user.name} before removing")
+        review_service.record_view(
+            actor(), review, f"confirmation page before removing {participant.user.name}"
+        )
     return render_template(
         "reviews/remove_participant.html",
         review=review,
