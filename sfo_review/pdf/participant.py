@@ -19,7 +19,8 @@ from flask import current_app
 
 from sfo_review import just_culture as jc
 from sfo_review import lifecycle, visibility, vocab
-from sfo_review.models import CaseloadContext, Finding, Participant, Review, Statement
+from sfo_review.models import CaseloadContext, Finding, Participant, Review
+from sfo_review.services.statements import own_statement
 
 VARIANT = "participant"  # the `variant` a client asks for
 LABEL = "Your copy of the review"
@@ -75,8 +76,7 @@ def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
     statements, replies and assessment `visibility` lets them read (a finding pointing to
     another process shows no statement or reply; only its subjects read the assessment)."""
     user = participant.user
-    own_contexts = [c for c in finding.caseload_contexts if c.participant_id == participant.id]
-    others = {c.participant_id for c in finding.caseload_contexts} - {participant.id}
+    contexts = visibility.caseload_contexts(user, finding.review, finding.caseload_contexts)
     replies = visibility.finding_responses(finding)
     own_replies = [r for r in replies if r.author_id == user.id]
     return {
@@ -86,8 +86,8 @@ def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
             (s.user.name, vocab.label(vocab.PARTICIPANT_ROLES, s.role_in_case))
             for s in finding.subjects
         ],
-        "contexts": own_contexts,
-        "hidden_people": len(others),
+        "contexts": contexts.items,
+        "hidden_people": contexts.hidden_people,
         "elsewhere": jc.points_elsewhere(finding),
         # the outcome's name only to whom the assessment is shown (its subjects)
         "assessment": visibility.just_culture(user, finding),
@@ -99,20 +99,11 @@ def _finding(finding: Finding, participant: Participant) -> dict[str, Any]:
     }
 
 
-def _statement(review: Review, participant: Participant) -> Statement | None:
-    for statement in review.statements:
-        if statement.author_id == participant.user_id:
-            return statement
-    return None
-
-
 def content(review: Review, variant: str) -> dict[str, Any]:
     """The template context of `variant` (a participant's key) for `review` (loaded)."""
     participant = participant_of(review, variant)
-    statement = _statement(review, participant)
-    settled = statement is not None and (
-        lifecycle.is_submitted(statement) or statement.declined_at is not None
-    )
+    statement = own_statement(participant.user, review)
+    settled = lifecycle.has_answered(statement)
     return {
         "participant": participant,
         "person": participant.user,
