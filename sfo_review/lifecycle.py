@@ -146,11 +146,26 @@ def extensions_open(review: Review) -> bool:
     return not is_finished(review)
 
 
-# An action's statuses (vocab.ACTION_STATUSES labels them): done is the one that counts.
+# An action's statuses (vocab.ACTION_STATUSES labels them, api-v1.1 B): the owner moves it
+# open -> in progress -> done; someone else checks it worked (verified) or sends it back.
+OPEN = "open"
+IN_PROGRESS = "in_progress"
 DONE = "done"
+VERIFIED = "verified"
+# Done by the owner: done, or done and since verified.
+COMPLETED = (DONE, VERIFIED)
 
 
 def is_done(action: Action) -> bool:
+    """The owner has said it is done (it may since have been verified)."""
+    return _status_in(action, COMPLETED)
+
+
+def is_verified(action: Action) -> bool:
+    return _status_in(action, (VERIFIED,))
+
+
+def awaits_verification(action: Action) -> bool:
     return _status_in(action, (DONE,))
 
 

@@ -77,7 +77,11 @@ JUDGEMENTS = _choices("sufficient", "insufficient", "good_practice")
 ACTION_LEVELS = _choices(
     "pdu", "regional", "national", labels={"pdu": "PDU (probation delivery unit)"}
 )
-ACTION_STATUSES = _choices("open", "in_progress", "done")
+ACTION_STATUSES = _choices("open", "in_progress", "done", "verified")
+# Reminders to an action's owner, one of each kind per action (api-v1.1 B).
+ACTION_REMINDER_KINDS = _choices(
+    "assigned", "due_soon", "overdue", labels={"due_soon": "Due in 10 working days"}
+)
 STATEMENT_STATUSES = _choices("draft", "submitted", "declined")
 REPORT_INCLUSIONS = _choices("full", "summary")
 # A deadline extension request's state, in the same words on screen and in the PDF.

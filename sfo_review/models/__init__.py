@@ -1,6 +1,12 @@
 """SQLAlchemy models, one module per aggregate."""
 
-from sfo_review.models.action import Action, action_findings
+from sfo_review.models.action import (
+    Action,
+    ActionRecurrence,
+    ActionReminder,
+    action_findings,
+    action_systemic_factors,
+)
 from sfo_review.models.audit import AuditEvent, ReportSnapshot
 from sfo_review.models.data_version import DataVersion
 from sfo_review.models.evidence import (
@@ -29,6 +35,8 @@ from sfo_review.models.user import ApiToken, PasswordLink, Role, User
 
 __all__ = [
     "Action",
+    "ActionRecurrence",
+    "ActionReminder",
     "ApiToken",
     "AuditEvent",
     "CaseloadAccount",
@@ -55,6 +63,7 @@ __all__ = [
     "SystemicFactor",
     "User",
     "action_findings",
+    "action_systemic_factors",
     "finding_caseload_contexts",
     "finding_chronology_entries",
     "finding_statements",
