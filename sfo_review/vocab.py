@@ -147,6 +147,46 @@ RESPONSE_OUTCOMES = _choices(
     },
 )
 STATEMENT_ACCESS_ACTIONS = _choices("viewed", "exported")
+# api-v1.1 C. The criminal case's outcome, as known to the review.
+CASE_OUTCOMES = _choices(
+    "awaiting",
+    "convicted_of_sfo",
+    "convicted_lesser",
+    "acquitted",
+    "discontinued",
+    labels={
+        "awaiting": "Awaiting the outcome",
+        "convicted_of_sfo": "Convicted of the serious further offence",
+        "convicted_lesser": "Convicted of a lesser offence",
+        "acquitted": "Acquitted",
+        "discontinued": "Case discontinued",
+    },
+)
+FAMILY_CONTACT_CHANNELS = _choices(
+    "letter",
+    "phone",
+    "meeting",
+    "email",
+    "via_advocate",
+    labels={"via_advocate": "Through an advocate"},
+)
+# The inspectorate's four standards for SFO reviews, and the overall rating, each rated at
+# approval (the order is the countersign page's).
+RATING_STANDARDS = _choices(
+    "analysis_of_practice",
+    "overall_judgements",
+    "learning",
+    "victims_and_families",
+    "overall",
+    labels={
+        "analysis_of_practice": "Analysis of practice",
+        "overall_judgements": "Overall judgements",
+        "learning": "Learning",
+        "victims_and_families": "Victims and families",
+        "overall": "Overall",
+    },
+)
+RATINGS = _choices("outstanding", "good", "requires_improvement", "inadequate")
 REPORT_VARIANTS = _choices(
     "full", "family_summary", labels={"full": "Full report", "family_summary": "Family summary"}
 )

@@ -16,6 +16,7 @@ from sfo_review.models.evidence import (
     SystemicFactor,
 )
 from sfo_review.models.extension import DeadlineExtension
+from sfo_review.models.family import FamilyContact, FamilyQuestion, ReviewRating
 from sfo_review.models.finding import (
     Finding,
     FindingAttribution,
@@ -44,6 +45,8 @@ __all__ = [
     "ChronologyEntry",
     "DataVersion",
     "DeadlineExtension",
+    "FamilyContact",
+    "FamilyQuestion",
     "Finding",
     "FindingAttribution",
     "FindingResponse",
@@ -55,6 +58,7 @@ __all__ = [
     "RenderedReport",
     "ReportSnapshot",
     "Review",
+    "ReviewRating",
     "Role",
     "Setting",
     "Statement",

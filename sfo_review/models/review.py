@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from sfo_review.models.action import Action
     from sfo_review.models.evidence import CaseloadContext, ChronologyEntry, SystemicFactor
     from sfo_review.models.extension import DeadlineExtension
+    from sfo_review.models.family import FamilyContact, FamilyQuestion, ReviewRating
     from sfo_review.models.finding import Finding
     from sfo_review.models.statement import Statement
 
@@ -71,6 +72,15 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     factual_accuracy_ends_on: Mapped[date | None] = mapped_column(Date, nullable=True)
     # Why the review goes to factual accuracy with statements not yet settled (api-v1.1 A).
     statements_outstanding_reason: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # api-v1.1 C. The criminal case: awaiting (default) | convicted_of_sfo | convicted_lesser
+    # | acquitted | discontinued, and its date (unset while awaiting).
+    case_outcome: Mapped[str] = mapped_column(
+        String(30), nullable=False, default="awaiting", server_default="awaiting"
+    )
+    case_outcome_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The summary written for the victim's family, and why any flagged item stays.
+    family_summary: Mapped[str | None] = mapped_column(Text, nullable=True)
+    family_summary_exceptions: Mapped[str | None] = mapped_column(Text, nullable=True)
 
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)
@@ -111,6 +121,19 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     )
     extensions: Mapped[list[DeadlineExtension]] = relationship(
         back_populates="review", order_by="DeadlineExtension.id", cascade="all, delete-orphan"
+    )
+    family_contacts: Mapped[list[FamilyContact]] = relationship(
+        back_populates="review",
+        order_by="(FamilyContact.occurred_on, FamilyContact.id)",
+        cascade="all, delete-orphan",
+    )
+    family_questions: Mapped[list[FamilyQuestion]] = relationship(
+        back_populates="review",
+        order_by="(FamilyQuestion.asked_on, FamilyQuestion.id)",
+        cascade="all, delete-orphan",
+    )
+    ratings: Mapped[list[ReviewRating]] = relationship(
+        back_populates="review", order_by="ReviewRating.standard", cascade="all, delete-orphan"
     )
 
     def participant_for(self, user: User) -> Participant | None:
