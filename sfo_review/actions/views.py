@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
@@ -34,8 +36,12 @@ def actions(review_id: int) -> str:
     return render_template("actions/actions.html", review=review, can_manage=can_manage)
 
 
-def _linked(action: Action) -> dict[str, list[int]]:
-    return {"finding_ids": [f.id for f in action.findings]}
+def _linked(action: Action) -> dict[str, Any]:
+    return {
+        "finding_ids": [f.id for f in action.findings],
+        "systemic_factor_ids": [f.id for f in action.systemic_factors],
+        "owner_email": action.owner_user.email if action.owner_user else None,
+    }
 
 
 def _editor(review: Review, form: ActionForm, action: Action | None) -> str:
@@ -72,9 +78,7 @@ def edit_action(review_id: int, action_id: int) -> str | Response:
     item = get_child_or_404(review, Action, action_id)
     # On POST only what was sent counts: a missing version must not be filled from the row.
     form = (
-        EditActionForm(obj=item, finding_ids=[f.id for f in item.findings])
-        if request.method == "GET"
-        else EditActionForm()
+        EditActionForm(obj=item, **_linked(item)) if request.method == "GET" else EditActionForm()
     )
     if form.validate_on_submit():
         saved = submit_edit(

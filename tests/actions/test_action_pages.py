@@ -7,6 +7,8 @@ import pytest
 from sfo_review.extensions import db
 from sfo_review.models import Action
 from sfo_review.services import actions as action_service
+from tests import helpers_actions
+from tests.helpers_actions import SUCCESS_MEASURE, action_owner
 from tests.helpers_forms import (
     HOSTILE,
     ROLES,
@@ -28,40 +30,41 @@ def url(template, data, action=None):
 
 
 def add_action(data, **overrides):
-    values = {
-        "description": "Review allocation of high-risk cases to PSOs",
-        "owner": "Head of PDU",
-        "level": "pdu",
-        "due_date": "2026-03-31",
-        "finding_ids": [data["finding"].id],
-    }
-    values.update(overrides)
-    return action_service.add_action(data["reviewer"], data["review"], values)
+    values = {"due_date": "2026-03-31", "finding_ids": [data["finding"].id], **overrides}
+    return helpers_actions.add_action(data["reviewer"], data["review"], values)
 
 
 def valid(data, **overrides):
     values = {
         "description": "Agree a caseload cap\nfor trainees",
         "owner": "Regional probation director",
+        "owner_email": action_owner().email,
         "level": "regional",
         "due_date": ["30", "6", "2026"],
+        "review_date": ["30", "9", "2026"],
+        "success_measure": SUCCESS_MEASURE,
         "finding_ids": [str(data["finding"].id)],
+        "systemic_factor_ids": [str(data["factor"].id)],
     }
     values.update(overrides)
     return values
+
+
+def _day(value):
+    return [str(value.day), str(value.month), str(value.year)]
 
 
 def edit_values(action, **overrides):
     values = {
         "description": action.description,
         "owner": action.owner,
+        "owner_email": action.owner_user.email if action.owner_user else "",
         "level": action.level,
-        "due_date": [
-            str(action.due_date.day),
-            str(action.due_date.month),
-            str(action.due_date.year),
-        ],
+        "due_date": _day(action.due_date),
+        "review_date": _day(action.review_date) if action.review_date else ["", "", ""],
+        "success_measure": action.success_measure or "",
         "finding_ids": [str(f.id) for f in action.findings],
+        "systemic_factor_ids": [str(f.id) for f in action.systemic_factors],
         "status": action.status,
         "completion_note": action.completion_note or "",
         "version": str(action.version),
@@ -146,16 +149,21 @@ def test_reviewer_adds_an_action(client, full_review, login_as):
 def test_empty_action_form_names_every_missing_field(client, full_review, login_as):
     data = full_review()
     login_as(user=data["reviewer"])
-    response = post(client, url(NEW, data), {"due_date": ["", "", ""]})
+    response = post(
+        client, url(NEW, data), {"due_date": ["", "", ""], "review_date": ["", "", ""]}
+    )
     assert response.status_code == 200
     assert errors(response) == [
         "Enter the description of the action",
         "Enter the owner",
+        "Enter the owner's email address",
         "Select the level",
         "Enter the due date",
+        "Enter the review date",
+        "Enter the success measure",
     ]
     links = [a["href"] for a in page(response).select(".govuk-error-summary a")]
-    assert links[-1] == "#due_date-day"
+    assert links[4:6] == ["#due_date-day", "#review_date-day"]
     assert db.session.query(Action).count() == 0
 
 
@@ -222,11 +230,14 @@ def test_edit_form_is_filled_in(client, full_review, login_as):
 
 
 def test_done_needs_a_completion_note(client, full_review, login_as):
+    """api-v1.1 B: the owner marks it done, once the review is approved (with the evidence)."""
     data = full_review()
     action = add_action(data)
-    login_as(user=data["reviewer"])
+    move_to(data, "approved")
+    db.session.refresh(action)
+    login_as(user=action_owner())
     response = post(client, url(EDIT, data, action), edit_values(action, status="done"))
-    assert errors(response) == ["Enter a completion note saying what was done"]
+    assert errors(response) == ["Enter a completion note saying what was done: the evidence"]
     db.session.expire_all()
     assert db.session.get(Action, action.id).status == "open"
     response = post(
@@ -238,6 +249,19 @@ def test_done_needs_a_completion_note(client, full_review, login_as):
     row = page(client.get(url(LIST, data))).select_one(f"#action-{action.id}")
     assert "Completion note: Cap agreed at 40 cases." in " ".join(row.get_text(" ").split())
     assert row.select_one(".govuk-tag").get_text(strip=True) == "Done"
+
+
+def test_only_the_owner_marks_progress(client, full_review, login_as):
+    """api-v1.1 B (changed): the reviewer no longer marks actions done; the owner does."""
+    data = full_review()
+    action = add_action(data)
+    login_as(user=data["reviewer"])
+    response = post(
+        client, url(EDIT, data, action), edit_values(action, status="done", completion_note="x")
+    )
+    assert response.status_code == 403
+    db.session.expire_all()
+    assert db.session.get(Action, action.id).status == "open"
 
 
 def test_stale_action_version_is_refused(client, full_review, login_as):
@@ -265,14 +289,14 @@ def test_bad_status_is_refused(client, full_review, login_as):
 
 def test_leadership_manage_actions_only_after_approval(client, full_review, login_as):
     data = full_review()
-    login_as("leadership")
-    response = post(client, url(NEW, data), valid(data))
+    leader = login_as("leadership")
+    response = post(client, url(NEW, data), valid(data, owner_email=leader.email))
     assert errors(response) == ["Leadership manage actions once the review is approved."]
     assert db.session.query(Action).count() == 0
     assert page(client.get(url(LIST, data))).select_one(f"a[href='{url(NEW, data)}']") is None
     move_to(data, "approved")
     assert page(client.get(url(LIST, data))).select_one(f"a[href='{url(NEW, data)}']")
-    response = post(client, url(NEW, data), valid(data))
+    response = post(client, url(NEW, data), valid(data, owner_email=leader.email))
     assert response.status_code == 302, errors(response)
     action = db.session.query(Action).one()
     response = post(
