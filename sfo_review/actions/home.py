@@ -30,7 +30,7 @@ def is_overdue(action: Action, today: date) -> bool:
 
 @dataclass(frozen=True)
 class ForYou:
-    owned: list[Action]
+    owned: list[Action] | None  # None: not someone who may own actions
     to_verify: list[Action]
     today: date
 
@@ -47,7 +47,9 @@ def _query(*conditions: Any) -> list[Action]:
 
 
 def actions_for(user: User) -> ForYou:
-    owned = _query(Action.owner_id == user.id, Action.status != lifecycle.VERIFIED)
+    owned = None
+    if perm.can_own_actions(user):
+        owned = _query(Action.owner_id == user.id, Action.status != lifecycle.VERIFIED)
     waiting = _query(
         Action.status == lifecycle.DONE,
         or_(Action.owner_id.is_(None), Action.owner_id != user.id),
@@ -64,11 +66,11 @@ def actions_for(user: User) -> ForYou:
 def _helpers() -> dict[str, Any]:
     def actions_for_you() -> ForYou | None:
         """Asked by the home page only (a callable: other pages never run the queries)."""
-        if not current_user.is_authenticated or current_user.role not in VERIFIERS:
+        if not current_user.is_authenticated:
             return None
-        return actions_for(actor())
+        user = actor()
+        if not (perm.can_own_actions(user) or perm.acts_as_quality_assurance(user)):
+            return None
+        return actions_for(user)
 
     return {"actions_for_you": actions_for_you}
-
-
-VERIFIERS = ("leadership", "quality_assurer")

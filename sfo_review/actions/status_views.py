@@ -61,6 +61,8 @@ def _page(
             form.version.data, form.version.raw_data = item.version, None
     elif request.method == "GET":
         form.version.data = item.version
+        if "completion_note" in form:  # sent back: the owner adds to what they wrote before
+            form.completion_note.data = item.completion_note
         review_service.record_view(user, review, template.replace("_", " ") + " form")
     return render_template(f"actions/{template}.html", review=review, action=item, form=form)
 

@@ -88,7 +88,7 @@ def test_a_card_shows_every_part_of_an_action(client, full_review, login_as, mak
     assert text(card.select_one(f"#evidence-{action.id} dd")) == "Not given yet"
     assert text(card.select_one(f"#verification-{action.id} dd")) == "Not done yet"
     assert card.select_one(f"#sent-back-{action.id}") is None
-    assert card.select_one(f"#recurrences-{action.id}") is None
+    assert card.select_one(".govuk-warning-text") is None
 
 
 def test_an_action_from_before_owners_were_accounts_shows_its_title(
@@ -199,12 +199,12 @@ def test_lessons_not_learned_link_the_later_review_where_it_may_be_seen(
     db.session.commit()
     reference = later["review"].reference
     login_as("leadership")  # sees every review
-    row = card_of(client, data, action).select_one(f"#recurrences-{action.id} dd")
-    assert " ".join(row.get_text().split()) == (
-        f"Lessons not learned: this factor (Workload and capacity) came back in {reference}, "
-        "recorded 2 November 2026 at 10:00am"
+    warning = card_of(client, data, action).select_one(".govuk-warning-text__text")
+    assert " ".join(warning.get_text().split()) == (
+        f"Warning Lessons not learned: this factor (Workload and capacity) came back in "
+        f"{reference}, recorded 2 November 2026 at 10:00am"
     )
-    assert row.select_one("a")["href"] == f"/reviews/{later['review'].id}"
+    assert warning.select_one("a")["href"] == f"/reviews/{later['review'].id}"
     login_as(user=data["reviewer"])  # not the later review's reviewer
-    row = card_of(client, data, action).select_one(f"#recurrences-{action.id} dd")
-    assert reference in text(row) and row.select_one("a") is None
+    warning = card_of(client, data, action).select_one(".govuk-warning-text__text")
+    assert reference in warning.get_text() and warning.select_one("a") is None

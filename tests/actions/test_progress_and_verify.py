@@ -259,6 +259,10 @@ def test_quality_assurance_sends_it_back_with_a_reason(client, full_review, logi
     assert listing.select_one(f"#progress-{action.id}") is not None
     soup = page(client.get(url(PROGRESS, data, action)))
     assert "The audit is not attached." in soup.select_one("#sent-back").get_text()
+    # What they wrote before is there to add to.
+    assert soup.select_one("textarea#completion_note").get_text().strip() == (
+        "Cap agreed at 40 cases."
+    )
 
 
 @pytest.mark.parametrize(
