@@ -39,7 +39,7 @@ def _query(*conditions: Any) -> list[Action]:
     rows = db.session.scalars(
         select(Action)
         .where(*conditions)
-        .options(selectinload(Action.review))
+        .options(selectinload(Action.review), selectinload(Action.owner_user))
         .order_by(Action.due_date, Action.id)
         .limit(LIMIT)
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from sfo_review.extensions import db
+from sfo_review.models import Action, User
 from sfo_review.services import actions as action_service
 from tests.actions.helpers import (
     LIST,
@@ -14,6 +16,7 @@ from tests.actions.helpers import (
     url,
 )
 from tests.helpers_forms import page
+from tests.reviews.test_list_queries import queries
 
 HOME = "/"
 
@@ -97,3 +100,43 @@ def test_verified_actions_leave_both_lists(client, full_review, login_as, make_u
     assert page(client.get(HOME)).select_one(f"#to-verify-{action.id}") is None
     login_as(user=owner)
     assert page(client.get(HOME)).select_one(f"#owned-{action.id}") is None
+
+
+def test_the_lists_read_no_query_per_action(client, full_review, login_as, make_user):
+    owner, checker = make_user("leadership"), make_user("leadership")
+    others = [make_user("leadership"), make_user("leadership")]
+    first, data = approved_with_action(full_review(), owner)
+    more = [
+        action_service.add_action(
+            checker,
+            data["review"],
+            {
+                "description": f"Follow-up {n}",
+                "success_measure": "Seen at the audit.",
+                "owner": "Head of PDU",
+                "owner_email": other.email,
+                "level": "pdu",
+                "due_date": "2027-03-31",
+                "review_date": "2027-06-30",
+                "finding_ids": [],
+                "systemic_factor_ids": [data["factor"].id],
+            },
+        )
+        for n, other in enumerate(others)
+    ]
+    mark_done(first, owner)
+    ids = (owner.id, checker.id, [(a.id, a.owner_id) for a in more])
+
+    def counts() -> tuple[int, ...]:
+        """The home page's queries for an owner and for a checker (sessions emptied): the
+        checker's list grows by two done actions of two other owners."""
+        found = []
+        for user_id in ids[:2]:
+            login_as(user=db.session.get(User, user_id))
+            found.append(queries(lambda: client.get(HOME)))
+        return tuple(found)
+
+    one = counts()
+    for action_id, owner_id in ids[2]:
+        mark_done(db.session.get(Action, action_id), db.session.get(User, owner_id))
+    assert counts() == one
