@@ -149,9 +149,7 @@ def test_reviewer_adds_an_action(client, full_review, login_as):
 def test_empty_action_form_names_every_missing_field(client, full_review, login_as):
     data = full_review()
     login_as(user=data["reviewer"])
-    response = post(
-        client, url(NEW, data), {"due_date": ["", "", ""], "review_date": ["", "", ""]}
-    )
+    response = post(client, url(NEW, data), {"due_date": ["", "", ""], "review_date": ["", "", ""]})
     assert response.status_code == 200
     assert errors(response) == [
         "Enter the description of the action",
