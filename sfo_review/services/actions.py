@@ -188,12 +188,8 @@ def _cross_checks(action: Action | None, values: dict[str, Any], linked: dict[st
     v.require(errors)
 
 
-def _assign(review: Review, action: Action, owner: User) -> None:
-    """Make `owner` the action's owner, telling them (once per change of owner)."""
-    if action.owner_id == owner.id:
-        return
-    action.owner_user = owner
-    db.session.flush()
+def _tell_owner(review: Review, action: Action) -> None:
+    """Tell the action's owner it is theirs, and record when (the `assigned` reminder)."""
     reminder = db.session.get(ActionReminder, (action.id, "assigned"))
     if reminder is None:
         db.session.add(ActionReminder(action_id=action.id, kind="assigned", sent_at=utcnow()))
@@ -214,11 +210,12 @@ def add_action(actor: User, review: Review, data: dict[str, Any]) -> Action:
         status=lifecycle.OPEN,
         findings=linked["finding_ids"],
         systemic_factors=linked["systemic_factor_ids"],
+        owner_user=owner,
         **values,
     )
     db.session.add(action)
     db.session.flush()
-    _assign(review, action, owner)
+    _tell_owner(review, action)
     audit(
         review,
         actor,
@@ -243,7 +240,8 @@ def _update_content(
             setattr(action, relation, rows)
             changed.append(key)
     if owner is not None and owner.id != action.owner_id:
-        _assign(review, action, owner)
+        action.owner_user = owner
+        _tell_owner(review, action)
         changed.append("owner_email")
     changed += apply(action, values)
     if changed:
