@@ -45,6 +45,15 @@ def version_of(action):
     return str(saved(action).version)
 
 
+def refused_beside(client, target, action, values, field, message):
+    """Posting `values` shows one error, `message`, in the summary and beside `field`."""
+    response = post(client, target, {"version": version_of(action), **values})
+    assert response.status_code == 200
+    assert len(errors(response)) == 1, errors(response)
+    assert errors(response)[0].startswith(message)
+    assert message in page(response).select_one(f"#{field}-error").get_text()
+
+
 def as_who(who, data, owner, login_as):
     if who == "owner":
         return login_as(user=owner)
@@ -164,11 +173,7 @@ def test_bad_progress_is_refused_beside_its_field(
     owner = make_user("leadership")
     action, data = approved_with_action(full_review(), owner)
     login_as(user=owner)
-    response = post(client, url(PROGRESS, data, action), {"version": version_of(action), **values})
-    assert response.status_code == 200
-    assert len(errors(response)) == 1, errors(response)
-    assert errors(response)[0].startswith(message)
-    assert message in page(response).select_one(f"#{field}-error").get_text()
+    refused_beside(client, url(PROGRESS, data, action), action, values, field, message)
     row = saved(action)
     assert (row.status, row.completion_note) == ("open", None)
 
@@ -284,11 +289,7 @@ def test_bad_verification_is_refused_beside_its_field(
     action, data = approved_with_action(full_review(), owner)
     mark_done(action, owner)
     login_as("leadership")
-    response = post(client, url(VERIFY, data, action), {"version": version_of(action), **values})
-    assert response.status_code == 200
-    assert len(errors(response)) == 1, errors(response)
-    assert errors(response)[0].startswith(message)
-    assert message in page(response).select_one(f"#{field}-error").get_text()
+    refused_beside(client, url(VERIFY, data, action), action, values, field, message)
     row = saved(action)
     assert (row.status, row.verification_note, row.sent_back_reason) == ("done", None, None)
 
