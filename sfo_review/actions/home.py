@@ -73,4 +73,4 @@ def _helpers() -> dict[str, Any]:
             return None
         return actions_for(user)
 
-    return {"actions_for_you": actions_for_you}
+    return {"actions_for_you": actions_for_you, "action_is_overdue": is_overdue}

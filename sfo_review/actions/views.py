@@ -8,7 +8,6 @@ from werkzeug.wrappers import Response
 
 from sfo_review import clock
 from sfo_review import permissions as perm
-from sfo_review.actions import home
 from sfo_review.actions.blueprint import actions_bp
 from sfo_review.actions.forms import ActionForm, EditActionForm
 from sfo_review.auth.session import actor, login_required_for
@@ -39,7 +38,6 @@ def actions(review_id: int) -> str:
         can_manage=action_service.window_open(user, review),
         may_progress=action_service.may_progress,
         may_verify=action_service.may_verify,
-        is_overdue=home.is_overdue,
         today=clock.today(),
     )
 
