@@ -27,13 +27,19 @@ def action_owner(email: str = OWNER_EMAIL, name: str = "Alex Owner") -> User:
 
 
 def _day(value: Any) -> date:
-    return value if isinstance(value, date) else date.fromisoformat(str(value))
+    """The due date given, or (a bad one, for a bad-input test) a day far ahead."""
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        return date(2035, 1, 1)
 
 
 def action_data(review: Review, values: dict[str, Any] | None = None, **overrides: Any) -> dict:
     """`values` (the v1 fields, any of them) completed with the 1.1 fields the review allows:
     the owner, a success measure, a review date 90 days after the due date and the review's
-    first systemic factor; `overrides` last."""
+    first systemic factor; `overrides` over all of them."""
     data: dict[str, Any] = {
         "description": "Review allocation of high-risk cases to PSOs",
         "owner": "Head of PDU",
@@ -41,12 +47,12 @@ def action_data(review: Review, values: dict[str, Any] | None = None, **override
         "due_date": (date.today() + timedelta(days=60)).isoformat(),
         "finding_ids": [f.id for f in review.findings[:1]],
         **(values or {}),
+        **overrides,
     }
     data.setdefault("success_measure", SUCCESS_MEASURE)
     data.setdefault("owner_email", action_owner().email)
     data.setdefault("systemic_factor_ids", [f.id for f in review.systemic_factors[:1]])
     data.setdefault("review_date", (_day(data["due_date"]) + timedelta(days=90)).isoformat())
-    data.update(overrides)
     return data
 
 

@@ -10,7 +10,8 @@ verifies it or sends it back with a reason. Nothing changes once the review is c
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from sqlalchemy import func, select
 
@@ -188,9 +189,40 @@ def _cross_checks(action: Action | None, values: dict[str, Any], linked: dict[st
     v.require(errors)
 
 
+T = TypeVar("T")
+
+
+def _gather(errors: dict[str, list[str]], check: Callable[[], T], default: T) -> T:
+    """Run `check`, keeping its field messages in `errors` (so all are reported at once)."""
+    try:
+        return check()
+    except ValidationFailed as exc:
+        for field, messages in exc.fields.items():
+            errors.setdefault(field, messages)
+        return default
+
+
+def _checked(
+    review: Review, action: Action | None, values: dict[str, Any]
+) -> tuple[dict[str, Any], User | None]:
+    """The findings, factors and owner named in `values` (taken out of it), and the checks
+    across fields; every problem at once."""
+    errors: dict[str, list[str]] = {}
+    nothing: dict[str, Any] = {}
+    linked = _gather(errors, lambda: _links(review, values), nothing)
+    owner: User | None = None
+    if "owner_email" in values:
+        email = values.pop("owner_email")
+        owner = _gather(errors, lambda: _owner(email), None)
+    _gather(errors, lambda: _cross_checks(action, values, linked), None)
+    v.require(errors)
+    return linked, owner
+
+
 def _tell_owner(review: Review, action: Action) -> None:
     """Tell the action's owner it is theirs, and record when (the `assigned` reminder)."""
-    reminder = db.session.get(ActionReminder, (action.id, "assigned"))
+    with db.session.no_autoflush:  # one UPDATE of the action per change (its version +1)
+        reminder = db.session.get(ActionReminder, (action.id, "assigned"))
     if reminder is None:
         db.session.add(ActionReminder(action_id=action.id, kind="assigned", sent_at=utcnow()))
     else:
@@ -202,9 +234,8 @@ def _tell_owner(review: Review, action: Action) -> None:
 def add_action(actor: User, review: Review, data: dict[str, Any]) -> Action:
     _window(actor, review)
     values = v.clean(data, ACTION_RULES)
-    linked = _links(review, values)
-    owner = _owner(values.pop("owner_email"))
-    _cross_checks(None, values, linked)
+    linked, owner = _checked(review, None, values)
+    assert owner is not None  # noqa: S101 - owner_email is required: _checked raised otherwise
     action = Action(
         review=review,
         status=lifecycle.OPEN,
@@ -230,9 +261,7 @@ def _update_content(
     actor: User, review: Review, action: Action, values: dict[str, Any]
 ) -> list[str]:
     _window(actor, review)
-    linked = _links(review, values)
-    owner = _owner(values.pop("owner_email")) if "owner_email" in values else None
-    _cross_checks(action, values, linked)
+    linked, owner = _checked(review, action, values)
     changed = []
     for key, rows in linked.items():
         relation = "findings" if key == "finding_ids" else "systemic_factors"

@@ -68,8 +68,9 @@ def test_changing_the_owner_tells_the_new_one_and_only_then(full_review, make_us
     action = add_action(data["reviewer"], data["review"])
     before = len(_messages(action_owner()))
     newcomer = make_user("leadership")
-    _patch(data["reviewer"], action, owner_email=newcomer.email)
-    assert action.owner_user == newcomer
+    _patch(data["reviewer"], action, owner_email=newcomer.email, finding_ids=[], description="B")
+    assert action.owner_user == newcomer and action.findings == []
+    assert action.version == 2  # one change, one new version
     assert len(_messages(newcomer)) == 1
     _patch(data["reviewer"], action, owner_email=newcomer.email.upper(), description="Reworded")
     assert len(_messages(newcomer)) == 1
