@@ -15,7 +15,7 @@ from tests.actions.helpers import (
     mark_done,
     url,
 )
-from tests.helpers_forms import page
+from tests.helpers_forms import HOSTILE, page
 from tests.reviews.test_list_queries import queries
 
 HOME = "/"
@@ -143,3 +143,14 @@ def test_the_lists_read_no_query_per_action(client, full_review, login_as, make_
     one = counts()
     done(*ids[2][1])
     assert counts() == one
+
+
+def test_hostile_text_is_shown_escaped_on_the_home_page(client, full_review, login_as, make_user):
+    owner = make_user("leadership")
+    action, _ = approved_with_action(full_review(), owner, description=HOSTILE, owner=HOSTILE)
+    mark_done(action, owner)
+    for user in (owner, login_as("leadership")):
+        login_as(user=user)
+        html = client.get(HOME).get_data(as_text=True)
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
