@@ -97,6 +97,7 @@ def build(prefix: str, text: Callable[[], str]) -> Any:
     reviewer = person("reviewer", "Ottoline Brackenbury")
     qa = person("quality_assurer", "Cassius Wetherell")
     officer = person("officer", "Zebedee Quillfeather")
+    leader = person("leadership", "Imogen Ravenscroft")
     review = reviews.create_review(reviewer, DETAILS)
     participant = reviews.add_participant(
         reviewer, review, {"email": officer.email, "role_in_case": "responsible_officer"}
@@ -159,6 +160,10 @@ def build(prefix: str, text: Callable[[], str]) -> Any:
             "level": "pdu",
             "due_date": "2030-01-31",
             "finding_ids": [finding.id],
+            "systemic_factor_ids": [factor.id],
+            "owner_email": leader.email,
+            "success_measure": "An audit of the next 20 cases finds it done in every one.",
+            "review_date": "2030-04-30",
         },
     )
     asked = (review.due_date, review.due_date + timedelta(28), datetime(2023, 9, 1, tzinfo=UTC))

@@ -156,6 +156,7 @@ def _make_users(prefix: str) -> dict[str, Any]:
     return {
         "reviewer": make("reviewer", "Ottoline Brackenbury", "ref-reviewer@example.gov.uk"),
         "qa": make("quality_assurer", "Cassius Wetherell", "ref-qa@example.gov.uk"),
+        "leader": make("leadership", "Imogen Ravenscroft", "ref-leader@example.gov.uk"),
         "officers": [
             make("officer", "Zebedee Quillfeather", "ref-po@example.gov.uk"),
             make("officer", "Marisol Abernethy-Kaur", "ref-previous@example.gov.uk"),
@@ -329,8 +330,11 @@ _JUST_CULTURE_RATIONALE = (
 )
 
 
-def _actions(rng: random.Random, reviewer: User, review: Review, made: list[Any]) -> None:
+def _actions(
+    rng: random.Random, reviewer: User, review: Review, made: list[Any], owner: User
+) -> None:
     for i in range(14):
+        due = date(2030, 1, 31) + timedelta(days=30 * i)
         actions.add_action(
             reviewer,
             review,
@@ -340,8 +344,13 @@ def _actions(rng: random.Random, reviewer: User, review: Review, made: list[Any]
                 + " is followed up within five working days.",
                 "owner": ("Head of PDU", "Regional Probation Director", "HMPPS policy")[i % 3],
                 "level": vocab.keys(vocab.ACTION_LEVELS)[i % 3],
-                "due_date": (date(2030, 1, 31) + timedelta(days=30 * i)).isoformat(),
+                "due_date": due.isoformat(),
                 "finding_ids": [made[i].id, made[i + 1].id],
+                # api-v1.1 B: the factors it addresses, its owner, how and when to check it.
+                "systemic_factor_ids": [f.id for f in made[i].systemic_factors],
+                "owner_email": owner.email,
+                "success_measure": "An audit of the next 20 cases finds it done in every one.",
+                "review_date": (due + timedelta(days=90)).isoformat(),
             },
         )
 
@@ -421,7 +430,7 @@ def build(
     made = _findings(rng, reviewer, review, rows)
     _individual_side(made)
     _statements(rng, reviewer, review, officers)
-    _actions(rng, reviewer, review, made)
+    _actions(rng, reviewer, review, made, people["leader"])
     _extensions(review, reviewer, qa)
     reviews.update_review(
         reviewer,

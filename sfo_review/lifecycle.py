@@ -506,13 +506,15 @@ def _needs_countersigner(review: Review) -> list[UnmetRule]:
 
 
 def _actions_done(review: Review) -> list[UnmetRule]:
-    if all(is_done(a) for a in review.actions):
+    """To closed (api-v1.1 B): every action verified by someone other than its owner."""
+    waiting = sum(1 for a in review.actions if not is_verified(a))
+    if not waiting:
         return []
-    open_count = sum(1 for a in review.actions if not is_done(a))
     return [
         UnmetRule(
             "actions",
-            f"Complete every action before closing ({open_count} not done)",
+            f"Every action must be verified before the review is closed ({waiting} not "
+            "verified yet)",
             "actions.actions",
         )
     ]

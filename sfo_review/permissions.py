@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from sfo_review import lifecycle
-from sfo_review.models import ApiToken, DeadlineExtension, Review, Statement, User
+from sfo_review.models import Action, ApiToken, DeadlineExtension, Review, Statement, User
 
 
 def is_reviewer_of(user: User, review: Review) -> bool:
@@ -188,8 +188,11 @@ def can_respond_now(user: User, review: Review) -> bool:
 
 
 def can_manage_actions(user: User, review: Review) -> bool:
-    """Reviewer until approval, leadership after (the window is checked by the service)."""
-    return can_edit_review(user, review) or user.role == "leadership"
+    """Add, change or move on actions: the reviewer (until quality assurance), quality
+    assurance (the countersigner at quality assurance; any of them verifies), leadership
+    (after approval; owners and verifiers). Who may do what, when, is decided by the service
+    (services/actions.py: 403 or 409)."""
+    return can_edit_review(user, review) or user.role in ("leadership", "quality_assurer")
 
 
 def can_export(user: User, review: Review) -> bool:
@@ -296,6 +299,38 @@ def can_use_own_account(user: User) -> bool:
 def can_read_staff_support(user: User) -> bool:
     """The staff support page is signposted to every signed-in user."""
     return bool(user.active)
+
+
+# --- Actions that stick (api-v1.1 B) ---------------------------------------------------------
+
+# Who may own an action: an active leadership user (`owner_email`).
+ACTION_OWNER_ROLE = "leadership"
+
+
+def can_own_actions(user: User) -> bool:
+    return user.role == ACTION_OWNER_ROLE and bool(user.active)
+
+
+def acts_as_quality_assurance(user: User) -> bool:
+    return user.role == "quality_assurer"
+
+
+def is_countersigner_of(user: User, review: Review) -> bool:
+    return acts_as_quality_assurance(user) and review.countersigner_id == user.id
+
+
+def is_action_owner(user: User, action: Action) -> bool:
+    return action.owner_id is not None and action.owner_id == user.id
+
+
+def can_verify_action(user: User, review: Review, action: Action) -> bool:
+    """Verify a done action, or send it back: a leadership or quality assurance user who can
+    see the review and is not the action's owner (someone else checks it worked)."""
+    return (
+        user.role in ("leadership", "quality_assurer")
+        and can_see_review(user, review)
+        and not is_action_owner(user, action)
+    )
 
 
 ReviewCheck = Callable[[User, Review], bool]

@@ -22,7 +22,6 @@ from sfo_review.extensions import db
 from sfo_review.models import Review, Statement, User
 from sfo_review.pdf import render
 from sfo_review.services import (
-    actions,
     evidence,
     findings,
     reviews,
@@ -32,6 +31,7 @@ from sfo_review.services import (
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
+from tests.helpers_actions import add_action
 from tests.helpers_forms import approve
 
 # Distinctive names and figures: none of them may reach the family summary.
@@ -210,7 +210,7 @@ def rich_review(
         )
         db.session.add(declined)
         db.session.commit()
-        actions.add_action(
+        add_action(
             reviewer,
             review,
             {

@@ -1,10 +1,12 @@
-"""The learning and action plan: the list, adding and editing actions."""
+"""The learning and action plan: the list, adding and changing actions, the owner's progress
+and someone else's verification (api-v1.1 B)."""
 
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response
 
+from sfo_review import clock
 from sfo_review import permissions as perm
 from sfo_review.actions.blueprint import actions_bp
 from sfo_review.actions.forms import ActionForm, EditActionForm
@@ -30,16 +32,27 @@ def actions(review_id: int) -> str:
     if not perm.can_see_actions(user, review):
         raise Forbidden(NOT_SHARED_YET)
     review_service.record_view(user, review, "actions")
-    can_manage = action_service.window_open(user, review)
-    return render_template("actions/actions.html", review=review, can_manage=can_manage)
+    return render_template(
+        "actions/actions.html",
+        review=review,
+        can_manage=action_service.window_open(user, review),
+        may_progress=action_service.may_progress,
+        may_verify=action_service.may_verify,
+        today=clock.today(),
+    )
 
 
-def _linked(action: Action) -> dict[str, list[int]]:
-    return {"finding_ids": [f.id for f in action.findings]}
+def _linked(action: Action) -> dict[str, object]:
+    """The action's values the row does not hold under the form's field names."""
+    return {
+        "finding_ids": [f.id for f in action.findings],
+        "systemic_factor_ids": [f.id for f in action.systemic_factors],
+        "owner_email": action.owner_user.email if action.owner_user else None,
+    }
 
 
 def _editor(review: Review, form: ActionForm, action: Action | None) -> str:
-    form.fill_choices(review)
+    form.fill_choices(review, action_service.owner_choices())
     stale = None
     if action is not None:
         stale = stale_comparison(form, action, _linked(action))
@@ -72,9 +85,7 @@ def edit_action(review_id: int, action_id: int) -> str | Response:
     item = get_child_or_404(review, Action, action_id)
     # On POST only what was sent counts: a missing version must not be filled from the row.
     form = (
-        EditActionForm(obj=item, finding_ids=[f.id for f in item.findings])
-        if request.method == "GET"
-        else EditActionForm()
+        EditActionForm(obj=item, **_linked(item)) if request.method == "GET" else EditActionForm()
     )
     if form.validate_on_submit():
         saved = submit_edit(

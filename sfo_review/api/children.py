@@ -165,19 +165,21 @@ def submit_statement(review_id: int, statement_id: int) -> Response:
 @api_bp.get(ACTIONS)
 def actions(review_id: int) -> Response:
     review = viewed(load_review(review_id, perm.can_see_actions), "actions")
-    return jsonify(items=[s.action_json(a) for a in review.actions])
+    user = api_user()
+    return jsonify(items=[s.action_json(a, user) for a in visibility.actions(user, review)])
 
 
 @api_bp.post(ACTIONS)
 def add_action(review_id: int) -> ResponseReturnValue:
     review = load_review(review_id, perm.can_manage_actions)
-    return created(s.action_json(action_service.add_action(api_user(), review, json_body())))
+    user = api_user()
+    return created(s.action_json(action_service.add_action(user, review, json_body()), user))
 
 
 @api_bp.get(ACTIONS + "/<int:action_id>")
 def action(review_id: int, action_id: int) -> Response:
     review = viewed(load_review(review_id, perm.can_see_actions), "actions")
-    return jsonify(s.action_json(get_child_or_404(review, Action, action_id)))
+    return jsonify(s.action_json(get_child_or_404(review, Action, action_id), api_user()))
 
 
 @api_bp.patch(ACTIONS + "/<int:action_id>")
@@ -185,4 +187,4 @@ def update_action(review_id: int, action_id: int) -> Response:
     review = load_review(review_id, perm.can_manage_actions)
     item = get_child_or_404(review, Action, action_id)
     item = action_service.update_action(api_user(), review, item, json_body())
-    return jsonify(s.action_json(item))
+    return jsonify(s.action_json(item, api_user()))

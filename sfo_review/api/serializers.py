@@ -121,7 +121,7 @@ def review_detail_json(review: Review, actor: User) -> JSON:
             ],
             "statements": [statement_json(s, actor) for s in statements_visible_to(actor, review)],
             "findings": [finding_json(f, actor) for f in visibility.findings(actor, review)],
-            "actions": [action_json(a) for a in visibility.actions(actor, review)],
+            "actions": [action_json(a, actor) for a in visibility.actions(actor, review)],
             "extensions": [extension_json(e, actor) for e in visibility.extensions(actor, review)],
         }
     )
@@ -300,15 +300,38 @@ def addendum_json(addendum: StatementAddendum) -> JSON:
     }
 
 
-def action_json(action: Action) -> JSON:
+def action_json(action: Action, viewer: User) -> JSON:
+    """An action (api-v1.1 B): what it addresses, its owner's account, the evidence, who
+    verified it or why it was sent back, and the later reviews where its factor came back."""
+    owner = user_json(action.owner_user, viewer)
     return {
         **_versioned(action),
         "description": action.description,
         "owner": action.owner,
+        "owner_user": owner,
+        "owner_email": owner["email"] if owner else None,
         "level": action.level,
         "due_date": day(action.due_date),
+        "review_date": day(action.review_date),
+        "success_measure": action.success_measure,
         "status": action.status,
         "completion_note": action.completion_note,
         "completed_at": timestamp(action.completed_at),
+        "verification_note": action.verification_note,
+        "verified_at": timestamp(action.verified_at),
+        "verified_by": user_json(action.verified_by, viewer),
+        "sent_back_reason": action.sent_back_reason,
+        "sent_back_at": timestamp(action.sent_back_at),
+        "agreed_at": timestamp(action.agreed_at),
         "finding_ids": [f.id for f in action.findings],
+        "systemic_factor_ids": [f.id for f in action.systemic_factors],
+        "recurrences": [
+            {
+                "review_id": r.review_id,
+                "reference": r.review.reference,
+                "category": r.category,
+                "recorded_at": timestamp(r.recorded_at),
+            }
+            for r in action.recurrences
+        ],
     }

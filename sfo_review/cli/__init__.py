@@ -1,5 +1,5 @@
 """Flask CLI: `users create`, `users token`, `users password-link`, `seed-demo`, `seed-bulk`,
-`send-outbox`, `backup`, `restore` (and `db`)."""
+`send-outbox`, `send-reminders`, `backup`, `restore` (and `db`)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from sfo_review.cli.backups import backup, restore
 from sfo_review.cli.outbox import send_outbox
+from sfo_review.cli.reminders import send_reminders
 from sfo_review.models import Role
 from sfo_review.services import api_tokens, password_links
 from sfo_review.services import users as user_service
@@ -131,6 +132,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(restore)
     app.cli.add_command(send_outbox)
     app.cli.add_command(routes_doc)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("routes-doc")

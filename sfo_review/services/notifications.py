@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sfo_review import lifecycle
 from sfo_review.extensions import db
 from sfo_review.models import (
+    Action,
     DeadlineExtension,
     Finding,
     FindingResponse,
@@ -379,3 +380,64 @@ def _not_reached(tried: list[OutboxEmail], error: str) -> None:
         if email.id in {e.id for e in tried} and email.sent_at is None:
             email.attempts += 1
             email.last_error = error
+
+
+# --- actions that stick (api-v1.1 B) ---------------------------------------------------------
+
+
+def action_link(review: Review, action: Action) -> str:
+    return f"/reviews/{review.id}/actions#action-{action.id}"
+
+
+def action_assigned(review: Review, action: Action) -> None:
+    """The owner, when the action is given to them (again when the owner changes)."""
+    notify(
+        action.owner_user,
+        f"You are the owner of an action due {long_date(action.due_date)} ({review.reference})",
+        action_link(review, action),
+        review,
+    )
+
+
+def action_done(review: Review, action: Action, by: User) -> None:
+    """Who can verify it: the review's countersigner and leadership for its region, not the
+    owner (someone else checks it worked)."""
+    for person in _once([review.countersigner, *_leadership(review)], by):
+        notify(
+            person,
+            f"An action is done and waits for verification ({review.reference})",
+            action_link(review, action),
+            review,
+        )
+
+
+def action_sent_back(review: Review, action: Action) -> None:
+    notify(
+        action.owner_user,
+        f"Your action was sent back to in progress, with the reason ({review.reference})",
+        action_link(review, action),
+        review,
+    )
+
+
+def action_verified(review: Review, action: Action) -> None:
+    notify(
+        action.owner_user,
+        f"Your action was verified ({review.reference})",
+        action_link(review, action),
+        review,
+    )
+
+
+ACTION_REMINDERS = {
+    "due_soon": "Your action is due on {due} ({reference})",
+    "overdue": "Your action was due on {due} and is overdue ({reference})",
+}
+
+
+def action_reminder(review: Review, action: Action, kind: str) -> None:
+    """A reminder to the owner (`flask send-reminders`): `due_soon` or `overdue`."""
+    message = ACTION_REMINDERS[kind].format(
+        due=long_date(action.due_date), reference=review.reference
+    )
+    notify(action.owner_user, message, action_link(review, action), review)

@@ -27,6 +27,7 @@ from sfo_review.services import users as user_service
 from tests import helpers_rules
 from tests.api.support import error
 from tests.conftest import REVIEW_DATA, days_ago
+from tests.helpers_actions import action_data
 
 W = dict[str, Any]
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -62,8 +63,13 @@ def _with_statement(w: W) -> None:
     w["statement"] = statement_service.create_statement(w["officer"], w["review"], {"body": "Mine"})
 
 
+def _action_body(w: W) -> dict[str, Any]:
+    """A valid new action (api-v1.1 B: with its owner, success measure, review date, factors)."""
+    return action_data(w["review"], ACTION)
+
+
 def _with_action(w: W) -> None:
-    w["action"] = action_service.add_action(w["reviewer"], w["review"], dict(ACTION))
+    w["action"] = action_service.add_action(w["reviewer"], w["review"], _action_body(w))
 
 
 # (name, method, path, valid body, who sends it, set-up)
@@ -169,7 +175,7 @@ WRITES: list[tuple[str, str, Callable[[W], str], Callable[[W], dict[str, Any]], 
         "add action",
         "POST",
         lambda w: f"/reviews/{w['id']}/actions",
-        lambda w: dict(ACTION),
+        _action_body,
         "reviewer",
         None,
     ),
@@ -521,7 +527,7 @@ def test_links_to_another_reviews_evidence_are_refused(api, world, key, other_ke
 
 def test_actions_link_only_to_findings_of_their_review(api, world):
     w, other = world(), world()
-    body = {**ACTION, "finding_ids": [other["finding"].id]}
+    body = {**_action_body(w), "finding_ids": [other["finding"].id]}
     response = api.post(f"/reviews/{w['id']}/actions", w["tokens"]["reviewer"], body)
     assert response.status_code == 422
     assert "finding_ids" in error(response)["fields"]
@@ -553,12 +559,11 @@ def test_child_ids_of_another_review_are_not_found(api, world, path):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"status": "done", "version": 1}, "completion_note"),
         ({"status": "finished", "version": 1}, "status"),
         ({"due_date": "31/01/2030", "version": 1}, "due_date"),
         ({"level": "local", "version": 1}, "level"),
         ({"owner": "", "version": 1}, "owner"),
-        ({"status": "done", "completion_note": "   ", "version": 1}, "completion_note"),
+        # api-v1.1 B: marking it done is its owner's, checked in tests/api/test_api_actions.py
     ],
 )
 def test_action_updates_are_checked(api, world, body, field):

@@ -256,16 +256,21 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
         == f'attachment; filename="{created["reference"]}-family-summary.pdf"'
     )
 
-    # Leadership own the actions after approval; closing needs every action done.
+    # Leadership add actions after approval; the owner marks it done with the evidence,
+    # someone else verifies it, and closing needs every action verified (api-v1.1 B).
     action = api.post(
         f"{base}/actions",
         lt,
         {
             "description": "Cap caseloads at 50",
             "owner": "Head of PDU",
+            "owner_email": lead.email,
             "level": "pdu",
             "due_date": "2030-01-31",
+            "review_date": "2030-06-30",
+            "success_measure": "No PSO above 50 cases at the next audit.",
             "finding_ids": [finding_id],
+            "systemic_factor_ids": [],
         },
     )
     assert action.status_code == 201 and action.get_json()["status"] == "open"
@@ -280,6 +285,16 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
         {"version": 1, "status": "done", "completion_note": "Cap agreed."},
     )
     assert done.status_code == 200 and done.get_json()["status"] == "done"
+    still_blocked = api.post(f"{base}/transitions", lt, {"to": "closed"})
+    assert still_blocked.status_code == 409
+    own = {"version": 2, "status": "verified", "verification_note": "Mine"}
+    assert api.patch(f"{base}/actions/{aid}", lt, own).status_code == 403
+    verified = api.patch(
+        f"{base}/actions/{aid}",
+        qt,
+        {"version": 2, "status": "verified", "verification_note": "Audit seen."},
+    )
+    assert verified.status_code == 200 and verified.get_json()["status"] == "verified"
     closed = api.post(f"{base}/transitions", lt, {"to": "closed"})
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
 

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
-from sfo_review.services import actions as action_service
 from sfo_review.services import findings as finding_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
 from tests import helpers_rules
 from tests.api.support import error
+from tests.helpers_actions import add_action
 
 W = dict[str, Any]
 ACTION = {
@@ -107,7 +107,7 @@ def test_the_review_team_reads_the_caseload_figures(api, world):
 def test_an_officers_review_holds_none_of_the_teams_material(api, world):
     w = world("manager")
     _link_context(w)
-    action_service.add_action(w["reviewer"], w["review"], ACTION)
+    add_action(w["reviewer"], w["review"], ACTION)
     token = w["tokens"]["manager"]
 
     body = api.get(_review(w), token).get_json()
@@ -182,7 +182,7 @@ def test_reply_authors_show_an_email_only_to_its_owner(api, world):
 
 def test_the_action_plan_is_shared_with_the_findings(api, world):
     w = world("officer", "reviewer")
-    action = action_service.add_action(w["reviewer"], w["review"], ACTION)
+    action = add_action(w["reviewer"], w["review"], ACTION)
     paths = [f"{_review(w)}/actions", f"{_review(w)}/actions/{action.id}"]
     for path in paths:
         response = api.get(path, w["tokens"]["officer"])

@@ -172,8 +172,7 @@ SHAPES = [
         lambda w: f"/reviews/{w['id']}/actions/{w['action'].id}",
         lambda w: {
             "finding_ids": [w["finding"].id],
-            "status": "done",
-            "completion_note": "Done",
+            "success_measure": "Measured",
             "owner": "Someone",
         },
         _action,

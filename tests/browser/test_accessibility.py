@@ -102,13 +102,13 @@ def _more_demo_data() -> None:
 
     from sfo_review.extensions import db
     from sfo_review.models import Review, User
-    from sfo_review.services import actions
+    from tests.helpers_actions import add_action
 
     people = {u.email: u for u in db.session.scalars(select(User))}
     reviewer = people["reviewer@example.gov.uk"]
     first = db.session.scalars(select(Review).order_by(Review.id)).first()
     assert first is not None
-    actions.add_action(
+    add_action(
         reviewer,
         first,
         {

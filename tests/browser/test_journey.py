@@ -28,6 +28,27 @@ def _errors(page) -> list[str]:
     return page.locator(".govuk-error-summary__list a").all_inner_texts()
 
 
+def _add_action(page) -> None:
+    """The reviewer adds the action plan's one action, owned by Lee Leadership."""
+    _press(page, "link", "Actions")
+    _press(page, "link", "Add an action")
+    page.get_by_label("Description of the action").fill("Handover checklist for releases")
+    page.get_by_label("How will we know it worked?").fill("Every release has a checklist.")
+    page.get_by_label(re.compile("Transitions and handovers")).check()
+    page.get_by_role("group", name="Level").get_by_label("Regional").check()
+    page.get_by_label("Owner’s title").fill("Regional probation director")
+    page.get_by_label("Owner", exact=True).select_option(
+        label="Lee Leadership (leadership@example.gov.uk)"
+    )
+    for legend, year in (("Due date", "2027"), ("Review date", "2028")):
+        group = page.get_by_role("group", name=legend)
+        group.get_by_label("Day").fill("30")
+        group.get_by_label("Month").fill("6")
+        group.get_by_label("Year").fill(year)
+    _press(page, "button", "Save action")
+    assert "Action added." in page.locator(".govuk-notification-banner").inner_text()
+
+
 def test_journey_of_every_role(new_page):
     # 1. The reviewer records a notification and sees the form's errors first.
     reviewer = new_page("reviewer@example.gov.uk")
@@ -92,6 +113,8 @@ def test_journey_of_every_role(new_page):
     _press(reviewer, "link", re.compile("Answer this reply"))
     reviewer.get_by_label("Context added").check()
     _press(reviewer, "button", "Save answer")
+    # api-v1.1 B: the action plan answers the organisational factor at regional level.
+    _add_action(reviewer)
     reviewer.goto(status)
     _press(reviewer, "button", re.compile("quality assurance", re.I))
     assert "Quality assurance" in reviewer.locator(".govuk-caption-l").inner_text()
@@ -103,7 +126,8 @@ def test_journey_of_every_role(new_page):
     _press(qa, "button", re.compile("^Approve", re.I))
     assert "Approved" in qa.locator(".govuk-caption-l").inner_text()
 
-    # 5. Leadership downloads the approved PDF, adds and completes an action, closes it.
+    # 5. Leadership downloads the approved PDF; Lee, the action's owner, marks it done; quality
+    # assurance verifies it; leadership closes the review.
     leader = new_page("leadership@example.gov.uk")
     _open_review(leader, "0002")
     _press(leader, "link", "Reports")
@@ -112,19 +136,17 @@ def test_journey_of_every_role(new_page):
     with open(download.value.path(), "rb") as pdf:
         assert pdf.read(5) == b"%PDF-"
     _press(leader, "link", "Actions")
-    _press(leader, "button", "Add an action")
-    leader.get_by_label("Description of the action").fill("Handover checklist for releases")
-    leader.get_by_label("Owner").fill("Head of PDU")
-    leader.get_by_role("group", name="Level").get_by_label(re.compile("PDU")).check()
-    due = leader.get_by_role("group", name="Due date")
-    due.get_by_label("Day").fill("30")
-    due.get_by_label("Month").fill("6")
-    due.get_by_label("Year").fill("2027")
-    _press(leader, "button", "Save action")
-    _press(leader, "link", re.compile("^Change"))
-    leader.get_by_label("Done").check()
-    leader.get_by_label("Completion note").fill("Checklist in use since May.")
-    _press(leader, "button", "Save action")
+    _press(leader, "link", re.compile("^Update progress"))
+    leader.get_by_label("Done: it has been carried out").check()
+    leader.get_by_label("What was done (the evidence)").fill("Checklist in use since May.")
+    _press(leader, "button", "Save progress")
+    # Someone other than the owner checks that it worked.
+    _press(qa, "link", "Actions")
+    _press(qa, "link", re.compile("^Verify or send back"))
+    qa.get_by_label("Verify: it was done and it worked").check()
+    qa.get_by_label("Verification note").fill("Checklist seen in three case files.")
+    _press(qa, "button", "Save decision")
+    assert "Verified" in qa.locator(".govuk-summary-card").first.inner_text()
     leader.goto(re.sub(r"/reviews/(\d+).*", r"/reviews/\1/status", leader.url))
     _press(leader, "button", "Close the review")
     assert "Closed" in leader.locator(".govuk-caption-l").inner_text()

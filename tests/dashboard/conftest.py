@@ -15,9 +15,10 @@ import pytest
 
 from sfo_review.extensions import db as _db
 from sfo_review.models import DeadlineExtension, Review, User
-from sfo_review.services import actions, evidence, findings, reviews
+from sfo_review.services import evidence, findings, reviews
 from sfo_review.services.figures import cache
 from tests.api.conftest import api, cli_user, token_for  # noqa: F401 - the API fixtures too
+from tests.helpers_actions import add_action
 
 TODAY = date(2026, 6, 30)
 NOTE_100 = "n" * 100
@@ -102,7 +103,7 @@ class Builder:
         return made.id
 
     def action(self, review: Review, level: str, owner: str, due: str) -> Any:
-        return actions.add_action(
+        return add_action(
             self.reviewer,
             review,
             {"description": "Do it", "owner": owner, "level": level, "due_date": due},

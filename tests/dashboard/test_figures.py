@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sfo_review.extensions import db
 from sfo_review.models import Finding
 from sfo_review.services import themes
+from sfo_review.services.figures import actions as figure_actions
 from sfo_review.services.figures import cache
 
 
@@ -203,6 +204,23 @@ def test_actions_of_approved_and_closed_reviews(five_reviews, leader):
         ("HMPPS policy", 1, 1, 1),
         ("Head of PDU", 1, 0, 0),
     ]
+
+
+def test_verified_actions_count_as_completed(five_reviews, leader):
+    """api-v1.1 B: a verified action was done first (lifecycle.COMPLETED): never open or
+    overdue, and listed with the done ones."""
+    a1, a2, a3 = five_reviews["actions"]
+    a1.status, a1.completion_note = "verified", "Policy changed"
+    a3.status = "verified"
+    db.session.commit()
+    a = themes.themes(leader, {})["actions"]
+    assert (a["total"], a["open"], a["overdue"], a["done"]) == (3, 1, 0, 2)
+    scope = themes.scope(leader, {})
+    listed = {
+        state: [x.id for x in figure_actions.action_list(scope, state, None, None).items]
+        for state in ("open", "overdue", "done")
+    }
+    assert listed == {"open": [a2.id], "overdue": [], "done": [a3.id, a1.id]}
 
 
 @pytest.mark.parametrize(

@@ -21,10 +21,10 @@ from sfo_review.models import (
     Statement,
     SystemicFactor,
 )
-from sfo_review.services import actions as action_service
 from sfo_review.services import statements as statement_service
 from tests.editing.conftest import form_values
 from tests.helpers import page
+from tests.helpers_actions import add_action
 from tests.helpers_forms import HOSTILE
 
 THEIRS = "Their change, saved first."
@@ -58,7 +58,7 @@ def _statement(data: dict[str, Any], submitted: bool) -> Statement:
 
 
 def _action(data: dict[str, Any]) -> None:
-    data["action"] = action_service.add_action(
+    data["action"] = add_action(
         data["reviewer"],
         data["review"],
         {

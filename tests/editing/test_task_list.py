@@ -6,12 +6,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from sfo_review.services import actions as action_service
 from sfo_review.services import evidence as evidence_service
 from sfo_review.services import findings as finding_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from tests.helpers import page
+from tests.helpers_actions import add_action
 from tests.helpers_forms import HOSTILE, move_to
 
 SECTIONS = [
@@ -283,7 +283,7 @@ def _action(data, finding_ids, **overrides):
         "finding_ids": finding_ids,
         **overrides,
     }
-    return action_service.add_action(data["reviewer"], data["review"], values)
+    return add_action(data["reviewer"], data["review"], values)
 
 
 def test_actions_are_in_progress_while_an_insufficient_finding_has_none(

@@ -39,6 +39,7 @@ from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import transitions as transition_service
 from tests import helpers_rules
+from tests.helpers_actions import action_owner, add_action
 from tests.reviews.extension_helpers import later_working_day
 
 # A colleague's working conditions: values no page has a reason to print otherwise.
@@ -178,7 +179,7 @@ def world(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., U
             "evidence": FACTOR_EVIDENCE,
         },
     )
-    action = action_service.add_action(
+    action = add_action(
         reviewer,
         review,
         {"description": ACTION, "owner": "Head of PDU", "level": "pdu", "due_date": "2030-01-01"},
@@ -244,12 +245,19 @@ def advance(world: World, stage: str) -> None:
         elif step == "approved":
             _move(world, "approved", world.qa)
         elif step == "closed":
+            # api-v1.1 B: the owner marks it done, someone else verifies it, then it closes.
             action = world.action
+            action_service.update_action(
+                action_owner(),
+                world.review,
+                action,
+                {"version": action.version, "status": "done", "completion_note": "Done."},
+            )
             action_service.update_action(
                 world.leadership,
                 world.review,
                 action,
-                {"version": action.version, "status": "done", "completion_note": "Done."},
+                {"version": action.version, "status": "verified", "verification_note": "Seen."},
             )
             _move(world, "closed", world.leadership)
         else:

@@ -80,7 +80,8 @@ def test_every_quality_assurer_sees_reviews_from_quality_assurance_on(people):
         (perm.can_export, {"reviewer", "qa", "other_qa", "leadership"}),
         (perm.can_write_statement, {"officer"}),
         (perm.can_respond_to_findings, {"officer"}),
-        (perm.can_manage_actions, {"reviewer", "leadership"}),
+        # api-v1.1 B: quality assurance add actions at QA and verify them (the service decides when)
+        (perm.can_manage_actions, {"reviewer", "qa", "other_qa", "leadership"}),
     ],
 )
 def test_actions_by_role(people, check, allowed):

@@ -23,8 +23,13 @@ from sfo_review.services.figures.scope import Scope
 STATES = ("open", "overdue", "done")
 
 
+def _completed() -> Any:
+    """Done by the owner: done, or done and since verified (lifecycle.COMPLETED)."""
+    return Action.status.in_(lifecycle.COMPLETED)
+
+
 def _overdue() -> Any:
-    return and_(Action.status != lifecycle.DONE, Action.due_date < clock.today())
+    return and_(~_completed(), Action.due_date < clock.today())
 
 
 def _in_scope(scope: Scope, query: Select[Any]) -> Select[Any]:
@@ -62,7 +67,7 @@ def _tally(rows: list[Any]) -> dict[str, dict[str, int]]:
     for key, status, overdue, count in rows:
         group = groups[key]
         group["total"] += count
-        group["done" if status == lifecycle.DONE else "open"] += count
+        group["done" if status in lifecycle.COMPLETED else "open"] += count
         group["overdue"] += count * overdue
     return groups
 
@@ -123,11 +128,11 @@ def action_list(
     review loaded in the same query, earliest due date first; and how many there are."""
     query = _in_scope(scope, select(Action))
     if state == "open":
-        query = query.where(Action.status != lifecycle.DONE)
+        query = query.where(~_completed())
     elif state == "overdue":
         query = query.where(_overdue())
     elif state == "done":
-        query = query.where(Action.status == lifecycle.DONE)
+        query = query.where(_completed())
     if level:
         query = query.where(Action.level == level)
     if owner:
