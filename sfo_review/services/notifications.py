@@ -18,6 +18,7 @@ from sqlalchemy import func, select, update
 from sfo_review import lifecycle
 from sfo_review.extensions import db
 from sfo_review.models import (
+    Action,
     DeadlineExtension,
     Finding,
     FindingResponse,
@@ -379,3 +380,19 @@ def _not_reached(tried: list[OutboxEmail], error: str) -> None:
         if email.id in {e.id for e in tried} and email.sent_at is None:
             email.attempts += 1
             email.last_error = error
+
+
+def recurrence_recorded(action: Action, later: Review, category_label: str) -> None:
+    """Lessons not learned (api-v1.1 B): the earlier action's owner and leadership are told
+    that a factor it addressed came back in a later review of the same PDU; each person once."""
+    earlier = action.review
+    message = (
+        f"Lesson not learned: {category_label} came back in {later.reference} after the "
+        f"action of {earlier.reference} was done"
+    )
+    link = f"/reviews/{earlier.id}/actions#action-{action.id}"
+    told: set[int] = set()
+    for user in [action.owner_user, *_leadership(later)]:
+        if user is not None and user.id not in told:
+            told.add(user.id)
+            notify(user, message, link, earlier)
