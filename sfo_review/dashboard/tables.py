@@ -348,11 +348,11 @@ def action_owners(f: dict[str, Any]) -> Table:
 
 
 def recurrence_categories(f: dict[str, Any]) -> Table:
-    """Lessons not learned by factor category, most first (api-v1.1 B)."""
-    counts: dict[str, int] = {}
+    """Lessons not learned by factor category, most first (api-v1.1 B); every category."""
+    counts = dict.fromkeys(vocab.CATEGORY_BY_KEY, 0)
     for item in f["recurrences"]["items"]:
         counts[item["category"]] = counts.get(item["category"], 0) + 1
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1], vocab.category_label(kv[0])))
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: the taxonomy's order
     return Table(
         "recurrences-by-category",
         "Lessons not learned, by systemic factor category",
