@@ -25,7 +25,7 @@ SQL = text(
     JOIN reviews earlier ON earlier.id = a.review_id
     JOIN reviews later ON later.id = r.review_id
     WHERE later.notification_date >= :start AND later.notification_date <= :end
-      AND (:region IS NULL OR later.region = :region)
+      AND (CAST(:region AS VARCHAR(100)) IS NULL OR later.region = :region)
     ORDER BY r.action_id
     """
 )
