@@ -280,3 +280,9 @@ def label(choices: tuple[Choice, ...], key: str | None) -> str:
         if c.key == key:
             return c.label
     return key or ""
+
+
+def category_label(key: str) -> str:
+    """A systemic factor category's label; the key itself for one no longer in the taxonomy."""
+    found = CATEGORY_BY_KEY.get(key)
+    return found.label if found else key

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
 from sfo_review import lifecycle
 from sfo_review.extensions import db
 from sfo_review.models import (
+    Action,
     ChronologyEntry,
     Finding,
     JustCultureAssessment,
@@ -16,7 +17,14 @@ from sfo_review.models import (
     Review,
     User,
 )
-from sfo_review.services import evidence, findings, reviews, statements, transitions
+from sfo_review.services import (
+    evidence,
+    factual_accuracy,
+    findings,
+    reviews,
+    statements,
+    transitions,
+)
 from sfo_review.services import users as user_service
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 - published demo accounts only
@@ -169,6 +177,129 @@ def _populate(review: Review, reviewer: User, officer: User, manager: User, qa: 
     )
 
 
+# The demo's action plans (api-v1.1 B): (description, owner's title, level).
+PLAN = (
+    (
+        "Agree a custody-to-community handover standard with the prisons of the region, "
+        "with the handover due ten working days before release",
+        "Regional Head of Public Protection",
+        "regional",
+    ),
+    (
+        "Audit every release in the PDU for a month against the handover standard and report "
+        "the late handovers to the regional performance meeting",
+        "Head of PDU Camden and Islington",
+        "regional",
+    ),
+)
+SUCCESS = (
+    "Nine in ten handovers received at least ten working days before release, three months "
+    "running, in the regional performance report"
+)
+
+
+def _at(day: date) -> datetime:
+    return datetime.combine(day, time(10), tzinfo=UTC)
+
+
+def _plan(review: Review, owner: User) -> list[Action]:
+    """The review's action plan with the 1.1 fields: owner account, success measure, review
+    date, the factors it addresses. Written directly until the actions service takes these
+    fields (another branch); the levels meet the action balance rule (an organisational
+    factor needs a regional or national action)."""
+    if review.actions:
+        return list(review.actions)
+    due = review.notification_date + timedelta(days=90)
+    for description, title, level in PLAN:
+        db.session.add(
+            Action(
+                review=review,
+                description=description,
+                owner=title,
+                owner_user=owner,
+                level=level,
+                due_date=due,
+                review_date=due + timedelta(days=90),
+                success_measure=SUCCESS,
+                status="open",
+                systemic_factors=list(review.systemic_factors),
+                findings=list(review.findings),
+            )
+        )
+    db.session.commit()
+    return list(review.actions)
+
+
+def _done(action: Action, on: date) -> None:
+    action.status = "done"
+    action.completion_note = "The handover standard is signed by every prison of the region."
+    action.completed_at = _at(on)
+
+
+def _verified(action: Action, on: date, verifier: User) -> None:
+    _done(action, on - timedelta(days=14))
+    action.status = "verified"
+    action.verification_note = "Checked against the regional performance report: 93% on time."
+    action.verified_at = _at(on)
+    action.verified_by = verifier
+
+
+def _approve(review: Review, reviewer: User, officer: User, manager: User, qa: User) -> None:
+    """Through the real transitions: factual accuracy, everyone heard, QA approves."""
+    mine = statements.own_statement(officer, review)
+    if mine is not None:
+        statements.submit_statement(officer, review, mine)
+    statements.decline_statement(
+        manager, review, {"reason": "I had no contact with the case during the period reviewed."}
+    )
+    transitions.transition(reviewer, review, {"to": "factual_accuracy"})
+    for person in (officer, manager):
+        factual_accuracy.mark_done(person, review)
+    reviews.update_review(
+        reviewer,
+        review,
+        {
+            "version": review.version,
+            "overall_judgement": "The risk of serious harm was not reassessed when the "
+            "police information arrived; the late handover and the caseload explain why.",
+        },
+    )
+    transitions.transition(reviewer, review, {"to": "quality_assurance"})
+    transitions.transition(qa, review, {"to": "approved"})
+
+
+def _finished(people: dict[str, User]) -> None:
+    """Approved and closed reviews of one PDU, the same factor category on each: an earlier
+    review whose actions were done and verified, a closed one with every action verified, and
+    a later one whose approval records the lessons not learned (services/recurrences.py)."""
+    reviewer, officer = people["reviewer@example.gov.uk"], people["officer@example.gov.uk"]
+    manager, qa = people["manager@example.gov.uk"], people["qa@example.gov.uk"]
+    leader = people["leadership@example.gov.uk"]
+    earlier = _review(reviewer, "X123461", "Murder", "murder", 400)
+    if earlier is not None:
+        _populate(earlier, reviewer, officer, manager, qa)
+        _plan(earlier, leader)
+        _approve(earlier, reviewer, officer, manager, qa)
+        first, second = _plan(earlier, leader)
+        _done(first, date.today() - timedelta(days=200))
+        _verified(second, date.today() - timedelta(days=150), qa)
+        db.session.commit()
+    closed = _review(reviewer, "X123462", "Manslaughter", "manslaughter", 300)
+    if closed is not None:
+        _populate(closed, reviewer, officer, manager, qa)
+        _plan(closed, leader)
+        _approve(closed, reviewer, officer, manager, qa)
+        for action in _plan(closed, leader):
+            _verified(action, date.today() - timedelta(days=100), qa)
+        db.session.commit()
+        transitions.transition(leader, closed, {"to": "closed"})
+    later = _review(reviewer, "X123463", "Attempted murder", "attempted_murder", 20)
+    if later is not None:
+        _populate(later, reviewer, officer, manager, qa)
+        _plan(later, leader)
+        _approve(later, reviewer, officer, manager, qa)
+
+
 def seed() -> list[tuple[str, str]]:
     people = {email: _user(role, email, name) for role, email, name in DEMO_USERS}
     reviewer = people["reviewer@example.gov.uk"]
@@ -202,4 +333,8 @@ def seed() -> list[tuple[str, str]]:
             {"reason": "I had no contact with the case during the period reviewed."},
         )
         transitions.transition(reviewer, second, {"to": "factual_accuracy"})
+    for proposed in (first, second):
+        if proposed is not None:
+            _plan(proposed, people["leadership@example.gov.uk"])
+    _finished(people)
     return [(role, email) for role, email, _ in DEMO_USERS]

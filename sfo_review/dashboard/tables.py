@@ -347,6 +347,46 @@ def action_owners(f: dict[str, Any]) -> Table:
     )
 
 
+def recurrence_categories(f: dict[str, Any]) -> Table:
+    """Lessons not learned by factor category, most first (api-v1.1 B); every category."""
+    counts = dict.fromkeys(vocab.CATEGORY_BY_KEY, 0)
+    for item in f["recurrences"]["items"]:
+        counts[item["category"]] = counts.get(item["category"], 0) + 1
+    ordered = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: the taxonomy's order
+    return Table(
+        "recurrences-by-category",
+        "Lessons not learned, by systemic factor category",
+        (Column("Category", TEXT), Column("Recurrences")),
+        [[vocab.category_label(key), count] for key, count in ordered],
+    )
+
+
+def recurrences(f: dict[str, Any]) -> Table:
+    """Every recurrence: the earlier review whose action was done, the later review where the
+    factor came back."""
+    return Table(
+        "recurrences",
+        "Lessons not learned: the reviews on both sides",
+        (
+            Column("Category", TEXT),
+            Column("PDU", TEXT),
+            Column("Earlier review", TEXT),
+            Column("Action", TEXT),
+            Column("Later review", TEXT),
+        ),
+        [
+            [
+                vocab.category_label(i["category"]),
+                i["pdu"],
+                i["earlier_review"]["reference"],
+                f"Action {i['action_id']}",
+                i["later_review"]["reference"],
+            ]
+            for i in f["recurrences"]["items"]
+        ],
+    )
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "reviews-by-status": statuses,
     "deadlines": deadlines,
@@ -365,6 +405,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "oversight": oversight,
     "actions-by-level": action_levels,
     "actions-by-owner": action_owners,
+    "recurrences-by-category": recurrence_categories,
+    "recurrences": recurrences,
 }
 
 

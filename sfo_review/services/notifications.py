@@ -441,3 +441,17 @@ def action_reminder(review: Review, action: Action, kind: str) -> None:
         due=long_date(action.due_date), reference=review.reference
     )
     notify(action.owner_user, message, action_link(review, action), review)
+def recurrence_recorded(action: Action, later: Review, category_label: str) -> None:
+    """Lessons not learned (api-v1.1 B): the earlier action's owner and leadership are told
+    that a factor it addressed came back in a later review of the same PDU; each person once."""
+    earlier = action.review
+    message = (
+        f"Lesson not learned: {category_label} came back in {later.reference} after the "
+        f"action of {earlier.reference} was done"
+    )
+    link = action_link(earlier, action)
+    told: set[int] = set()
+    for user in [action.owner_user, *_leadership(later)]:
+        if user is not None and user.id not in told:
+            told.add(user.id)
+            notify(user, message, link, earlier)

@@ -11,7 +11,7 @@ from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, Review, User
 from sfo_review.models._base import utcnow
-from sfo_review.services import notifications
+from sfo_review.services import notifications, recurrences
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.errors import Conflict
@@ -108,5 +108,6 @@ def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
     if to == lifecycle.APPROVED:
         # after the event, so the approved PDF's audit summary has it
         _freeze(actor, review)
+        recurrences.record_for_approved(review)  # lessons not learned (api-v1.1 B)
     notifications.transitioned(review, frm, to)
     return review

@@ -119,6 +119,36 @@ def test_seed_demo_is_idempotent_and_prints_the_accounts(app, db):
     second = runner.invoke(args=["seed-demo"])
     assert second.exit_code == 0
     assert (db.session.query(User).count(), db.session.query(Review).count()) == counts
-    assert counts[1] == 2
+    # Issue 17's demo data: approved and closed reviews with their action plans too.
+    assert counts[1] == 5
     statuses = sorted(r.status for r in db.session.query(Review))
-    assert statuses == ["factual_accuracy", "in_review"]
+    assert statuses == ["approved", "approved", "closed", "factual_accuracy", "in_review"]
+
+
+def test_seed_demo_shows_learning_that_sticks(app, db):
+    """Every demo action has the 1.1 fields; an approved review has an action done and
+    another verified; the closed review's are all verified; the later review of the same PDU
+    recorded its lessons not learned at approval, once however often the seed runs."""
+    from sfo_review import lifecycle
+    from sfo_review.models import Action, ActionRecurrence, Review
+
+    runner = app.test_cli_runner()
+    for _ in range(2):
+        result = runner.invoke(args=["seed-demo"])
+        assert result.exit_code == 0, result.output
+    actions = db.session.query(Action).all()
+    assert actions
+    for action in actions:
+        assert action.owner_user is not None
+        assert action.owner_user.email == "leadership@example.gov.uk"
+        assert action.success_measure and action.review_date >= action.due_date
+        assert action.systemic_factors
+    by_review = {r.case_reference: r for r in db.session.query(Review)}
+    earlier, closed, later = by_review["X123461"], by_review["X123462"], by_review["X123463"]
+    assert sorted(a.status for a in earlier.actions) == ["done", "verified"]
+    assert lifecycle.is_closed(closed)
+    assert all(lifecycle.is_verified(a) for a in closed.actions)
+    recurrences = db.session.query(ActionRecurrence).all()
+    assert {r.action.review_id for r in recurrences} == {earlier.id, closed.id}
+    assert {r.review_id for r in recurrences} == {later.id}
+    assert len(recurrences) == len(earlier.actions) + len(closed.actions)

@@ -32,6 +32,7 @@ from sfo_review.database import Listener, listen_once
 from sfo_review.extensions import db
 from sfo_review.models import (
     Action,
+    ActionRecurrence,
     CaseloadContext,
     DataVersion,
     DeadlineExtension,
@@ -52,6 +53,7 @@ TRACKED = (
     FindingAttribution,
     JustCultureAssessment,
     Action,
+    ActionRecurrence,
     DeadlineExtension,
 )
 LOCAL_ENTRIES = 256
