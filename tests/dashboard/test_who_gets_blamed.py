@@ -509,3 +509,26 @@ def test_only_leadership_download_the_tables(
 ) -> None:
     login_as(role)
     assert client.get(f"/dashboard/tables/{name}.csv").status_code == status
+
+
+def test_the_figures_cache_follows_subjects_and_contexts(
+    skew: dict[str, Any], make_user: Any, make_review: Any
+) -> None:
+    """Naming a subject (a finding changed) or recording a context moves the figures."""
+    leader = make_user("leadership")
+    before = _figures(leader)
+    s = Seeder(make_user, make_review)
+    camden = skew["reviews"][0]
+    newcomer = s.person(camden, TPO, 1, 90, 150)
+    assert _figures(leader)["participants"] == before["participants"] + 1
+    finding = db.session.get(Finding, db.session.scalar(text("SELECT MIN(id) FROM findings")))
+    assert finding is not None
+    finding.subjects = [*finding.subjects, newcomer]
+    db.session.commit()
+    after = _figures(leader)
+    assert after["subjects"] == before["subjects"] + 1
+    assert (
+        after["by_months_in_role"]["subjects"]["under_12"]
+        == 4
+        == sql_breakdown("by_months_in_role", True)["under_12"]
+    )
