@@ -35,6 +35,9 @@ ATTRIBUTIONS = (
 # Who gets blamed (api-v1.1 B): findings fall on an individual more often when the
 # responsible officer was new in role or overloaded, as the inspectorate keeps finding.
 BLAME_TILT = {True: 2.0, False: 0.2}  # vulnerable officer?
+# Grades (vocab.GRADES' order): new starters are mostly trainees (PQiP) and PSOs.
+GRADE_WEIGHTS = (45, 30, 12, 8, 5)
+NEW_GRADES = (15, 35, 38, 0, 12)
 # Months in role of the people in reviews: many new starters (PQiP and PSO turnover).
 MONTHS_BANDS: tuple[tuple[tuple[int, int], int], ...] = (
     ((1, 11), 22),
@@ -131,7 +134,7 @@ class ContentMaker:
                     "caseload_count": cases,
                     "high_risk_count": min(cases, int(cases * rng.uniform(0.05, 0.35))),
                     "workload_percent": wmt,
-                    "grade": rng.choices(GRADES, (45, 30, 12, 8, 5))[0],
+                    "grade": rng.choices(GRADES, NEW_GRADES if months < 12 else GRADE_WEIGHTS)[0],
                     "months_in_role": months,
                     "team_vacancy_percent": rng.choice((0, 5, 10, 15, 20, 25, 30, 40)),
                     "officer_changes_on_case": rng.choices((0, 1, 2, 3, 4), (30, 30, 20, 12, 8))[0],
