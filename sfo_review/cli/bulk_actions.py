@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, func, insert, select
+from sqlalchemy import and_, func, insert, select, text
 
 from sfo_review.cli import bulk_data as data
 from sfo_review.extensions import db
@@ -205,6 +205,12 @@ def add_recurrences(first_review_id: int) -> int:
         .where(later.c.id >= first_review_id, later.c.status.in_(FINISHED))
         .distinct()
     )
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Statistics of the rows just written, or the planner guesses nested loops over
+        # tens of thousands of rows and the insert outruns the statement timeout.
+        db.session.execute(
+            text("ANALYZE reviews, systemic_factors, action_systemic_factors, actions")
+        )
     table = ActionRecurrence.__table__
     before = db.session.scalar(select(func.count()).select_from(table)) or 0
     db.session.execute(
