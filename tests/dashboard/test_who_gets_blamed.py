@@ -54,11 +54,11 @@ OUTCOME_KEYS = (
 # Blamed: named in finding_subjects of a finding judged insufficient and attributed (also)
 # to an individual. "All": every participant with a context.
 LATEST = """
-    SELECT c.* FROM caseload_contexts c
-    WHERE NOT EXISTS (
-        SELECT 1 FROM caseload_contexts d
-        WHERE d.participant_id = c.participant_id
-          AND (d.period_end > c.period_end OR (d.period_end = c.period_end AND d.id > c.id)))
+    SELECT * FROM (
+        SELECT c.*, ROW_NUMBER() OVER (
+            PARTITION BY c.participant_id ORDER BY c.period_end DESC, c.id DESC) AS position
+        FROM caseload_contexts c) ranked
+    WHERE position = 1
 """
 BLAMED = """
     SELECT s.participant_id FROM finding_subjects s JOIN findings f ON f.id = s.finding_id

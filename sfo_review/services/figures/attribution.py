@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
 
 from sfo_review import lifecycle, vocab
 from sfo_review.extensions import db
@@ -88,18 +88,18 @@ def _subject_ids() -> Any:
     )
 
 
-def _latest_contexts() -> Any:
-    """Each participant's latest caseload context (latest period, then latest recorded)."""
-    rank = (
-        func.row_number()
-        .over(
-            partition_by=CaseloadContext.participant_id,
-            order_by=(CaseloadContext.period_end.desc(), CaseloadContext.id.desc()),
-        )
-        .label("rank")
+def _is_latest_context() -> ColumnElement[bool]:
+    """SQL: the context (`CaseloadContext` in the query) is its participant's latest (latest
+    period, then latest recorded): no other of theirs is later. An anti-join both databases
+    plan well (PostgreSQL hashes it; SQLite probes the participant_id index)."""
+    later = CaseloadContext.__table__.alias("later_context")
+    return ~exists().where(
+        later.c.participant_id == CaseloadContext.participant_id,
+        or_(
+            later.c.period_end > CaseloadContext.period_end,
+            and_(later.c.period_end == CaseloadContext.period_end, later.c.id > CaseloadContext.id),
+        ),
     )
-    ranked = select(CaseloadContext.id, rank).subquery("ranked_contexts")
-    return select(ranked.c.id).where(ranked.c.rank == 1)
 
 
 def _band_counts(scope: Scope) -> list[tuple[bool, str, str, str, str, int]]:
@@ -117,7 +117,7 @@ def _band_counts(scope: Scope) -> list[tuple[bool, str, str, str, str, int]]:
             _band_sql(CaseloadContext.workload_percent, WORKLOAD).label("wmt"),
         )
         .join(Review, Review.id == CaseloadContext.review_id)
-        .where(CaseloadContext.id.in_(_latest_contexts()))
+        .where(_is_latest_context())
     ).subquery("people")
     groups = (people.c.subject, people.c.grade, people.c.months, people.c.cases, people.c.wmt)
     query = select(*groups, func.count()).group_by(*groups)
