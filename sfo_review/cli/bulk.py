@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
 
+from sfo_review.cli.bulk_actions import add_recurrences
 from sfo_review.cli.bulk_reviews import ReviewMaker
 from sfo_review.database import begin_write
 from sfo_review.extensions import db
@@ -46,6 +47,8 @@ TABLES = (
     "statements",
     "actions",
     "action_findings",
+    "action_systemic_factors",
+    "action_reminders",
     "deadline_extensions",
     "audit_events",
 )
@@ -155,8 +158,9 @@ def seed_bulk(
     try:
         begin_write(db.session)  # reads the ids it continues from, then writes: one lock
         pools = _ensure_users(reviews, password_hash)
+        first_ids = _next_ids()
         maker = ReviewMaker(
-            rng, today, pools.by_role, _next_ids(), _reference_numbers(), working_days
+            rng, today, pools.by_role, dict(first_ids), _reference_numbers(), working_days
         )
         counts: dict[str, int] = {}
         for batch in _batches(reviews):
@@ -166,6 +170,7 @@ def seed_bulk(
             _write(rows)
             for name, found in rows.items():
                 counts[name] = counts.get(name, 0) + len(found)
+        counts["action_recurrences"] = add_recurrences(first_ids["reviews"])
         _move_sequences()
         cache.bump()  # Core inserts pass by the ORM's listener: the figures change
         db.session.commit()

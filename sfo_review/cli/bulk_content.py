@@ -4,12 +4,14 @@ findings linked to them (balanced wherever the lifecycle demands it) and the act
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from sfo_review import lifecycle, vocab
 from sfo_review.cli import bulk_data as data
+from sfo_review.cli.bulk_actions import PlanMaker
+from sfo_review.cli.bulk_data import at, stamps
 
 if TYPE_CHECKING:
     from sfo_review.cli.bulk_reviews import ReviewMaker
@@ -30,15 +32,18 @@ ATTRIBUTIONS = (
     (["national"], 6),
     (["organisational", "national"], 4),
 )
-
-
-def at(day: date, hour: int = 10) -> datetime:
-    return datetime.combine(day, time(hour), tzinfo=UTC)
-
-
-def stamps(day: date) -> dict[str, Any]:
-    moment = at(day)
-    return {"version": 1, "created_at": moment, "updated_at": moment}
+# Who gets blamed (api-v1.1 B): findings fall on an individual more often when the
+# responsible officer was new in role or overloaded, as the inspectorate keeps finding.
+BLAME_TILT = {True: 2.0, False: 0.2}  # vulnerable officer?
+# Grades (vocab.GRADES' order): new starters are mostly trainees (PQiP) and PSOs.
+GRADE_WEIGHTS = (45, 30, 12, 8, 5)
+NEW_GRADES = (15, 35, 38, 0, 12)
+# Months in role of the people in reviews: many new starters (PQiP and PSO turnover).
+MONTHS_BANDS: tuple[tuple[tuple[int, int], int], ...] = (
+    ((1, 11), 22),
+    ((12, 24), 20),
+    ((25, 180), 58),
+)
 
 
 @dataclass
@@ -69,13 +74,15 @@ class ContentMaker:
         self.known: list[int] = []  # chronology entries known at the time
         self.context_of: dict[int, int] = {}  # participant id: their caseload context
         self.level_of: dict[int, str] = {}  # systemic factor id: its level
+        self.insufficient: set[int] = set()  # findings judged insufficient
+        self.vulnerable = False  # the responsible officer new in role or overloaded
 
     def make(self) -> None:
         entries = self._chronology()
         contexts = self._contexts()
         factors = self._factors()
         findings = self._findings(entries, contexts, factors)
-        self._actions(findings)
+        PlanMaker(self, findings, self.insufficient).make()
 
     def _chronology(self) -> list[int]:
         ids = []
@@ -109,6 +116,11 @@ class ContentMaker:
             if role == "line_manager" and rng.random() < 0.7:
                 continue
             cases = max(8, min(140, int(rng.gauss(57, 14))))
+            wmt = max(40, min(220, int(rng.gauss(118, 22))))
+            low, high = rng.choices([b for b, _ in MONTHS_BANDS], [w for _, w in MONTHS_BANDS])[0]
+            months = rng.randint(low, high)
+            if role == "responsible_officer":
+                self.vulnerable = months < 12 or cases > 72 or wmt > 150
             context_id = self.maker._id("caseload_contexts")
             ids.append(context_id)
             self.context_of[participant_id] = context_id
@@ -121,9 +133,9 @@ class ContentMaker:
                     "period_end": self.charged,
                     "caseload_count": cases,
                     "high_risk_count": min(cases, int(cases * rng.uniform(0.05, 0.35))),
-                    "workload_percent": max(40, min(220, int(rng.gauss(118, 22)))),
-                    "grade": rng.choices(GRADES, (45, 30, 12, 8, 5))[0],
-                    "months_in_role": rng.randrange(1, 180),
+                    "workload_percent": wmt,
+                    "grade": rng.choices(GRADES, NEW_GRADES if months < 12 else GRADE_WEIGHTS)[0],
+                    "months_in_role": months,
                     "team_vacancy_percent": rng.choice((0, 5, 10, 15, 20, 25, 30, 40)),
                     "officer_changes_on_case": rng.choices((0, 1, 2, 3, 4), (30, 30, 20, 12, 8))[0],
                     "management_oversight_sessions": rng.choices(
@@ -167,13 +179,19 @@ class ContentMaker:
             finding_id = self.maker._id("findings")
             ids.append(finding_id)
             title, area = rng.choice(data.FINDINGS)
-            attribution = rng.choices(*zip(*ATTRIBUTIONS, strict=True))[0]
+            tilt = BLAME_TILT[self.vulnerable]
+            attribution = rng.choices(
+                [a for a, _ in ATTRIBUTIONS],
+                [w * (tilt if "individual" in a else 1) for a, w in ATTRIBUTIONS],
+            )[0]
             judgement = (
                 "good_practice"
                 if area == "implementation" and rng.random() < 0.2
                 else rng.choices(("insufficient", "sufficient"), (75, 25))[0]
             )
             shortfall = judgement == "insufficient" and "individual" in attribution
+            if judgement == "insufficient":
+                self.insufficient.add(finding_id)
             # An individual shortfall finding is about the responsible officer (api-v1.1 A).
             subject = self.people[0][0] if shortfall else None
             links = self._links(finding_id, attribution, contexts, factors, must_balance, subject)
@@ -256,47 +274,3 @@ class ContentMaker:
                 {"finding_id": finding_id, "caseload_context_id": rng.choice(contexts)}
             )
         return "linked"
-
-    def _actions(self, findings: list[int]) -> None:
-        rng = self.rng
-        if self.t.status == "in_review" and rng.random() < 0.6:
-            return
-        approved = self.t.approved
-        all_done = True
-        for _ in range(rng.randrange(1, 5)):
-            level = rng.choices(("pdu", "regional", "national"), (50, 32, 18))[0]
-            start = approved or self.t.notified + timedelta(days=40)
-            due = start + timedelta(days=rng.randrange(30, 300))
-            status = self._action_status(due)
-            all_done = all_done and status == "done"
-            action_id = self.maker._id("actions")
-            finished = min(due + timedelta(days=rng.randrange(-40, 30)), self.maker.today)
-            self.rows["actions"].append(
-                {
-                    "id": action_id,
-                    "review_id": self.review_id,
-                    "description": rng.choice(data.ACTIONS[level]),
-                    "owner": rng.choice(data.OWNERS[level]),
-                    "level": level,
-                    "due_date": due,
-                    "status": status,
-                    "completion_note": data.COMPLETION if status == "done" else None,
-                    "completed_at": at(max(finished, start), 14) if status == "done" else None,
-                    **stamps(start),
-                }
-            )
-            for finding in rng.sample(findings, min(len(findings), rng.randrange(1, 3))):
-                self.rows["action_findings"].append({"action_id": action_id, "finding_id": finding})
-        if approved and all_done and (self.maker.today - approved).days > 120:
-            self.review["status"] = "closed"
-            self.review["closed_at"] = at(min(approved + timedelta(days=300), self.maker.today))
-
-    def _action_status(self, due: date) -> str:
-        if self.t.approved is None:
-            return "open"
-        late = (self.maker.today - due).days
-        done_chance = 0.9 if late > 60 else 0.6 if late > 0 else 0.3
-        roll = self.rng.random()
-        if roll < done_chance:
-            return "done"
-        return "in_progress" if roll < done_chance + (1 - done_chance) / 2 else "open"

@@ -3,6 +3,9 @@ their PDUs, action owners and short texts. Only `flask seed-bulk` uses it."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
+from typing import Any
+
 # (region, relative size of its caseload, PDUs)
 REGIONS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
     (
@@ -316,3 +319,26 @@ COMPLETION = (
     "Done: the guidance was reissued and every team briefed; the audit in the following "
     "quarter found it applied in all sampled cases."
 )
+
+SUCCESS_MEASURES = (
+    "A dip sample of 20 cases a quarter finds the risk reassessed within 10 working days of "
+    "new information in at least 90% of them.",
+    "Every new starter's case supervision is recorded monthly for their first year; the "
+    "quarterly audit finds no gap longer than six weeks.",
+    "Handover information is on the record before release in 95% of custody releases over "
+    "two quarters.",
+)
+VERIFICATION = "Checked the audit results and a sample of five cases myself: the measure is met."
+SENT_BACK = (
+    "The evidence shows the guidance was sent out, not that practice changed: add the "
+    "audit results the success measure asks for."
+)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=UTC)
+
+
+def stamps(day: date) -> dict[str, Any]:
+    moment = at(day)
+    return {"version": 1, "created_at": moment, "updated_at": moment}

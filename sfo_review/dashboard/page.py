@@ -6,6 +6,8 @@ from datetime import date
 from typing import Any
 
 from sfo_review.dashboard.charts import BarChart, LineChart, bar_chart, line_chart
+from sfo_review.dashboard.tables import blame_breakdowns
+from sfo_review.services.figures.scope import share
 
 
 def _pc(value: float | None) -> str:
@@ -94,6 +96,52 @@ def action_chart(f: dict[str, Any]) -> BarChart:
     )
 
 
+def _blame_shares(f: dict[str, Any], name: str, key: str) -> tuple[float | None, float | None]:
+    a = f["individual_attribution"]
+    sides = a[name]
+    return share(sides["subjects"][key], a["subjects"]), share(sides["all"][key], a["participants"])
+
+
+def blame_chart(f: dict[str, Any]) -> BarChart:
+    """Each band twice: the share of the people blamed, then (hatched) of all people."""
+    a = f["individual_attribution"]
+    items: list[tuple[str, float, str]] = []
+    for name, _label, bands in blame_breakdowns()[1:]:  # grade: its table only
+        for key, band in bands:
+            blamed, everyone = _blame_shares(f, name, key)
+            items.append((f"{band}: blamed", (blamed or 0) * 100, _pc(blamed)))
+            items.append((f"{band}: everyone", (everyone or 0) * 100, _pc(everyone)))
+    return bar_chart(
+        "chart-who-gets-blamed",
+        "Who gets blamed: people blamed beside all people, by band",
+        f"{a['subjects']:,} people blamed and {a['participants']:,} people with a caseload "
+        "context. " + " ".join(blame_sentences(f)),
+        items,
+        hatched=[n % 2 == 1 for n in range(len(items))],
+        legend="Hatched bars: all people with a caseload context",
+    )
+
+
+def blame_sentences(f: dict[str, Any]) -> list[str]:
+    """The chart in words: 'Of the people findings blamed, 62.5% had been in their role under
+    12 months; of all people in reviews, 20.0%.' (and the same for caseload and workload)."""
+    said = (
+        ("by_months_in_role", "under_12", "had been in their role under 12 months"),
+        ("by_caseload", "over_60", "held over 60 cases"),
+        ("by_workload", "over_110", "were over 110% on the workload measurement tool"),
+    )
+    if not f["individual_attribution"]["subjects"]:
+        return ["No individual shortfall finding names a person with a caseload context."]
+    found = []
+    for name, key, what in said:
+        blamed, everyone = _blame_shares(f, name, key)
+        found.append(
+            f"Of the people findings blamed, {_pc(blamed)} {what}; "
+            f"of all people in reviews, {_pc(everyone)}."
+        )
+    return found
+
+
 def _long(iso: str) -> str:
     day = date.fromisoformat(iso)
     return f"{day.day} {day:%B %Y}"
@@ -132,4 +180,5 @@ def charts(f: dict[str, Any]) -> dict[str, Any]:
             "chart-oversight", "Management oversight sessions in the period", f["oversight"]
         ),
         "actions": action_chart(f),
+        "blame": blame_chart(f),
     }

@@ -10,6 +10,9 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from sfo_review import vocab
+from sfo_review.services.figures import attribution as attribution_bands
+from sfo_review.services.figures import just_culture as jc_figures
+from sfo_review.services.figures.scope import share
 
 TEXT, NUMBER, PERCENT, DAYS = "text", "number", "percent", "days"
 AREA = {"region": "Region", "pdu": "PDU"}
@@ -387,6 +390,67 @@ def recurrences(f: dict[str, Any]) -> Table:
     )
 
 
+def _attribution_rows(f: dict[str, Any]) -> list[list[Any]]:
+    a = f["individual_attribution"]
+    rows: list[list[Any]] = []
+    for name, label, bands in blame_breakdowns():
+        sides = a[name]
+        for key, band in bands:
+            blamed, everyone = sides["subjects"].get(key, 0), sides["all"].get(key, 0)
+            rows.append(
+                [
+                    label,
+                    band,
+                    blamed,
+                    _percent(share(blamed, a["subjects"])),
+                    everyone,
+                    _percent(share(everyone, a["participants"])),
+                ]
+            )
+    return rows
+
+
+def blame_breakdowns() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """(key in the figures, what it breaks down by, [(band key, band label)]), in order."""
+    found = [("by_grade", "Grade", [(g.key, g.label) for g in vocab.GRADES])]
+    for name, label in BLAME_BY.items():
+        found.append((name, label, [(b.key, b.label) for b in attribution_bands.BREAKDOWNS[name]]))
+    return found
+
+
+BLAME_BY = {
+    "by_months_in_role": "Months in role",
+    "by_caseload": "Caseload",
+    "by_workload": "Workload (WMT %)",
+}
+
+
+def individual_attribution(f: dict[str, Any]) -> Table:
+    return Table(
+        "who-gets-blamed",
+        "People named in individual shortfall findings, beside all people with a caseload context",
+        (
+            Column("Breakdown", TEXT),
+            Column("Band", TEXT),
+            Column("People blamed"),
+            Column("Share of people blamed (%)", PERCENT),
+            Column("All people"),
+            Column("Share of all people (%)", PERCENT),
+        ),
+        _attribution_rows(f),
+    )
+
+
+def blame_outcomes(f: dict[str, Any]) -> Table:
+    outcomes = f["individual_attribution"]["by_just_culture_outcome"]
+    return Table(
+        "who-gets-blamed-outcomes",
+        "People blamed, by the just-culture outcome of their findings",
+        (Column("Outcome", TEXT), Column("People blamed")),
+        [[c.label, outcomes.get(c.key, 0)] for c in jc_figures.OUTCOMES],
+    )
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "reviews-by-status": statuses,
     "deadlines": deadlines,
@@ -407,6 +471,8 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "actions-by-owner": action_owners,
     "recurrences-by-category": recurrence_categories,
     "recurrences": recurrences,
+    "who-gets-blamed": individual_attribution,
+    "who-gets-blamed-outcomes": blame_outcomes,
 }
 
 

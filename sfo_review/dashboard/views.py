@@ -103,6 +103,7 @@ def dashboard() -> str | tuple[str, int]:
         tables=all_tables(figures),
         charts=page.charts(figures),
         scope_text=page.scope_text(figures),
+        blame_sentences=page.blame_sentences(figures),
         scope_args=page.scope_args(figures),
         today=today,
     )

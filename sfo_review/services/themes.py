@@ -20,6 +20,7 @@ from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.figures import cache
 from sfo_review.services.figures.actions import actions, owners
+from sfo_review.services.figures.attribution import individual_attribution
 from sfo_review.services.figures.conditions import conditions
 from sfo_review.services.figures.deadlines import deadlines
 from sfo_review.services.figures.factors import factors
@@ -93,6 +94,7 @@ def _compute(within: Scope) -> dict[str, Any]:
         **conditions(within),
         "actions": actions(within),
         "recurrences": recurrences(within),
+        **individual_attribution(within),
     }
 
 

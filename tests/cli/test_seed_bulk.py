@@ -12,8 +12,9 @@ from sqlalchemy import delete, select
 from sfo_review import lifecycle
 from sfo_review.cli import bulk_data
 from sfo_review.extensions import db
-from sfo_review.models import DeadlineExtension, Review, User
+from sfo_review.models import ActionRecurrence, DeadlineExtension, Review, User
 from sfo_review.services import reviews as review_service
+from sfo_review.services import themes
 from tests.conftest import REVIEW_DATA
 
 
@@ -85,8 +86,10 @@ def test_reviews_past_each_gate_obey_its_rules(seeded):
         if r.status in ("approved", "closed"):
             assert r.approved_at and r.approved_by_id == r.countersigner_id
             assert r.approved_at.date() > r.notification_date
-        if r.status == "closed":
-            assert r.actions and all(a.status == "done" and a.completion_note for a in r.actions)
+        if r.status == "closed":  # closing needs every action verified (api-v1.1 B)
+            assert r.actions and all(
+                lifecycle.is_verified(a) and a.completion_note for a in r.actions
+            )
         agreed = [e for e in r.extensions if e.status == "agreed"]
         expected = agreed[-1].new_due_date if agreed else r.due_date
         assert r.effective_due_date == expected, r.reference
@@ -125,3 +128,84 @@ def test_a_bad_number_of_reviews_is_refused(app, db, value):
     assert result.exit_code == 2
     assert "Invalid value for '--reviews'" in result.output
     assert db.session.query(Review).count() == 0
+
+
+# --- api-v1.1 B: actions that stick, recurrences, who gets blamed ---------------------------
+ADDRESSES = {
+    "team": {"pdu", "regional", "national"},
+    "organisational": {"regional", "national"},
+    "partnership": {"regional", "national"},
+    "national": {"national"},
+}
+
+
+def test_actions_have_owners_factors_measures_and_verifiers(seeded):
+    leaders = set(db.session.scalars(select(User.id).where(User.role == "leadership")))
+    checkers = leaders | set(
+        db.session.scalars(select(User.id).where(User.role == "quality_assurer"))
+    )
+    statuses = set()
+    for r in db.session.scalars(select(Review)):
+        for a in r.actions:
+            statuses.add(a.status)
+            assert a.owner_id in leaders and a.owner
+            assert a.success_measure and a.review_date and a.review_date >= a.due_date
+            assert a.systemic_factors or a.findings
+            assert all(f.review_id == r.id for f in a.systemic_factors)
+            if lifecycle.is_verified(a):
+                assert a.verified_by_id in checkers and a.verified_by_id != a.owner_id
+                assert a.verification_note and a.verified_at >= a.completed_at
+            if lifecycle.is_done(a):
+                assert a.completion_note and a.completed_at
+            if r.status in ("approved", "closed"):
+                assert a.agreed_at is None or a.agreed_at == r.approved_at
+            else:
+                assert a.agreed_at is None and a.status == "open"
+    assert statuses == {"open", "in_progress", "done", "verified"}
+
+
+def test_approved_plans_obey_the_action_balance_rule(seeded):
+    checked = 0
+    for r in db.session.scalars(select(Review).where(Review.status.in_(["approved", "closed"]))):
+        blamed = {
+            f.id
+            for finding in r.findings
+            if finding.judgement == "insufficient"
+            for f in finding.systemic_factors
+        }
+        for factor in r.systemic_factors:
+            if factor.id in blamed:
+                levels = {a.level for a in r.actions if factor in a.systemic_factors}
+                assert levels & ADDRESSES[factor.level], (r.reference, factor.category)
+                checked += 1
+        assert any(a.agreed_at for a in r.actions)
+    assert checked
+
+
+def test_recurrences_follow_the_rule(app, db):
+    assert seed(app, "--reviews", "300", "--seed", "3").exit_code == 0
+    found = list(db.session.scalars(select(ActionRecurrence)))
+    assert found
+    for rec in found:
+        later, action = rec.review, rec.action
+        earlier = action.review
+        assert later.pdu == earlier.pdu and later.id != earlier.id
+        assert later.status in ("approved", "closed") and earlier.status in ("approved", "closed")
+        assert earlier.approved_at < later.approved_at
+        assert lifecycle.is_done(action)
+        assert action.completed_at.date() < later.notification_date
+        assert rec.category in {f.category for f in action.systemic_factors}
+        assert rec.category in {f.category for f in later.systemic_factors}
+        assert rec.recorded_at == later.approved_at
+
+
+def test_blame_falls_more_on_people_new_in_role(app, db):
+    assert seed(app, "--reviews", "300", "--seed", "3").exit_code == 0
+    leader = db.session.scalar(select(User).where(User.role == "leadership"))
+    a = themes.themes(leader, {})["individual_attribution"]
+    months = a["by_months_in_role"]
+    assert a["subjects"] > 20
+    new_blamed = months["subjects"]["under_12"] / a["subjects"]
+    new_all = months["all"]["under_12"] / a["participants"]
+    assert new_blamed > new_all * 1.3
+    assert a["by_just_culture_outcome"]["system_learning"] > 0
