@@ -347,6 +347,53 @@ def action_owners(f: dict[str, Any]) -> Table:
     )
 
 
+def _rating_columns(*first: str) -> tuple[Column, ...]:
+    return (
+        *(Column(name, TEXT) for name in first),
+        *(Column(r.label) for r in vocab.RATINGS),
+        Column("Rated"),
+    )
+
+
+def _rating_rows(counts: dict[str, dict[str, int]], *first: str) -> list[list[Any]]:
+    """One row per standard (the four, then overall): its count of each rating."""
+    rows = []
+    for s in vocab.RATING_STANDARDS:
+        n = [counts.get(s.key, {}).get(r.key, 0) for r in vocab.RATINGS]
+        rows.append([*first, s.label, *n, sum(n)])
+    return rows
+
+
+def ratings(f: dict[str, Any]) -> Table:
+    r = f["ratings"]
+    return Table(
+        "ratings-by-standard",
+        "Ratings against the inspectorate’s standards",
+        _rating_columns("Standard"),
+        _rating_rows(r["by_standard"]),
+    )
+
+
+def ratings_by_region(f: dict[str, Any]) -> Table:
+    by = f["ratings"]["by_region"]
+    return Table(
+        "ratings-by-region",
+        "Ratings by region",
+        _rating_columns("Region", "Standard"),
+        [row for region, counts in by.items() for row in _rating_rows(counts, region)],
+    )
+
+
+def ratings_by_quarter(f: dict[str, Any]) -> Table:
+    by = f["ratings"]["by_quarter"]
+    return Table(
+        "ratings-by-quarter",
+        "Ratings by quarter of approval",
+        _rating_columns("Quarter", "Standard"),
+        [row for q, counts in by.items() for row in _rating_rows(counts, q)],
+    )
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "reviews-by-status": statuses,
     "deadlines": deadlines,
@@ -365,6 +412,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "oversight": oversight,
     "actions-by-level": action_levels,
     "actions-by-owner": action_owners,
+    "ratings-by-standard": ratings,
+    "ratings-by-region": ratings_by_region,
+    "ratings-by-quarter": ratings_by_quarter,
 }
 
 

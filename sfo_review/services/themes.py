@@ -25,6 +25,7 @@ from sfo_review.services.figures.deadlines import deadlines
 from sfo_review.services.figures.factors import factors
 from sfo_review.services.figures.findings import findings
 from sfo_review.services.figures.just_culture import just_culture
+from sfo_review.services.figures.ratings import ratings
 from sfo_review.services.figures.scope import Scope
 
 THEME_RULES: dict[str, v.Rule] = {
@@ -91,6 +92,7 @@ def _compute(within: Scope) -> dict[str, Any]:
         **just_culture(within),
         **conditions(within),
         "actions": actions(within),
+        **ratings(within),
     }
 
 

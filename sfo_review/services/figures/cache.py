@@ -39,6 +39,7 @@ from sfo_review.models import (
     FindingAttribution,
     JustCultureAssessment,
     Review,
+    ReviewRating,
     SystemicFactor,
 )
 
@@ -53,6 +54,7 @@ TRACKED = (
     JustCultureAssessment,
     Action,
     DeadlineExtension,
+    ReviewRating,
 )
 LOCAL_ENTRIES = 256
 
