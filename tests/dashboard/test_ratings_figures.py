@@ -123,7 +123,9 @@ def test_ratings_follow_the_filters(api, leadership_token, rated):
 
 def test_approved_reviews_without_ratings_say_so(api, leadership_token, five_reviews):
     figures = api.get("/themes", leadership_token).get_json()["ratings"]
-    assert figures["by_region"] == {} and figures["by_quarter"] == {}
+    # Every region and quarter with an approved review is listed, with nothing counted.
+    assert figures["by_region"] == {"London": _filled({}), "Wales": _filled({})}
+    assert figures["by_quarter"] == {"2026-Q1": _filled({}), "2026-Q2": _filled({})}
     assert all(n == 0 for counts in figures["by_standard"].values() for n in counts.values())
     assert (figures["reviews_rated"], figures["reviews_not_rated"]) == (0, 3)
 

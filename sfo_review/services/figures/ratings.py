@@ -38,9 +38,9 @@ def _add(into: Counts, standard: str, rating: str, n: int) -> None:
 
 
 def ratings(scope: Scope) -> dict[str, Any]:
-    """`ratings` of the figures (two queries). One row per (region, approval instant,
-    standard, rating): the quarter is taken in Python, where the time zone is exact on
-    both databases."""
+    """`ratings` of the figures (two queries), over the approved and closed reviews. One row
+    per (region, approval instant, standard, rating): the quarter is taken in Python, where
+    the time zone is exact on both databases."""
     rows = db.session.execute(
         scope.restrict(
             select(
@@ -48,9 +48,11 @@ def ratings(scope: Scope) -> dict[str, Any]:
                 Review.approved_at,
                 ReviewRating.standard,
                 ReviewRating.rating,
-                func.count(),
+                func.count(ReviewRating.review_id),
             )
-            .join(Review, Review.id == ReviewRating.review_id)
+            .select_from(Review)
+            .outerjoin(ReviewRating, ReviewRating.review_id == Review.id)
+            .where(Review.status.in_(lifecycle.FINISHED))
             .group_by(Review.region, Review.approved_at, ReviewRating.standard, ReviewRating.rating)
         )
     )
@@ -58,10 +60,14 @@ def ratings(scope: Scope) -> dict[str, Any]:
     by_region: dict[str, Counts] = {}
     by_quarter: dict[str, Counts] = {}
     for region, approved_at, standard, rating, n in rows:
-        _add(by_standard, standard, rating, int(n))
-        _add(by_region.setdefault(region, _empty()), standard, rating, int(n))
+        # An approved review without ratings still shows its region and quarter (all zero).
+        areas = [by_region.setdefault(region, _empty())]
         if approved_at is not None:
-            _add(by_quarter.setdefault(quarter(approved_at), _empty()), standard, rating, int(n))
+            areas.append(by_quarter.setdefault(quarter(approved_at), _empty()))
+        if standard is None:
+            continue
+        for counts in (by_standard, *areas):
+            _add(counts, standard, rating, int(n))
     rated = select(ReviewRating.review_id).distinct().subquery()
     finished, with_ratings = db.session.execute(
         scope.restrict(
