@@ -374,24 +374,23 @@ def ratings(f: dict[str, Any]) -> Table:
     )
 
 
-def ratings_by_region(f: dict[str, Any]) -> Table:
-    by = f["ratings"]["by_region"]
-    return Table(
-        "ratings-by-region",
-        "Ratings by region",
-        _rating_columns("Region", "Standard"),
-        [row for region, counts in by.items() for row in _rating_rows(counts, region)],
-    )
+def _ratings_by(key: str, first: str, caption: str) -> Callable[[dict[str, Any]], Table]:
+    """Ratings broken down by `key` of the figures' `ratings` (by_region, by_quarter)."""
+
+    def build(f: dict[str, Any]) -> Table:
+        by = f["ratings"][f"by_{key}"]
+        return Table(
+            f"ratings-by-{key}",
+            caption,
+            _rating_columns(first, "Standard"),
+            [row for name, counts in by.items() for row in _rating_rows(counts, name)],
+        )
+
+    return build
 
 
-def ratings_by_quarter(f: dict[str, Any]) -> Table:
-    by = f["ratings"]["by_quarter"]
-    return Table(
-        "ratings-by-quarter",
-        "Ratings by quarter of approval",
-        _rating_columns("Quarter", "Standard"),
-        [row for q, counts in by.items() for row in _rating_rows(counts, q)],
-    )
+ratings_by_region = _ratings_by("region", "Region", "Ratings by region")
+ratings_by_quarter = _ratings_by("quarter", "Quarter", "Ratings by quarter of approval")
 
 
 BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {

@@ -5,31 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovTextInput
 from wtforms import StringField, SubmitField
 
-from sfo_review.dashboard.forms import FilterDateField
+from sfo_review.dashboard.forms import PeriodForm
 from sfo_review.fields import SubmitButton
 
 
-class SampleForm(FlaskForm):
-    class Meta:
-        csrf = False
+class SampleForm(PeriodForm):
+    """The period (from the dashboard's filters), the percentage and the seed."""
 
-    # Named as the API's parameters, so a page address and an API call read alike.
-    start = FilterDateField(
-        "Start date",
-        name="from",
-        name_in_messages="start date",
-        description="Notified on or after, for example 1 4 2025",
-    )
-    end = FilterDateField(
-        "End date",
-        name="to",
-        name_in_messages="end date",
-        description="Notified on or before, for example 31 3 2026",
-    )
     percent = StringField(
         "Percentage of the approved and closed reviews",
         widget=GovTextInput(),
