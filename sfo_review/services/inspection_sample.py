@@ -27,6 +27,7 @@ from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot, Review, User
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
+from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.figures.scope import Scope
 
 SEED_MAX = 999_999_999
@@ -108,12 +109,19 @@ def parameters(actor: User, data: dict[str, Any]) -> tuple[date, date, int, int]
         "Only leadership and quality assurance can draw an inspection sample.",
     )
     typed = {k: _typed(val) if k in ("percent", "seed") else val for k, val in data.items()}
-    values = v.clean(typed, RULES)
-    start, end = values["from"], values["to"]
-    if end < start:
-        v.require({"to": [REVERSED]})
+    errors = {k: [f"Unknown field: {k}"] for k in typed if k not in RULES}
+    values: dict[str, Any] = {}
+    for key, rule in RULES.items():  # field by field: dates out of order are named too
+        try:
+            values.update(v.clean({key: typed.get(key)}, {key: rule}))
+        except ValidationFailed as exc:
+            errors.update(exc.fields)
+    start, end = values.get("from"), values.get("to")
+    if start and end and end < start:
+        errors["to"] = [REVERSED]
+    v.require(errors)
     seed = values.get("seed")
-    return start, end, values["percent"], fresh_seed() if seed is None else seed
+    return values["from"], values["to"], values["percent"], fresh_seed() if seed is None else seed
 
 
 def order_key(seed: int, review_id: int) -> str:

@@ -166,6 +166,10 @@ def test_bad_parameters_are_named_and_nothing_is_audited(api, token, sample_worl
 def test_every_problem_at_once(api, token):
     response = api.get("/inspection-sample?percent=abc&seed=x", token)
     assert set(error(response)["fields"]) == {"from", "to", "percent", "seed"}
+    reversed_and_bad = "/inspection-sample?from=2024-02-01&to=2024-01-31&percent=0"
+    fields = error(api.get(reversed_and_bad, token))["fields"]
+    assert set(fields) == {"to", "percent"}
+    assert fields["to"] == ["End date must be the same as or after the start date"]
 
 
 @pytest.mark.parametrize(

@@ -172,6 +172,11 @@ def test_every_problem_at_once(client, login_as):
     login_as("leadership")
     response = client.get(URL, query_string={"from": "", "to": "", "percent": "x", "seed": "y"})
     assert len(error_summary(response)) == 4
+    reversed_and_bad = {"from": "2024-02-01", "to": "2024-01-01", "percent": "abc", "seed": "1"}
+    assert error_summary(client.get(URL, query_string=reversed_and_bad)) == [
+        "End date must be the same as or after the start date",
+        "Percentage must be a whole number",
+    ]
 
 
 def test_linked_from_the_dashboard_and_the_quality_assurance_home(client, login_as):
