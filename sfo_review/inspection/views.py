@@ -69,7 +69,7 @@ def sample() -> str | tuple[str, int]:
         form=form,
         sample=drawn,
         approved=_approved,
-        csv_args=request.args.to_dict(),
+        csv_args=drawn.parameters() if drawn else {},  # the dates as YYYY-MM-DD
     )
     return (page, 422) if request.args and drawn is None else page
 

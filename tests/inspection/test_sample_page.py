@@ -186,3 +186,15 @@ def test_linked_from_the_dashboard_and_the_quality_assurance_home(client, login_
     assert page(client.get("/")).select_one("#inspection-sample-link a")["href"] == URL
     login_as("reviewer")
     assert page(client.get("/")).select_one("#inspection-sample-link") is None
+
+
+def test_dates_typed_in_three_boxes_and_the_csv_link(client, login_as, sample_world):
+    login_as("leadership")
+    typed = {"from": ["1", "1", "2024"], "to": ["31", "12", "2024"], "percent": "30", "seed": "4"}
+    soup = page(client.get(URL, query_string=typed))
+    shown = sorted(r["id"] for r in soup.select("#sample-table tbody tr"))
+    link = soup.select_one("#sample-csv")["href"]
+    assert "from=2024-01-01" in link and "to=2024-12-31" in link
+    references = {r.reference: r.id for r in sample_world["candidates"]}
+    in_csv = sorted(f"sample-{references[row[0]]}" for row in rows_of(client.get(link))[1:])
+    assert in_csv == shown and len(shown) == 3
