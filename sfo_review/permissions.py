@@ -341,3 +341,8 @@ def is_named_permission(check: object) -> bool:
     decorators and the review loader accept, so every route names what it allows."""
     name = getattr(check, "__name__", "")
     return name.startswith("can_") and globals().get(name) is check
+
+
+def can_draw_inspection_sample(user: User) -> bool:
+    """The inspection sample (api-v1.1 §C): leadership and quality assurance."""
+    return user.role in ("leadership", "quality_assurer")

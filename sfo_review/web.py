@@ -44,6 +44,7 @@ def register(app: Flask) -> None:
     from sfo_review.dashboard import dashboard_bp
     from sfo_review.evidence import evidence_bp
     from sfo_review.findings import findings_bp
+    from sfo_review.inspection import inspection_bp
     from sfo_review.notifications import notifications_bp
     from sfo_review.reports import reports_bp
     from sfo_review.reviews import reviews_bp
@@ -61,6 +62,7 @@ def register(app: Flask) -> None:
         notifications_bp,
         support_bp,
         dashboard_bp,
+        inspection_bp,
     ):
         app.register_blueprint(blueprint)
     auth_session.init_app(app)

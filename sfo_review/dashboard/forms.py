@@ -61,8 +61,8 @@ def options_html(field: SelectField) -> Markup:
     )
 
 
-class ScopeForm(FlaskForm):
-    """Which reviews count: notified between two dates, in a region, in a PDU."""
+class PeriodForm(FlaskForm):
+    """Reviews notified between two dates (the dashboard's filters, the inspection sample)."""
 
     class Meta:
         csrf = False
@@ -80,6 +80,11 @@ class ScopeForm(FlaskForm):
         name_in_messages="end date",
         description="Notified on or before, for example 31 3 2026",
     )
+
+
+class ScopeForm(PeriodForm):
+    """Which reviews count: notified between two dates, in a region, in a PDU."""
+
     region = SelectField(
         "Region",
         widget=GovSelect(),

@@ -451,6 +451,52 @@ def blame_outcomes(f: dict[str, Any]) -> Table:
     )
 
 
+def _rating_columns(*first: str) -> tuple[Column, ...]:
+    return (
+        *(Column(name, TEXT) for name in first),
+        *(Column(r.label) for r in vocab.RATINGS),
+        Column("Rated"),
+    )
+
+
+def _rating_rows(counts: dict[str, dict[str, int]], *first: str) -> list[list[Any]]:
+    """One row per standard (the four, then overall): its count of each rating."""
+    rows = []
+    for s in vocab.RATING_STANDARDS:
+        n = [counts.get(s.key, {}).get(r.key, 0) for r in vocab.RATINGS]
+        rows.append([*first, s.label, *n, sum(n)])
+    return rows
+
+
+def ratings(f: dict[str, Any]) -> Table:
+    r = f["ratings"]
+    return Table(
+        "ratings-by-standard",
+        "Ratings against the inspectorate’s standards",
+        _rating_columns("Standard"),
+        _rating_rows(r["by_standard"]),
+    )
+
+
+def _ratings_by(key: str, first: str, caption: str) -> Callable[[dict[str, Any]], Table]:
+    """Ratings broken down by `key` of the figures' `ratings` (by_region, by_quarter)."""
+
+    def build(f: dict[str, Any]) -> Table:
+        by = f["ratings"][f"by_{key}"]
+        return Table(
+            f"ratings-by-{key}",
+            caption,
+            _rating_columns(first, "Standard"),
+            [row for name, counts in by.items() for row in _rating_rows(counts, name)],
+        )
+
+    return build
+
+
+ratings_by_region = _ratings_by("region", "Region", "Ratings by region")
+ratings_by_quarter = _ratings_by("quarter", "Quarter", "Ratings by quarter of approval")
+
+
 BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "reviews-by-status": statuses,
     "deadlines": deadlines,
@@ -473,6 +519,9 @@ BUILDERS: dict[str, Callable[[dict[str, Any]], Table]] = {
     "recurrences": recurrences,
     "who-gets-blamed": individual_attribution,
     "who-gets-blamed-outcomes": blame_outcomes,
+    "ratings-by-standard": ratings,
+    "ratings-by-region": ratings_by_region,
+    "ratings-by-quarter": ratings_by_quarter,
 }
 
 

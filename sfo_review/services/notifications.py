@@ -441,6 +441,8 @@ def action_reminder(review: Review, action: Action, kind: str) -> None:
         due=long_date(action.due_date), reference=review.reference
     )
     notify(action.owner_user, message, action_link(review, action), review)
+
+
 def recurrence_recorded(action: Action, later: Review, category_label: str) -> None:
     """Lessons not learned (api-v1.1 B): the earlier action's owner and leadership are told
     that a factor it addressed came back in a later review of the same PDU; each person once."""

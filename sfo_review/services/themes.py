@@ -26,6 +26,7 @@ from sfo_review.services.figures.deadlines import deadlines
 from sfo_review.services.figures.factors import factors
 from sfo_review.services.figures.findings import findings
 from sfo_review.services.figures.just_culture import just_culture
+from sfo_review.services.figures.ratings import ratings
 from sfo_review.services.figures.recurrences import recurrences
 from sfo_review.services.figures.scope import Scope
 
@@ -95,6 +96,7 @@ def _compute(within: Scope) -> dict[str, Any]:
         "actions": actions(within),
         "recurrences": recurrences(within),
         **individual_attribution(within),
+        **ratings(within),
     }
 
 

@@ -179,6 +179,17 @@ ENDPOINTS = [
         "themes", "GET", lambda w: "/themes", {**dict.fromkeys(ROLES, 403), "leadership": 200}
     ),
     Endpoint(
+        "inspection sample",
+        "GET",
+        lambda w: "/inspection-sample?from=2023-01-01&to=2023-12-31&percent=20&seed=1",
+        {
+            **dict.fromkeys(ROLES, 403),
+            "leadership": 200,
+            "quality_assurer": 200,
+            "countersigner": 200,
+        },
+    ),
+    Endpoint(
         "list reviews", "GET", lambda w: "/reviews", {**dict.fromkeys(ROLES, 200), "admin": 403}
     ),
     Endpoint(

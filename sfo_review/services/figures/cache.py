@@ -40,6 +40,7 @@ from sfo_review.models import (
     FindingAttribution,
     JustCultureAssessment,
     Review,
+    ReviewRating,
     SystemicFactor,
 )
 
@@ -55,6 +56,7 @@ TRACKED = (
     Action,
     ActionRecurrence,
     DeadlineExtension,
+    ReviewRating,
 )
 LOCAL_ENTRIES = 256
 
