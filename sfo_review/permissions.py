@@ -346,3 +346,8 @@ def is_named_permission(check: object) -> bool:
 def can_draw_inspection_sample(user: User) -> bool:
     """The inspection sample (api-v1.1 §C): leadership and quality assurance."""
     return user.role in ("leadership", "quality_assurer")
+
+
+def can_manage_regions(user: User) -> bool:
+    """The list of regions and PDUs (issue 19): admins only."""
+    return user.role == "admin"

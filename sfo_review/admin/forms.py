@@ -6,15 +6,16 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import RadioField, StringField, SubmitField
 
+from sfo_review.area_fields import RegionSelect
 from sfo_review.fields import SubmitButton
 from sfo_review.forms_support import select_choices
 from sfo_review.models import Role
 
 REGION_HINT = (
     "Leadership accounts only. The probation region whose deadline extension requests they "
-    "are told about, written as reviews record it (for example, London). Leave it empty to "
-    "tell them about every region."
+    "are told about. Choose “Every region” to tell them about every region."
 )
+EVERY_REGION = "Every region"
 
 
 class NewUserForm(FlaskForm):
@@ -30,11 +31,7 @@ class NewUserForm(FlaskForm):
         widget=GovRadioInput(),
         validate_choice=False,
     )
-    region = StringField(
-        "Region (optional)",
-        description=REGION_HINT,
-        widget=GovTextInput(),
-    )
+    region = RegionSelect("Region (optional)", EVERY_REGION, description=REGION_HINT)
     submit = SubmitField("Create account", widget=SubmitButton())
 
 
@@ -49,12 +46,11 @@ class AccountStatusForm(FlaskForm):
 
 
 class RegionForm(FlaskForm):
-    region = StringField(
+    region = RegionSelect(
         "Region",
+        EVERY_REGION,
         description="The probation region whose deadline extension requests they are told "
-        "about, written as reviews record it (for example, London). Leave it empty to tell "
-        "them about every region. When no leadership account has a review's region, every "
+        "about, or every region. When no leadership account has a review's region, every "
         "leadership account is told.",
-        widget=GovTextInput(),
     )
     save_region = SubmitField("Save the region", widget=SubmitButton())

@@ -10,6 +10,7 @@ from sfo_review.api import (  # noqa: F401 - registers the routes
     factual_accuracy,
     inspection,
     officer,
+    regions,
     views,
 )
 from sfo_review.api.blueprint import api_bp

@@ -6,177 +6,26 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-# (region, relative size of its caseload, PDUs)
-REGIONS: tuple[tuple[str, int, tuple[str, ...]], ...] = (
-    (
-        "London",
-        16,
-        (
-            "Barking, Dagenham and Havering",
-            "Barnet, Enfield and Haringey",
-            "Brent",
-            "Camden and Islington",
-            "Croydon",
-            "Ealing and Hillingdon",
-            "Greenwich and Bexley",
-            "Hackney and City",
-            "Lambeth",
-            "Lewisham and Bromley",
-            "Newham",
-            "Southwark",
-            "Tower Hamlets",
-            "Waltham Forest",
-        ),
-    ),
-    (
-        "North West",
-        10,
-        (
-            "Cumbria",
-            "Lancashire North",
-            "Lancashire East",
-            "Liverpool North",
-            "Liverpool South",
-            "Wirral",
-            "Cheshire East",
-            "Cheshire West",
-            "Warrington and Halton",
-        ),
-    ),
-    (
-        "Greater Manchester",
-        8,
-        (
-            "Manchester North",
-            "Manchester South",
-            "Bolton",
-            "Bury and Rochdale",
-            "Oldham",
-            "Salford",
-            "Stockport and Trafford",
-            "Tameside",
-            "Wigan",
-        ),
-    ),
-    (
-        "Yorkshire and the Humber",
-        10,
-        (
-            "Leeds",
-            "Bradford and Calderdale",
-            "Kirklees",
-            "Wakefield",
-            "Sheffield",
-            "Rotherham",
-            "Doncaster",
-            "Hull and East Riding",
-            "North Yorkshire",
-        ),
-    ),
-    (
-        "North East",
-        6,
-        (
-            "County Durham and Darlington",
-            "Northumberland and North Tyneside",
-            "Newcastle",
-            "Gateshead and South Tyneside",
-            "Sunderland",
-            "Redcar, Cleveland and Middlesbrough",
-        ),
-    ),
-    (
-        "East Midlands",
-        8,
-        (
-            "Derby City",
-            "Derbyshire",
-            "Leicester",
-            "Leicestershire and Rutland",
-            "Lincolnshire",
-            "Nottingham",
-            "Nottinghamshire",
-            "Northamptonshire",
-        ),
-    ),
-    (
-        "West Midlands",
-        10,
-        (
-            "Birmingham Central and South",
-            "Birmingham North, East and Solihull",
-            "Coventry",
-            "Dudley and Sandwell",
-            "Walsall and Wolverhampton",
-            "Staffordshire",
-            "Stoke-on-Trent",
-            "Herefordshire, Worcestershire and Warwickshire",
-        ),
-    ),
-    (
-        "East of England",
-        7,
-        (
-            "Bedfordshire",
-            "Cambridgeshire and Peterborough",
-            "Essex North",
-            "Essex South",
-            "Hertfordshire",
-            "Norfolk",
-            "Suffolk",
-        ),
-    ),
-    (
-        "Kent, Surrey and Sussex",
-        7,
-        (
-            "Kent East",
-            "Kent West",
-            "Kent North",
-            "Surrey",
-            "Brighton and East Sussex",
-            "West Sussex",
-        ),
-    ),
-    (
-        "South Central",
-        6,
-        (
-            "Hampshire North and East",
-            "Hampshire South and Isle of Wight",
-            "Portsmouth",
-            "Southampton",
-            "Oxfordshire",
-            "Buckinghamshire and Milton Keynes",
-            "Berkshire",
-        ),
-    ),
-    (
-        "South West",
-        6,
-        (
-            "Bristol and South Gloucestershire",
-            "Somerset",
-            "Gloucestershire",
-            "Wiltshire and Swindon",
-            "Dorset",
-            "Devon and Torbay",
-            "Plymouth",
-            "Cornwall and Isles of Scilly",
-        ),
-    ),
-    (
-        "Wales",
-        6,
-        (
-            "Cardiff and the Vale",
-            "Cwm Taf Morgannwg",
-            "Gwent",
-            "Swansea, Neath Port Talbot",
-            "Dyfed-Powys",
-            "North Wales",
-        ),
-    ),
+from sfo_review import regions_data
+
+# (region, relative size of its caseload, PDUs): the regions and PDUs of the reference list
+# (sfo_review/regions_data.py), as migration 0016 seeds them.
+CASELOAD_SIZES: dict[str, int] = {
+    "London": 16,
+    "North West": 10,
+    "Greater Manchester": 8,
+    "Yorkshire and the Humber": 10,
+    "North East": 6,
+    "East Midlands": 8,
+    "West Midlands": 10,
+    "East of England": 7,
+    "Kent, Surrey and Sussex": 7,
+    "South Central": 6,
+    "South West": 6,
+    "Wales": 6,
+}
+REGIONS: tuple[tuple[str, int, tuple[str, ...]], ...] = tuple(
+    (region, size, regions_data.REGIONS[region]) for region, size in CASELOAD_SIZES.items()
 )
 
 # How often each systemic factor category is found, before a region's own pattern.

@@ -21,6 +21,7 @@ from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm, options_html
 from sfo_review.dashboard.tables import BUILDERS, Table, all_tables
 from sfo_review.models import Action
 from sfo_review.services import csv_cells, review_list
+from sfo_review.services import regions as region_service
 from sfo_review.services import themes as theme_service
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.figures import actions as action_figures
@@ -62,7 +63,8 @@ def _show(form: FlaskForm, exc: ValidationFailed) -> None:
 
 def _scope_form(form_class: type[ScopeForm] = ScopeForm) -> ScopeForm:
     form = form_class(formdata=request.args)
-    form.fill_choices(theme_service.areas(actor()))
+    # The list of regions and PDUs, and any value the reviews have that is not on it yet.
+    form.fill_choices(sorted(set(region_service.areas()) | set(theme_service.areas(actor()))))
     return form
 
 

@@ -29,6 +29,7 @@ from sfo_review.models.finding import (
     finding_systemic_factors,
 )
 from sfo_review.models.notification import Notification, OutboxEmail, Setting
+from sfo_review.models.region import Pdu, Region
 from sfo_review.models.rendered import RenderedReport
 from sfo_review.models.review import Participant, Review
 from sfo_review.models.statement import Statement, StatementAccess, StatementAddendum
@@ -54,7 +55,9 @@ __all__ = [
     "Notification",
     "OutboxEmail",
     "Participant",
+    "Pdu",
     "PasswordLink",
+    "Region",
     "RenderedReport",
     "ReportSnapshot",
     "Review",

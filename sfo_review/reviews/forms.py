@@ -21,6 +21,7 @@ from wtforms import (
 )
 
 from sfo_review import vocab
+from sfo_review.area_fields import PduSelect, RegionSelect
 from sfo_review.fields import CharacterCount, GovDateField, SubmitButton, radio
 from sfo_review.forms_support import select_choices, version_field
 from sfo_review.models import User
@@ -56,8 +57,12 @@ class ReviewForm(FlaskForm):
         description="The day the SFO notification was made. The due date is counted in working "
         "days from it.",
     )
-    region = StringField("Probation region", widget=GovTextInput())
-    pdu = StringField("Probation delivery unit (PDU)", widget=GovTextInput())
+    region = RegionSelect("Probation region", "Choose a region")
+    pdu = PduSelect(
+        "Probation delivery unit (PDU)",
+        "Choose a PDU",
+        description="A PDU of the region chosen above.",
+    )
     sentence_type = radio("Sentence type", vocab.SENTENCE_TYPES)
     rosh_level = radio(
         "Risk of serious harm (RoSH) level",

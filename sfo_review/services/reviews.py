@@ -12,7 +12,7 @@ from sfo_review import clock, lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import Participant, Review, User
-from sfo_review.services import notifications
+from sfo_review.services import notifications, regions
 from sfo_review.services import validation as v
 from sfo_review.services._common import (
     apply,
@@ -101,6 +101,7 @@ def create_review(actor: User, data: dict[str, Any]) -> Review:
     values = v.clean(data, REVIEW_RULES)
     _check_dates(values)
     _normalise(values)
+    values["region"], values["pdu"] = regions.check_area(values["region"], values["pdu"])
     due = due_date_for(values["notification_date"])
     review = Review(
         **values,
@@ -155,6 +156,10 @@ def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     if {"charge_date", "notification_date"} & values.keys():
         _check_dates(merged)
     _normalise(values)
+    if {"region", "pdu"} & values.keys():
+        now = (review.region, review.pdu)
+        sent = (values.get("region", review.region), values.get("pdu", review.pdu))
+        values["region"], values["pdu"] = regions.check_area(*sent, keep=now)
     if "countersigner_email" in values:
         countersigner = _countersigner(values.pop("countersigner_email"))
         if countersigner is not None and countersigner.id == review.reviewer_id:

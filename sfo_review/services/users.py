@@ -16,7 +16,7 @@ from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import Role, User
 from sfo_review.models.user import new_session_token
-from sfo_review.services import api_tokens, notifications
+from sfo_review.services import api_tokens, notifications, regions
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import ValidationFailed
@@ -159,7 +159,7 @@ def _region(values: dict[str, Any], role: str) -> str | None:
     region = v.tidy_region(values.get("region")) or None
     if region is not None and role != Role.LEADERSHIP:
         raise ValidationFailed({"region": [NOT_LEADERSHIP]})
-    return region
+    return regions.check_region(region) if region is not None else None
 
 
 @use_case

@@ -21,7 +21,7 @@ REVIEW_FORM: dict[str, Any] = {
     "offence_category": "manslaughter",
     "charge_date": ["26", "6", "2023"],
     "notification_date": ["28", "6", "2023"],
-    "region": "North West",
+    "region": "Greater Manchester",
     "pdu": "Manchester North",
     "sentence_type": "licence",
     "rosh_level": "high",

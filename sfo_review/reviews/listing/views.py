@@ -22,6 +22,7 @@ from sfo_review.models import User
 from sfo_review.reviews import overview as summary
 from sfo_review.reviews.blueprint import reviews_bp
 from sfo_review.reviews.listing.forms import ReviewFilterForm
+from sfo_review.services import regions as region_service
 from sfo_review.services import review_export, review_list
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.notifications import long_date
@@ -168,7 +169,7 @@ def _read_filters(user: User) -> tuple[ReviewFilterForm, review_list.Filters | N
     at once; those about the sort (hidden fields) go to the top of the page.
     """
     form = ReviewFilterForm(formdata=request.args)
-    form.offer(review_list.choices(user), review_list.deadline_filters(user))
+    form.offer(_area_choices(user), review_list.deadline_filters(user))
     typed = form.validate()
     filters = submit(form, lambda: review_list.parse_filters(form.values(), user))
     for hidden in (form.sort, form.order):
@@ -233,3 +234,14 @@ def export_reviews() -> str | BaseResponse:
         return response
     query = request.query_string.decode("utf-8", "replace")
     return redirect(url_for("reviews.index") + (f"?{query}" if query else ""))
+
+
+def _area_choices(user: User) -> dict[str, list[str]]:
+    """The filter's regions and PDUs: the list (retired PDUs too), and any value the
+    reviews the user sees have that is not on the list yet (until an admin maps it)."""
+    found = review_list.choices(user)
+    listed = region_service.areas()
+    return {
+        "region": sorted({r for r, _ in listed} | set(found["region"])),
+        "pdu": sorted({p for _, p in listed} | set(found["pdu"])),
+    }
