@@ -31,7 +31,7 @@ from config import TestConfig, database_url  # noqa: E402 - after the environmen
 from sfo_review import create_app
 from sfo_review.extensions import db as _db
 from sfo_review.models import Review, User
-from sfo_review.services import evidence, findings, reviews, users
+from sfo_review.services import evidence, findings, regions, reviews, users
 from tests import helpers_rules
 
 # The report and PDF tests' fixtures (a rich review, PDF readers): tests/reports, tests/pdf;
@@ -366,7 +366,19 @@ REVIEW_DATA: dict[str, Any] = {
 def make_review(make_user: Callable[..., User]) -> Callable[..., Review]:
     def factory(reviewer: User | None = None, **overrides: Any) -> Review:
         data = {**REVIEW_DATA, **overrides}
-        return reviews.create_review(reviewer or make_user("reviewer"), data)
+        area = (data["region"], data["pdu"])
+        if area in regions.areas() or not all(isinstance(v, str) and v for v in area):
+            return reviews.create_review(reviewer or make_user("reviewer"), data)
+        # A region or PDU not on the list (issue 19: hostile text, formulas, old names): the
+        # review is made with the default area, then given the text as typed before the
+        # list existed (migration 0016 keeps such values for an admin to map).
+        review = reviews.create_review(
+            reviewer or make_user("reviewer"),
+            {**data, "region": REVIEW_DATA["region"], "pdu": REVIEW_DATA["pdu"]},
+        )
+        review.region, review.pdu = area
+        _db.session.commit()
+        return review
 
     return factory
 

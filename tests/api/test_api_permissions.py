@@ -205,7 +205,7 @@ ENDPOINTS = [
         "PATCH",
         _review,
         _reviewer_only(200),
-        lambda w: {"version": w["review"].version, "pdu": "Camden"},
+        lambda w: {"version": w["review"].version, "pdu": "Newham"},
     ),
     Endpoint(
         "list participants", "GET", lambda w: f"{_review(w)}/participants", _read(officer=403)

@@ -298,7 +298,7 @@ def approved(at_qa):
 
 
 FROZEN_EDITS = [
-    ("PATCH", "", lambda w: {"version": w["review"].version, "pdu": "Elsewhere"}),
+    ("PATCH", "", lambda w: {"version": w["review"].version, "pdu": "Newham"}),
     ("POST", "/participants", lambda w: {"email": w["manager"].email, "role_in_case": "other"}),
     ("DELETE", "/participants/{participant}", None),
     ("POST", "/chronology", lambda w: {"occurred_on": "2023-01-01", "source": "P", "summary": "S"}),

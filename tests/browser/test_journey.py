@@ -68,8 +68,10 @@ def test_journey_of_every_role(new_page):
         group.get_by_label("Day").fill(d)
         group.get_by_label("Month").fill(m)
         group.get_by_label("Year").fill(y)
-    reviewer.get_by_label("Probation region").fill("Wales")
-    reviewer.get_by_label("Probation delivery unit (PDU)").fill("Cardiff and Vale")
+    reviewer.get_by_label("Probation region").select_option("Wales")
+    reviewer.get_by_label("Probation delivery unit (PDU)").select_option(
+        "Cardiff and the Vale of Glamorgan"
+    )
     reviewer.get_by_label("Licence").check()
     reviewer.get_by_label("High", exact=True).check()
     _press(reviewer, "button", "Record notification")

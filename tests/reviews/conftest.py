@@ -9,10 +9,26 @@ from sfo_review.extensions import db
 # (crn, initials, offence category, region, PDU, notified, status)
 SPREAD = [
     ("A111111", "AB", "murder", "London", "Lambeth", "2025-01-10", "in_review"),
-    ("B222222", "CD", "rape", "London", "Hackney", "2025-03-03", "factual_accuracy"),
-    ("C333333", "AB", "manslaughter", "Wales", "Swansea", "2025-05-20", "approved"),
-    ("D444444", "EF", "murder", "Wales", "Cardiff", "2025-07-01", "quality_assurance"),
-    ("E555555", "GH", "arson_endangering_life", "North West", "Bolton", "2025-09-15", "closed"),
+    ("B222222", "CD", "rape", "London", "Hackney and City", "2025-03-03", "factual_accuracy"),
+    (
+        "C333333",
+        "AB",
+        "manslaughter",
+        "Wales",
+        "Swansea, Neath Port Talbot",
+        "2025-05-20",
+        "approved",
+    ),
+    (
+        "D444444",
+        "EF",
+        "murder",
+        "Wales",
+        "Cardiff and the Vale of Glamorgan",
+        "2025-07-01",
+        "quality_assurance",
+    ),
+    ("E555555", "GH", "arson_endangering_life", "North West", "Wirral", "2025-09-15", "closed"),
 ]
 
 

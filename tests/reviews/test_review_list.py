@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from sfo_review.services import deadline_extensions as extension_service
+from sfo_review.services.regions import areas, region_names
 from tests.helpers_forms import HOSTILE, errors, page, text_of
 from tests.reviews.extension_helpers import REASON, later_working_day, name_countersigner
 from tests.reviews.helpers import error_for
@@ -82,13 +83,16 @@ def test_filter_by_status_either_of_two(client, as_leadership):
 
 def test_filter_by_region_pdu_and_offence_category(client, as_leadership):
     assert sorted(crns(client.get("/?region=Wales"))) == ["C333333", "D444444"]
-    assert crns(client.get("/?region=Wales&pdu=Cardiff")) == ["D444444"]
-    assert crns(client.get("/?region=London&pdu=Swansea")) == []
+    cardiff = "Cardiff and the Vale of Glamorgan"
+    assert crns(client.get("/", query_string={"region": "Wales", "pdu": cardiff})) == ["D444444"]
+    swansea = "Swansea, Neath Port Talbot"
+    assert crns(client.get("/", query_string={"region": "London", "pdu": swansea})) == []
     assert sorted(crns(client.get("/?offence_category=murder"))) == ["A111111", "D444444"]
     options = page(client.get("/")).select("select[name=region] option")
-    assert [o.get_text() for o in options] == ["Any region", "London", "North West", "Wales"]
+    # the list of regions (issue 19), not only the regions the reviews have
+    assert [o.get_text() for o in options] == ["Any region", *region_names()]
     pdus = [o.get_text() for o in page(client.get("/")).select("select[name=pdu] option")]
-    assert pdus == ["Any PDU", "Bolton", "Cardiff", "Hackney", "Lambeth", "Swansea"]
+    assert pdus == ["Any PDU", *sorted({p for _, p in areas()})]
 
 
 def test_filter_by_notification_date_range_inclusive(client, as_leadership):
