@@ -53,6 +53,19 @@ def _add_leadership(conn: Connection, user_id: int, region: str | None) -> None:
     )
 
 
+def _messy_at_0015(leaders: list[tuple[int, str | None]]) -> None:
+    """Migrate to 0015 and write the messy reviews, and leadership accounts (id, region)."""
+    from flask_migrate import upgrade
+
+    upgrade(revision="0015")
+    with db.engine.begin() as conn:
+        add_user(conn)
+        for number, (region, pdu, _) in enumerate(MESSY, start=1):
+            add_review(conn, number, region=region, pdu=pdu)
+        for user_id, region in leaders:
+            _add_leadership(conn, user_id, region)
+
+
 def _tables() -> set[str]:
     return set(inspect(db.engine).get_table_names())
 
@@ -62,14 +75,7 @@ def test_free_text_is_mapped_or_kept_up_and_down(tmp_path: Path) -> None:
 
     app = sqlite_app(tmp_path / "at_0015.db")
     with app.app_context():
-        upgrade(revision="0015")
-        with db.engine.begin() as conn:
-            add_user(conn)
-            for number, (region, pdu, _) in enumerate(MESSY, start=1):
-                add_review(conn, number, region=region, pdu=pdu)
-            _add_leadership(conn, 2, "north-east")
-            _add_leadership(conn, 3, "The North")
-            _add_leadership(conn, 4, None)
+        _messy_at_0015([(2, "north-east"), (3, "The North"), (4, None)])
 
         upgrade(revision="0016")
         with db.engine.connect() as conn:
@@ -104,12 +110,7 @@ def test_the_unmapped_values_are_listed_for_an_admin(tmp_path: Path) -> None:
 
     app = sqlite_app(tmp_path / "listed.db")
     with app.app_context():
-        upgrade(revision="0015")
-        with db.engine.begin() as conn:
-            add_user(conn)
-            for number, (region, pdu, _) in enumerate(MESSY, start=1):
-                add_review(conn, number, region=region, pdu=pdu)
-            _add_leadership(conn, 3, "The North")
+        _messy_at_0015([(3, "The North")])
         upgrade()
         found = [(u.kind, u.region, u.pdu, u.reviews, u.accounts) for u in regions.unresolved()]
         assert found == [
