@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask import g, has_request_context
 from sqlalchemy import func, select, tuple_, update
 
 from sfo_review import permissions as perm
@@ -56,10 +57,25 @@ def region_names() -> list[str]:
     return list(db.session.scalars(select(Region.name).order_by(Region.name)))
 
 
+AREAS_KEY = "_listed_areas"
+
+
 def areas() -> list[tuple[str, str]]:
-    """Every (region, PDU) pair on the list, retired PDUs included (filters still find them)."""
+    """Every (region, PDU) pair on the list, retired PDUs included (filters still find them).
+    Read once per request (a page's filter forms each ask); a change to the list forgets it."""
+    if has_request_context() and AREAS_KEY in g:
+        return list(g.get(AREAS_KEY))
     query = select(Region.name, Pdu.name).join(Pdu.region).order_by(Region.name, Pdu.name)
-    return [(r, p) for r, p in db.session.execute(query)]
+    found = [(r, p) for r, p in db.session.execute(query)]
+    if has_request_context():
+        setattr(g, AREAS_KEY, found)
+    return list(found)
+
+
+def _forget() -> None:
+    """After a change to the list: the next `areas()` reads it again."""
+    if has_request_context():
+        g.pop(AREAS_KEY, None)
 
 
 def open_areas() -> list[tuple[str, list[str]]]:
@@ -258,6 +274,7 @@ def _new_name(data: dict[str, Any], taken: list[str], what: str) -> str:
 @use_case
 def add_region(actor: User, data: dict[str, Any]) -> Region:
     require_permission(perm.can_manage_regions(actor), ADMIN_ONLY)
+    _forget()
     region = Region(name=_new_name(data, region_names(), "region"))
     db.session.add(region)
     db.session.flush()
@@ -268,6 +285,7 @@ def add_region(actor: User, data: dict[str, Any]) -> Region:
 @use_case
 def add_pdu(actor: User, region: Region, data: dict[str, Any]) -> Pdu:
     require_permission(perm.can_manage_regions(actor), ADMIN_ONLY)
+    _forget()
     name = _new_name(data, [p.name for p in region.pdus], f"PDU in {region.name}")
     pdu = Pdu(name=name, region=region, retired=False)
     db.session.add(pdu)
@@ -280,6 +298,7 @@ def add_pdu(actor: User, region: Region, data: dict[str, Any]) -> Pdu:
 def rename_region(actor: User, region: Region, data: dict[str, Any]) -> Region:
     """Rename a region; its reviews and leadership accounts carry the new name."""
     require_permission(perm.can_manage_regions(actor), ADMIN_ONLY)
+    _forget()
     others = [n for n in region_names() if n != region.name]
     old, new = region.name, _new_name(data, others, "region")
     if new != old:
@@ -294,6 +313,7 @@ def rename_region(actor: User, region: Region, data: dict[str, Any]) -> Region:
 def rename_pdu(actor: User, pdu: Pdu, data: dict[str, Any]) -> Pdu:
     """Rename a PDU; the reviews in it carry the new name."""
     require_permission(perm.can_manage_regions(actor), ADMIN_ONLY)
+    _forget()
     others = [p.name for p in pdu.region.pdus if p.id != pdu.id]
     old, new = pdu.name, _new_name(data, others, f"PDU in {pdu.region.name}")
     if new != old:
@@ -313,6 +333,7 @@ def rename_pdu(actor: User, pdu: Pdu, data: dict[str, Any]) -> Pdu:
 def set_pdu_retired(actor: User, pdu: Pdu, retired: bool) -> Pdu:
     """Retire a PDU (no longer offered; the reviews in it keep it) or bring it back."""
     require_permission(perm.can_manage_regions(actor), ADMIN_ONLY)
+    _forget()
     if pdu.retired != retired:
         pdu.retired = retired
         verb = "Retired" if retired else "Restored"

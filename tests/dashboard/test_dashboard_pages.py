@@ -197,15 +197,19 @@ def test_three_box_dates_and_iso_dates_mean_the_same(client, login_as, five_revi
     assert iso.select_one("input[name=from]")["value"] == "1"  # shown back in the boxes
 
 
-def test_the_region_list_offers_only_the_regions_with_reviews(client, login_as, five_reviews):
+def test_the_region_list_offers_the_list_and_a_region_only_its_pdus(client, login_as, five_reviews):
+    """Since issue 19 the filters offer the list of regions and PDUs (not only those with
+    reviews); within a region only its PDUs."""
+    from sfo_review import regions_data
+
     login_as("leadership")
     soup = page(client.get("/dashboard?region=Wales"))
     assert [o["value"] for o in soup.select("select[name=region] option")] == [
         "",
-        "London",
-        "Wales",
+        *sorted(regions_data.REGIONS),
     ]
-    assert [o["value"] for o in soup.select("select[name=pdu] option")] == ["", "Gwent"]
+    pdus = [o["value"] for o in soup.select("select[name=pdu] option")]
+    assert pdus == ["", *regions_data.REGIONS["Wales"]]
 
 
 def test_hostile_text_in_the_data_is_shown_literally(client, login_as, five_reviews):
