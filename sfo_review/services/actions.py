@@ -112,11 +112,12 @@ def may_progress(actor: User, action: Action) -> bool:
 
 def may_verify(actor: User, action: Action) -> bool:
     """A leadership or quality assurance user who can see the review and is not the owner
-    may verify the action, or send it back, now: it is done (awaiting verification)."""
+    may verify the action, or send it back, now: it is done (awaiting verification) and the
+    review approved."""
     return (
         perm.can_verify_action(actor, action.review, action)
         and lifecycle.awaits_verification(action)
-        and not lifecycle.is_closed(action.review)
+        and lifecycle.actions_with_leadership(action.review)
     )
 
 

@@ -302,3 +302,12 @@ def test_action_data_helper_is_valid(full_review):
     data = full_review()
     values = action_data(data["review"])
     assert set(values) == set(action_service.ACTION_RULES)
+
+
+def test_nothing_is_verified_before_approval(full_review, make_user):
+    data = full_review()
+    early = old_action(data["review"])  # marked done in review, as v1 allowed
+    leader = make_user("leadership")
+    assert not action_service.may_verify(leader, early)
+    with pytest.raises(Conflict):
+        _patch(leader, early, status="verified", verification_note="Too early")
