@@ -94,8 +94,11 @@ def move_to(data: dict[str, Any], status: str, pdfs: bool = False) -> Review:
         )
         transitions.transition(reviewer, review, {"to": "quality_assurance"})
     if wanted >= 3 and review.status == "quality_assurance":
+        # api-v1.1 B: the action balance rule, met by an action addressing the team factor
+        helpers_rules.address_factors(review)
         approve(qa, review, pdfs)
     if wanted >= 4 and review.status == "approved":
+        helpers_rules.verify_actions(review, qa)  # the close rule: every action verified
         transitions.transition(qa, review, {"to": "closed"})
     db.session.refresh(review)
     assert review.status == status
