@@ -32,7 +32,6 @@ from sfo_review.services import (
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
-from tests import helpers_rules
 from tests.helpers_forms import approve
 
 # Distinctive names and figures: none of them may reach the family summary.
@@ -248,7 +247,6 @@ def rich_review(
                 reply.outcome_by_id = reviewer.id
                 db.session.commit()
             if to == "approved":
-                helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
                 approve(qa, review, pdfs)
             else:
                 transitions.transition(reviewer, review, {"to": to})
