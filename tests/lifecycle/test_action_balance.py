@@ -236,3 +236,38 @@ def test_officers_are_not_shown_the_plan_ahead(
     login_as(user=data["officer"])
     soup = page(client.get(f"/reviews/{data['review'].id}/status"))
     assert soup.select_one("#plan-ahead") is None
+
+
+def test_close_is_offered_only_when_the_close_rule_holds(
+    client, full_review, login_as: Callable[..., Any]
+) -> None:
+    data = full_review()
+    review = move_to(data, "approved")  # with the action that addresses the team factor
+    login_as(user=data["qa"])
+
+    soup = page(client.get(f"/reviews/{review.id}/status"))
+    step = soup.select_one("#next-closed")
+    assert step.select_one("form") is None  # no "Close the review" yet
+    left = step.select_one(".app-unmet-rules a")
+    assert "1 not" in left.get_text()  # what is left, counted
+    assert left["href"] == f"/reviews/{review.id}/actions"
+    overview = page(client.get(f"/reviews/{review.id}"))
+    assert overview.select_one("#unmet-rules a")["href"] == f"/reviews/{review.id}/actions"
+
+    helpers_rules.verify_actions(review, data["qa"])
+    soup = page(client.get(f"/reviews/{review.id}/status"))
+    assert "Close the review" in soup.select_one("#next-closed form").get_text()
+    assert "Nothing is left to do on the action plan (1 action)" in soup.get_text()
+
+
+def test_a_review_that_needed_no_action_says_so_when_it_closes(
+    client, full_review, login_as: Callable[..., Any]
+) -> None:
+    data = full_review(individual=False, balanced=False)
+    review = move_to(data, "approved")
+    assert review.actions == []
+    login_as("leadership")
+    soup = page(client.get(f"/reviews/{review.id}/status"))
+    assert soup.select_one("#close-actions").get_text(strip=True) == (
+        "This review has no actions to verify."
+    )
