@@ -133,7 +133,9 @@ def test_reviewer_adds_an_action(client, full_review, login_as):
     assert soup.select_one(f"input[name=finding_ids][value='{data['finding'].id}']") is not None
     response = post(client, url(NEW, data), valid(data))
     assert response.status_code == 302, errors(response)
-    action = db.session.query(Action).one()
+    # api-v1.1 B: the agreed plan has an action already (the balance rule); this one is new
+    action = db.session.query(Action).order_by(Action.id.desc()).first()
+    assert action is not None and action.agreed_at is None
     assert (action.owner, action.level, action.due_date.isoformat()) == (
         "Regional probation director",
         "regional",
@@ -274,7 +276,9 @@ def test_leadership_manage_actions_only_after_approval(client, full_review, logi
     assert page(client.get(url(LIST, data))).select_one(f"a[href='{url(NEW, data)}']")
     response = post(client, url(NEW, data), valid(data))
     assert response.status_code == 302, errors(response)
-    action = db.session.query(Action).one()
+    # api-v1.1 B: the agreed plan has an action already (the balance rule); this one is new
+    action = db.session.query(Action).order_by(Action.id.desc()).first()
+    assert action is not None and action.agreed_at is None
     response = post(
         client,
         url(EDIT, data, action),
