@@ -83,9 +83,19 @@ DRAFT_STAGES = ("in_review", "returned")
 
 # Query strings worth asking for on routes that take them.
 QUERIES = {
-    "reports.report": ["variant=full", "variant=family_summary", "variant=full&format=archival"],
-    "reports.preparing": ["variant=full", "variant=family_summary"],
-    "api.report": ["variant=full", "variant=family_summary", "variant=full&format=archival"],
+    "reports.report": [
+        "variant=full",
+        "variant=family_summary",
+        "variant=full&format=archival",
+        "variant=action_plan",
+    ],
+    "reports.preparing": ["variant=full", "variant=family_summary", "variant=action_plan"],
+    "api.report": [
+        "variant=full",
+        "variant=family_summary",
+        "variant=full&format=archival",
+        "variant=action_plan",
+    ],
 }
 
 
@@ -243,6 +253,7 @@ def advance(world: World, stage: str) -> None:
         if step == "returned":
             _move(world, "in_review", world.qa, RETURN_REASON)
         elif step == "approved":
+            helpers_rules.address_factors(world.review)  # api-v1.1 B: the action balance rule
             _move(world, "approved", world.qa)
         elif step == "closed":
             # api-v1.1 B: the owner marks it done, someone else verifies it, then it closes.
@@ -259,6 +270,7 @@ def advance(world: World, stage: str) -> None:
                 action,
                 {"version": action.version, "status": "verified", "verification_note": "Seen."},
             )
+            helpers_rules.verify_actions(world.review, world.qa)  # the agreed plan's too
             _move(world, "closed", world.leadership)
         else:
             if step == "quality_assurance":
