@@ -12,6 +12,7 @@ from sfo_review.models import Action, ActionReminder, AuditEvent, Notification, 
 from sfo_review.services import actions as action_service
 from sfo_review.services import transitions
 from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
+from tests import helpers_rules
 from tests.helpers_actions import action_data, action_owner, add_action, old_action
 from tests.helpers_forms import move_to
 
@@ -166,6 +167,8 @@ def test_leadership_add_after_approval_and_nothing_changes_once_closed(full_revi
     _patch(leader, action, status="done", completion_note="Cap agreed.")
     # someone else verifies, then the review closes
     _patch(data["qa"], action, status="verified", verification_note="Audit seen.")
+    # the plan agreed at approval (the action meeting the balance rule) is verified too
+    helpers_rules.verify_actions(data["review"], data["qa"])
     transitions.transition(data["qa"], data["review"], {"to": "closed"})
     with pytest.raises(Conflict) as caught:
         _patch(leader, action, description="After closing")
