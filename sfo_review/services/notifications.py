@@ -379,3 +379,15 @@ def _not_reached(tried: list[OutboxEmail], error: str) -> None:
         if email.id in {e.id for e in tried} and email.sent_at is None:
             email.attempts += 1
             email.last_error = error
+
+
+def case_ended_without_conviction(review: Review) -> None:
+    """Acquitted or discontinued (api-v1.1 C): every participant is told; the message names
+    the review only (the email, as always, only links to the list)."""
+    for participant in review.participants:
+        notify(
+            participant.user,
+            f"The criminal case has ended without a conviction ({review.reference})",
+            f"/reviews/{review.id}",
+            review,
+        )
