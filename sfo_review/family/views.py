@@ -1,0 +1,147 @@
+"""The Family page: contact with the victim's family and their questions (api-v1.1 C).
+
+Never officers: every route answers them 404 (loaders.get_family_review_or_404). The
+reviewer records, quality assurance and leadership read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response
+
+from sfo_review import permissions as perm
+from sfo_review.auth.session import actor, login_required_for
+from sfo_review.family.blueprint import family_bp
+from sfo_review.family.forms import AnswerForm, ConfirmDeleteForm, ContactForm, QuestionForm
+from sfo_review.forms_support import form_data, submit_edit, submit_form
+from sfo_review.loaders import ReviewAction, get_child_or_404, get_family_review_or_404
+from sfo_review.models import FamilyContact, FamilyQuestion, Review
+from sfo_review.services import family as family_service
+from sfo_review.services import reviews as review_service
+
+BASE = "/reviews/<int:review_id>/family"
+YES_NO = {"yes": True, "no": False}
+
+
+def _review(review_id: int, action: ReviewAction = perm.can_see_family) -> Review:
+    return get_family_review_or_404(review_id, actor(), action)
+
+
+def _family_url(review: Review, anchor: str = "") -> str:
+    return url_for("family.family", review_id=review.id) + anchor
+
+
+@family_bp.route(BASE)
+@login_required_for()
+def family(review_id: int) -> str:
+    review = _review(review_id)
+    review_service.record_view(actor(), review, "contact with the family")
+    return render_template(
+        "family/family.html",
+        review=review,
+        contacts=family_service.contacts(review),
+        questions=family_service.questions(review),
+        is_answered=family_service.is_answered,
+    )
+
+
+def _contact_data(form: ContactForm) -> dict[str, Any]:
+    data = form_data(form)
+    answer = data.get("advocate_offered")
+    data["advocate_offered"] = YES_NO.get(answer, answer) if answer else None
+    return data
+
+
+@family_bp.route(BASE + "/contacts/new", methods=["GET", "POST"])
+@login_required_for()
+def add_contact(review_id: int) -> str | Response:
+    review = _review(review_id, perm.can_write_family_record)
+    form = ContactForm()
+    if form.validate_on_submit():
+        contact = submit_form(
+            form, lambda: family_service.add_contact(actor(), review, _contact_data(form))
+        )
+        if contact is not None:
+            flash("The contact with the family has been recorded.")
+            return redirect(_family_url(review, f"#contact-{contact.id}"))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "new contact with the family form")
+    return render_template("family/contact_form.html", review=review, form=form)
+
+
+@family_bp.route(BASE + "/questions/new", methods=["GET", "POST"])
+@login_required_for()
+def add_question(review_id: int) -> str | Response:
+    review = _review(review_id, perm.can_write_family_record)
+    form = QuestionForm()
+    if form.validate_on_submit():
+        question = submit_form(
+            form, lambda: family_service.add_question(actor(), review, form_data(form))
+        )
+        if question is not None:
+            flash(
+                "The family’s question has been added. It needs an answer before quality assurance."
+            )
+            return redirect(_family_url(review, f"#question-{question.id}"))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "new family question form")
+    return render_template("family/question_form.html", review=review, form=form)
+
+
+@family_bp.route(BASE + "/questions/<int:question_id>/answer", methods=["GET", "POST"])
+@login_required_for()
+def answer_question(review_id: int, question_id: int) -> str | Response:
+    review = _review(review_id, perm.can_write_family_record)
+    question = get_child_or_404(review, FamilyQuestion, question_id)
+    form = AnswerForm(obj=question)
+    if form.validate_on_submit():
+        saved = submit_edit(
+            form,
+            lambda data: family_service.update_question(actor(), review, question, data),
+            question,
+        )
+        if saved is not None:
+            flash("The answer has been saved.")
+            return redirect(_family_url(review, f"#question-{question.id}"))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "family question")
+    return render_template("family/answer_form.html", review=review, form=form, question=question)
+
+
+def _delete(
+    review: Review, item: FamilyContact | FamilyQuestion, what: str, remove: Callable[[], None]
+) -> str | Response:
+    form = ConfirmDeleteForm()
+    if form.validate_on_submit() and submit_form(form, lambda: remove() or True):
+        flash(f"The {what} has been deleted.")
+        return redirect(_family_url(review))
+    return render_template("family/delete.html", review=review, form=form, item=item, what=what)
+
+
+@family_bp.route(BASE + "/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
+@login_required_for()
+def delete_contact(review_id: int, contact_id: int) -> str | Response:
+    review = _review(review_id, perm.can_write_family_record)
+    contact = get_child_or_404(review, FamilyContact, contact_id)
+    return _delete(
+        review,
+        contact,
+        "contact with the family",
+        lambda: family_service.delete_contact(actor(), review, contact),
+    )
+
+
+@family_bp.route(BASE + "/questions/<int:question_id>/delete", methods=["GET", "POST"])
+@login_required_for()
+def delete_question(review_id: int, question_id: int) -> str | Response:
+    review = _review(review_id, perm.can_write_family_record)
+    question = get_child_or_404(review, FamilyQuestion, question_id)
+    return _delete(
+        review,
+        question,
+        "family’s question",
+        lambda: family_service.delete_question(actor(), review, question),
+    )
