@@ -20,8 +20,10 @@ from sfo_review.services.errors import ValidationFailed
 
 
 def _filled(review: Review) -> CaseOutcomeForm:
+    if request.method != "GET":  # what was posted only: nothing chosen is not 'awaiting'
+        return CaseOutcomeForm()
     form = CaseOutcomeForm(obj=review)
-    if request.method == "GET" and review.case_outcome in DATED_OUTCOMES:
+    if review.case_outcome in DATED_OUTCOMES:
         form[date_field_name(review.case_outcome)].data = review.case_outcome_date
     return form
 

@@ -135,7 +135,9 @@ def test_back_to_awaiting_clears_the_date(api, case_world):
 
 def test_the_charge_date_cannot_move_past_the_outcome(api, case_world):
     _patch(api, case_world, {"case_outcome": "convicted_lesser", "case_outcome_date": "2023-07-01"})
-    response = _patch(api, case_world, {"charge_date": "2023-07-02", "notification_date": "2023-07-03"})
+    response = _patch(
+        api, case_world, {"charge_date": "2023-07-02", "notification_date": "2023-07-03"}
+    )
     assert response.status_code == 422
     assert "case_outcome_date" in error(response)["fields"]
 
@@ -173,7 +175,9 @@ def test_closed_reviews_refuse_the_outcome(api, case_world):
     assert error(response)["code"] == "conflict"
 
 
-@pytest.mark.parametrize(("role", "expected"), [("officer", 403), ("leadership", 403), ("countersigner", 403)])
+@pytest.mark.parametrize(
+    ("role", "expected"), [("officer", 403), ("leadership", 403), ("countersigner", 403)]
+)
 def test_only_the_reviewer_records_the_outcome(api, case_world, role, expected):
     body = {"case_outcome": "acquitted", "case_outcome_date": "2024-02-14"}
     assert _patch(api, case_world, body, role).status_code == expected
