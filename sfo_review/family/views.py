@@ -115,7 +115,12 @@ def _delete(
     review: Review, item: FamilyContact | FamilyQuestion, what: str, remove: Callable[[], None]
 ) -> str | Response:
     form = ConfirmDeleteForm()
-    if form.validate_on_submit() and submit_form(form, lambda: remove() or True):
+
+    def removed() -> bool:
+        remove()
+        return True
+
+    if form.validate_on_submit() and submit_form(form, removed):
         flash(f"The {what} has been deleted.")
         return redirect(_family_url(review))
     return render_template("family/delete.html", review=review, form=form, item=item, what=what)
