@@ -336,3 +336,15 @@ def test_the_outcome_changes_after_approval_in_the_browser(client, login_as, fam
     closed = client.get(url)
     assert page(closed).find(id="edit-window-closed") is not None
     assert page(closed).find("input", attrs={"name": "case_outcome"}) is None
+
+
+def test_every_family_page_has_one_heading_and_unique_ids(client, login_as, family_data):
+    from collections import Counter
+
+    login_as(user=family_data["reviewer"])
+    for path in PAGES:
+        url = _url(path, family_data)
+        soup = page(client.get(url))
+        assert len(soup.select("h1")) == 1, url
+        ids = Counter(tag["id"] for tag in soup.select("[id]"))
+        assert [i for i, n in ids.items() if n > 1] == [], url
