@@ -55,21 +55,36 @@ def _contact_data(form: ContactForm) -> dict[str, Any]:
     return data
 
 
+def _add(
+    review: Review,
+    form: ContactForm | QuestionForm,
+    add: Callable[[], FamilyContact | FamilyQuestion],
+    anchor: str,
+    done: str,
+) -> str | Response:
+    """A new contact or question: the form, the service call, back to the Family page."""
+    if form.validate_on_submit():
+        added = submit_form(form, add)
+        if added is not None:
+            flash(done)
+            return redirect(_family_url(review, f"#{anchor}-{added.id}"))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, f"new {anchor} form (family)")
+    return render_template(f"family/{anchor}_form.html", review=review, form=form)
+
+
 @family_bp.route(BASE + "/contacts/new", methods=["GET", "POST"])
 @login_required_for()
 def add_contact(review_id: int) -> str | Response:
     review = _review(review_id, perm.can_write_family_record)
     form = ContactForm()
-    if form.validate_on_submit():
-        contact = submit_form(
-            form, lambda: family_service.add_contact(actor(), review, _contact_data(form))
-        )
-        if contact is not None:
-            flash("The contact with the family has been recorded.")
-            return redirect(_family_url(review, f"#contact-{contact.id}"))
-    elif request.method == "GET":
-        review_service.record_view(actor(), review, "new contact with the family form")
-    return render_template("family/contact_form.html", review=review, form=form)
+    return _add(
+        review,
+        form,
+        lambda: family_service.add_contact(actor(), review, _contact_data(form)),
+        "contact",
+        "The contact with the family has been recorded.",
+    )
 
 
 @family_bp.route(BASE + "/questions/new", methods=["GET", "POST"])
@@ -77,18 +92,13 @@ def add_contact(review_id: int) -> str | Response:
 def add_question(review_id: int) -> str | Response:
     review = _review(review_id, perm.can_write_family_record)
     form = QuestionForm()
-    if form.validate_on_submit():
-        question = submit_form(
-            form, lambda: family_service.add_question(actor(), review, form_data(form))
-        )
-        if question is not None:
-            flash(
-                "The family’s question has been added. It needs an answer before quality assurance."
-            )
-            return redirect(_family_url(review, f"#question-{question.id}"))
-    elif request.method == "GET":
-        review_service.record_view(actor(), review, "new family question form")
-    return render_template("family/question_form.html", review=review, form=form)
+    return _add(
+        review,
+        form,
+        lambda: family_service.add_question(actor(), review, form_data(form)),
+        "question",
+        "The family’s question has been added. It needs an answer before quality assurance.",
+    )
 
 
 @family_bp.route(BASE + "/questions/<int:question_id>/answer", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ question needs an answer before quality assurance (lifecycle._family_questions_a
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from sfo_review import lifecycle, vocab
 from sfo_review import permissions as perm
@@ -78,22 +78,24 @@ def _not_before_charge(review: Review, field: str, name: str, day: date | None) 
         raise ValidationFailed({field: [f"{name} must be on or after the charge date ({charged})"]})
 
 
+Row = TypeVar("Row", FamilyContact, FamilyQuestion)
+
+
+def _added(actor: User, review: Review, row: Row, kind: str, summary: str) -> Row:
+    db.session.add(row)
+    db.session.flush()
+    audit(review, actor, f"{kind}.added", summary, {f"{kind}_id": row.id})
+    return row
+
+
 @review_edit
 def add_contact(actor: User, review: Review, data: dict[str, Any]) -> FamilyContact:
     _start(actor, review)
     values = v.clean(data, CONTACT_RULES)
     _not_before_charge(review, "occurred_on", "Date of the contact", values["occurred_on"])
     contact = FamilyContact(review=review, recorded_by_id=actor.id, **values)
-    db.session.add(contact)
-    db.session.flush()
-    audit(
-        review,
-        actor,
-        "family_contact.added",
-        f"Recorded a contact with the family on {v.long_date(contact.occurred_on)}",
-        {"family_contact_id": contact.id},
-    )
-    return contact
+    summary = f"Recorded a contact with the family on {v.long_date(contact.occurred_on)}"
+    return _added(actor, review, contact, "family_contact", summary)
 
 
 @review_edit
@@ -131,16 +133,8 @@ def add_question(actor: User, review: Review, data: dict[str, Any]) -> FamilyQue
     values = v.clean(data, QUESTION_RULES)
     _not_before_charge(review, "asked_on", "Date the question was asked", values["asked_on"])
     question = FamilyQuestion(review=review, **values)
-    db.session.add(question)
-    db.session.flush()
-    audit(
-        review,
-        actor,
-        "family_question.added",
-        f"Added the family's question “{start_of(question)}”",
-        {"family_question_id": question.id},
-    )
-    return question
+    summary = f"Added the family's question “{start_of(question)}”"
+    return _added(actor, review, question, "family_question", summary)
 
 
 @review_edit

@@ -11,21 +11,11 @@ import pytest
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, FamilyContact, FamilyQuestion
 from sfo_review.services import family as family_service
+from tests.api.conftest import ROLES
 from tests.api.support import error
 from tests.family.support import CONTACT, HOSTILE, QUESTION, add_contact, add_question
 from tests.helpers_forms import move_to
 
-ROLES = (
-    "reviewer",
-    "other_reviewer",
-    "officer",
-    "other_officer",
-    "quality_assurer",
-    "countersigner",
-    "leadership",
-    "admin",
-    "anonymous",
-)
 HIDDEN = {
     "other_reviewer": 404,
     "officer": 404,  # a participant: never the family's material
