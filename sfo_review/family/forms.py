@@ -80,6 +80,10 @@ class ContactForm(FlaskForm):
     submit = SubmitField("Save the contact", widget=SubmitButton())
 
 
+class EditContactForm(ContactForm):
+    version = version_field()
+
+
 class QuestionForm(FlaskForm):
     question = TextAreaField(
         "The family’s question",

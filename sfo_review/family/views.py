@@ -15,7 +15,13 @@ from werkzeug.wrappers import Response
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.family.blueprint import family_bp
-from sfo_review.family.forms import AnswerForm, ConfirmDeleteForm, ContactForm, QuestionForm
+from sfo_review.family.forms import (
+    AnswerForm,
+    ConfirmDeleteForm,
+    ContactForm,
+    EditContactForm,
+    QuestionForm,
+)
 from sfo_review.forms_support import form_data, submit_edit, submit_form
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_family_review_or_404
 from sfo_review.models import FamilyContact, FamilyQuestion, Review
@@ -48,11 +54,21 @@ def family(review_id: int) -> str:
     )
 
 
-def _contact_data(form: ContactForm) -> dict[str, Any]:
-    data = form_data(form)
-    answer = data.get("advocate_offered")
-    data["advocate_offered"] = YES_NO.get(answer, answer) if answer else None
+def _yes_no(data: dict[str, Any]) -> dict[str, Any]:
+    """The radios' yes or no as the service's true or false (anything else as posted: the
+    service says what is wrong with it)."""
+    if "advocate_offered" in data:
+        answer = data["advocate_offered"]
+        data["advocate_offered"] = YES_NO.get(answer, answer) if answer else None
     return data
+
+
+def _contact_data(form: ContactForm) -> dict[str, Any]:
+    return _yes_no(form_data(form))
+
+
+def _advocate_answer(contact: FamilyContact) -> dict[str, Any]:
+    return {"advocate_offered": "yes" if contact.advocate_offered else "no"}
 
 
 def _add(
@@ -85,6 +101,29 @@ def add_contact(review_id: int) -> str | Response:
         "contact",
         "The contact with the family has been recorded.",
     )
+
+
+@family_bp.route(BASE + "/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@login_required_for()
+def edit_contact(review_id: int, contact_id: int) -> str | Response:
+    review = _review(review_id, perm.can_write_family_record)
+    contact = get_child_or_404(review, FamilyContact, contact_id)
+    form = EditContactForm(obj=contact)
+    if request.method == "GET":
+        form.advocate_offered.data = _advocate_answer(contact)["advocate_offered"]
+    if form.validate_on_submit():
+        saved = submit_edit(
+            form,
+            lambda data: family_service.update_contact(actor(), review, contact, _yes_no(data)),
+            contact,
+            lambda: _advocate_answer(contact),
+        )
+        if saved is not None:
+            flash("The contact with the family has been changed.")
+            return redirect(_family_url(review, f"#contact-{contact.id}"))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "contact with the family")
+    return render_template("family/contact_form.html", review=review, form=form, item=contact)
 
 
 @family_bp.route(BASE + "/questions/new", methods=["GET", "POST"])

@@ -32,6 +32,7 @@ CASE = {**WRITE, "officer": 403}  # the review is theirs to see; the outcome onl
 PAGES = {
     "/reviews/{r}/family": READ,
     "/reviews/{r}/family/contacts/new": WRITE,
+    "/reviews/{r}/family/contacts/{c}/edit": WRITE,
     "/reviews/{r}/family/contacts/{c}/delete": WRITE,
     "/reviews/{r}/family/questions/new": WRITE,
     "/reviews/{r}/family/questions/{q}/answer": WRITE,
@@ -348,3 +349,19 @@ def test_every_family_page_has_one_heading_and_unique_ids(client, login_as, fami
         assert len(soup.select("h1")) == 1, url
         ids = Counter(tag["id"] for tag in soup.select("[id]"))
         assert [i for i, n in ids.items() if n > 1] == [], url
+
+
+def test_change_a_contact(client, login_as, family_data):
+    login_as(user=family_data["reviewer"])
+    contact = family_data["contact"]
+    url = f"/reviews/{family_data['review'].id}/family/contacts/{contact.id}/edit"
+    form = page(client.get(url))
+    assert form.select_one("input[name=advocate_offered][value=yes]").has_attr("checked")
+    version = form.select_one("input[name=version]")["value"]
+    bad = post_as(client, "reviewer", url, {**CONTACT_FORM, "summary": "", "version": version})
+    assert error_for(bad, "summary")
+    saved = post_as(client, "reviewer", url, {**CONTACT_FORM, "version": version})
+    assert saved.status_code == 302
+    db.session.refresh(contact)
+    assert contact.channel == "phone" and contact.advocate_offered is False
+    assert contact.version == 2
