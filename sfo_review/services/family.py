@@ -78,6 +78,16 @@ def _not_before_charge(review: Review, field: str, name: str, day: date | None) 
         raise ValidationFailed({field: [f"{name} must be on or after the charge date ({charged})"]})
 
 
+def _clean_contact(data: dict[str, Any], partial: bool = False) -> dict[str, Any]:
+    """CONTACT_RULES, with a radio's words for the advocate question left unanswered."""
+    try:
+        return v.clean(data, CONTACT_RULES, partial=partial)
+    except ValidationFailed as exc:
+        if "advocate_offered" in exc.fields and data.get("advocate_offered") is None:
+            exc.fields["advocate_offered"] = ["Select whether an advocate was offered"]
+        raise
+
+
 Row = TypeVar("Row", FamilyContact, FamilyQuestion)
 
 
@@ -91,7 +101,7 @@ def _added(actor: User, review: Review, row: Row, kind: str, summary: str) -> Ro
 @review_edit
 def add_contact(actor: User, review: Review, data: dict[str, Any]) -> FamilyContact:
     _start(actor, review)
-    values = v.clean(data, CONTACT_RULES)
+    values = _clean_contact(data)
     _not_before_charge(review, "occurred_on", "Date of the contact", values["occurred_on"])
     contact = FamilyContact(review=review, recorded_by_id=actor.id, **values)
     summary = f"Recorded a contact with the family on {v.long_date(contact.occurred_on)}"
@@ -105,7 +115,7 @@ def update_contact(
     _start(actor, review)
     data = dict(data)
     check_version(contact, data)
-    values = v.clean(data, CONTACT_RULES, partial=True)
+    values = _clean_contact(data, partial=True)
     _not_before_charge(review, "occurred_on", "Date of the contact", values.get("occurred_on"))
     changed = apply(contact, values)
     if changed:

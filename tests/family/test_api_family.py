@@ -295,3 +295,19 @@ def test_contact_goes_on_after_approval_until_closed(api, family_world):
     assert closed.status_code == 409
     assert error(closed)["code"] == "conflict"
     assert api.get(url, w["tokens"]["reviewer"]).status_code == 200
+
+
+def test_messages_name_each_field(api, family_world):
+    w = family_world
+    response = api.post(f"/reviews/{w['id']}/family-contacts", w["tokens"]["reviewer"], {})
+    fields = error(response)["fields"]
+    assert fields["advocate_offered"] == ["Select whether an advocate was offered"]
+    assert fields["channel"][0].startswith("Select the way the contact was made")
+    yes = api.post(
+        f"/reviews/{w['id']}/family-contacts",
+        w["tokens"]["reviewer"],
+        {**CONTACT, "advocate_offered": "yes"},
+    )
+    assert error(yes)["fields"]["advocate_offered"] == [
+        "Answer to whether an advocate was offered must be true or false"
+    ]
