@@ -11,47 +11,20 @@ from sfo_review import vocab
 from sfo_review.fields import CharacterCount, GovDateField, SubmitButton, radio
 from sfo_review.forms_support import select_choices, version_field
 
-# The outcomes that need a date: each reveals its own date input (GOV.UK conditional reveal;
-# without JavaScript every box shows and only the chosen outcome's is read).
-DATED_OUTCOMES = tuple(c.key for c in vocab.CASE_OUTCOMES if c.key != "awaiting")
-
-
-def date_field_name(outcome: str) -> str:
-    return f"date_{outcome}"
-
 
 class CaseOutcomeForm(FlaskForm):
     version = version_field()
     case_outcome = radio("What is the outcome of the criminal case?", vocab.CASE_OUTCOMES)
-    date_convicted_of_sfo = GovDateField(
-        "Date of the conviction", "date of the outcome", description="For example, 14 2 2024."
-    )
-    date_convicted_lesser = GovDateField(
-        "Date of the conviction", "date of the outcome", description="For example, 14 2 2024."
-    )
-    date_acquitted = GovDateField(
-        "Date of the acquittal", "date of the outcome", description="For example, 14 2 2024."
-    )
-    date_discontinued = GovDateField(
-        "Date the case was discontinued",
+    # One date below the answers, not a conditional reveal under each: GOV.UK Frontend's
+    # reveal sets aria-expanded on the radio inputs, which axe reports as a critical problem
+    # (tests/browser/test_accessibility.py; findings/reply_forms.py does the same).
+    case_outcome_date = GovDateField(
+        "Date of the outcome",
         "date of the outcome",
-        description="For example, 14 2 2024.",
+        description="The day of the verdict, the sentence or the decision to discontinue, for "
+        "example 14 2 2024. Leave it empty while awaiting the outcome.",
     )
     submit = SubmitField("Save the outcome", widget=SubmitButton())
-
-    def chosen_date_field(self) -> str | None:
-        outcome = self.case_outcome.data
-        return date_field_name(outcome) if outcome in DATED_OUTCOMES else None
-
-    def drop_unchosen_date_errors(self) -> bool:
-        """Only the chosen outcome's date is read: what is in the other boxes is ignored.
-        True when no error is left."""
-        chosen = self.chosen_date_field()
-        for outcome in DATED_OUTCOMES:
-            name = date_field_name(outcome)
-            if name != chosen:
-                self[name].errors = []
-        return not any(field.errors for field in self)
 
 
 class ContactForm(FlaskForm):

@@ -260,12 +260,7 @@ def _case_form(data, **fields):
 def test_record_an_acquittal_in_the_browser(client, login_as, family_data):
     login_as(user=family_data["reviewer"])
     url = f"/reviews/{family_data['review'].id}/criminal-case"
-    body = _case_form(
-        family_data,
-        case_outcome="acquitted",
-        date_acquitted=["14", "2", "2024"],
-        date_convicted_of_sfo=["nonsense", "", ""],  # another outcome's boxes are not read
-    )
+    body = _case_form(family_data, case_outcome="acquitted", case_outcome_date=["14", "2", "2024"])
     response = post_as(client, "reviewer", url, body)
     assert response.status_code == 302, errors(response)
     db.session.refresh(family_data["review"])
@@ -285,20 +280,25 @@ def test_record_an_acquittal_in_the_browser(client, login_as, family_data):
     ("fields", "field_id", "message"),
     [
         ({}, "case_outcome", "Select the outcome of the criminal case"),
-        ({"case_outcome": "acquitted"}, "date_acquitted", "Enter the date of the outcome"),
+        ({"case_outcome": "acquitted"}, "case_outcome_date", "Enter the date of the outcome"),
         (
-            {"case_outcome": "discontinued", "date_discontinued": ["1", "1", "2999"]},
-            "date_discontinued",
+            {"case_outcome": "awaiting", "case_outcome_date": ["1", "2", "2024"]},
+            "case_outcome_date",
+            "Leave the date of the outcome empty",
+        ),
+        (
+            {"case_outcome": "discontinued", "case_outcome_date": ["1", "1", "2999"]},
+            "case_outcome_date",
             "today or in the past",
         ),
         (
-            {"case_outcome": "convicted_lesser", "date_convicted_lesser": ["1", "1", "2020"]},
-            "date_convicted_lesser",
+            {"case_outcome": "convicted_lesser", "case_outcome_date": ["1", "1", "2020"]},
+            "case_outcome_date",
             "on or after the charge date",
         ),
         (
-            {"case_outcome": "convicted_of_sfo", "date_convicted_of_sfo": ["30", "2", "2024"]},
-            "date_convicted_of_sfo",
+            {"case_outcome": "convicted_of_sfo", "case_outcome_date": ["30", "2", "2024"]},
+            "case_outcome_date",
             "real date",
         ),
         ({"case_outcome": "<script>"}, "case_outcome", "Select the outcome"),
@@ -330,7 +330,7 @@ def test_the_outcome_changes_after_approval_in_the_browser(client, login_as, fam
     login_as(user=family_data["reviewer"])
     url = f"/reviews/{family_data['review'].id}/criminal-case"
     body = _case_form(
-        family_data, case_outcome="convicted_of_sfo", date_convicted_of_sfo=["1", "2", "2024"]
+        family_data, case_outcome="convicted_of_sfo", case_outcome_date=["1", "2", "2024"]
     )
     assert post_as(client, "reviewer", url, body).status_code == 302
     move_to(family_data, "closed")
