@@ -7,9 +7,11 @@ reviewer records, quality assurance and leadership read.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
@@ -89,6 +91,35 @@ def _add(
     return render_template(f"family/{anchor}_form.html", review=review, form=form)
 
 
+@dataclass(frozen=True)
+class Edit:
+    """What an edit page saves (the service call, the values the row holds under other
+    names), says once saved, where it returns to on the Family page, and its template."""
+
+    save: Callable[[dict[str, Any]], Any]
+    current: Callable[[], dict[str, Any]] | None
+    done: str
+    anchor: str
+    template: str
+
+
+def _edit(
+    review: Review,
+    form: FlaskForm,
+    row: FamilyContact | FamilyQuestion,
+    edit: Edit,
+    **context: Any,
+) -> str | Response:
+    """A contact or an answer changed with its version (a stale save merged, as elsewhere)."""
+    if form.validate_on_submit():
+        if submit_edit(form, edit.save, row, edit.current) is not None:
+            flash(edit.done)
+            return redirect(_family_url(review, f"#{edit.anchor}"))
+    elif request.method == "GET":
+        review_service.record_view(actor(), review, "contact with the family")
+    return render_template(edit.template, review=review, form=form, **context)
+
+
 @family_bp.route(BASE + "/contacts/new", methods=["GET", "POST"])
 @login_required_for()
 def add_contact(review_id: int) -> str | Response:
@@ -111,19 +142,19 @@ def edit_contact(review_id: int, contact_id: int) -> str | Response:
     form = EditContactForm(obj=contact)
     if request.method == "GET":
         form.advocate_offered.data = _advocate_answer(contact)["advocate_offered"]
-    if form.validate_on_submit():
-        saved = submit_edit(
-            form,
+    return _edit(
+        review,
+        form,
+        contact,
+        Edit(
             lambda data: family_service.update_contact(actor(), review, contact, _yes_no(data)),
-            contact,
             lambda: _advocate_answer(contact),
-        )
-        if saved is not None:
-            flash("The contact with the family has been changed.")
-            return redirect(_family_url(review, f"#contact-{contact.id}"))
-    elif request.method == "GET":
-        review_service.record_view(actor(), review, "contact with the family")
-    return render_template("family/contact_form.html", review=review, form=form, item=contact)
+            "The contact with the family has been changed.",
+            f"contact-{contact.id}",
+            "family/contact_form.html",
+        ),
+        item=contact,
+    )
 
 
 @family_bp.route(BASE + "/questions/new", methods=["GET", "POST"])
@@ -145,19 +176,19 @@ def add_question(review_id: int) -> str | Response:
 def answer_question(review_id: int, question_id: int) -> str | Response:
     review = _review(review_id, perm.can_write_family_record)
     question = get_child_or_404(review, FamilyQuestion, question_id)
-    form = AnswerForm(obj=question)
-    if form.validate_on_submit():
-        saved = submit_edit(
-            form,
+    return _edit(
+        review,
+        AnswerForm(obj=question),
+        question,
+        Edit(
             lambda data: family_service.update_question(actor(), review, question, data),
-            question,
-        )
-        if saved is not None:
-            flash("The answer has been saved.")
-            return redirect(_family_url(review, f"#question-{question.id}"))
-    elif request.method == "GET":
-        review_service.record_view(actor(), review, "family question")
-    return render_template("family/answer_form.html", review=review, form=form, question=question)
+            None,
+            "The answer has been saved.",
+            f"question-{question.id}",
+            "family/answer_form.html",
+        ),
+        question=question,
+    )
 
 
 def _delete(
