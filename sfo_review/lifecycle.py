@@ -546,6 +546,31 @@ def action_plan_unmet(review: Review) -> list[UnmetRule]:
     ]
 
 
+def question_start(text: str, length: int = 60) -> str:
+    """The first words of a family's question, to name it (a rule, the audit trail)."""
+    words = " ".join(text.split())
+    return words if len(words) <= length else words[: length - 1].rstrip() + "…"
+
+
+def _family_questions_answered(review: Review) -> list[UnmetRule]:
+    """To quality assurance: every question the victim's family asked has an answer
+    (api-v1.1 C): one rule per unanswered question, quoting its start."""
+    unmet = []
+    asked = sorted(review.family_questions, key=lambda q: (q.asked_on, q.id))
+    for question in asked:
+        if question.answer and question.answer.strip():
+            continue
+        unmet.append(
+            UnmetRule(
+                "family_questions",
+                f"Answer the family’s question “{question_start(question.question)}”",
+                "family.answer_question",
+                (("question_id", question.id),),
+            )
+        )
+    return unmet
+
+
 # What each step forward needs of its own.
 _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
     FACTUAL_ACCURACY: (
@@ -559,6 +584,7 @@ _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
         _factual_accuracy_heard,
         _needs_overall_judgement,
         _needs_countersigner,
+        _family_questions_answered,
     ),
     APPROVED: (action_plan_unmet,),
 }
