@@ -128,6 +128,10 @@ format: install ## Apply ruff's formatting and safe fixes
 # stays on one worker (--dist loadgroup). PYTEST_WORKERS=0 runs in this process.
 PYTEST_WORKERS ?= auto
 XDIST := -n $(PYTEST_WORKERS) --dist loadgroup
+# Without the browser tests there is no group to keep together: each worker takes the tests
+# in file order (consecutive tests reuse each other's builds and layouts) and, once done,
+# takes half of what another worker has left, so no long file is left to one worker at the end.
+XDIST_NO_BROWSER := -n $(PYTEST_WORKERS) --dist worksteal
 
 .PHONY: system-packages
 system-packages: ## Install the system packages the tests use (Chromium, poppler, qpdf, Pango, fonts), or say which are missing
@@ -140,14 +144,14 @@ test: lint system-packages ## Lint, then the whole suite on SQLite on every core
 .PHONY: test-fast
 test-fast: install ## The suite without the browser tests, on every core (the inner loop; no lint)
 	.ci/system-packages --no-browser
-	$(VENV)/bin/pytest $(XDIST) -m "not browser"
+	$(VENV)/bin/pytest $(XDIST_NO_BROWSER) -m "not browser"
 
 # The browser tests drive live servers on SQLite files of their own whatever TEST_DATABASE_URL
 # says (tests/browser), so on PostgreSQL they would repeat the SQLite run's work exactly:
 # this run is every test that uses the database under test.
 .PHONY: test-postgres
 test-postgres: install system-packages ## Every test that uses the database, against PostgreSQL (TEST_DATABASE_URL, default postgresql://postgres@127.0.0.1:5432/test)
-	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest $(XDIST) -m "not browser"
+	TEST_DATABASE_URL=$${TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test} $(VENV)/bin/pytest $(XDIST_NO_BROWSER) -m "not browser"
 
 .PHONY: test-random
 test-random: install system-packages ## The whole suite in a shuffled order (RANDOM_SEED=n repeats an order)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import subprocess
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
@@ -277,28 +278,56 @@ def _jobs_run_at_once() -> Iterator[None]:
 # Laying out a PDF costs about a second, and many tests ask for the same document: the same
 # review built by the same fixture gives the same HTML. WeasyPrint's output is a function of
 # its input (the HTML, the formats and what the engine's fingerprint covers), so a test that
-# asks for a document laid out before in this process gets those bytes: everything above
+# asks for a document laid out before in this run gets those bytes: everything above
 # the layout (the HTML, the cache, the jobs, the locks, the time limit's start) runs as
 # ever. Tests about the layout itself (its time limit, its locks, its line breaking) are
-# marked `layout` and always lay out for real.
+# marked `layout` and always lay out for real. Under xdist the workers share what they
+# laid out (a file per document in the run's temporary folder), so a document is laid out
+# once per run, not once per worker.
 
 _LAID_OUT: dict[str, Any] = {}
 
 
+def _shared_layouts(factory: pytest.TempPathFactory) -> Path | None:
+    """The folder the xdist workers of this run share their layouts in (None without xdist)."""
+    if _worker() is None:
+        return None
+    folder = factory.getbasetemp().parent / "layouts"  # the same folder for every worker
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _laid_out(key: str, shared: Path | None, lay_out: Callable[[], Any]) -> Any:
+    """The layout of `key`: from this process, else from another worker, else laid out now."""
+    if key in _LAID_OUT:
+        return _LAID_OUT[key]
+    stored = shared / f"{key}.pickle" if shared is not None else None
+    if stored is not None and stored.exists():
+        _LAID_OUT[key] = pickle.loads(stored.read_bytes())  # noqa: S301 - written by this run
+        return _LAID_OUT[key]
+    _LAID_OUT[key] = lay_out()
+    if stored is not None:  # whole or not at all: another worker may read it at any time
+        partial = stored.with_suffix(f".{os.getpid()}.part")
+        partial.write_bytes(pickle.dumps(_LAID_OUT[key]))
+        partial.replace(stored)
+    return _LAID_OUT[key]
+
+
 @pytest.fixture(autouse=True)
-def _each_pdf_laid_out_once(request: pytest.FixtureRequest) -> Iterator[None]:
+def _each_pdf_laid_out_once(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
     if request.node.get_closest_marker("layout") is not None:
         yield
         return
     from sfo_review.pdf import render
 
     real = render._Engine._write
+    shared = _shared_layouts(tmp_path_factory)
 
     def write_once(engine: Any, html: str, formats: tuple[str, ...]) -> Any:
         key = hashlib.sha256(f"{engine.fingerprint}|{formats!r}|{html}".encode()).hexdigest()
-        if key not in _LAID_OUT:
-            _LAID_OUT[key] = real(engine, html, formats)
-        return dict(_LAID_OUT[key])
+        return dict(_laid_out(key, shared, lambda: real(engine, html, formats)))
 
     render._Engine._write = write_once  # type: ignore[method-assign]
     try:

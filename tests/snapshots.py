@@ -32,7 +32,7 @@ from typing import Any
 
 import pytest
 from flask import current_app
-from sqlalchemy import Connection, Integer, Table, exists, literal_column, select, text
+from sqlalchemy import Connection, Integer, Table, exists, inspect, literal_column, select, text
 from sqlalchemy.orm import InstanceState
 from sqlalchemy.orm.base import instance_state
 
@@ -136,6 +136,33 @@ def _encode(value: Any) -> Any:
     if state.identity is None or state.deleted or state.detached:
         raise _NotRows
     return ("row", type(value), state.identity)
+
+
+def _rows_in(encoded: Any, found: dict[type, set[Any]]) -> dict[type, set[Any]]:
+    """The primary keys of every row object in an encoded result, by class."""
+    kind, *rest = encoded
+    if kind == "row":
+        found.setdefault(rest[0], set()).add(rest[1])
+    elif kind == "dict":
+        for value in rest[0].values():
+            _rows_in(value, found)
+    elif kind != "value":
+        for value in rest[0]:
+            _rows_in(value, found)
+    return found
+
+
+def _load_rows(encoded: Any) -> list[Any]:
+    """Load the result's row objects a class at a time (one query each, not one per object);
+    _decode then finds them in the session (whose map holds them only while they are
+    referenced: keep the list until then), as session.get would have loaded them."""
+    loaded: list[Any] = []
+    for cls, identities in _rows_in(encoded, {}).items():
+        columns = inspect(cls).primary_key
+        if len(columns) == 1:
+            wanted = columns[0].in_([i[0] for i in identities])
+            loaded += db.session.scalars(select(cls).where(wanted)).all()
+    return loaded
 
 
 def _decode(encoded: Any) -> Any:
@@ -247,7 +274,10 @@ def _reuse(
     db.session.commit()  # as the build's last use case did
     for name, n in found.counters.items():
         counters[name]["n"] = n
-    return _decode(found.result)
+    loaded = _load_rows(found.result)
+    result = _decode(found.result)
+    del loaded
+    return result
 
 
 def _keep(

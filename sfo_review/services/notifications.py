@@ -457,3 +457,15 @@ def recurrence_recorded(action: Action, later: Review, category_label: str) -> N
         if user is not None and user.id not in told:
             told.add(user.id)
             notify(user, message, link, earlier)
+
+
+def case_ended_without_conviction(review: Review) -> None:
+    """Acquitted or discontinued (api-v1.1 C): every participant is told; the message names
+    the review only (the email, as always, only links to the list)."""
+    for participant in review.participants:
+        notify(
+            participant.user,
+            f"The criminal case has ended without a conviction ({review.reference})",
+            f"/reviews/{review.id}",
+            review,
+        )

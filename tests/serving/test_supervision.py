@@ -67,6 +67,12 @@ def consumer(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
         "DATABASE_URL": f"sqlite:///{tmp_path / 'app.db'}",
         "SFO_ENV": "development",
         "HUEY_WORKERS": "2",
+        # The normal scheduling class and priority: these tests are about the consumer's
+        # processes, not about giving way (test_the_worker_renders_on_cpu_time_nothing_else_wants
+        # checks the idle class), and an idle-class render waits for every busy core (the
+        # suite's other xdist workers) to go quiet first: 20-130 s instead of a few.
+        "WORKER_SCHED_IDLE": "false",
+        "WORKER_NICE": "0",
     }
     env.pop("REDIS_URL", None)
     started = subprocess.Popen(
@@ -218,7 +224,8 @@ def test_systemd_finds_nothing_wrong_with_the_units(name: str, tmp_path: Path):
 @pytest.mark.parametrize(("setting", "idle"), [(None, True), ("false", False)])
 def test_the_worker_renders_on_cpu_time_nothing_else_wants(setting: str | None, idle: bool):
     """The idle scheduling class (its forks inherit it), unless WORKER_SCHED_IDLE=false;
-    in a process of its own, so this test's stays as it is."""
+    in a process of its own, so this test's stays as it is. The probe leaves with os._exit
+    once it has printed: an idle-class interpreter's clean-up waits for a quiet machine."""
     env = {k: v for k, v in os.environ.items() if k != "WORKER_SCHED_IDLE"}
     if setting is not None:
         env["WORKER_SCHED_IDLE"] = setting
@@ -226,7 +233,9 @@ def test_the_worker_renders_on_cpu_time_nothing_else_wants(setting: str | None, 
         "import os; from sfo_review.worker import give_way; set = give_way(); "
         "child = os.fork()\n"
         "if child == 0: os._exit(0 if os.sched_getscheduler(0) == os.SCHED_IDLE else 1)\n"
-        "print(set, os.sched_getscheduler(0) == os.SCHED_IDLE, os.waitpid(child, 0)[1] == 0)"
+        "print(set, os.sched_getscheduler(0) == os.SCHED_IDLE, os.waitpid(child, 0)[1] == 0, "
+        "flush=True)\n"
+        "os._exit(0)"
     )
     done = subprocess.run(  # noqa: S603 - our own interpreter
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
