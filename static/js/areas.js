@@ -9,7 +9,10 @@ function narrow (regionSelect, pduSelect) {
     const shown = !of || !region || of === region
     option.hidden = !shown
     option.disabled = !shown
-    if (of && region) option.textContent = option.value
+    if (of) {
+      option.dataset.label = option.dataset.label || option.textContent
+      option.textContent = region ? option.value : option.dataset.label
+    }
   }
   const chosen = pduSelect.selectedOptions[0]
   if (chosen && chosen.disabled) pduSelect.value = ''
