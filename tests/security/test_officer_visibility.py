@@ -31,7 +31,7 @@ from sqlalchemy import select, text
 from sfo_review.dashboard.tables import BUILDERS
 from sfo_review.extensions import db
 from sfo_review.findings.just_culture_forms import STEPS as JUST_CULTURE_STEPS
-from sfo_review.models import Notification, User
+from sfo_review.models import Notification, Pdu, Region, User
 from sfo_review.services import actions as action_service
 from sfo_review.services import caseload_accounts, evidence, family, findings, users
 from sfo_review.services import deadline_extensions as extension_service
@@ -334,6 +334,9 @@ def route_values(world: World) -> dict[str, list[Any]]:
         "name": sorted(BUILDERS),
         "token": ["a-made-up-set-password-link"],  # the set-password page shows no review
         "step": [step.slug for step in JUST_CULTURE_STEPS],  # the assessment's question pages
+        # the list of regions and PDUs (issue 19): admin pages, one real row of each
+        "region_id": [db.session.scalars(select(Region.id).limit(1)).one()],
+        "pdu_id": [db.session.scalars(select(Pdu.id).limit(1)).one()],
     }
     for kind in ("entry_id", "context_id", "factor_id", "finding_id", "statement_id"):
         assert kinds[kind], f"the world has no {kind}: the walk would miss its routes"
