@@ -221,6 +221,8 @@ def _ids() -> dict[str, list[dict[str, int]]]:
         Finding,
         FindingResponse,
         Participant,
+        Pdu,
+        Region,
         Review,
         Statement,
         SystemicFactor,
@@ -261,7 +263,13 @@ def _ids() -> dict[str, list[dict[str, int]]]:
         for role in ("officer", "leadership")
     ]
     assert all(accounts)
-    return {"reviews": per_review, "users": [{"user_id": u.id} for u in accounts if u]}
+    # The admin pages of one region and one PDU of the list (issue 19).
+    area = {
+        "region_id": db.session.scalars(select(Region.id).order_by(Region.id)).first(),
+        "pdu_id": db.session.scalars(select(Pdu.id).order_by(Pdu.id)).first(),
+    }
+    users = [{"user_id": u.id} for u in accounts if u]
+    return {"reviews": per_review, "users": [*users, area]}
 
 
 @pytest.fixture(scope="module")
