@@ -41,7 +41,10 @@ def upgrade():
         batch.create_foreign_key(
             "fk_actions_verified_by_id_users", "users", ["verified_by_id"], ["id"]
         )
-        batch.create_index("ix_actions_owner_id_status", ["owner_id", "status"])
+        # An owner's actions, soonest due first; and the done ones waiting for verification
+        # (the home page's lists, the reminders).
+        batch.create_index("ix_actions_owner_id_due_date", ["owner_id", "due_date", "status"])
+        batch.create_index("ix_actions_status_due_date", ["status", "due_date", "id"])
 
     op.create_table(
         "action_systemic_factors",
@@ -98,7 +101,8 @@ def downgrade():
     # A `verified` action was `done` before 1.1 had a word for being checked.
     op.execute("UPDATE actions SET status = 'done' WHERE status = 'verified'")
     with op.batch_alter_table("actions") as batch:
-        batch.drop_index("ix_actions_owner_id_status")
+        batch.drop_index("ix_actions_status_due_date")
+        batch.drop_index("ix_actions_owner_id_due_date")
         batch.drop_constraint("fk_actions_verified_by_id_users", type_="foreignkey")
         batch.drop_constraint("fk_actions_owner_id_users", type_="foreignkey")
         for column in (

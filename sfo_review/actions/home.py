@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from sfo_review import clock, lifecycle
@@ -19,8 +19,10 @@ from sfo_review.extensions import db
 from sfo_review.models import Action, User
 from sfo_review.services import actions as action_service
 
-# A home page lists at most this many of each; the review's actions page has the rest.
-LIMIT = 50
+# A home page shows at most this many of each, soonest due first (the review's actions page
+# has the rest); up to `LIMIT` waiting ones are read to find those the user may verify.
+SHOWN = 10
+LIMIT = 2 * SHOWN
 
 
 def is_overdue(action: Action, today: date) -> bool:
@@ -33,23 +35,29 @@ class ForYou:
     owned: list[Action] | None  # None: not someone who may own actions
     to_verify: list[Action]
     today: date
+    owned_total: int = 0
 
 
-def _query(*conditions: Any) -> list[Action]:
+def _query(*conditions: Any, limit: int = LIMIT) -> list[Action]:
     rows = db.session.scalars(
         select(Action)
         .where(*conditions)
         .options(selectinload(Action.review), selectinload(Action.owner_user))
         .order_by(Action.due_date, Action.id)
-        .limit(LIMIT)
+        .limit(limit)
     )
     return list(rows)
 
 
 def actions_for(user: User) -> ForYou:
     owned = None
+    owned_total = 0
     if perm.can_own_actions(user):
-        owned = _query(Action.owner_id == user.id, Action.status != lifecycle.VERIFIED)
+        mine = (Action.owner_id == user.id, Action.status != lifecycle.VERIFIED)
+        owned = _query(*mine, limit=SHOWN)
+        owned_total = len(owned)
+        if owned_total == SHOWN:
+            owned_total = db.session.scalar(select(func.count()).where(*mine)) or 0
     waiting = _query(
         Action.status == lifecycle.DONE,
         or_(Action.owner_id.is_(None), Action.owner_id != user.id),
@@ -59,7 +67,7 @@ def actions_for(user: User) -> ForYou:
         for a in waiting
         if perm.can_see_review(user, a.review) and action_service.may_verify(user, a)
     ]
-    return ForYou(owned, to_verify, clock.today())
+    return ForYou(owned, to_verify, clock.today(), owned_total)
 
 
 @actions_bp.app_context_processor

@@ -353,8 +353,8 @@ def action_owners(f: dict[str, Any]) -> Table:
 def recurrence_categories(f: dict[str, Any]) -> Table:
     """Lessons not learned by factor category, most first (api-v1.1 B); every category."""
     counts = dict.fromkeys(vocab.CATEGORY_BY_KEY, 0)
-    for item in f["recurrences"]["items"]:
-        counts[item["category"]] = counts.get(item["category"], 0) + 1
+    for category, count in f["recurrences"]["by_category"].items():
+        counts[category] = counts.get(category, 0) + count
     ordered = sorted(counts.items(), key=lambda kv: -kv[1])  # stable: the taxonomy's order
     return Table(
         "recurrences-by-category",
@@ -364,9 +364,20 @@ def recurrence_categories(f: dict[str, Any]) -> Table:
     )
 
 
+def recurrence_row(item: dict[str, Any]) -> list[Any]:
+    return [
+        vocab.category_label(item["category"]),
+        item["pdu"],
+        item["earlier_review"]["reference"],
+        f"Action {item['action_id']}",
+        item["later_review"]["reference"],
+    ]
+
+
 def recurrences(f: dict[str, Any]) -> Table:
-    """Every recurrence: the earlier review whose action was done, the later review where the
-    factor came back."""
+    """The recurrences the figures list (the most recent): the earlier review whose action
+    was done, the later review where the factor came back. Its CSV file has every one
+    (dashboard.views.table_csv)."""
     return Table(
         "recurrences",
         "Lessons not learned: the reviews on both sides",
@@ -377,16 +388,7 @@ def recurrences(f: dict[str, Any]) -> Table:
             Column("Action", TEXT),
             Column("Later review", TEXT),
         ),
-        [
-            [
-                vocab.category_label(i["category"]),
-                i["pdu"],
-                i["earlier_review"]["reference"],
-                f"Action {i['action_id']}",
-                i["later_review"]["reference"],
-            ]
-            for i in f["recurrences"]["items"]
-        ],
+        [recurrence_row(i) for i in f["recurrences"]["items"]],
     )
 
 

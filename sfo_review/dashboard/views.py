@@ -15,7 +15,7 @@ from flask_wtf import FlaskForm
 from sfo_review import clock, vocab
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.dashboard import page
+from sfo_review.dashboard import page, tables
 from sfo_review.dashboard.blueprint import dashboard_bp
 from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm, options_html
 from sfo_review.dashboard.tables import BUILDERS, Table, all_tables
@@ -25,6 +25,7 @@ from sfo_review.services import regions as region_service
 from sfo_review.services import themes as theme_service
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.figures import actions as action_figures
+from sfo_review.services.figures import recurrences as recurrence_figures
 
 # Service field → form field (the form cannot call a field `from`).
 FIELDS = {"from": "start", "to": "end"}
@@ -121,6 +122,12 @@ def table_csv(name: str) -> Response | tuple[str, int]:
     if figures is None:
         return _problem(form)
     table: Table = BUILDERS[name](figures)
+    if name == "recurrences":
+        # Every recurrence, read now: the figures list only the most recent
+        # (services/figures/recurrences.py), and there may be a hundred thousand.
+        within = theme_service.scope(actor(), form.service_data())
+        every = (tables.recurrence_row(item) for item in recurrence_figures.rows(within))
+        return _csv((c.header for c in table.columns), every, table.filename)
     return _csv((c.header for c in table.columns), table.rows, table.filename)
 
 

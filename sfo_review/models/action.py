@@ -56,8 +56,10 @@ class Action(Versioned, db.Model):  # type: ignore[name-defined]
         ),
         # One level's overdue actions, earliest due date first (the drill-down list).
         Index("ix_actions_level_due_date_status", "level", "due_date", "status"),
-        # An owner's actions (their home page, the reminders).
-        Index("ix_actions_owner_id_status", "owner_id", "status"),
+        # An owner's actions, soonest due first; and the done ones waiting for verification
+        # (the home page's lists, the reminders).
+        Index("ix_actions_owner_id_due_date", "owner_id", "due_date", "status"),
+        Index("ix_actions_status_due_date", "status", "due_date", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -154,3 +154,36 @@ def test_hostile_text_is_shown_escaped_on_the_home_page(client, full_review, log
         html = client.get(HOME).get_data(as_text=True)
         assert "<script>alert(1)" not in html and "<img src=x" not in html
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_the_home_page_shows_the_ten_due_soonest_and_says_how_many_more(
+    client, full_review, login_as, make_user
+):
+    """A national owner may hold hundreds: the page shows the ten due soonest and the count,
+    with one heading for the review list below (not two)."""
+    owner = make_user("leadership")
+    action, data = approved_with_action(
+        full_review(), owner, due_date="2030-01-01", review_date="2030-06-30"
+    )
+    for day in range(1, 12):  # eleven more, all due before the first
+        db.session.add(
+            Action(
+                review=data["review"],
+                description=f"Action {day}",
+                owner="Head of PDU",
+                level="pdu",
+                due_date=action.due_date.replace(year=2029, day=day),
+                status="open",
+                owner_id=owner.id,
+            )
+        )
+    db.session.commit()
+    login_as(user=owner)
+    soup = page(client.get(HOME))
+    assert len(soup.select("#actions-you-own li")) == 10
+    assert soup.select_one(f"#owned-{action.id}") is None  # due last of twelve
+    assert "Showing the 10 due soonest of the 12 actions you own" in text(
+        soup.select_one("#more-owned")
+    )
+    headings = [text(h) for h in soup.select("h2")]
+    assert headings.count("All reviews") <= 1

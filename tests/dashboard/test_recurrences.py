@@ -11,6 +11,7 @@ from sqlalchemy import text
 
 from sfo_review import vocab
 from sfo_review.extensions import db
+from tests import helpers_rules
 from tests.dashboard.test_dashboard_pages import rows_of
 from tests.helpers import page
 from tests.helpers_forms import HOSTILE, move_to, post
@@ -116,7 +117,12 @@ def test_the_filters_apply_to_the_later_review(
 
 def test_no_recurrences_is_an_empty_list(full_review, api, cli_user, token_for):
     full_review()
-    assert _themes(api, token_for(cli_user("leadership"))) == {"total": 0, "items": []}
+    assert _themes(api, token_for(cli_user("leadership"))) == {
+        "total": 0,
+        "items": [],
+        "items_listed": 500,
+        "by_category": {},
+    }
 
 
 @pytest.mark.parametrize("role", ["reviewer", "officer", "quality_assurer", "admin"])
@@ -250,6 +256,7 @@ def test_done_when_a_second_review_in_the_same_pdu_shows_on_leaderships_dashboar
     earlier, action = earlier_with_action(full_review, owner)
     later = later_review(full_review)
     move_to(later, "quality_assurance")
+    helpers_rules.address_factors(later["review"])  # the action balance rule
     login_as(user=later["qa"])
     response = post(client, f"/reviews/{later['review'].id}/countersign", {"to": "approved"})
     assert response.status_code == 302
@@ -266,3 +273,27 @@ def test_done_when_a_second_review_in_the_same_pdu_shows_on_leaderships_dashboar
         row.select_one("a.app-earlier").get_text(strip=True).startswith(earlier["review"].reference)
     )
     assert row.select_one("a.app-later").get_text(strip=True) == later["review"].reference
+
+
+def test_the_figures_list_the_most_recent_and_count_them_all_the_csv_has_every_one(
+    two_pairs, api, cli_user, token_for, client, login_as, monkeypatch
+):
+    """Recurrences grow with the square of a PDU's reviews: the figures list the most recent
+    `LISTED`, count every one (in total and by category), and the CSV file reads them all."""
+    from sfo_review.services.figures import recurrences as figures
+
+    monkeypatch.setattr(figures, "LISTED", 1)
+    found = _themes(api, token_for(cli_user("leadership")))
+    assert found["total"] == 2 and found["items_listed"] == 1
+    assert len(found["items"]) == 1
+    assert found["by_category"] == {"workload_and_capacity": 2}
+    (_, later, _), (_, other_later, _) = two_pairs
+    newest = max(
+        (later["review"], other_later["review"]), key=lambda r: (r.notification_date, r.id)
+    )
+    assert found["items"][0]["later_review"]["id"] == newest.id
+    login_as("leadership")
+    soup = page(client.get("/dashboard"))
+    assert len(soup.select("#recurrences-list tbody tr")) == 1
+    assert "Showing the 1 most recent of 2" in soup.get_text(" ", strip=True)
+    assert len(rows_of(client.get("/dashboard/tables/recurrences.csv"))) == 1 + 2
