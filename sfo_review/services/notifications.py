@@ -457,3 +457,14 @@ def recurrence_recorded(action: Action, later: Review, category_label: str) -> N
         if user is not None and user.id not in told:
             told.add(user.id)
             notify(user, message, link, earlier)
+
+
+def account_waiting(user: User) -> None:
+    """Single sign-on made an account with no role: every active admin is told, to give it one."""
+    query = select(User).where(User.role == "admin", User.active.is_(True))
+    for admin in db.session.scalars(query.order_by(User.id)):
+        notify(
+            admin,
+            f"{user.name} ({user.email}) signed in and is waiting for a role",
+            f"/admin/users/{user.id}",
+        )
