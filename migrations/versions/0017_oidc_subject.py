@@ -20,12 +20,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.add_column(sa.Column("oidc_subject", sa.String(255), nullable=True))
-        batch.create_unique_constraint("uq_users_oidc_subject", ["oidc_subject"])
+    op.add_column("users", sa.Column("oidc_subject", sa.String(255), nullable=True))
+    op.create_index("ix_users_oidc_subject", "users", ["oidc_subject"], unique=True)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("users") as batch:
-        batch.drop_constraint("uq_users_oidc_subject", type_="unique")
-        batch.drop_column("oidc_subject")
+    # Not a batch: SQLite's batch mode would copy the users table, and dropping the old copy
+    # breaks every foreign key to it (as 0010).
+    op.drop_index("ix_users_oidc_subject", table_name="users")
+    op.drop_column("users", "oidc_subject")

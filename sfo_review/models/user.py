@@ -52,7 +52,9 @@ class User(Versioned, db.Model):  # type: ignore[name-defined]
     )
 
     # The OpenID provider's `sub` for this person (single sign-on); None: password only.
-    oidc_subject: Mapped[str | None] = mapped_column(String(255), unique=True, nullable=True)
+    oidc_subject: Mapped[str | None] = mapped_column(
+        String(255), unique=True, index=True, nullable=True
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
