@@ -100,20 +100,35 @@ def test_a_wrong_state_is_refused(sso_app: Flask, client, make_user) -> None:
 
 
 def test_a_replayed_code_is_refused(sso_app: Flask, client, make_user) -> None:
+    """The browser's session (with its state, nonce and PKCE verifier) copied before the
+    callback, and the callback sent again from it: the provider refuses the used code."""
     make_user("reviewer", email="replay@example.gov.uk")
     callback = provider_sign_in(start(client), "replay@example.gov.uk")
+    cookie = client.get_cookie("session")
+    assert cookie is not None
     assert client.get(path_of(callback)).status_code == 302
-    # Another browser starts its own sign-in (its own state) and sends the used code.
+    assert signed_in(client)
+    thief = sso_app.test_client()
+    thief.set_cookie("session", cookie.value)
+    response = thief.get(path_of(callback))
+    assert response.status_code == 400
+    assert PROBLEM in response.get_data(as_text=True)
+    assert not signed_in(thief)
+
+
+def test_a_code_from_another_sign_in_is_refused(sso_app: Flask, client, make_user) -> None:
+    make_user("reviewer", email="other.code@example.gov.uk")
+    callback = provider_sign_in(start(client), "other.code@example.gov.uk")
     other = sso_app.test_client()
     state = parse_qs(urlsplit(start(other)).query)["state"][0]
     code = parse_qs(urlsplit(callback).query)["code"][0]
     response = other.get(f"/sign-in/sso/callback?code={code}&state={state}")
     assert response.status_code == 400
-    assert PROBLEM in response.get_data(as_text=True)
     assert not signed_in(other)
-    # The same callback again: its state was used up.
-    again = sso_app.test_client()
-    assert again.get(path_of(callback)).status_code == 400
+    # PKCE: the code is bound to the verifier in its own browser's session, which can still
+    # use it.
+    assert client.get(path_of(callback)).status_code == 302
+    assert signed_in(client)
 
 
 def test_an_id_token_for_another_audience_is_refused(

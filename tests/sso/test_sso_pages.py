@@ -224,8 +224,10 @@ def test_the_admin_page_offers_a_role_only_to_a_waiting_account(client, login_as
     html = page(client.get(f"/admin/users/{user.id}"))
     assert html.select_one("#role-form") is not None
     assert "No role yet" in html.get_text()
+    assert html.select_one("#signs-in-with") is not None
     other = make_user("reviewer")
-    assert page(client.get(f"/admin/users/{other.id}")).select_one("#role-form") is None
+    shown = page(client.get(f"/admin/users/{other.id}"))
+    assert shown.select_one("#role-form") is None and shown.select_one("#signs-in-with") is None
 
 
 def test_an_admin_gives_a_watched_role_audited_and_told_to_leadership(
