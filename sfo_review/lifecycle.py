@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, or_, select, tuple_
 
-from sfo_review import clock
+from sfo_review import action_levels, clock
 from sfo_review import just_culture as jc
 from sfo_review.models import (
     Action,
@@ -167,6 +167,16 @@ def is_verified(action: Action) -> bool:
 
 def awaits_verification(action: Action) -> bool:
     return _status_in(action, (DONE,))
+
+
+def in_agreed_plan(action: Action) -> bool:
+    """Part of the action plan agreed at approval, which the approved PDFs show (api-v1.1 B):
+    approval sets `agreed_at`; an action from before 1.1 counts when it existed at approval.
+    Actions added after approval never do."""
+    if action.agreed_at is not None:
+        return True
+    approved_at = action.review.approved_at
+    return approved_at is not None and action.created_at <= approved_at
 
 
 @dataclass(frozen=True)
@@ -520,6 +530,47 @@ def _actions_done(review: Review) -> list[UnmetRule]:
     ]
 
 
+def action_plan_unmet(review: Review) -> list[UnmetRule]:
+    """The action balance rule (api-v1.1 B), to approved: every systemic factor linked to an
+    insufficient finding is addressed by an action at its level or above (action_levels.py).
+    One unmet rule per factor, naming it and the level it needs."""
+    return [
+        UnmetRule(
+            "actions",
+            f"Systemic factor {action_levels.factor_name(factor)}, "
+            f"“{action_levels.factor_description(factor)}”, needs an action at "
+            f"{action_levels.levels_phrase(factor.level)} level that addresses it",
+            "actions.actions",
+        )
+        for factor in action_levels.unaddressed(review.findings, review.actions)
+    ]
+
+
+def question_start(text: str, length: int = 60) -> str:
+    """The first words of a family's question, to name it (a rule, the audit trail)."""
+    words = " ".join(text.split())
+    return words if len(words) <= length else words[: length - 1].rstrip() + "…"
+
+
+def _family_questions_answered(review: Review) -> list[UnmetRule]:
+    """To quality assurance: every question the victim's family asked has an answer
+    (api-v1.1 C): one rule per unanswered question, quoting its start."""
+    unmet = []
+    asked = sorted(review.family_questions, key=lambda q: (q.asked_on, q.id))
+    for question in asked:
+        if question.answer and question.answer.strip():
+            continue
+        unmet.append(
+            UnmetRule(
+                "family_questions",
+                f"Answer the family’s question “{question_start(question.question)}”",
+                "family.answer_question",
+                (("question_id", question.id),),
+            )
+        )
+    return unmet
+
+
 # What each step forward needs of its own.
 _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
     FACTUAL_ACCURACY: (
@@ -533,8 +584,9 @@ _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
         _factual_accuracy_heard,
         _needs_overall_judgement,
         _needs_countersigner,
+        _family_questions_answered,
     ),
-    APPROVED: (),
+    APPROVED: (action_plan_unmet,),
 }
 
 

@@ -43,3 +43,15 @@ def get_child_or_404(review: Review, model: type[T], child_id: int) -> T:
     if obj is None or getattr(obj, "review_id", None) != review.id:
         raise NotFound(f"{model.__name__} not found.")
     return obj
+
+
+def get_family_review_or_404(review_id: int, user: User, action: ReviewAction) -> Review:
+    """get_review_or_404 for the family's pages and endpoints: to whoever may not see the
+    family's material (officers, participants included) the review answers 404, not 403."""
+    try:
+        return get_review_or_404(review_id, user, action)
+    except Forbidden:
+        review = db.session.get(Review, review_id)
+        if review is None or not perm.can_see_family(user, review):
+            raise NotFound("Review not found.") from None
+        raise

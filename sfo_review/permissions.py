@@ -346,3 +346,29 @@ def is_named_permission(check: object) -> bool:
 def can_draw_inspection_sample(user: User) -> bool:
     """The inspection sample (api-v1.1 §C): leadership and quality assurance."""
     return user.role in ("leadership", "quality_assurer")
+
+
+# --- The criminal case and contact with the family (api-v1.1 C) --------------------------
+
+
+def can_record_case_outcome(user: User, review: Review) -> bool:
+    """The criminal case's outcome: the reviewer, in any status before closed (the service
+    answers 409 once closed). Everyone who sees the review reads it on the overview, officers
+    too: a court's outcome is public, not family material."""
+    return can_edit_review(user, review)
+
+
+def can_see_family(user: User, review: Review) -> bool:
+    """Contact with the victim's family and their questions: the reviewer, quality
+    assurance and leadership. Never officers, participants included — to them every family
+    route answers 404, as if it did not exist (loaders.get_family_review_or_404)."""
+    return user.role in ("reviewer", "quality_assurer", "leadership") and can_see_review(
+        user, review
+    )
+
+
+def can_write_family_record(user: User, review: Review) -> bool:
+    """Record contacts, add and answer the family's questions: the reviewer alone (one voice
+    to the family), from in review until closed — contact goes on after approval (the
+    service answers 409 once closed). Leadership and quality assurance read."""
+    return can_see_family(user, review) and is_reviewer_of(user, review)

@@ -188,8 +188,19 @@ RATING_STANDARDS = _choices(
 )
 RATINGS = _choices("outstanding", "good", "requires_improvement", "inadequate")
 REPORT_VARIANTS = _choices(
-    "full", "family_summary", labels={"full": "Full report", "family_summary": "Family summary"}
+    "full",
+    "family_summary",
+    "action_plan",
+    labels={
+        "full": "Full report",
+        "family_summary": "Family summary",
+        "action_plan": "Action plan progress",
+    },
 )
+# Stored at approval, frozen with the review; the action plan is live (api-v1.1 B): rendered
+# as the actions are now, once the review is approved, and never frozen.
+FROZEN_REPORT_VARIANTS = ("full", "family_summary")
+LIVE_REPORT_VARIANTS = ("action_plan",)
 
 
 class Category(NamedTuple):

@@ -43,6 +43,7 @@ def register(app: Flask) -> None:
     from sfo_review.admin import admin_bp
     from sfo_review.dashboard import dashboard_bp
     from sfo_review.evidence import evidence_bp
+    from sfo_review.family import family_bp
     from sfo_review.findings import findings_bp
     from sfo_review.inspection import inspection_bp
     from sfo_review.notifications import notifications_bp
@@ -54,6 +55,7 @@ def register(app: Flask) -> None:
     for blueprint in (
         reviews_bp,
         evidence_bp,
+        family_bp,
         findings_bp,
         statements_bp,
         actions_bp,

@@ -61,3 +61,23 @@ def add_action(
 ) -> Action:
     """Add a valid action through the service, as `actor`."""
     return action_service.add_action(actor, review, action_data(review, values, **overrides))
+
+
+def old_action(review: Review, **values: Any) -> Action:
+    """An action as it was before 1.1 (no owner account, factors, measure or review date),
+    done: written straight to the table, as the migration left it."""
+    from sfo_review.extensions import db
+
+    action = Action(
+        review_id=review.id,
+        description="From before 1.1",
+        owner="Head of PDU",
+        level="pdu",
+        due_date=review.due_date,
+        status="done",
+        completion_note="Done in v1.",
+        **values,
+    )
+    db.session.add(action)
+    db.session.commit()
+    return action

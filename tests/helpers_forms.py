@@ -66,6 +66,7 @@ def approve(qa: User, review: Review, pdfs: bool = False) -> None:
     as approved (its HTML) and its PDFs are left to the background job. The job runs (the
     PDFs are laid out and stored) only when the test asks for them with `pdfs`; until then
     the review is as it is while the job is queued."""
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule, where needed
     transitions.transition(qa, review, {"to": "approved"}, True)
     if pdfs:
         report_work.start_snapshot_jobs(review)
@@ -96,6 +97,7 @@ def move_to(data: dict[str, Any], status: str, pdfs: bool = False) -> Review:
     if wanted >= 3 and review.status == "quality_assurance":
         approve(qa, review, pdfs)
     if wanted >= 4 and review.status == "approved":
+        helpers_rules.verify_actions(review, qa)  # the close rule: every action verified
         transitions.transition(qa, review, {"to": "closed"})
     db.session.refresh(review)
     assert review.status == status

@@ -8,11 +8,15 @@ contract allows, and `lifecycle` computes the outcome as the service would.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sfo_review import lifecycle
+from sqlalchemy import select
+
+from sfo_review import action_levels, lifecycle
 from sfo_review.extensions import db
 from sfo_review.models import (
+    Action,
     ChronologyEntry,
     Finding,
     JustCultureAssessment,
@@ -20,7 +24,7 @@ from sfo_review.models import (
     Review,
     User,
 )
-from sfo_review.services import factual_accuracy, statements
+from sfo_review.services import factual_accuracy, statements, users
 
 RATIONALE = (
     "Peers of the same grade and experience, carrying the same caseload with the team's "
@@ -126,3 +130,81 @@ def heard(data: dict[str, Any]) -> None:
     before the window ends."""
     settle_statements(data["review"], data["officer"])
     nothing_to_add(data["review"])
+
+
+# The action balance rule (api-v1.1 B): the lowest action level that answers each factor level.
+_LEVEL_FOR_FACTOR = {"team": "pdu", "organisational": "regional", "partnership": "regional"}
+_ORDER = ("pdu", "regional", "national")
+
+
+def plan_owner() -> User:
+    """An active leadership account to own actions (the first there is, else a new one)."""
+    owner = db.session.scalar(
+        select(User).where(User.role == "leadership", User.active.is_(True)).order_by(User.id)
+    )
+    if owner is None:
+        owner = users.create_user(
+            None,
+            {
+                "email": "plan-owner@example.gov.uk",
+                "name": "Head of Probation Delivery",
+                "role": "leadership",
+                "password": "correct horse battery staple 1",
+            },
+        )
+    return owner
+
+
+def address_factors(review: Review, owner: User | None = None) -> Action | None:
+    """The action balance rule met: one action (valid 1.1 fields, written straight through the
+    ORM) addressing every systemic factor linked to an insufficient finding that no action
+    addresses yet, at the level the highest of them needs. None when nothing needs one."""
+    factors = action_levels.unaddressed(review.findings, review.actions)
+    if not factors:
+        return None
+    level = max((_LEVEL_FOR_FACTOR.get(f.level, "national") for f in factors), key=_ORDER.index)
+    owner = owner or plan_owner()
+    action = Action(
+        review_id=review.id,
+        description="Recruit to the team's vacancies and review caseload allocation.",
+        owner="Head of Probation Delivery",
+        owner_id=owner.id,
+        level=level,
+        due_date=date(2030, 3, 31),
+        review_date=date(2030, 6, 30),
+        success_measure="Vacancies below 10% and no caseload above the reference maximum.",
+        status="open",
+    )
+    action.systemic_factors = list(factors)
+    db.session.add(action)
+    db.session.commit()
+    db.session.refresh(review)
+    return action
+
+
+def verify_actions(review: Review, verifier: User) -> None:
+    """Every action of `review` done with evidence and verified by `verifier` (who is not its
+    owner), written through the ORM: the close rule met (api-v1.1 B)."""
+    now = datetime.now(UTC)
+    for action in review.actions:
+        action.status = lifecycle.VERIFIED
+        action.completion_note = action.completion_note or "Vacancies filled; caseloads reviewed."
+        action.completed_at = action.completed_at or now
+        action.verification_note = "Checked against the staffing return."
+        action.verified_at = now
+        action.verified_by_id = verifier.id
+    db.session.commit()
+    db.session.refresh(review)
+
+
+def approve_review(data: dict[str, Any], pdfs: bool = False) -> Review:
+    """A full_review's `data` (or a rich review) moved on to approved by its countersigner,
+    its plan left as it is (the caller meets the action balance rule, or needs none)."""
+    from tests.helpers_forms import approve, move_to
+
+    review: Review = data["review"]
+    if review.status != lifecycle.QUALITY_ASSURANCE:
+        move_to(data, lifecycle.QUALITY_ASSURANCE)
+    approve(data["qa"], review, pdfs)
+    db.session.refresh(review)
+    return review

@@ -8,6 +8,7 @@ from sfo_review.api import (  # noqa: F401 - registers the routes
     deadlines,
     evidence,
     factual_accuracy,
+    family,
     inspection,
     officer,
     views,

@@ -97,6 +97,9 @@ def review_json(review: Review, actor: User, window: DeadlineWindow | None = Non
             ),
             "approved_at": timestamp(review.approved_at),
             "closed_at": timestamp(review.closed_at),
+            # api-v1.1 C: the criminal case, for everyone who sees the review (officers too).
+            "case_outcome": review.case_outcome,
+            "case_outcome_date": day(review.case_outcome_date),
             "created_at": timestamp(review.created_at),
             "updated_at": timestamp(review.updated_at),
         }

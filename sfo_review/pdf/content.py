@@ -22,6 +22,7 @@ from sfo_review.extensions import db
 from sfo_review.just_culture import points_elsewhere
 from sfo_review.models import (
     Action,
+    ActionRecurrence,
     AuditEvent,
     CaseloadContext,
     DeadlineExtension,
@@ -66,7 +67,13 @@ def load(review: Review) -> Review:
             selectinload(Review.statements).options(
                 joinedload(Statement.author), selectinload(Statement.addenda)
             ),
-            selectinload(Review.actions).selectinload(Action.findings),
+            selectinload(Review.actions).options(
+                selectinload(Action.findings),
+                selectinload(Action.systemic_factors),
+                joinedload(Action.owner_user),
+                joinedload(Action.verified_by),
+                selectinload(Action.recurrences).joinedload(ActionRecurrence.review),
+            ),
             selectinload(Review.extensions).options(
                 joinedload(DeadlineExtension.requested_by),
                 joinedload(DeadlineExtension.decided_by),
@@ -90,6 +97,16 @@ def common(review: Review, variant: str) -> dict[str, Any]:
         "created_iso": when.date().isoformat(),
         "status_label": vocab.label(vocab.STATUSES, review.status),
     }
+
+
+def plan_actions(review: Review) -> list[Action]:
+    """The action plan an approved PDF shows: as agreed at approval (api-v1.1 B), never an
+    action added afterwards (those are in the live action plan report only); before
+    approval, every action proposed so far. By due date."""
+    actions = review.actions
+    if lifecycle.is_finished(review):
+        actions = [a for a in actions if lifecycle.in_agreed_plan(a)]
+    return sorted(actions, key=lambda a: (a.due_date, a.id))
 
 
 def _today() -> datetime:
@@ -130,7 +147,7 @@ def full(review: Review) -> dict[str, Any]:
             for p in review.participants
         },
         "balance": _balance(findings),
-        "actions": sorted(review.actions, key=lambda a: (a.due_date, a.id)),
+        "actions": plan_actions(review),
         "audit": _audit(review),
     }
 
@@ -271,5 +288,6 @@ def family(review: Review) -> dict[str, Any]:
         "events": [e for e in review.chronology if e.significant],
         "shortfalls": [f.title for f in review.findings if f.judgement == "insufficient"],
         "factor_groups": factor_groups(review.systemic_factors),
-        "actions": sorted(review.actions, key=lambda a: (a.due_date, a.id)),
+        "actions": plan_actions(review),
+        "category_labels": {c.key: c.label for c in vocab.SYSTEMIC_FACTOR_CATEGORIES},
     }

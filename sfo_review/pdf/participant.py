@@ -20,6 +20,7 @@ from flask import current_app
 from sfo_review import just_culture as jc
 from sfo_review import lifecycle, visibility, vocab
 from sfo_review.models import CaseloadContext, Finding, Participant, Review
+from sfo_review.pdf.content import plan_actions
 from sfo_review.services.statements import own_statement
 
 VARIANT = "participant"  # the `variant` a client asks for
@@ -121,5 +122,5 @@ def content(review: Review, variant: str) -> dict[str, Any]:
         "figure": figure,
         "caseload_max": current_app.config["CASELOAD_REFERENCE_MAX"],
         "workload_max": current_app.config["WORKLOAD_REFERENCE_PERCENT"],
-        "actions": sorted(review.actions, key=lambda a: (a.due_date, a.id)),
+        "actions": plan_actions(review),
     }

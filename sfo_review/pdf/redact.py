@@ -59,12 +59,20 @@ def _people(review: Review) -> dict[str, str]:
             phrases.setdefault(person.name, phrase)
     for statement in review.statements:
         phrases.setdefault(statement.author.name, "a member of staff")
+    for name in _action_people(review):  # the family summary prints owners' titles only
+        phrases.setdefault(name, "a senior manager")
     for finding in review.findings:
         for reply in finding.responses:
             phrases.setdefault(reply.author.name, "a member of staff")
     for name, phrase in _from_the_audit_trail(review):
         phrases.setdefault(name, phrase)
     return {" ".join(name.split()): phrase for name, phrase in phrases.items() if name.strip()}
+
+
+def _action_people(review: Review) -> list[str]:
+    """The names of the actions' owners and verifiers (their accounts, api-v1.1 B)."""
+    people = [p for a in review.actions for p in (a.owner_user, a.verified_by)]
+    return [p.name for p in people if p is not None]
 
 
 PARTICIPANT_EVENTS = ("participant.added", "participant.removed")

@@ -35,7 +35,7 @@ from markupsafe import Markup, escape
 
 from sfo_review import just_culture, vocab
 from sfo_review.models import Review
-from sfo_review.pdf import content, lean, participant
+from sfo_review.pdf import action_plan, content, lean, participant
 from sfo_review.pdf.breaks import breakable
 from sfo_review.pdf.content import LONDON
 from sfo_review.pdf.deadline import RenderTimedOut, current_limit, remaining, time_limit
@@ -100,9 +100,17 @@ def render_html(review: Review, variant: str, linked_stylesheet: bool = True) ->
     if own_copy:
         context.update(participant.content(review, variant))
     else:
-        context.update(content.full(review) if variant == "full" else content.family(review))
+        context.update(_BUILDERS[variant](review))
     context["linked_stylesheet"] = linked_stylesheet
     return template.render(**context)
+
+
+# Each variant's own template context (the common part: content.common).
+_BUILDERS = {
+    "full": content.full,
+    "family_summary": content.family,
+    "action_plan": action_plan.content,
+}
 
 
 def _environment(app: Flask) -> Environment:

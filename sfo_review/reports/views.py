@@ -20,7 +20,7 @@ from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
 
-VARIANT_ERROR = "Select the report variant (one of: full, family_summary)"
+VARIANT_ERROR = "Select the report variant (one of: full, family_summary, action_plan)"
 
 
 @reports_bp.route("/reviews/<int:review_id>/reports")

@@ -79,12 +79,16 @@ def _approved_reports(user: User, review: Review) -> list[dict[str, Any]]:
         return []
     stored = report_snapshots.stored_checksums(review)
     # the usual case, no more queries (participants' own copies are stored beside them)
-    everything = all(c.key in stored for c in vocab.REPORT_VARIANTS)
+    everything = all(key in stored for key in vocab.FROZEN_REPORT_VARIANTS)
     storing = set() if everything else {r.variant for r in report_snapshots.awaiting_all(review)}
     return [
-        {"variant": c.key, "label": c.label, "sha256": stored.get(c.key)}
-        for c in vocab.REPORT_VARIANTS
-        if c.key in stored or c.key in storing
+        {
+            "variant": key,
+            "label": vocab.label(vocab.REPORT_VARIANTS, key),
+            "sha256": stored.get(key),
+        }
+        for key in vocab.FROZEN_REPORT_VARIANTS
+        if key in stored or key in storing
     ]
 
 

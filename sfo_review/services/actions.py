@@ -112,11 +112,12 @@ def may_progress(actor: User, action: Action) -> bool:
 
 def may_verify(actor: User, action: Action) -> bool:
     """A leadership or quality assurance user who can see the review and is not the owner
-    may verify the action, or send it back, now: it is done (awaiting verification)."""
+    may verify the action, or send it back, now: it is done (awaiting verification) and the
+    review approved."""
     return (
         perm.can_verify_action(actor, action.review, action)
         and lifecycle.awaits_verification(action)
-        and not lifecycle.is_closed(action.review)
+        and lifecycle.actions_with_leadership(action.review)
     )
 
 
@@ -349,6 +350,20 @@ def _check_verifier(actor: User, review: Review, action: Action) -> None:
         raise Conflict("Actions are verified once the review is approved.")
 
 
+def _decided(
+    review: Review,
+    actor: User,
+    action: Action,
+    what: str,
+    tell: Callable[[Review, Action], None],
+) -> None:
+    """A verifier's decision (`verified` or `sent_back`): in the audit trail, and told to the
+    owner."""
+    words = what.replace("_", " ").capitalize()
+    audit(review, actor, f"action.{what}", f"{words} action for {action.owner}", {"id": action.id})
+    tell(review, action)
+
+
 def _verify(actor: User, review: Review, action: Action, moves: dict[str, Any]) -> None:
     _check_verifier(actor, review, action)
     if not lifecycle.awaits_verification(action):
@@ -363,14 +378,7 @@ def _verify(actor: User, review: Review, action: Action, moves: dict[str, Any]) 
     action.verification_note = note
     action.verified_at = utcnow()
     action.verified_by = actor
-    audit(
-        review,
-        actor,
-        "action.verified",
-        f"Verified action for {action.owner}",
-        {"id": action.id},
-    )
-    notifications.action_verified(review, action)
+    _decided(review, actor, action, "verified", notifications.action_verified)
 
 
 def _send_back(actor: User, review: Review, action: Action, moves: dict[str, Any]) -> None:
@@ -385,14 +393,7 @@ def _send_back(actor: User, review: Review, action: Action, moves: dict[str, Any
     action.sent_back_reason = reason
     action.sent_back_at = utcnow()
     action.completed_at = None
-    audit(
-        review,
-        actor,
-        "action.sent_back",
-        f"Sent back action for {action.owner}",
-        {"id": action.id},
-    )
-    notifications.action_sent_back(review, action)
+    _decided(review, actor, action, "sent_back", notifications.action_sent_back)
 
 
 def _progress(actor: User, review: Review, action: Action, moves: dict[str, Any]) -> list[str]:

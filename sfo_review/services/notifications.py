@@ -459,6 +459,18 @@ def recurrence_recorded(action: Action, later: Review, category_label: str) -> N
             notify(user, message, link, earlier)
 
 
+def case_ended_without_conviction(review: Review) -> None:
+    """Acquitted or discontinued (api-v1.1 C): every participant is told; the message names
+    the review only (the email, as always, only links to the list)."""
+    for participant in review.participants:
+        notify(
+            participant.user,
+            f"The criminal case has ended without a conviction ({review.reference})",
+            f"/reviews/{review.id}",
+            review,
+        )
+
+
 def account_waiting(user: User) -> None:
     """Single sign-on made an account with no role: every active admin is told, to give it one."""
     query = select(User).where(User.role == "admin", User.active.is_(True))

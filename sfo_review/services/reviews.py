@@ -12,7 +12,7 @@ from sfo_review import clock, lifecycle, vocab
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import Participant, Review, User
-from sfo_review.services import notifications
+from sfo_review.services import criminal_case, notifications
 from sfo_review.services import validation as v
 from sfo_review.services._common import (
     apply,
@@ -141,19 +141,41 @@ def _check_outstanding_reason(values: dict[str, Any]) -> None:
         )
 
 
+def _case_fields(review: Review, data: dict[str, Any]) -> dict[str, Any]:
+    """Take the criminal case's fields out of `data`. They are not content: they may change in
+    any status before closed (api-v1.1 C); every other field keeps the edit window."""
+    case_data = {k: data.pop(k) for k in criminal_case.FIELDS if k in data}
+    if data or not case_data:
+        ensure_editable(review)
+    if case_data:
+        criminal_case.ensure_open(review)
+    return case_data
+
+
+def _checked_case(
+    review: Review, case_data: dict[str, Any], values: dict[str, Any], charge: date
+) -> dict[str, Any]:
+    """The case fields checked, also when only the charge date moves (the outcome's date may
+    not be before it)."""
+    if case_data or ("charge_date" in values and review.case_outcome_date is not None):
+        return criminal_case.checked(review, case_data, charge)
+    return {}
+
+
 @review_edit
 def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     """Edit the notification details, the overall judgement or the countersigner."""
     require_permission(perm.can_edit_review(actor, review))
     data = dict(data)
     check_version(review, data)
-    ensure_editable(review)
+    case_data = _case_fields(review, data)
     values = v.clean(data, REVIEW_EDIT_RULES, partial=True)
     _check_outstanding_reason(values)
     merged = {k: getattr(review, k) for k in ("charge_date", "notification_date")}
     merged.update({k: values[k] for k in merged if k in values})
     if {"charge_date", "notification_date"} & values.keys():
         _check_dates(merged)
+    case_values = _checked_case(review, case_data, values, merged["charge_date"])
     _normalise(values)
     if "countersigner_email" in values:
         countersigner = _countersigner(values.pop("countersigner_email"))
@@ -169,6 +191,8 @@ def update_review(actor: User, review: Review, data: dict[str, Any]) -> Review:
     changed = apply(review, values)
     if changed:
         audit(review, actor, "review.updated", "Edited the review", {"fields": changed})
+    if case_data:
+        criminal_case.record(actor, review, case_values)
     return review
 
 

@@ -43,10 +43,11 @@ def _freeze(actor: User, review: Review) -> None:
 
     review.approved_by = actor
     review.approved_at = utcnow()
+    _agree_plan(review)
     # The drafts' cached PDFs are never served again.
     db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
     db.session.flush()
-    for variant in vocab.keys(vocab.REPORT_VARIANTS):
+    for variant in vocab.FROZEN_REPORT_VARIANTS:
         snapshots.await_snapshots(
             review, variant, render_html(review, variant, linked_stylesheet=False)
         )
@@ -55,6 +56,13 @@ def _freeze(actor: User, review: Review) -> None:
         variant = participant_copy.key(person)
         html = render_html(review, variant, linked_stylesheet=False)
         snapshots.await_snapshots(review, variant, html, held=True)
+
+
+def _agree_plan(review: Review) -> None:
+    """Approval agrees the action plan (api-v1.1 B): every action the review has now is part
+    of it, shown in the approved PDFs; actions added afterwards are not (`agreed_at` unset)."""
+    for action in review.actions:
+        action.agreed_at = review.approved_at
 
 
 def transition(

@@ -12,7 +12,8 @@ from sfo_review.models import Action, ActionReminder, AuditEvent, Notification, 
 from sfo_review.services import actions as action_service
 from sfo_review.services import transitions
 from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
-from tests.helpers_actions import action_data, action_owner, add_action
+from tests import helpers_rules
+from tests.helpers_actions import action_data, action_owner, add_action, old_action
 from tests.helpers_forms import move_to
 
 
@@ -166,6 +167,8 @@ def test_leadership_add_after_approval_and_nothing_changes_once_closed(full_revi
     _patch(leader, action, status="done", completion_note="Cap agreed.")
     # someone else verifies, then the review closes
     _patch(data["qa"], action, status="verified", verification_note="Audit seen.")
+    # the plan agreed at approval (the action meeting the balance rule) is verified too
+    helpers_rules.verify_actions(data["review"], data["qa"])
     transitions.transition(data["qa"], data["review"], {"to": "closed"})
     with pytest.raises(Conflict) as caught:
         _patch(leader, action, description="After closing")
@@ -270,17 +273,7 @@ def test_a_closed_review_needs_every_action_verified(full_review, make_user):
 def test_an_old_action_without_an_owner_keeps_working(full_review, make_user):
     data = full_review()
     move_to(data, "approved")
-    old = Action(
-        review=data["review"],
-        description="From before 1.1",
-        owner="Head of PDU",
-        level="pdu",
-        due_date=data["review"].due_date,
-        status="done",
-        completion_note="Done in v1.",
-    )
-    db.session.add(old)
-    db.session.commit()
+    old = old_action(data["review"])
     assert lifecycle.awaits_verification(old)
     leader = make_user("leadership")
     assert action_service.may_verify(leader, old)
@@ -312,3 +305,12 @@ def test_action_data_helper_is_valid(full_review):
     data = full_review()
     values = action_data(data["review"])
     assert set(values) == set(action_service.ACTION_RULES)
+
+
+def test_nothing_is_verified_before_approval(full_review, make_user):
+    data = full_review()
+    early = old_action(data["review"])  # marked done in review, as v1 allowed
+    leader = make_user("leadership")
+    assert not action_service.may_verify(leader, early)
+    with pytest.raises(Conflict):
+        _patch(leader, early, status="verified", verification_note="Too early")

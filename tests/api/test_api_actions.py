@@ -13,23 +13,13 @@ from sfo_review.extensions import db
 from sfo_review.models import Action, ActionRecurrence, ActionReminder, Notification
 from sfo_review.services import actions as action_service
 from sfo_review.services import transitions
+from tests.api.conftest import ROLES as API_ROLES
 from tests.api.support import error
-from tests.helpers_actions import SUCCESS_MEASURE, action_data, action_owner
+from tests.helpers_actions import SUCCESS_MEASURE, action_data, action_owner, old_action
 from tests.helpers_forms import HOSTILE, move_to
 
 W = dict[str, Any]
-ROLES = (
-    "reviewer",
-    "other_reviewer",
-    "officer",
-    "other_officer",
-    "quality_assurer",
-    "countersigner",
-    "leadership",
-    "owner",
-    "admin",
-    "anonymous",
-)
+ROLES = (*API_ROLES, "owner")  # the action's owner: a leadership user too
 HIDDEN = {"other_reviewer": 404, "other_officer": 404, "admin": 404, "anonymous": 401}
 ACTION = {"description": "Cap PSO caseloads", "owner": "Head of PDU", "level": "pdu"}
 V11_FIELDS = {
@@ -296,33 +286,36 @@ def _done(api, w) -> Action:
     return action
 
 
+DECISIONS = {
+    "verify": (
+        {"status": "verified", "verification_note": "Audit seen."},
+        {"status": "verified", "verification_note": "Audit seen.", "sent_back_reason": None},
+    ),
+    "send back": (
+        {"status": "in_progress", "reason": "No audit attached."},
+        {"status": "in_progress", "sent_back_reason": "No audit attached.", "completed_at": None},
+    ),
+}
+
+
+@pytest.mark.parametrize("decision", list(DECISIONS))
 @pytest.mark.parametrize("role", ROLES)
-def test_someone_other_than_the_owner_verifies(api, w, role):
+def test_someone_other_than_the_owner_verifies_or_sends_back(api, w, role, decision):
     action = _done(api, w)
-    body = {"version": 2, "status": "verified", "verification_note": "Audit seen."}
+    body, answer = DECISIONS[decision]
     expected = {**VERIFY, **HIDDEN}[role]
-    response = api.patch(_one(w, action), w["tokens"][role], body)
+    response = api.patch(_one(w, action), w["tokens"][role], {"version": 2, **body})
     _expect(response, expected)
     if expected == 200:
         got = response.get_json()
-        assert got["status"] == "verified" and got["verification_note"] == "Audit seen."
-        assert got["verified_by"]["id"] == w["users"][role].id and got["verified_at"]
+        assert {k: got[k] for k in answer} == answer
+        if decision == "verify":
+            assert got["verified_by"]["id"] == w["users"][role].id and got["verified_at"]
+        else:
+            assert got["sent_back_at"] is not None and got["verified_by"] is None
     else:
         db.session.expire_all()
         assert db.session.get(Action, action.id).status == "done"
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_a_verifier_sends_it_back_with_a_reason(api, w, role):
-    action = _done(api, w)
-    body = {"version": 2, "status": "in_progress", "reason": "No audit attached."}
-    expected = {**VERIFY, **HIDDEN}[role]
-    response = api.patch(_one(w, action), w["tokens"][role], body)
-    _expect(response, expected)
-    if expected == 200:
-        got = response.get_json()
-        assert (got["status"], got["sent_back_reason"]) == ("in_progress", "No audit attached.")
-        assert got["sent_back_at"] is not None and got["completed_at"] is None
 
 
 @pytest.mark.parametrize(
@@ -502,17 +495,7 @@ def test_bad_changes_name_the_field_and_change_nothing(api, w, body, field):
 
 def test_an_old_action_gets_its_owner_later(api, w):
     _at(w, "approved")
-    old = Action(
-        review_id=w["review"].id,
-        description="From before 1.1",
-        owner="Head of PDU",
-        level="pdu",
-        due_date=w["review"].due_date,
-        status="done",
-        completion_note="Done in v1.",
-    )
-    db.session.add(old)
-    db.session.commit()
+    old = old_action(w["review"])
     got = api.get(_one(w, old), w["tokens"]["leadership"]).get_json()
     assert got["owner_user"] is None and got["owner_email"] is None
     assert got["review_date"] is None and got["systemic_factor_ids"] == []

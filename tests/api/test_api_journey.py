@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from sfo_review.models import AuditEvent, ChronologyEntry, Finding, Participant, ReportSnapshot
+from sfo_review.models import (
+    AuditEvent,
+    ChronologyEntry,
+    Finding,
+    Participant,
+    ReportSnapshot,
+    Review,
+)
 from tests import helpers_rules
 from tests.api.support import error
 
@@ -233,6 +240,12 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
     )
     for to in ("factual_accuracy", "quality_assurance"):
         assert api.post(f"{base}/transitions", rt, {"to": to}).status_code == 200
+    # api-v1.1 B, the action balance rule: the team factor needs an action at PDU level or
+    # above before approval (written through the ORM with the 1.1 fields)
+    blocked = api.post(f"{base}/transitions", qt, {"to": "approved"})
+    assert blocked.status_code == 409 and set(error(blocked)["fields"]) == {"actions"}
+    plan = helpers_rules.address_factors(db.session.get(Review, review_id))
+    assert plan is not None
     assert api.post(f"{base}/transitions", rt, {"to": "approved"}).status_code == 403
     assert api.post(f"{base}/transitions", oqt, {"to": "approved"}).status_code == 403
     approved = api.post(f"{base}/transitions", qt, {"to": "approved"})
@@ -295,6 +308,7 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
         {"version": 2, "status": "verified", "verification_note": "Audit seen."},
     )
     assert verified.status_code == 200 and verified.get_json()["status"] == "verified"
+    helpers_rules.verify_actions(db.session.get(Review, review_id), qa)  # the agreed plan's too
     closed = api.post(f"{base}/transitions", lt, {"to": "closed"})
     assert closed.status_code == 200 and closed.get_json()["status"] == "closed"
 

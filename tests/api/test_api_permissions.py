@@ -485,6 +485,7 @@ def test_quality_assurers_see_reviews_once_at_quality_assurance(api, world, role
 def test_who_may_decide_at_quality_assurance(api, world, role, to, expected):
     w = world(role)
     _advance(w, "factual_accuracy", "quality_assurance")
+    helpers_rules.address_factors(w["review"])  # api-v1.1 B: the action balance rule
     body = {"to": to, "reason": "Expand the analysis of supervision."}
     response = api.post(f"{_review(w)}/transitions", w["tokens"][role], body)
     assert response.status_code == expected, response.get_json()
@@ -507,6 +508,7 @@ def test_leadership_own_actions_after_approval(api, world, role, expected):
 def test_closing_once_every_action_is_done(api, world, role, expected):
     w = world(role)
     _advance(w, "factual_accuracy", "quality_assurance", "approved")
+    helpers_rules.verify_actions(w["review"], w["qa"])  # api-v1.1 B: every action verified
     response = api.post(f"{_review(w)}/transitions", w["tokens"][role], {"to": "closed"})
     assert response.status_code == expected and response.get_json()["status"] == "closed"
 

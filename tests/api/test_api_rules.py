@@ -237,6 +237,7 @@ def at_qa(world):
         w["reviewer"], review, {"version": review.version, "overall_judgement": "Written."}
     )
     transition_service.transition(w["reviewer"], review, {"to": "quality_assurance"})
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     return w
 
 

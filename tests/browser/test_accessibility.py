@@ -43,6 +43,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from sfo_review.cli.seed import DEMO_PASSWORD
+from tests import helpers_rules
 from tests.browser.states import page_state
 
 pytestmark = pytest.mark.browser
@@ -903,6 +904,7 @@ def test_an_approved_review_overview_and_reports_have_no_serious_problem(
     with site.app.app_context():
         people = {u.email: u for u in db.session.scalars(select(User))}
         fourth = _at_quality_assurance(people, "X123454", "Murder", "murder", "taken")
+        helpers_rules.address_factors(fourth)  # api-v1.1 B: the action balance rule
         transitions.transition(people[ROLES["quality_assurer"]], fourth, {"to": "approved"})
         review_id = fourth.id
     findings = Findings()
@@ -940,6 +942,7 @@ def test_an_approved_review_whose_pdfs_are_being_stored_has_no_serious_problem(
     with site.app.app_context():
         people = {u.email: u for u in db.session.scalars(select(User))}
         fifth = _at_quality_assurance(people, "X123455", "Rape", "rape", "storing")
+        helpers_rules.address_factors(fifth)  # api-v1.1 B: the action balance rule
         transitions.transition(people[ROLES["quality_assurer"]], fifth, {"to": "approved"}, True)
         review_id = fifth.id
     findings = Findings()

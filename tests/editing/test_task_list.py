@@ -303,7 +303,8 @@ def test_actions_are_in_progress_while_an_insufficient_finding_has_none(
 
 def test_after_approval_actions_are_completed_only_when_done(client, login_as, full_review):
     data = full_review()
-    _action(data, [data["finding"].id])
+    action = _action(data, [data["finding"].id])
+    action.systemic_factors = [data["factor"]]  # api-v1.1 B: it meets the action balance rule
     move_to(data, "approved")
     login_as("leadership")
     soup = overview(client, data["review"])

@@ -289,6 +289,7 @@ def test_a_transition_not_allowed_from_here_is_explained(client, full_review, lo
 def test_leadership_close_an_approved_review_with_every_action_done(client, full_review, login_as):
     data = full_review()
     move_to(data, "approved")
+    helpers_rules.verify_actions(data["review"], data["qa"])  # api-v1.1 B: the close rule
     login_as("leadership")
     soup = page(client.get(url(STATUS, data)))
     assert "Close the review" in soup.select_one("#next-closed form").get_text()
@@ -387,6 +388,7 @@ def test_the_named_countersigner_approves(client, full_review, login_as):
     """Needs the PDF renderer (sfo_review/pdf/render.py): approval keeps the report."""
     data = full_review()
     move_to(data, "quality_assurance")
+    helpers_rules.address_factors(data["review"])  # api-v1.1 B: the action balance rule
     login_as(user=data["qa"])
     response = post(client, url(COUNTERSIGN, data), {"to": "approved"})
     assert response.status_code == 302, errors(response)

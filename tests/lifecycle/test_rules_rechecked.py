@@ -18,6 +18,7 @@ from sfo_review.extensions import db
 from sfo_review.models import ChronologyEntry, Finding, Review
 from sfo_review.services import evidence, reviews, transitions
 from sfo_review.services.errors import Conflict
+from tests import helpers_rules
 from tests.services.test_lifecycle import _ready_for_qa
 
 HINDSIGHT = (
@@ -30,6 +31,7 @@ def _at_qa(full_review: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     data = full_review()
     _ready_for_qa(data)
     transitions.transition(data["reviewer"], data["review"], {"to": "quality_assurance"})
+    helpers_rules.address_factors(data["review"])  # api-v1.1 B: the action balance rule
     return data
 
 

@@ -174,7 +174,7 @@ def test_its_closing_section_never_stands_alone_on_the_last_page(rich_review: Bu
         last = flat(pages[-1])
         assert "If you have questions" in last
         before = last.split("If you have questions")[0]
-        assert "What will be done" in before, (stage, last[:300])
+        assert "To be done by" in before, (stage, last[:300])  # the last action's date
 
 
 FORMER_NAME = "Gwendolyn Ashbourne-Tewkesbury"

@@ -273,7 +273,8 @@ def test_actions_sign_off_and_audit_summary(rich_review: Builder) -> None:
     text = flat(" ".join(pdf_pages(render_pdf(review, "full"))))
     sign_off = text[text.index("9. Sign-off") :]
 
-    assert "Agree a police information-sharing protocol for the PDU. Responds to: finding 1" in text
+    # api-v1.1 B: what each action addresses (factors, findings by number)
+    assert "Agree a police information-sharing protocol for the PDU. Addresses: finding 1" in text
     assert "31 March 2030" in text
     assert f"Approved by {QA_NAME}" in sign_off
     assert "Moved the review from quality assurance to approved" in sign_off

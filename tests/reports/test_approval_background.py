@@ -25,6 +25,7 @@ from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import users as user_service
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
+from tests import helpers_rules
 from tests.helpers import post_form
 from tests.helpers_forms import ROLES, errors, expect_status, page, sign_in, sign_out, text_of
 from tests.report_fixtures import Clock
@@ -41,6 +42,7 @@ VARIANTS = ("full", "family_summary")
 def approve_in_browser(client: FlaskClient, data: dict[str, Any], login_as: Any) -> Any:
     login_as(user=data["qa"])
     review = data["review"]
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     response = post_form(client, COUNTERSIGN.format(r=review.id), {"to": "approved"})
     assert response.status_code == 302, errors(response)
     db.session.expire_all()
@@ -291,6 +293,7 @@ def test_the_api_approval_stores_them_before_it_answers(
 ) -> None:
     data = rich_review("quality_assurance")
     review = data["review"]
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     token = user_service.issue_token(data["qa"])
 
     response = client.post(

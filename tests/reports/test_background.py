@@ -23,6 +23,7 @@ from sfo_review.services import transitions
 from sfo_review.services import users as user_service
 from sfo_review.services.reports import cache as report_cache
 from sfo_review.services.reports import work as report_work
+from tests import helpers_rules
 from tests.helpers_forms import ROLES, expect_status, page, sign_in, text_of
 
 Builder = Callable[..., dict[str, Any]]
@@ -364,6 +365,7 @@ def test_a_job_leaves_alone_a_row_asked_for_newer_content_after_it_started(
 
 def test_a_job_for_a_review_approved_meanwhile_writes_nothing(rich_review: Builder) -> None:
     data = rich_review("quality_assurance")
+    helpers_rules.address_factors(data["review"])  # api-v1.1 B: the action balance rule
     transitions.transition(data["qa"], data["review"], {"to": "approved"})  # PDFs stored now
     rows = db.session.query(RenderedReport).filter(
         RenderedReport.review_id == data["review"].id,

@@ -15,6 +15,7 @@ from sfo_review.services import evidence
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
+from tests import helpers_rules
 
 Builder = Callable[..., dict[str, Any]]
 
@@ -130,6 +131,7 @@ def test_approval_drops_the_drafts_cached_pdfs(rich_review: Builder) -> None:
     assert db.session.query(RenderedReport).count() == 1
     from sfo_review.services import transitions
 
+    helpers_rules.address_factors(built["review"])  # api-v1.1 B: the action balance rule
     transitions.transition(built["qa"], built["review"], {"to": "approved"})
 
     drafts = db.session.query(RenderedReport).filter(

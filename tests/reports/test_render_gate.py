@@ -22,6 +22,7 @@ from sfo_review.services import users as user_service
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
+from tests import helpers_rules
 from tests.report_fixtures import WAIT_SECONDS, Clock
 
 Builder = Callable[..., dict[str, Any]]
@@ -162,6 +163,7 @@ def test_the_first_api_download_of_an_approved_review_waits_for_the_worker(
 
     data = rich_review("quality_assurance")
     review = data["review"]
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     transitions.transition(data["qa"], review, {"to": "approved"}, background=True)
     report_work.start_snapshot_jobs(review)  # as the Countersign page does
     headers = bearer(data["reviewer"])

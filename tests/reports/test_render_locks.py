@@ -23,6 +23,7 @@ from sfo_review.services import users as user_service
 from sfo_review.services.reports import cache as report_cache
 from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
+from tests import helpers_rules
 
 # About the layout itself: every PDF here is laid out for real (tests/conftest.py).
 pytestmark = pytest.mark.layout
@@ -103,6 +104,7 @@ def test_a_render_in_progress_blocks_neither_a_read_nor_a_write(
     held: HeldRender,
 ) -> None:
     built = rich_review("quality_assurance" if path == "API approval" else "factual_accuracy")
+    helpers_rules.address_factors(built["review"])  # api-v1.1 B: the action balance rule
     other = full_review()
     data = {
         "id": built["review"].id,

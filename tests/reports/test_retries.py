@@ -20,6 +20,7 @@ from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import transitions
 from sfo_review.services.reports import cache as report_cache
 from sfo_review.services.reports import work as report_work
+from tests import helpers_rules
 from tests.helpers_forms import page
 
 Builder = Callable[..., dict[str, Any]]
@@ -164,6 +165,7 @@ def test_a_retried_approval_job_that_finds_the_pdfs_stored_does_nothing(
 ) -> None:
     data = rich_review("quality_assurance")
     review = data["review"]
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     transitions.transition(data["qa"], review, {"to": "approved"}, background=True)
     report_work.start_snapshot_jobs(review)  # as the Countersign page does
     assert sorted(queued) == [(review.id, "family_summary"), (review.id, "full")]

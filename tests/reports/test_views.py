@@ -180,7 +180,10 @@ def test_a_report_that_does_not_exist_gets_a_clear_message(
     assert response.mimetype == "text/html"
     soup = page(response)
     assert soup.select_one("h1").get_text(strip=True) == "This report does not exist"
-    assert "Select the report variant (one of: full, family_summary)" in text_of(response)
+    # api-v1.1 B added the live action plan to the variants
+    assert "Select the report variant (one of: full, family_summary, action_plan)" in text_of(
+        response
+    )
     assert soup.select_one("script:-soup-contains('alert')") is None
     assert soup.select_one("img[onerror]") is None
     assert exported(review.id) == 0

@@ -33,7 +33,7 @@ from sfo_review.extensions import db
 from sfo_review.findings.just_culture_forms import STEPS as JUST_CULTURE_STEPS
 from sfo_review.models import Notification, User
 from sfo_review.services import actions as action_service
-from sfo_review.services import caseload_accounts, evidence, findings, users
+from sfo_review.services import caseload_accounts, evidence, family, findings, users
 from sfo_review.services import deadline_extensions as extension_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
@@ -70,6 +70,12 @@ FACTOR_EVIDENCE = "Sentinel-factor-evidence: staffing return for May"
 RETURN_REASON = "Sentinel-return: expand the analysis of supervision"
 STATEMENT = "Sentinel-statement: the colleague's own account"
 EXTENSION = "Sentinel-extension: the reviewer was on leave for three weeks"
+# Contact with the victim's family (api-v1.1 C): never an officer's, at any stage.
+FAMILY = (
+    "Sentinel-family-contact: the mother asked about the hostel",
+    "Sentinel-family-question: why was he not recalled",
+    "Sentinel-family-answer: the recall was considered and refused",
+)
 # Draft analysis: shared with officers from the factual accuracy check on.
 DRAFT = (
     "Sentinel-narrative: the risk assessment was not revisited",
@@ -83,9 +89,19 @@ DRAFT_STAGES = ("in_review", "returned")
 
 # Query strings worth asking for on routes that take them.
 QUERIES = {
-    "reports.report": ["variant=full", "variant=family_summary", "variant=full&format=archival"],
-    "reports.preparing": ["variant=full", "variant=family_summary"],
-    "api.report": ["variant=full", "variant=family_summary", "variant=full&format=archival"],
+    "reports.report": [
+        "variant=full",
+        "variant=family_summary",
+        "variant=full&format=archival",
+        "variant=action_plan",
+    ],
+    "reports.preparing": ["variant=full", "variant=family_summary", "variant=action_plan"],
+    "api.report": [
+        "variant=full",
+        "variant=family_summary",
+        "variant=full&format=archival",
+        "variant=action_plan",
+    ],
 }
 
 
@@ -199,6 +215,21 @@ def world(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., U
     extension_service.request_extension(
         reviewer, review, {"new_due_date": later_working_day(), "reason": EXTENSION}
     )
+    family.add_contact(
+        reviewer,
+        review,
+        {
+            "occurred_on": "2024-03-04",
+            "channel": "meeting",
+            "with_whom": "The victim's mother",
+            "advocate_offered": True,
+            "summary": FAMILY[0],
+        },
+    )
+    question = family.add_question(
+        reviewer, review, {"question": FAMILY[1], "asked_on": "2024-03-04"}
+    )
+    family.update_question(reviewer, review, question, {"answer": FAMILY[2], "version": 1})
     emails = (colleague.email, reviewer.email, data["qa"].email)
     return World(
         review=review,
@@ -219,6 +250,7 @@ def world(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., U
             FACTOR_EVIDENCE,
             STATEMENT,
             EXTENSION,
+            *FAMILY,
             *emails,
         ),
     )
@@ -243,6 +275,7 @@ def advance(world: World, stage: str) -> None:
         if step == "returned":
             _move(world, "in_review", world.qa, RETURN_REASON)
         elif step == "approved":
+            helpers_rules.address_factors(world.review)  # api-v1.1 B: the action balance rule
             _move(world, "approved", world.qa)
         elif step == "closed":
             # api-v1.1 B: the owner marks it done, someone else verifies it, then it closes.
@@ -259,6 +292,7 @@ def advance(world: World, stage: str) -> None:
                 action,
                 {"version": action.version, "status": "verified", "verification_note": "Seen."},
             )
+            helpers_rules.verify_actions(world.review, world.qa)  # the agreed plan's too
             _move(world, "closed", world.leadership)
         else:
             if step == "quality_assurance":
@@ -289,6 +323,8 @@ def route_values(world: World) -> dict[str, list[Any]]:
         "action_id": [a.id for a in review.actions],
         "participant_id": [p.id for p in review.participants],
         "extension_id": [e.id for e in review.extensions],
+        "contact_id": [c.id for c in review.family_contacts],
+        "question_id": [q.id for q in review.family_questions],
         "user_id": [world.caller.id, world.colleague.id],
         "notification_id": list(
             db.session.scalars(
@@ -391,10 +427,16 @@ def test_an_officer_reaches_no_colleagues_working_conditions_nor_the_teams_mater
 
     # The sentinels are there to be found: the review team reads every one of them.
     team_token = users.issue_token(world.leadership)
-    team = client.get(
-        f"/api/v1/reviews/{world.review.id}", headers={"Authorization": f"Bearer {team_token}"}
+    team = "".join(
+        answer_text(
+            client.get(
+                f"/api/v1/reviews/{world.review.id}{part}",
+                headers={"Authorization": f"Bearer {team_token}"},
+            )
+        )
+        for part in ("", "/family-contacts", "/family-questions")  # the family's: their own
     )
-    assert set(leaks(answer_text(team), hidden)) == {*hidden, *map(str, NUMBERS)}
+    assert set(leaks(team, hidden)) == {*hidden, *map(str, NUMBERS)}
 
     token = users.issue_token(world.caller)
     login_as(user=world.caller)

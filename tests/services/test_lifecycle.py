@@ -127,6 +127,7 @@ def test_approval_only_by_the_named_countersigner(full_review, make_user, db):
     _ready_for_qa(data)
     review = data["review"]
     transitions.transition(data["reviewer"], review, {"to": "quality_assurance"})
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     for who in (data["reviewer"], make_user("quality_assurer"), make_user("leadership")):
         with pytest.raises(Forbidden):
             transitions.transition(who, review, {"to": "approved"})
@@ -144,6 +145,7 @@ def test_approved_reviews_are_frozen(full_review, db):
     _ready_for_qa(data)
     review = data["review"]
     transitions.transition(data["reviewer"], review, {"to": "quality_assurance"})
+    helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     transitions.transition(data["qa"], review, {"to": "approved"})
     with pytest.raises(Conflict):
         evidence.add_chronology_entry(

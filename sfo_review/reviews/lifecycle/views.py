@@ -50,13 +50,28 @@ def _url_or_none(endpoint: str, **values: Any) -> str | None:
 
 
 def _unmet(review: Review, to: str) -> list[dict[str, Any]]:
+    return _links(review, lifecycle.unmet_rules(review, to))
+
+
+def _links(review: Review, rules: list[lifecycle.UnmetRule]) -> list[dict[str, Any]]:
     return [
         {
             "message": rule.message,
             "href": _url_or_none(rule.endpoint, review_id=review.id, **dict(rule.params)),
         }
-        for rule in lifecycle.unmet_rules(review, to)
+        for rule in rules
     ]
+
+
+def _plan_ahead(user: User, review: Review, steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The action balance rule is checked at approval (api-v1.1 B); the review team sees each
+    factor it still leaves unaddressed before then, while the plan is being proposed (not
+    where the approval step already lists it)."""
+    if lifecycle.is_finished(review) or not perm.can_export(user, review):
+        return []
+    if any(step["to"] == lifecycle.APPROVED for step in steps):
+        return []
+    return _links(review, lifecycle.action_plan_unmet(review))
 
 
 def _next_steps(user: User, review: Review) -> list[dict[str, Any]]:
@@ -103,12 +118,14 @@ def status(review_id: int) -> str | Response:
             return _after_move(user, review)
     elif request.method == "GET":
         review_service.record_view(user, review, "status")
+    steps = _next_steps(user, review)
     return render_template(
         "reviews/lifecycle/status.html",
         review=review,
         form=form,
         stages=lifecycle.STAGES,
-        steps=_next_steps(user, review),
+        steps=steps,
+        plan_ahead=_plan_ahead(user, review, steps),
     )
 
 
@@ -151,6 +168,7 @@ def countersign(review_id: int) -> str | Response:
         can_approve=perm.can_transition(user, review, lifecycle.APPROVED),
         draft_pdf=_url_or_none("reports.report", review_id=review.id, variant="full"),
         people=glance.people(review),
+        plan=glance.plan(review),
     )
 
 

@@ -16,11 +16,12 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from sfo_review.extensions import db
-from sfo_review.models import AuditEvent, RenderedReport, Review, User
+from sfo_review.models import Action, ActionRecurrence, AuditEvent, RenderedReport, Review, User
 from sfo_review.models._base import utcnow
 from sfo_review.pdf.content import LONDON, READ_EVENTS
 from sfo_review.pdf.render import RenderedPdf, fingerprint, sha256_hex
 from sfo_review.services._common import use_case
+from sfo_review.vocab import LIVE_REPORT_VARIANTS
 
 
 def cached(review: Review, variant: str, fresh: bool = False) -> RenderedReport | None:
@@ -80,7 +81,26 @@ def content_stamp(review: Review, variant: str) -> str:
         config["REVIEW_DEADLINE_WORKING_DAYS"],
         fingerprint(),
     ]
+    if variant in LIVE_REPORT_VARIANTS:
+        parts += _actions_stamp(review)
     return sha256_hex("|".join(str(p) for p in parts).encode())
+
+
+def _actions_stamp(review: Review) -> list[object]:
+    """What the live action plan shows beyond the review's own events: its actions as they
+    are now (each change moves `updated_at` or the count) and the recurrences recorded
+    against them by later reviews (written in the later review's approval)."""
+    changed, count = db.session.execute(
+        select(func.max(Action.updated_at), func.count(Action.id)).where(
+            Action.review_id == review.id
+        )
+    ).one()
+    recurred, recurrences = db.session.execute(
+        select(func.max(ActionRecurrence.id), func.count(ActionRecurrence.id)).where(
+            ActionRecurrence.action_id.in_(select(Action.id).where(Action.review_id == review.id))
+        )
+    ).one()
+    return [changed.isoformat() if changed else "", count, recurred, recurrences]
 
 
 @use_case

@@ -71,6 +71,8 @@ def export_report(
     """
     require_permission(perm.can_export(actor, review), "You cannot export this review.")
     variant, fmt = _clean(variant, fmt)
+    if variant in vocab.LIVE_REPORT_VARIANTS:
+        _check_live(review, fmt)
     export = _find(review, variant, fmt, filename(review, variant, fmt))
     if export.pdf is None:
         _start_job(export)
@@ -78,6 +80,23 @@ def export_report(
     if export.pdf is not None:
         _exported(actor, review, variant, fmt)
     return export
+
+
+def _check_live(review: Review, fmt: str) -> None:
+    """The action plan's progress (api-v1.1 B) exists once the review is approved, and only
+    as the standard PDF: it shows the actions as they are now, so no copy of it is kept."""
+    if not lifecycle.is_finished(review):
+        raise Conflict(
+            "The action plan progress report is available once quality assurance approves the "
+            "review. Until then the draft full report shows the proposed actions.",
+            {"variant": ["The action plan progress report exists once the review is approved"]},
+        )
+    if fmt == "archival":
+        raise Conflict(
+            "The action plan progress report shows the actions as they are now, so it has no "
+            "archival copy (PDF/A-3b).",
+            {"format": ["The action plan progress report has no archival copy"]},
+        )
 
 
 def export_participant_copy(actor: User, review: Review, fmt: str | None = None) -> Export:
