@@ -70,6 +70,25 @@ run: seed ## Install, migrate, seed demo data and serve on http://127.0.0.1:5000
 	trap 'kill $$worker 2>/dev/null' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# Single sign-on, tried locally: the test OpenID provider (tests/sso/provider.mjs, npm
+# oidc-provider) on 127.0.0.1:$(SSO_PORT), and the app (make run) configured to use it.
+SSO_PORT ?= 9090
+.PHONY: sso-demo
+sso-demo: seed ## make run with single sign-on against a local test OpenID provider (any demo email, any password)
+	@echo ""
+	@echo "Single sign-on demo: open http://localhost:$(PORT)/sign-in and press 'Sign in with your work account';"
+	@echo "at the provider sign in as reviewer@example.gov.uk (or any demo account's email), any password;"
+	@echo "an email SFO Review does not know gets an account waiting for admin@example.gov.uk to give it a role."
+	@echo ""
+	OIDC_PORT=$(SSO_PORT) \
+	OIDC_REDIRECT_URIS=http://localhost:$(PORT)/sign-in/sso/callback,http://127.0.0.1:$(PORT)/sign-in/sso/callback \
+	  node tests/sso/provider.mjs & provider=$$!; \
+	trap 'kill $$provider 2>/dev/null' EXIT; \
+	$(PY) -m sfo_review.worker --workers 1 --quiet & worker=$$!; \
+	trap 'kill $$provider $$worker 2>/dev/null' EXIT; \
+	OIDC_ISSUER=http://127.0.0.1:$(SSO_PORT) OIDC_CLIENT_ID=sfo-review OIDC_CLIENT_SECRET=sfo-review-secret \
+	SERVICE_URL=http://localhost:$(PORT) $(FLASK) run --host $(HOST) --port $(PORT)
+
 .PHONY: serve
 serve: db-upgrade ## Migrate, then serve with gunicorn and the PDF worker, unsupervised (production: deploy/systemd)
 	$(PY) -m sfo_review.worker & worker=$$!; \

@@ -135,6 +135,17 @@ class Config:
     # API tokens stop working this many days after `flask users token` makes them.
     API_TOKEN_DAYS = _int_env("API_TOKEN_DAYS", 90)
 
+    # Single sign-on (OpenID Connect, sfo_review/auth/sso.py): on when OIDC_ISSUER is set (its
+    # discovery document, <issuer>/.well-known/openid-configuration, says the rest). The
+    # provider's redirect URI for this app is SERVICE_URL + /sign-in/sso/callback.
+    OIDC_ISSUER = os.environ.get("OIDC_ISSUER") or None
+    OIDC_CLIENT_ID = os.environ.get("OIDC_CLIENT_ID") or None
+    OIDC_CLIENT_SECRET = os.environ.get("OIDC_CLIENT_SECRET") or None
+    # Seconds of clock difference with the provider allowed when checking an ID token's times.
+    OIDC_LEEWAY_SECONDS = _int_env("OIDC_LEEWAY_SECONDS", 60)
+    # false: no sign-in with a password (the form and its POST refuse; `flask users` works).
+    LOCAL_SIGN_IN = os.environ.get("LOCAL_SIGN_IN", "true").lower() not in ("0", "false", "no")
+
     WTF_CSRF_TIME_LIMIT = None  # the session lifetime bounds the token already
     PDF_RENDER_TIMEOUT_SECONDS = _int_env("PDF_RENDER_TIMEOUT_SECONDS", 120)
     # Web processes lay out no PDF: the job worker (niced) renders every one, so PDFs never
@@ -187,6 +198,8 @@ class TestConfig(Config):
     ARGON2_MEMORY_COST = 8
     ARGON2_PARALLELISM = 1
     SMTP_HOST = None  # tests never reach a real mail server
+    OIDC_ISSUER = None  # tests/sso turn single sign-on on against their own provider
+    LOCAL_SIGN_IN = True
     HUEY_IMMEDIATE = True
     # The job has run by the time a download looks (immediate mode): no test waits for one.
     PDF_WAIT_SECONDS = 0

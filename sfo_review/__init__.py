@@ -55,12 +55,14 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
 
     from sfo_review import jobs, web
     from sfo_review.api import api_bp
-    from sfo_review.auth import auth_bp
+    from sfo_review.auth import auth_bp, sso, sso_views
     from sfo_review.cli import register_cli
 
     app.register_blueprint(auth_bp)
+    sso.init_app(app)
     app.register_blueprint(api_bp)
     web.register(app)
+    app.before_request(sso_views.keep_waiting)
     jobs.init_app(app)
     register_cli(app)
     return app

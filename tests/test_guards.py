@@ -22,6 +22,9 @@ PUBLIC_ENDPOINTS = {
     "accessibility",
     "auth.login",
     "auth.set_password",
+    # Single sign-on's start and the provider's way back (tests/sso: bad input, every state).
+    "auth.sso_start",
+    "auth.sso_callback",
 }
 ROLES = ("reviewer", "officer", "quality_assurer", "leadership", "admin")
 NO_SUCH_ID = 999_999

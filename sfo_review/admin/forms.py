@@ -54,3 +54,15 @@ class RegionForm(FlaskForm):
         "leadership account is told.",
     )
     save_region = SubmitField("Save the region", widget=SubmitButton())
+
+
+class RoleForm(FlaskForm):
+    """The role of an account single sign-on made (it has none until an admin gives one)."""
+
+    role = RadioField(
+        "Role",
+        choices=select_choices((r.value, r.label) for r in Role),
+        widget=GovRadioInput(),
+        validate_choice=False,
+    )
+    give_role = SubmitField("Give this role", widget=SubmitButton())

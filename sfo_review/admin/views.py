@@ -12,12 +12,18 @@ from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
 from sfo_review.admin.blueprint import admin_bp
-from sfo_review.admin.forms import AccountStatusForm, NewUserForm, PasswordLinkForm, RegionForm
+from sfo_review.admin.forms import (
+    AccountStatusForm,
+    NewUserForm,
+    PasswordLinkForm,
+    RegionForm,
+    RoleForm,
+)
 from sfo_review.auth.session import actor, login_required_for
 from sfo_review.extensions import db
 from sfo_review.forms_support import form_data, submit
 from sfo_review.models import User
-from sfo_review.services import password_links
+from sfo_review.services import password_links, sso_accounts
 from sfo_review.services import users as user_service
 from sfo_review.services.deadlines import london_datetime
 
@@ -67,6 +73,7 @@ def _user_page(
         link_form=PasswordLinkForm(formdata=None),
         has_password=password_links.has_password(account),
         waiting_link=password_links.waiting_link(account),
+        role_form=sent if isinstance(sent, RoleForm) else RoleForm(formdata=None),
         form=sent,
     )
 
@@ -132,4 +139,20 @@ def password_link(user_id: int) -> str | Response:
 
     return _posted_on_account_page(
         account, PasswordLinkForm(), lambda: password_links.send_new(actor(), account), said
+    )
+
+
+@admin_bp.route("/users/<int:user_id>/role", methods=["POST"])
+@login_required_for(perm.can_manage_users)
+def user_role(user_id: int) -> str | Response:
+    """Give a role to an account single sign-on made (the page is the account's own)."""
+    account = _account(user_id)
+    form = RoleForm()
+
+    def said(user: User) -> str:
+        return f"{user.name} now has the {user.role_label} role and can use SFO Review."
+
+    data = {"role": form.role.data}
+    return _posted_on_account_page(
+        account, form, lambda: sso_accounts.give_role(actor(), account, data), said
     )

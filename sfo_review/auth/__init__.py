@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sfo_review.auth import timeout, views  # noqa: F401 - registers the routes
+from sfo_review.auth import sso_views, timeout, views  # noqa: F401 - registers the routes
 from sfo_review.auth.blueprint import auth_bp
 
 __all__ = ["auth_bp"]

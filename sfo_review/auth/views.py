@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
 from sfo_review import permissions as perm
-from sfo_review.auth import throttle
+from sfo_review.auth import sso, throttle
 from sfo_review.auth.blueprint import auth_bp, safe_next
 from sfo_review.auth.forms import (
     ChangePasswordForm,
@@ -44,6 +44,9 @@ def login() -> str | Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("reviews.index"))
     form = LoginForm()
+    if not sso.local_sign_in():
+        status = 403 if request.method == "POST" else 200
+        return render_template("auth/login.html", form=None), status
     if form.validate_on_submit():
         user = _checked_password(form.email.data or "", form.password.data or "")
         if isinstance(user, throttle.Locked):
@@ -62,9 +65,15 @@ login.permission_checked = True  # type: ignore[attr-defined]  # public page
 
 @auth_bp.route("/sign-out", methods=["POST"])
 @login_required_for(perm.can_use_own_account)
-def logout() -> Response:
+def logout() -> Response | str:
     user_service.end_sessions(current_user._get_current_object())
+    signed_in_by_sso = bool(session.get(sso.SESSION_KEY))
     logout_user()
+    session.clear()
+    client = sso.client() if signed_in_by_sso else None
+    provider_sign_out = sso.end_session_url(client) if client is not None else None
+    if provider_sign_out:
+        return render_template("auth/signed_out.html", provider_sign_out=provider_sign_out)
     flash("You have signed out.")
     return redirect(url_for("auth.login"))
 

@@ -25,6 +25,11 @@ class Role(enum.StrEnum):
         return self.value.replace("_", " ").capitalize()
 
 
+# The role of an account made by a first single sign-on, until an administrator gives it one:
+# no role, so no permission (sfo_review/auth/sso.py keeps it on the waiting page).
+NO_ROLE = ""
+
+
 def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
@@ -46,6 +51,11 @@ class User(Versioned, db.Model):  # type: ignore[name-defined]
         String(64), unique=True, nullable=False, default=new_session_token
     )
 
+    # The OpenID provider's `sub` for this person (single sign-on); None: password only.
+    oidc_subject: Mapped[str | None] = mapped_column(
+        String(255), unique=True, index=True, nullable=True
+    )
+
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
     # Flask-Login protocol
@@ -65,8 +75,12 @@ class User(Versioned, db.Model):  # type: ignore[name-defined]
         return self.session_token
 
     @property
+    def has_role(self) -> bool:
+        return self.role != NO_ROLE
+
+    @property
     def role_label(self) -> str:
-        return Role(self.role).label
+        return Role(self.role).label if self.has_role else "No role yet"
 
     def summary(self) -> dict[str, object]:
         return {"id": self.id, "name": self.name, "email": self.email}

@@ -469,3 +469,14 @@ def case_ended_without_conviction(review: Review) -> None:
             f"/reviews/{review.id}",
             review,
         )
+
+
+def account_waiting(user: User) -> None:
+    """Single sign-on made an account with no role: every active admin is told, to give it one."""
+    query = select(User).where(User.role == "admin", User.active.is_(True))
+    for admin in db.session.scalars(query.order_by(User.id)):
+        notify(
+            admin,
+            f"{user.name} ({user.email}) signed in and is waiting for a role",
+            f"/admin/users/{user.id}",
+        )

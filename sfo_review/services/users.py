@@ -248,3 +248,9 @@ def issue_token(user: User) -> str:
 
 def user_for_token(token: str) -> User | None:
     return api_tokens.user_for_token(token)
+
+
+def role_granted(actor: User | None, user: User) -> None:
+    """Audit a watched role given to `user` and tell leadership (single sign-on's accounts
+    are given their role after they are made: services/sso_accounts.give_role)."""
+    _role_granted(actor, user)
