@@ -372,3 +372,10 @@ def can_write_family_record(user: User, review: Review) -> bool:
     to the family), from in review until closed — contact goes on after approval (the
     service answers 409 once closed). Leadership and quality assurance read."""
     return can_see_family(user, review) and is_reviewer_of(user, review)
+
+
+def can_see_ratings(user: User, review: Review) -> bool:
+    """Quality assurance's ratings against the inspectorate's standards (api-v1.1 C): the
+    review team and leadership, who export the full report they are printed in; never
+    officers."""
+    return can_export(user, review)
