@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from sfo_review import vocab
+from sfo_review.cli.ratings_data import approval_form
 from sfo_review.extensions import db
 from tests.dashboard.test_dashboard_pages import rows_of
 from tests.helpers import page
@@ -251,7 +252,7 @@ def test_done_when_a_second_review_in_the_same_pdu_shows_on_leaderships_dashboar
     later = later_review(full_review)
     move_to(later, "quality_assurance")
     login_as(user=later["qa"])
-    response = post(client, f"/reviews/{later['review'].id}/countersign", {"to": "approved"})
+    response = post(client, f"/reviews/{later['review'].id}/countersign", approval_form())
     assert response.status_code == 302
     login_as(user=owner)
     notes = page(client.get("/notifications")).get_text(" ", strip=True)
