@@ -72,7 +72,7 @@ def _check_one(standard: str, given: Any, errors: dict[str, list[str]]) -> tuple
     if not isinstance(given, dict):
         name = standard_label(standard).lower()
         message = (
-            f"Rate the review on {name}"
+            ("Rate the review overall" if standard == "overall" else f"Rate the review on {name}")
             if given is None
             else f"The rating for {name} must be an object with a rating and a rationale"
         )

@@ -66,7 +66,7 @@ BAD = [
     ("good", "ratings", "must be an object"),
     ([], "ratings", "must be an object"),
     (_ratings(learning=None), "ratings.learning", "Rate the review on learning"),
-    (_ratings(overall=None), "ratings.overall", "Rate the review on overall"),
+    (_ratings(overall=None), "ratings.overall", "Rate the review overall"),
     (_ratings(learning="good"), "ratings.learning", "must be an object"),
     (
         _ratings(learning={"rating": "excellent", "rationale": "x" * 30}),
