@@ -182,6 +182,7 @@ def approve_in_the_browser(review: Any) -> tuple[float, int]:
     from huey.storage import MemoryStorage
 
     from sfo_review import jobs
+    from sfo_review.cli.ratings_data import approval
     from sfo_review.services import transitions
     from sfo_review.services.reports import work as report_work
 
@@ -190,7 +191,7 @@ def approve_in_the_browser(review: Any) -> tuple[float, int]:
     jobs.huey.immediate, jobs.huey.storage = False, MemoryStorage("bench")
     try:
         started = time.perf_counter()
-        transitions.transition(review.countersigner, review, {"to": "approved"}, True)
+        transitions.transition(review.countersigner, review, approval(), True)
         report_work.start_snapshot_jobs(review)
         elapsed = time.perf_counter() - started
         return elapsed * 1000, jobs.huey.pending_count()

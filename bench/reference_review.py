@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sfo_review import lifecycle, vocab
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import DeadlineExtension, JustCultureAssessment, Review, User
 from sfo_review.services import (
@@ -453,5 +454,5 @@ def build(
         for participant in review.participants:
             factual_accuracy.mark_done(participant.user, review)
         transitions.transition(reviewer, review, {"to": "quality_assurance"})
-        transitions.transition(qa, review, {"to": "approved"})
+        transitions.transition(qa, review, approval())
     return review

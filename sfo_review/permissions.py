@@ -377,3 +377,10 @@ def can_write_family_record(user: User, review: Review) -> bool:
 def can_manage_regions(user: User) -> bool:
     """The list of regions and PDUs (issue 19): admins only."""
     return user.role == "admin"
+
+
+def can_see_ratings(user: User, review: Review) -> bool:
+    """Quality assurance's ratings against the inspectorate's standards (api-v1.1 C): the
+    review team and leadership, who export the full report they are printed in; never
+    officers."""
+    return can_export(user, review)

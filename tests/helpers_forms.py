@@ -12,6 +12,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import Review, User
 from sfo_review.services import reviews, transitions
@@ -67,7 +68,7 @@ def approve(qa: User, review: Review, pdfs: bool = False) -> None:
     PDFs are laid out and stored) only when the test asks for them with `pdfs`; until then
     the review is as it is while the job is queued."""
     helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule, where needed
-    transitions.transition(qa, review, {"to": "approved"}, True)
+    transitions.transition(qa, review, approval(), True)
     if pdfs:
         report_work.start_snapshot_jobs(review)
 

@@ -28,6 +28,7 @@ from sfo_review.models import (
     SystemicFactor,
     User,
 )
+from sfo_review.services import ratings
 from sfo_review.services.deadlines import DUE_SOON, OVERDUE, DeadlineWindow, deadline_window
 from sfo_review.services.statements import statements_visible_to
 
@@ -128,7 +129,30 @@ def review_detail_json(review: Review, actor: User) -> JSON:
             "extensions": [extension_json(e, actor) for e in visibility.extensions(actor, review)],
         }
     )
+    body.update(ratings_json(review, actor))
     return body
+
+
+def ratings_json(review: Review, actor: User) -> JSON:
+    """api-v1.1 C: `ratings` keyed by standard, or null while there are none; `ratings_state`
+    says why (`awaiting_approval`, `approved_before_ratings` for reviews approved before 1.1)
+    or `rated`. Officers get neither: the ratings are quality assurance's view of the review."""
+    if not perm.can_see_ratings(actor, review):
+        return {}
+    given = ratings.shown(review)
+    return {
+        "ratings": {
+            r.standard: {
+                "rating": r.rating,
+                "rationale": r.rationale,
+                "rated_by": user_json(r.rated_by, actor),
+                "rated_at": timestamp(r.rated_at),
+            }
+            for r in given
+        }
+        or None,
+        "ratings_state": ratings.state(review),
+    }
 
 
 def extension_json(extension: DeadlineExtension, viewer: User) -> JSON:

@@ -104,7 +104,7 @@ def transition(review_id: int) -> Response:
     user = api_user()
     item = load_review(review_id)
     item = transition_service.transition(user, item, json_body())
-    return jsonify(s.review_json(item, user))
+    return jsonify({**s.review_json(item, user), **s.ratings_json(item, user)})
 
 
 # Seconds an API client is asked to wait while the job worker prepares its PDF.

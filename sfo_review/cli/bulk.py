@@ -51,6 +51,7 @@ TABLES = (
     "action_reminders",
     "deadline_extensions",
     "audit_events",
+    "review_ratings",
 )
 ROLE_POOLS = {  # role: (minimum, one per this many reviews)
     "reviewer": (5, 40),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sfo_review import vocab
@@ -19,6 +19,24 @@ BY_AGE = (
     (200, (15, 15, 15, 55)),
     (10**6, (3, 2, 3, 92)),
 )
+
+# Ratings against the inspectorate's standards (api-v1.1 C), weights over RATING_SCALE.
+RATING_SCALE = vocab.keys(vocab.RATINGS)  # outstanding, good, requires improvement, inadequate
+RATING_WEIGHTS = {
+    "analysis_of_practice": (8, 50, 32, 10),
+    "overall_judgements": (6, 52, 32, 10),
+    "learning": (5, 45, 38, 12),
+    "victims_and_families": (3, 35, 42, 20),
+}
+RATING_RATIONALES = {
+    "outstanding": "Thorough, balanced and well evidenced: a model for other reviews to follow.",
+    "good": "Clear and supported by the evidence, with minor gaps that do not change the "
+    "conclusions.",
+    "requires_improvement": "The analysis is mostly sound but some conclusions go beyond the "
+    "evidence recorded.",
+    "inadequate": "Important questions are not answered and the conclusions are not supported "
+    "by the evidence.",
+}
 
 
 class ReviewMaker:
@@ -134,10 +152,36 @@ class ReviewMaker:
             **stamps(t.notified),
         }
         rows["reviews"].append(row)
+        if t.approved:
+            rows["review_ratings"] += self._ratings(
+                review_id, row["approved_by_id"], row["approved_at"]
+            )
         rows["audit_events"].append(self._audit(review_id, reviewer, t.notified))
         people = self._participants(rows, review_id, t)
         ContentMaker(self, rows, row, t, people).make()
         self._extensions(rows, row, t, reviewer)
+
+    def _ratings(self, review_id: int, rater: int | None, at_: datetime) -> list[dict[str, Any]]:
+        """Quality assurance's ratings given at approval (api-v1.1 C): most reviews good or
+        requiring improvement on each standard, victims and families weakest (as the
+        inspectorate finds), overall the middle of the four."""
+        given = {
+            standard: self.rng.choices(RATING_SCALE, weights)[0]
+            for standard, weights in RATING_WEIGHTS.items()
+        }
+        middle = sorted(given.values(), key=RATING_SCALE.index)[len(given) // 2]
+        given["overall"] = middle
+        return [
+            {
+                "review_id": review_id,
+                "standard": standard,
+                "rating": rating,
+                "rationale": RATING_RATIONALES[rating],
+                "rated_by_id": rater,
+                "rated_at": at_,
+            }
+            for standard, rating in given.items()
+        ]
 
     def _audit(self, review_id: int, reviewer: int, day: date) -> dict[str, Any]:
         return {

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from sfo_review import lifecycle
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import (
     Action,
@@ -265,7 +266,7 @@ def _approve(review: Review, reviewer: User, officer: User, manager: User, qa: U
         },
     )
     transitions.transition(reviewer, review, {"to": "quality_assurance"})
-    transitions.transition(qa, review, {"to": "approved"})
+    transitions.transition(qa, review, approval())
 
 
 def _finished(people: dict[str, User]) -> None:

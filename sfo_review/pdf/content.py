@@ -34,6 +34,7 @@ from sfo_review.models import (
     SystemicFactor,
 )
 from sfo_review.pdf.redact import LEVEL_PHRASES, redactor
+from sfo_review.services import criminal_case, ratings
 
 # Reads are recorded too, but a summary that counted them would change on every download.
 READ_EVENTS = ("review.viewed", "report.exported")
@@ -96,6 +97,8 @@ def common(review: Review, variant: str) -> dict[str, Any]:
         "report_date": when,
         "created_iso": when.date().isoformat(),
         "status_label": vocab.label(vocab.STATUSES, review.status),
+        # api-v1.1 C: the criminal case's outcome and date, a line in the review's details
+        "criminal_case": criminal_case.describe(review),
     }
 
 
@@ -149,6 +152,10 @@ def full(review: Review) -> dict[str, Any]:
         "balance": _balance(findings),
         "actions": plan_actions(review),
         "audit": _audit(review),
+        # api-v1.1 C: quality assurance's ratings, in the sign-off (none before approval;
+        # a review approved before 1.1 says it has none)
+        "ratings": ratings.shown(review),
+        "before_ratings": ratings.BEFORE_RATINGS_SENTENCE,
     }
 
 
@@ -172,7 +179,14 @@ def _contents(findings: list[Finding]) -> list[dict[str, Any]]:
         entry("statements", "6. Practitioners’ statements"),
         entry("findings", f"7. Findings ({len(findings)})", in_findings),
         entry("actions", "8. Learning and action plan"),
-        entry("sign-off", "9. Sign-off", [entry("audit", "Audit summary")]),
+        entry(
+            "sign-off",
+            "9. Sign-off",
+            [
+                entry("ratings", "Ratings against the inspectorate’s standards"),
+                entry("audit", "Audit summary"),
+            ],
+        ),
     ]
 
 

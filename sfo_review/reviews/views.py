@@ -26,6 +26,7 @@ from sfo_review.reviews.forms import (
     ParticipantForm,
     ReviewForm,
 )
+from sfo_review.services import ratings
 from sfo_review.services import reviews as review_service
 from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.reports import snapshots as report_snapshots
@@ -69,6 +70,13 @@ def overview(review_id: int) -> str:
         unmet=unmet,
         tasks=summary.tasks(review, user),
         approved_reports=_approved_reports(user, review),
+        # api-v1.1 C: once approved, quality assurance's ratings (None: not shown here)
+        ratings=(
+            ratings.shown(review)
+            if lifecycle.is_finished(review) and perm.can_see_ratings(user, review)
+            else None
+        ),
+        before_ratings=ratings.BEFORE_RATINGS_SENTENCE,
     )
 
 

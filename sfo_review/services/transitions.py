@@ -11,7 +11,7 @@ from sfo_review import permissions as perm
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, Review, User
 from sfo_review.models._base import utcnow
-from sfo_review.services import notifications, recurrences
+from sfo_review.services import notifications, ratings, recurrences
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, review_edit
 from sfo_review.services.errors import Conflict
@@ -30,7 +30,15 @@ def _unmet_as_fields(unmet: list[lifecycle.UnmetRule]) -> dict[str, list[str]]:
     return fields
 
 
-def _freeze(actor: User, review: Review) -> None:
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
+    """`to` and `reason`; `ratings` belongs to an approval only (a return takes none)."""
+    values = v.clean(data, TRANSITION_RULES, extra_allowed=("ratings",))
+    if "ratings" in data and values["to"] != lifecycle.APPROVED:
+        v.require({"ratings": ["Ratings are given only when approving the review"]})
+    return values
+
+
+def _freeze(actor: User, review: Review, rated: dict[str, tuple[str, str]]) -> None:
     """Approval: the report as approved is fixed in this transaction.
 
     Each variant's HTML is built now, from the review as approved, and kept in its
@@ -43,6 +51,7 @@ def _freeze(actor: User, review: Review) -> None:
 
     review.approved_by = actor
     review.approved_at = utcnow()
+    ratings.record(actor, review, rated, review.approved_at)  # api-v1.1 C
     _agree_plan(review)
     # The drafts' cached PDFs are never served again.
     db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
@@ -81,7 +90,7 @@ def transition(
 
 @review_edit
 def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
-    values = v.clean(data, TRANSITION_RULES)
+    values = _clean(data)
     to: str = values["to"]
     reason: str | None = values.get("reason")
     require_permission(
@@ -95,6 +104,8 @@ def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
             f"{len(unmet)} rule{'s' if len(unmet) != 1 else ''} not met.",
             _unmet_as_fields(unmet),
         )
+    # Approval takes the ratings (api-v1.1 C: required); checked before anything is written.
+    rated = ratings.clean(data.get("ratings")) if to == lifecycle.APPROVED else {}
     if lifecycle.is_return(review.status, to):
         if not reason or not reason.strip():
             v.require({"reason": ["Enter the reason for returning the review"]})
@@ -115,7 +126,7 @@ def _move(actor: User, review: Review, data: dict[str, Any]) -> Review:
     audit(review, actor, "review.transitioned", summary, {"from": frm, "to": to})
     if to == lifecycle.APPROVED:
         # after the event, so the approved PDF's audit summary has it
-        _freeze(actor, review)
+        _freeze(actor, review, rated)
         recurrences.record_for_approved(review)  # lessons not learned (api-v1.1 B)
     notifications.transitioned(review, frm, to)
     return review

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot
 from tests import helpers_rules
@@ -78,7 +79,7 @@ def test_the_approval_answers_409_naming_every_unaddressed_factor(api, world) ->
     move_to(w, "quality_assurance")
     url = f"/reviews/{w['id']}/transitions"
 
-    response = api.post(url, w["tokens"]["countersigner"], {"to": "approved"})
+    response = api.post(url, w["tokens"]["countersigner"], approval())
 
     assert response.status_code == 409
     body = error(response)
@@ -92,7 +93,7 @@ def test_the_approval_answers_409_naming_every_unaddressed_factor(api, world) ->
     assert db.session.query(ReportSnapshot).count() == 0
 
     helpers_rules.address_factors(w["review"])
-    approved = api.post(url, w["tokens"]["countersigner"], {"to": "approved"})
+    approved = api.post(url, w["tokens"]["countersigner"], approval())
     assert approved.status_code == 200, approved.get_data(as_text=True)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.models import (
     AuditEvent,
     ChronologyEntry,
@@ -242,13 +243,13 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
         assert api.post(f"{base}/transitions", rt, {"to": to}).status_code == 200
     # api-v1.1 B, the action balance rule: the team factor needs an action at PDU level or
     # above before approval (written through the ORM with the 1.1 fields)
-    blocked = api.post(f"{base}/transitions", qt, {"to": "approved"})
+    blocked = api.post(f"{base}/transitions", qt, approval())
     assert blocked.status_code == 409 and set(error(blocked)["fields"]) == {"actions"}
     plan = helpers_rules.address_factors(db.session.get(Review, review_id))
     assert plan is not None
-    assert api.post(f"{base}/transitions", rt, {"to": "approved"}).status_code == 403
-    assert api.post(f"{base}/transitions", oqt, {"to": "approved"}).status_code == 403
-    approved = api.post(f"{base}/transitions", qt, {"to": "approved"})
+    assert api.post(f"{base}/transitions", rt, approval()).status_code == 403
+    assert api.post(f"{base}/transitions", oqt, approval()).status_code == 403
+    approved = api.post(f"{base}/transitions", qt, approval())
     assert approved.status_code == 200, approved.get_json()
     assert approved.get_json()["status"] == "approved"
     assert _is_utc_timestamp(approved.get_json()["approved_at"])

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.services import actions as action_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
@@ -487,6 +488,8 @@ def test_who_may_decide_at_quality_assurance(api, world, role, to, expected):
     _advance(w, "factual_accuracy", "quality_assurance")
     helpers_rules.address_factors(w["review"])  # api-v1.1 B: the action balance rule
     body = {"to": to, "reason": "Expand the analysis of supervision."}
+    if to == "approved":
+        body = approval()  # api-v1.1 C: approval takes the ratings
     response = api.post(f"{_review(w)}/transitions", w["tokens"][role], body)
     assert response.status_code == expected, response.get_json()
     if expected == 200:

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, ReportSnapshot
 from sfo_review.services import reviews as review_service
@@ -244,14 +245,14 @@ def at_qa(world):
 @pytest.mark.parametrize("role", ["reviewer", "quality_assurer", "leadership", "officer"])
 def test_only_the_named_countersigner_approves(api, at_qa, role):
     url = f"/reviews/{at_qa['id']}/transitions"
-    response = api.post(url, at_qa["tokens"][role], {"to": "approved"})
+    response = api.post(url, at_qa["tokens"][role], approval())
     assert response.status_code == 403 and error(response)["code"] == "forbidden"
     assert db.session.query(ReportSnapshot).count() == 0
 
 
 def test_the_countersigner_approves_and_the_pdfs_are_kept(api, at_qa):
     url = f"/reviews/{at_qa['id']}"
-    response = api.post(url + "/transitions", at_qa["tokens"]["countersigner"], {"to": "approved"})
+    response = api.post(url + "/transitions", at_qa["tokens"]["countersigner"], approval())
     assert response.status_code == 200 and response.get_json()["status"] == "approved"
     snapshots = (
         db.session.query(ReportSnapshot).filter_by(review_id=at_qa["id"], format="standard").all()

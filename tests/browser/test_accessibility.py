@@ -42,6 +42,7 @@ from werkzeug.routing import Rule
 from werkzeug.serving import make_server
 
 from config import TestConfig
+from sfo_review.cli.ratings_data import approval
 from sfo_review.cli.seed import DEMO_PASSWORD
 from tests import helpers_rules
 from tests.browser.states import page_state
@@ -913,7 +914,7 @@ def test_an_approved_review_overview_and_reports_have_no_serious_problem(
         people = {u.email: u for u in db.session.scalars(select(User))}
         fourth = _at_quality_assurance(people, "X123454", "Murder", "murder", "taken")
         helpers_rules.address_factors(fourth)  # api-v1.1 B: the action balance rule
-        transitions.transition(people[ROLES["quality_assurer"]], fourth, {"to": "approved"})
+        transitions.transition(people[ROLES["quality_assurer"]], fourth, approval())
         review_id = fourth.id
     findings = Findings()
     for role in ("reviewer", "quality_assurer", "leadership"):
@@ -951,7 +952,7 @@ def test_an_approved_review_whose_pdfs_are_being_stored_has_no_serious_problem(
         people = {u.email: u for u in db.session.scalars(select(User))}
         fifth = _at_quality_assurance(people, "X123455", "Rape", "rape", "storing")
         helpers_rules.address_factors(fifth)  # api-v1.1 B: the action balance rule
-        transitions.transition(people[ROLES["quality_assurer"]], fifth, {"to": "approved"}, True)
+        transitions.transition(people[ROLES["quality_assurer"]], fifth, approval(), True)
         review_id = fifth.id
     findings = Findings()
     leadership = open_as(ROLES["leadership"])

@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from tests.browser.ratings import rate_the_review
+
 pytestmark = pytest.mark.browser
 
 
@@ -125,6 +127,7 @@ def test_journey_of_every_role(new_page):
     qa = new_page("qa@example.gov.uk")
     _open_review(qa, "0002")
     qa.goto(re.sub(r"/reviews/(\d+).*", r"/reviews/\1/countersign", qa.url))
+    rate_the_review(qa)  # api-v1.1 C: the four standards and overall
     _press(qa, "button", re.compile("^Approve", re.I))
     assert "Approved" in qa.locator(".govuk-caption-l").inner_text()
 

@@ -24,6 +24,7 @@ from werkzeug.serving import make_server
 
 from config import TestConfig
 from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.ratings import rate_the_review
 
 pytestmark = pytest.mark.browser
 
@@ -210,6 +211,7 @@ def test_the_individuals_side_of_a_finding_from_first_record_to_their_own_copy(o
     qa.goto(review + "/countersign")
     glance = qa.locator("main").inner_text()
     assert "Olu Officer" in glance and "Context added" in glance
+    rate_the_review(qa)  # api-v1.1 C: the four standards and overall
     _press(qa, "button", re.compile("^Approve", re.I))
     assert "Approved" in qa.locator(".govuk-caption-l").inner_text()
 

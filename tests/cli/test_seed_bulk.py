@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select
 
-from sfo_review import lifecycle
+from sfo_review import lifecycle, vocab
 from sfo_review.cli import bulk_data
 from sfo_review.extensions import db
 from sfo_review.models import ActionRecurrence, DeadlineExtension, Review, User
@@ -86,6 +86,17 @@ def test_reviews_past_each_gate_obey_its_rules(seeded):
         if r.status in ("approved", "closed"):
             assert r.approved_at and r.approved_by_id == r.countersigner_id
             assert r.approved_at.date() > r.notification_date
+            # api-v1.1 C: rated at approval, on every standard and overall, by the approver
+            assert {x.standard for x in r.ratings} == set(vocab.keys(vocab.RATING_STANDARDS))
+            assert all(
+                x.rating in vocab.keys(vocab.RATINGS)
+                and len(x.rationale) >= 20
+                and x.rated_by_id == r.approved_by_id
+                and x.rated_at == r.approved_at
+                for x in r.ratings
+            ), r.reference
+        else:
+            assert not r.ratings
         if r.status == "closed":  # closing needs every action verified (api-v1.1 B)
             assert r.actions and all(
                 lifecycle.is_verified(a) and a.completion_note for a in r.actions

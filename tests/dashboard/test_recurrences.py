@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import text
 
 from sfo_review import vocab
+from sfo_review.cli.ratings_data import approval_form
 from sfo_review.extensions import db
 from tests import helpers_rules
 from tests.dashboard.test_dashboard_pages import rows_of
 from tests.helpers import page
-from tests.helpers_forms import HOSTILE, move_to, post
+from tests.helpers_forms import HOSTILE, errors, move_to, post
 from tests.helpers_recurrences import earlier_with_action, later_review
 
 SQL = text(
@@ -258,8 +259,8 @@ def test_done_when_a_second_review_in_the_same_pdu_shows_on_leaderships_dashboar
     move_to(later, "quality_assurance")
     helpers_rules.address_factors(later["review"])  # the action balance rule
     login_as(user=later["qa"])
-    response = post(client, f"/reviews/{later['review'].id}/countersign", {"to": "approved"})
-    assert response.status_code == 302
+    response = post(client, f"/reviews/{later['review'].id}/countersign", approval_form())
+    assert response.status_code == 302, errors(response)
     login_as(user=owner)
     notes = page(client.get("/notifications")).get_text(" ", strip=True)
     assert (

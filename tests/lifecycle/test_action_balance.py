@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from sfo_review import action_levels, lifecycle
+from sfo_review.cli.ratings_data import approval, approval_form
 from sfo_review.extensions import db
 from sfo_review.models import Action, Finding, Review, SystemicFactor
 from sfo_review.services import evidence, transitions
@@ -165,14 +166,14 @@ def test_the_rule_is_checked_at_approval_only(full_review) -> None:
     review = data["review"]
 
     with pytest.raises(Conflict) as caught:
-        transitions.transition(data["qa"], review, {"to": "approved"})
+        transitions.transition(data["qa"], review, approval())
 
     assert list(caught.value.fields) == ["actions"]
     assert "“Workload and capacity” (team level)" in caught.value.fields["actions"][0]
     db.session.expire_all()
     assert db.session.get(Review, review.id).status == "quality_assurance"
     helpers_rules.address_factors(review)
-    transitions.transition(data["qa"], review, {"to": "approved"})
+    transitions.transition(data["qa"], review, approval())
     assert review.status == "approved"
 
 
@@ -197,7 +198,7 @@ def test_the_countersign_page_names_each_unaddressed_factor(
     link = soup.select_one(".app-unmet-rules a[href$='/actions']")
     assert link["href"] == f"/reviews/{review.id}/actions"
 
-    response = client.post(f"/reviews/{review.id}/countersign", data={"to": "approved"})
+    response = client.post(f"/reviews/{review.id}/countersign", data=approval_form())
     assert response.status_code == 200
     assert "needs an action at PDU, regional or national level" in text_of(response)
     db.session.expire_all()

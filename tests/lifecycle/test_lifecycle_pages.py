@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from sfo_review.cli.ratings_data import approval_form
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot, Review
 from sfo_review.services import findings as finding_service
@@ -378,7 +379,7 @@ def test_an_unnamed_quality_assurer_may_return_but_not_approve(client, full_revi
         f"Only the named countersigner, {data['qa'].name}, can approve this review"
         in soup.select_one("#cannot-approve").get_text()
     )
-    response = post(client, url(COUNTERSIGN, data), {"to": "approved"})
+    response = post(client, url(COUNTERSIGN, data), approval_form())
     assert response.status_code == 403
     assert status_of(data) == "quality_assurance"
     assert db.session.query(ReportSnapshot).count() == 0
@@ -390,7 +391,7 @@ def test_the_named_countersigner_approves(client, full_review, login_as):
     move_to(data, "quality_assurance")
     helpers_rules.address_factors(data["review"])  # api-v1.1 B: the action balance rule
     login_as(user=data["qa"])
-    response = post(client, url(COUNTERSIGN, data), {"to": "approved"})
+    response = post(client, url(COUNTERSIGN, data), approval_form())
     assert response.status_code == 302, errors(response)
     assert status_of(data) == "approved"
     assert db.session.query(ReportSnapshot).filter_by(format="standard").count() == 2

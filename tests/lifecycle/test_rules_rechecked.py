@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from sfo_review import lifecycle
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import ChronologyEntry, Finding, Review
 from sfo_review.services import evidence, reviews, transitions
@@ -48,7 +49,7 @@ def test_approval_refuses_a_review_with_an_unbalanced_finding(full_review) -> No
     _unbalance_behind_the_services(data["finding"])
 
     with pytest.raises(Conflict) as caught:
-        transitions.transition(data["qa"], data["review"], {"to": "approved"})
+        transitions.transition(data["qa"], data["review"], approval())
 
     assert set(caught.value.fields) == {"findings"}
     assert "finds an individual's practice insufficient" in caught.value.fields["findings"][0]
@@ -64,7 +65,7 @@ def test_approval_refuses_a_review_whose_earlier_rules_are_unmet(full_review) ->
     db.session.commit()
 
     with pytest.raises(Conflict) as caught:
-        transitions.transition(data["qa"], review, {"to": "approved"})
+        transitions.transition(data["qa"], review, approval())
 
     # The finding lost its only entry known at the time: the hindsight rule is unmet too.
     assert set(caught.value.fields) == {"chronology", "overall_judgement", "findings"}
@@ -101,7 +102,7 @@ def test_a_review_meeting_every_rule_is_still_approved(full_review) -> None:
     data = _at_qa(full_review)
     reviews.record_view(data["qa"], data["review"], "review")
 
-    transitions.transition(data["qa"], data["review"], {"to": "approved"})
+    transitions.transition(data["qa"], data["review"], approval())
 
     db.session.expire_all()
     assert db.session.get(Review, data["review"].id).status == "approved"

@@ -109,10 +109,11 @@ def test_the_contents_page_numbers_are_where_the_headings_really_are(
             listed[" ".join(match.group(1).split())] = int(match.group(2))
 
     expected = [*SECTIONS[:6], "7. Findings (1)", *SECTIONS[7:]]
-    assert list(listed)[: len(expected) + 2] == [
+    assert list(listed)[: len(expected) + 3] == [
         *expected[:7],
         "Balance of the findings",
         *expected[7:],
+        "Ratings against the inspectorate’s standards",  # api-v1.1 C
         "Audit summary",
     ]
     for title, number in listed.items():

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from sfo_review.cli.ratings_data import approval, approval_form
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, ReportSnapshot, Review, User
 from sfo_review.pdf import render
@@ -43,7 +44,7 @@ def approve_in_browser(client: FlaskClient, data: dict[str, Any], login_as: Any)
     login_as(user=data["qa"])
     review = data["review"]
     helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
-    response = post_form(client, COUNTERSIGN.format(r=review.id), {"to": "approved"})
+    response = post_form(client, COUNTERSIGN.format(r=review.id), approval_form())
     assert response.status_code == 302, errors(response)
     db.session.expire_all()
     return response
@@ -298,7 +299,7 @@ def test_the_api_approval_stores_them_before_it_answers(
 
     response = client.post(
         f"/api/v1/reviews/{review.id}/transitions",
-        json={"to": "approved"},
+        json=approval(),
         headers={"Authorization": f"Bearer {token}"},
     )
 

@@ -16,6 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from sfo_review import jobs
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import AuditEvent, RenderedReport, User
 from sfo_review.pdf.render import ReportUnavailable
@@ -366,7 +367,7 @@ def test_a_job_leaves_alone_a_row_asked_for_newer_content_after_it_started(
 def test_a_job_for_a_review_approved_meanwhile_writes_nothing(rich_review: Builder) -> None:
     data = rich_review("quality_assurance")
     helpers_rules.address_factors(data["review"])  # api-v1.1 B: the action balance rule
-    transitions.transition(data["qa"], data["review"], {"to": "approved"})  # PDFs stored now
+    transitions.transition(data["qa"], data["review"], approval())  # PDFs stored now
     rows = db.session.query(RenderedReport).filter(
         RenderedReport.review_id == data["review"].id,
         RenderedReport.variant.not_like("participant-%"),  # participants' copies: held

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport
 from sfo_review.pdf import render
@@ -132,7 +133,7 @@ def test_approval_drops_the_drafts_cached_pdfs(rich_review: Builder) -> None:
     from sfo_review.services import transitions
 
     helpers_rules.address_factors(built["review"])  # api-v1.1 B: the action balance rule
-    transitions.transition(built["qa"], built["review"], {"to": "approved"})
+    transitions.transition(built["qa"], built["review"], approval())
 
     drafts = db.session.query(RenderedReport).filter(
         RenderedReport.variant.not_like("participant-%")  # participants' copies: held

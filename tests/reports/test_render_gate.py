@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, User
 from sfo_review.services import users as user_service
@@ -164,7 +165,7 @@ def test_the_first_api_download_of_an_approved_review_waits_for_the_worker(
     data = rich_review("quality_assurance")
     review = data["review"]
     helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
-    transitions.transition(data["qa"], review, {"to": "approved"}, background=True)
+    transitions.transition(data["qa"], review, approval(), background=True)
     report_work.start_snapshot_jobs(review)  # as the Countersign page does
     headers = bearer(data["reviewer"])
 

@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import ReportSnapshot, Review, User
 from sfo_review.services import evidence
@@ -88,7 +89,7 @@ PATHS: dict[str, Callable[[Flask, dict[str, Any]], int]] = {
         f"/api/v1/reviews/{d['id']}/transitions",
         d["qa_token"],
         "POST",
-        json={"to": "approved"},
+        json=approval(),
     ),
 }
 

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, User
 from sfo_review.models._base import utcnow
@@ -166,7 +167,7 @@ def test_a_retried_approval_job_that_finds_the_pdfs_stored_does_nothing(
     data = rich_review("quality_assurance")
     review = data["review"]
     helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
-    transitions.transition(data["qa"], review, {"to": "approved"}, background=True)
+    transitions.transition(data["qa"], review, approval(), background=True)
     report_work.start_snapshot_jobs(review)  # as the Countersign page does
     assert sorted(queued) == [(review.id, "family_summary"), (review.id, "full")]
 

@@ -28,6 +28,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, text
 
+from sfo_review.cli.ratings_data import approval
 from sfo_review.dashboard.tables import BUILDERS
 from sfo_review.extensions import db
 from sfo_review.findings.just_culture_forms import STEPS as JUST_CULTURE_STEPS
@@ -258,6 +259,8 @@ def world(full_review: Callable[..., dict[str, Any]], make_user: Callable[..., U
 
 def _move(world: World, to: str, actor: User | None = None, reason: str | None = None) -> None:
     data = {"to": to, **({"reason": reason} if reason else {})}
+    if to == "approved":
+        data = approval()  # api-v1.1 C: approval takes the ratings
     transition_service.transition(actor or world.reviewer, world.review, data)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sfo_review import lifecycle
+from sfo_review.cli.ratings_data import approval
 from sfo_review.models import AuditEvent, ReportSnapshot
 from sfo_review.services import evidence, findings, reviews, transitions
 from sfo_review.services.errors import Conflict, Forbidden, ValidationFailed
@@ -130,8 +131,8 @@ def test_approval_only_by_the_named_countersigner(full_review, make_user, db):
     helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
     for who in (data["reviewer"], make_user("quality_assurer"), make_user("leadership")):
         with pytest.raises(Forbidden):
-            transitions.transition(who, review, {"to": "approved"})
-    transitions.transition(data["qa"], review, {"to": "approved"})
+            transitions.transition(who, review, approval())
+    transitions.transition(data["qa"], review, approval())
     assert review.status == "approved"
     snapshots = db.session.query(ReportSnapshot).filter_by(review_id=review.id).all()
     assert {(s.variant, s.format) for s in snapshots} == {
@@ -146,7 +147,7 @@ def test_approved_reviews_are_frozen(full_review, db):
     review = data["review"]
     transitions.transition(data["reviewer"], review, {"to": "quality_assurance"})
     helpers_rules.address_factors(review)  # api-v1.1 B: the action balance rule
-    transitions.transition(data["qa"], review, {"to": "approved"})
+    transitions.transition(data["qa"], review, approval())
     with pytest.raises(Conflict):
         evidence.add_chronology_entry(
             data["reviewer"],

@@ -19,10 +19,17 @@ from sfo_review.loaders import get_review_or_404
 from sfo_review.models import AuditEvent, Review, User
 from sfo_review.reviews.blueprint import reviews_bp
 from sfo_review.reviews.lifecycle import glance
-from sfo_review.reviews.lifecycle.forms import CountersignForm, TransitionForm
+from sfo_review.reviews.lifecycle.forms import (
+    ApprovalForm,
+    TransitionForm,
+    rating_name,
+    rationale_name,
+)
+from sfo_review.services import ratings as rating_service
 from sfo_review.services import reviews as review_service
 from sfo_review.services import transitions as transition_service
 from sfo_review.services.deadlines import london_datetime
+from sfo_review.services.errors import ValidationFailed
 from sfo_review.services.reports import work as report_work
 
 HISTORY_PAGE_SIZE = 100
@@ -92,11 +99,32 @@ def _next_steps(user: User, review: Review) -> list[dict[str, Any]]:
 def _move(user: User, review: Review, form: Any, data: dict[str, Any]) -> bool:
     """The transition as the browser asks for it (a form error if refused): approval leaves
     the approved PDFs to the worker, whose jobs start once the approval has committed."""
-    if not submit(form, lambda: transition_service.transition(user, review, data, True)):
+    if not submit(form, lambda: _transition(user, review, data)):
         return False
     if data["to"] == lifecycle.APPROVED:
         report_work.start_snapshot_jobs(review)
     return True
+
+
+def _form_field(name: str) -> str:
+    """A service problem's field as the Countersign page names it: `ratings.learning.rationale`
+    is `rationale_learning`; `ratings.learning` and `ratings.learning.rating` are the radios."""
+    parts = name.split(".")
+    if parts[0] != "ratings" or len(parts) < 2 or parts[1] not in rating_service.STANDARDS:
+        return name
+    if len(parts) == 3 and parts[2] == "rationale":
+        return rationale_name(parts[1])
+    return rating_name(parts[1])
+
+
+def _transition(user: User, review: Review, data: dict[str, Any]) -> Review:
+    try:
+        return transition_service.transition(user, review, data, True)
+    except ValidationFailed as exc:
+        fields: dict[str, list[str]] = {}
+        for name, messages in exc.fields.items():
+            fields.setdefault(_form_field(name), []).extend(messages)
+        raise ValidationFailed(fields, exc.message) from exc
 
 
 def _after_move(user: User, review: Review) -> Response:
@@ -129,10 +157,12 @@ def status(review_id: int) -> str | Response:
     )
 
 
-def _countersign_data(form: CountersignForm) -> dict[str, Any]:
+def _countersign_data(form: ApprovalForm) -> dict[str, Any]:
     to = form.to.data or None
     if to == lifecycle.IN_REVIEW:
         return {"to": to, "reason": form.reason.data or None}
+    if to == lifecycle.APPROVED:
+        return {"to": to, "ratings": form.ratings_data()}
     return {"to": to}
 
 
@@ -141,7 +171,7 @@ def _countersign_data(form: CountersignForm) -> dict[str, Any]:
 def countersign(review_id: int) -> str | Response:
     user = actor()
     review = get_review_or_404(review_id, user, perm.can_countersign)
-    form = CountersignForm()
+    form = ApprovalForm()
     if form.validate_on_submit():
         data = _countersign_data(form)
         if _move(user, review, form, data):
