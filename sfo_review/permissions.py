@@ -372,3 +372,10 @@ def can_write_family_record(user: User, review: Review) -> bool:
     to the family), from in review until closed — contact goes on after approval (the
     service answers 409 once closed). Leadership and quality assurance read."""
     return can_see_family(user, review) and is_reviewer_of(user, review)
+
+
+def can_write_family_summary(user: User, review: Review) -> bool:
+    """The summary for the family (api-v1.1 C): its reviewer, while the review is editable
+    (the service answers 409 outside the edit window). Quality assurance reads it and returns
+    the review to change it; nobody else writes to the family."""
+    return can_see_family(user, review) and can_edit_review(user, review)
