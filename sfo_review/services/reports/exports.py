@@ -74,7 +74,7 @@ def export_report(
     variant, fmt = _clean(variant, fmt)
     if variant in vocab.LIVE_REPORT_VARIANTS:
         _check_live(review, fmt)
-    key = _disclosable_key(review, variant)
+    key = storage_key(review, variant)
     export = _find(review, key, fmt, filename(review, variant, fmt))
     if export.pdf is None:
         _start_job(export)
@@ -84,7 +84,7 @@ def export_report(
     return export
 
 
-def _disclosable_key(review: Review, variant: str) -> str:
+def storage_key(review: Review, variant: str) -> str:
     """Where the family summary is kept once it may be disclosed (approved and convicted):
     the copy frozen at approval without NOT FOR DISCLOSURE, when approval kept one (not
     when the conviction came first: the approved summary has no mark then)."""
