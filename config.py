@@ -175,6 +175,10 @@ class Config:
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     SMTP_FROM = os.environ.get("SMTP_FROM", "sfo-review@localhost")
     SMTP_STARTTLS = os.environ.get("SMTP_STARTTLS", "true").lower() not in ("0", "false", "no")
+    # Who a bereaved family contacts about the summary written for them (its draft and PDF).
+    FAMILY_CONTACT = os.environ.get(
+        "FAMILY_CONTACT", "the victim liaison officer at your local Probation Service office"
+    )
 
 
 class DevelopmentConfig(Config):

@@ -571,6 +571,28 @@ def _family_questions_answered(review: Review) -> list[UnmetRule]:
     return unmet
 
 
+def _family_summary_ready(review: Review) -> list[UnmetRule]:
+    """To quality assurance: the summary for the family is written and its check is empty,
+    unless `family_summary_exceptions` says why the remaining items stay (api-v1.1 C). One
+    rule per item of the check, naming it, with the Summary for the family page's link."""
+    from sfo_review.services import family_summary  # the check reads the names on the review
+
+    page = "family.family_summary_page"
+    if not (review.family_summary or "").strip():
+        return [UnmetRule("family_summary", "Write the summary for the family", page)]
+    if (review.family_summary_exceptions or "").strip():
+        return []
+    return [
+        UnmetRule(
+            "family_summary",
+            f"The summary for the family contains “{item['text']}”: {item['suggestion']} "
+            "(or say why it stays)",
+            page,
+        )
+        for item in family_summary.check_items(review, review.family_summary)
+    ]
+
+
 # What each step forward needs of its own.
 _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
     FACTUAL_ACCURACY: (
@@ -585,6 +607,7 @@ _STEP_RULES: dict[str, tuple[RuleCheck, ...]] = {
         _needs_overall_judgement,
         _needs_countersigner,
         _family_questions_answered,
+        _family_summary_ready,
     ),
     APPROVED: (action_plan_unmet,),
 }

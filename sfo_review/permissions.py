@@ -384,3 +384,10 @@ def can_see_ratings(user: User, review: Review) -> bool:
     review team and leadership, who export the full report they are printed in; never
     officers."""
     return can_export(user, review)
+
+
+def can_write_family_summary(user: User, review: Review) -> bool:
+    """The summary for the family (api-v1.1 C): its reviewer, while the review is editable
+    (the service answers 409 outside the edit window). Quality assurance reads it and returns
+    the review to change it; nobody else writes to the family."""
+    return can_see_family(user, review) and can_edit_review(user, review)

@@ -466,6 +466,8 @@ def full_review(
         manager = make_user("officer")
         qa = make_user("quality_assurer")
         review = make_review(reviewer)
+        review.family_summary = helpers_rules.FAMILY_SUMMARY  # api-v1.1 C, checked clean
+        _db.session.commit()
         po = reviews.add_participant(
             reviewer, review, {"email": officer.email, "role_in_case": "responsible_officer"}
         )

@@ -208,3 +208,11 @@ def approve_review(data: dict[str, Any], pdfs: bool = False) -> Review:
     approve(data["qa"], review, pdfs)
     db.session.refresh(review)
     return review
+
+
+# A clean summary for the family (api-v1.1 C): no jargon, no staff name, no figure. The
+# full_review fixture has it, so the rule to quality assurance is met.
+FAMILY_SUMMARY = (
+    "We are sorry for what happened to your family.\n\n"
+    "The review found that the supervision fell short. This is what will change."
+)

@@ -12,11 +12,19 @@ from flask.typing import ResponseReturnValue
 
 from sfo_review import permissions as perm
 from sfo_review.api.blueprint import api_bp
-from sfo_review.api.helpers import api_user, created, json_body, no_content, viewed
+from sfo_review.api.helpers import (
+    api_user,
+    created,
+    json_body,
+    no_content,
+    query_args,
+    viewed,
+)
 from sfo_review.api.serializers import JSON, day, timestamp, user_json
 from sfo_review.loaders import ReviewAction, get_child_or_404, get_family_review_or_404
 from sfo_review.models import FamilyContact, FamilyQuestion, Review
 from sfo_review.services import family as family_service
+from sfo_review.services import family_summary
 
 CONTACTS = "/reviews/<int:review_id>/family-contacts"
 QUESTIONS = "/reviews/<int:review_id>/family-questions"
@@ -128,3 +136,14 @@ def delete_family_question(review_id: int, question_id: int) -> ResponseReturnVa
     item = get_child_or_404(review, FamilyQuestion, question_id)
     family_service.delete_question(api_user(), review, item)
     return no_content()
+
+
+# The summary written for the family ------------------------------------------------------
+
+
+@api_bp.get("/reviews/<int:review_id>/family-summary/check")
+def family_summary_check(review_id: int) -> Response:
+    """The check of the stored summary; `readability` is an addition (docs/api-additions.md)."""
+    query_args()
+    review = viewed(_review(review_id), "the summary for the family's check")
+    return jsonify(family_summary.check(review))

@@ -101,6 +101,13 @@ def review_json(review: Review, actor: User, window: DeadlineWindow | None = Non
             # api-v1.1 C: the criminal case, for everyone who sees the review (officers too).
             "case_outcome": review.case_outcome,
             "case_outcome_date": day(review.case_outcome_date),
+            # api-v1.1 C: the summary for the family, for those who see the family's material.
+            "family_summary": (
+                review.family_summary if perm.can_see_family(actor, review) else None
+            ),
+            "family_summary_exceptions": (
+                review.family_summary_exceptions if perm.can_see_family(actor, review) else None
+            ),
             "created_at": timestamp(review.created_at),
             "updated_at": timestamp(review.updated_at),
         }

@@ -137,6 +137,13 @@ class ReviewMaker:
                 if reached_qa
                 else None
             ),
+            # api-v1.1 C: written (plainly: its check is empty) by quality assurance
+            "family_summary": (
+                "We are sorry for what happened to your family. The review found that the "
+                "risk was not looked at again when the police shared new information."
+                if reached_qa
+                else None
+            ),
             "return_reason": None,
             "factual_accuracy_ends_on": (
                 add_working_days(t.notified + timedelta(days=35), 10)

@@ -245,6 +245,16 @@ def _verified(action: Action, on: date, verifier: User) -> None:
     action.verified_by = verifier
 
 
+# The demo's summary for the family (api-v1.1 C): plain words, no names, no figures.
+FAMILY_SUMMARY = (
+    "We are sorry for what happened to your family. Nothing we write can undo it.\n\n"
+    "The man supervised by the Probation Service was charged with a serious violent offence. "
+    "The review found that the risk he posed was not looked at again when the police shared "
+    "new information, and that the officer's team was very busy.\n\n"
+    "The Probation Service will change how new police information is checked."
+)
+
+
 def _approve(review: Review, reviewer: User, officer: User, manager: User, qa: User) -> None:
     """Through the real transitions: factual accuracy, everyone heard, QA approves."""
     mine = statements.own_statement(officer, review)
@@ -263,6 +273,7 @@ def _approve(review: Review, reviewer: User, officer: User, manager: User, qa: U
             "version": review.version,
             "overall_judgement": "The risk of serious harm was not reassessed when the "
             "police information arrived; the late handover and the caseload explain why.",
+            "family_summary": FAMILY_SUMMARY,
         },
     )
     transitions.transition(reviewer, review, {"to": "quality_assurance"})

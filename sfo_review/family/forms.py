@@ -84,3 +84,24 @@ class AnswerForm(FlaskForm):
 
 class ConfirmDeleteForm(FlaskForm):
     submit = SubmitField("Yes, delete it", widget=SubmitButton())
+
+
+class FamilySummaryForm(FlaskForm):
+    version = version_field()
+    family_summary = TextAreaField(
+        "Summary for the family",
+        description="Plain English for the victim’s family: the apology first, no "
+        "abbreviations, no staff names, no one’s caseload or workload figures.",
+        widget=CharacterCount(),
+    )
+    family_summary_exceptions = TextAreaField(
+        "Why the remaining items stay (optional)",
+        description="Only if an item the check lists must stay, for example a term the family "
+        "used themselves. Say why for each one.",
+        widget=CharacterCount(),
+    )
+    submit = SubmitField("Save the summary", widget=SubmitButton())
+
+
+class DraftForm(FlaskForm):
+    submit = SubmitField("Start from a draft", widget=SubmitButton())

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -33,8 +34,8 @@ from sfo_review.models import (
     Statement,
     SystemicFactor,
 )
-from sfo_review.pdf.redact import LEVEL_PHRASES, redactor
-from sfo_review.services import criminal_case, ratings
+from sfo_review.pdf.redact import LEVEL_PHRASES
+from sfo_review.services import criminal_case, family_summary, ratings
 
 # Reads are recorded too, but a summary that counted them would change on every download.
 READ_EVENTS = ("review.viewed", "report.exported")
@@ -295,13 +296,42 @@ def _audit(review: Review) -> dict[str, Any]:
 # ---- the family summary ---------------------------------------------------------------
 
 
+# Around the NOT FOR DISCLOSURE margin mark in the family summary's HTML: approval keeps a
+# copy without it (services/reports/disclosure.py, docs/pdf.md).
+NFD_START = "/* not-for-disclosure */"
+NFD_END = "/* end not-for-disclosure */"
+
+
+# The approved family summary without the mark, stored under its own key (docs/pdf.md).
+DISCLOSABLE = "family_summary-disclosable"
+
+
+def may_disclose(review: Review) -> bool:
+    """The family summary may be given to the family: approved, and a conviction recorded."""
+    return lifecycle.is_finished(review) and criminal_case.is_convicted(review)
+
+
+def without_disclosure_mark(html: str) -> str | None:
+    """The family summary's HTML with its NOT FOR DISCLOSURE mark taken out (None when it
+    has none): everything else byte for byte as approved."""
+    start = html.find(NFD_START)
+    end = html.find(NFD_END, start)
+    if start < 0 or end < 0:
+        return None
+    return html[:start] + html[end + len(NFD_END) :]
+
+
 def family(review: Review) -> dict[str, Any]:
+    plain = family_summary.plain(review)
     return {
-        "redact": redactor(review),
+        "plain": plain,
+        "summary": plain(review.family_summary),
+        "questions": sorted(review.family_questions, key=lambda q: (q.asked_on, q.id)),
         "level_phrases": LEVEL_PHRASES,
-        "events": [e for e in review.chronology if e.significant],
-        "shortfalls": [f.title for f in review.findings if f.judgement == "insufficient"],
-        "factor_groups": factor_groups(review.systemic_factors),
         "actions": plan_actions(review),
         "category_labels": {c.key: c.label for c in vocab.SYSTEMIC_FACTOR_CATEGORIES},
+        "contact": current_app.config["FAMILY_CONTACT"],
+        "not_for_disclosure": not may_disclose(review),
+        "nfd_start": Markup(NFD_START),  # noqa: S704 - a constant
+        "nfd_end": Markup(NFD_END),  # noqa: S704 - a constant
     }

@@ -255,3 +255,20 @@ def redactor(review: Review) -> Callable[[str | None], str]:
         return "".join(out)
 
     return redact
+
+
+def names_in(review: Review, text: str) -> list[str]:
+    """The names of the people on `review` written in `text`, as typed, in order (the family
+    summary's check: services/family_summary.py)."""
+    people = _people(review)
+    if not people or not text:
+        return []
+    names = _Names(people)
+    folded, origin = fold(text)
+    found = []
+    for match in names.pattern.finditer(folded):
+        if names.phrase_for(match, text, origin) is None:
+            continue
+        end = origin[match.end() - 1] + 1
+        found.append(text[origin[match.start()] : end])
+    return found

@@ -76,7 +76,7 @@ def report(review_id: int) -> BaseResponse | tuple[str, int]:
         return _problem(review, exc.status, title, [exc.message]), exc.status
     if export.pdf is None:  # long, not ready yet, or failed: the preparing page says which
         assert export.preparing is not None  # noqa: S101 - no bytes means a render is on
-        asked = participant_copy.VARIANT if own_copy else export.preparing.variant
+        asked = participant_copy.VARIANT if own_copy else variant or "full"
         target = url_for("reports.preparing", review_id=review.id, variant=asked)
         return redirect(target, code=303)
     response = Response(export.pdf, mimetype="application/pdf")
@@ -108,7 +108,9 @@ def preparing(review_id: int) -> str | tuple[str, int]:
         review = get_review_or_404(review_id, user, perm.can_export)
         if variant not in vocab.keys(vocab.REPORT_VARIANTS):
             return _problem(review, 422, "This report does not exist", [VARIANT_ERROR]), 422
-        key, label = variant, vocab.label(vocab.REPORT_VARIANTS, variant)
+        # the family summary once it may be disclosed: its copy without the mark (docs/pdf.md)
+        key = report_exports.storage_key(review, variant)
+        label = vocab.label(vocab.REPORT_VARIANTS, variant)
     rendered = report_cache.cached(review, key)
     if rendered is not None:  # lost with its worker: asked for again, so it stays "Preparing"
         rendered = report_work.retry_lost(rendered)

@@ -59,6 +59,11 @@ REVIEW_EDIT_RULES: dict[str, v.Rule] = {
     "statements_outstanding_reason": v.long(
         "reason for going on without every statement", required=False
     ),
+    # api-v1.1 C: the summary written for the victim's family, and why items of its check stay.
+    "family_summary": v.long("summary for the family", required=False),
+    "family_summary_exceptions": v.long(
+        "reason the remaining items stay in the summary for the family", required=False
+    ),
 }
 PARTICIPANT_RULES: dict[str, v.Rule] = {
     "email": v.email("participant's email address"),

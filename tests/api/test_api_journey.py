@@ -190,10 +190,16 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
     shown = api.get(f"{base}/findings/{finding_id}", rt).get_json()
     assert [r["body"] for r in shown["responses"]] == ["I asked for a review of my caseload."]
 
-    # The balance rule, the judgement and a countersigner gate quality assurance.
+    # The balance rule, the judgement, a countersigner and (api-v1.1 C) the summary for the
+    # family gate quality assurance.
     blocked = api.post(f"{base}/transitions", rt, {"to": "quality_assurance"})
     assert blocked.status_code == 409
-    assert set(error(blocked)["fields"]) == {"findings", "overall_judgement", "countersigner"}
+    assert set(error(blocked)["fields"]) == {
+        "findings",
+        "overall_judgement",
+        "countersigner",
+        "family_summary",
+    }
     # What the API of this branch cannot set yet (the findings and replies branches add it):
     # whom the finding is about, its just-culture assessment, what was known at the time and
     # the reply's outcome.
@@ -211,6 +217,7 @@ def test_a_review_from_notification_to_closure(api, cli_user, token_for, db):
             "version": version,
             "overall_judgement": "Not all reasonable steps were taken.",
             "countersigner_email": qa.email,
+            "family_summary": helpers_rules.FAMILY_SUMMARY,
         },
     )
     assert patched.status_code == 200, patched.get_json()

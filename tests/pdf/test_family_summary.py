@@ -27,6 +27,15 @@ from tests.report_fixtures import (
 Builder = Callable[..., dict[str, Any]]
 
 
+def typed_into_summary(actor: Any, review: Any, data: dict[str, Any]) -> None:
+    """Text the reviewer typed, now in the summary for the family (api-v1.1 C: the family
+    PDF prints the reviewer's summary, not the chronology), with its names to redact."""
+    from sfo_review.extensions import db
+
+    review.family_summary = f"{review.family_summary or ''}\n\n{data['summary']}"
+    db.session.commit()
+
+
 def summary_text(review: Any) -> str:
     return flat(" ".join(pdf_pages(render_pdf(review, "family_summary"))))
 
@@ -43,8 +52,14 @@ def test_no_officer_is_named(rich_review: Builder, stage: str) -> None:
             assert part not in html
 
 
-def test_a_name_typed_into_the_chronology_becomes_a_role(rich_review: Builder) -> None:
-    text = summary_text(rich_review("quality_assurance")["review"])
+def test_a_name_typed_into_the_summary_becomes_a_role(rich_review: Builder) -> None:
+    built = rich_review("quality_assurance")
+    typed_into_summary(
+        built["reviewer"],
+        built["review"],
+        {"summary": f"{NAMES[0]} asked the police for domestic abuse call-outs."},
+    )
+    text = summary_text(built["review"])
 
     assert "The probation officer asked the police for domestic abuse call-outs" in text
 
@@ -76,9 +91,7 @@ def test_no_statement_reply_or_per_person_caseload_figure(rich_review: Builder) 
 def test_a_name_typed_in_part_or_with_a_title_is_replaced_too(rich_review: Builder) -> None:
     built = rich_review("factual_accuracy")
     review = built["review"]
-    from sfo_review.services import evidence
-
-    evidence.add_chronology_entry(
+    typed_into_summary(
         built["reviewer"],
         review,
         {
@@ -98,22 +111,16 @@ def test_a_name_typed_in_part_or_with_a_title_is_replaced_too(rich_review: Build
 def test_it_tells_the_family_what_happened_why_and_what_will_change(
     rich_review: Builder,
 ) -> None:
+    """api-v1.1 C: the apology first, the reviewer's summary, the plan, who to contact."""
     text = summary_text(rich_review("approved")["review"])
 
     sections = [
-        "Summary for the family",
-        "What happened during the supervision",
-        "11 April 2023: The probation officer asked the police",
-        "2 May 2023: Home visit missed",
-        "What the review concluded",
-        "Not all reasonable steps were taken",
-        "What went wrong, and why",
-        "practice fell short in these areas. Risk not reassessed",
-        "Workload and capacity",
-        "Team carrying 30% vacancies (a problem in the local team)",
-        "Police checks requested but never received.",
+        "A summary for your family",
+        "We are sorry",
+        "We are very sorry for what has happened to your family.",
+        "We are sorry for what happened to your family.",  # the reviewer's summary
         "What will change",
-        "Agree a police information-sharing protocol for the PDU.",
+        "Agree a police information-sharing protocol for the local probation office.",
         "31 March 2030",
         "If you have questions",
     ]
@@ -147,15 +154,14 @@ def test_the_family_summary_has_bookmarks_and_no_staff_on_its_cover(
 
     titles = [title for _depth, title, _page in outline(pdf)]
     assert titles == [
-        "About this summary",
-        "What happened during the supervision",
-        "What the review concluded",
-        "What went wrong, and why",
+        "We are sorry",
+        "What we found",
         "What will change",
         "If you have questions",
     ]
     cover = flat(pdf_pages(pdf)[0])
-    assert "Summary for the family" in cover
+    assert "A summary for your family" in cover
+    assert "Criminal-justice personal data" not in cover
     assert "Reviewer" not in cover and "Countersigner" not in cover
 
 
@@ -186,13 +192,13 @@ def test_an_officer_removed_from_the_review_is_still_not_named(
 ) -> None:
     built = rich_review("in_review")
     review, reviewer = built["review"], built["reviewer"]
-    from sfo_review.services import evidence, reviews
+    from sfo_review.services import reviews
 
     former = make_user("officer", name=FORMER_NAME)
     participant = reviews.add_participant(
         reviewer, review, {"email": former.email, "role_in_case": "previous_officer"}
     )
-    evidence.add_chronology_entry(
+    typed_into_summary(
         reviewer,
         review,
         {
@@ -223,7 +229,6 @@ def test_a_participant_removed_before_the_trail_kept_ids_is_found_by_its_wording
     review, reviewer = built["review"], built["reviewer"]
     from sfo_review.extensions import db
     from sfo_review.models import AuditEvent
-    from sfo_review.services import evidence
 
     db.session.add_all(
         [
@@ -242,7 +247,7 @@ def test_a_participant_removed_before_the_trail_kept_ids_is_found_by_its_wording
         ]
     )
     db.session.commit()
-    evidence.add_chronology_entry(
+    typed_into_summary(
         reviewer,
         review,
         {
@@ -277,14 +282,13 @@ def test_staff_who_acted_on_the_review_and_the_offence_text_are_redacted(
         {
             "version": review.version,
             "offence_charged": "Assault on Leopoldina Cartwright-Hobbes",
-            "overall_judgement": "Cartwright-Hobbes was told of the risk in May.",
+            "family_summary": "Cartwright-Hobbes was told of the risk in May.",
         },
     )
 
     text = summary_text(review)
 
     assert "Cartwright" not in text and "Leopoldina" not in text
-    assert "charged with assault on a member of staff" in text
     assert "A member of staff was told of the risk in May." in text
 
 
@@ -343,9 +347,7 @@ def test_a_name_part_that_is_an_ordinary_word_is_left_alone_in_lower_case(
 
 
 def test_every_spelling_is_out_of_the_printed_family_summary(spelled: Any) -> None:
-    from sfo_review.services import evidence
-
-    evidence.add_chronology_entry(
+    typed_into_summary(
         spelled.reviewer,
         spelled,
         {

@@ -22,6 +22,7 @@ from sfo_review.cli.ratings_data import approval, approval_form
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, ReportSnapshot, Review, User
 from sfo_review.pdf import render
+from sfo_review.pdf.content import DISCLOSABLE
 from sfo_review.pdf.render import ReportUnavailable
 from sfo_review.services import users as user_service
 from sfo_review.services.reports import snapshots as report_snapshots
@@ -69,9 +70,14 @@ def snapshots(review_id: int) -> list[tuple[str, str]]:
 
 
 def waiting_rows(review_id: int) -> dict[str, RenderedReport]:
-    """The approved reports' rows (each participant's own copy is kept apart: held_rows)."""
+    """The approved reports' rows (each participant's own copy is kept apart: held_rows; so is
+    the family summary without its mark, held for after a conviction: docs/pdf.md)."""
     rows = db.session.query(RenderedReport).filter_by(review_id=review_id)
-    return {row.variant: row for row in rows if not row.variant.startswith("participant-")}
+    return {
+        row.variant: row
+        for row in rows
+        if not row.variant.startswith("participant-") and row.variant != DISCLOSABLE
+    }
 
 
 def held_rows(review_id: int) -> dict[str, RenderedReport]:

@@ -12,6 +12,7 @@ from sfo_review.cli.ratings_data import approval
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport
 from sfo_review.pdf import render
+from sfo_review.pdf.content import DISCLOSABLE
 from sfo_review.services import evidence
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import snapshots as report_snapshots
@@ -136,7 +137,8 @@ def test_approval_drops_the_drafts_cached_pdfs(rich_review: Builder) -> None:
     transitions.transition(built["qa"], built["review"], approval())
 
     drafts = db.session.query(RenderedReport).filter(
-        RenderedReport.variant.not_like("participant-%")  # participants' copies: held
+        RenderedReport.variant.not_like("participant-%"),  # participants' copies: held
+        RenderedReport.variant != DISCLOSABLE,  # the family summary without its mark: held
     )
     assert drafts.count() == 0
 

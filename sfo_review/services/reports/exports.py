@@ -19,6 +19,7 @@ from sfo_review import permissions as perm
 from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, Review, User
+from sfo_review.pdf import content as pdf_content
 from sfo_review.pdf import participant as participant_copy
 from sfo_review.pdf.render import FORMATS, content_key, render_html
 from sfo_review.services import statement_access
@@ -73,13 +74,25 @@ def export_report(
     variant, fmt = _clean(variant, fmt)
     if variant in vocab.LIVE_REPORT_VARIANTS:
         _check_live(review, fmt)
-    export = _find(review, variant, fmt, filename(review, variant, fmt))
+    key = storage_key(review, variant)
+    export = _find(review, key, fmt, filename(review, variant, fmt))
     if export.pdf is None:
         _start_job(export)
-        export = _wait_for_worker(review, variant, fmt, export)
+        export = _wait_for_worker(review, key, fmt, export)
     if export.pdf is not None:
         _exported(actor, review, variant, fmt)
     return export
+
+
+def storage_key(review: Review, variant: str) -> str:
+    """Where the family summary is kept once it may be disclosed (approved and convicted):
+    the copy frozen at approval without NOT FOR DISCLOSURE, when approval kept one (not
+    when the conviction came first: the approved summary has no mark then)."""
+    if variant != "family_summary" or not pdf_content.may_disclose(review):
+        return variant
+    if snapshot(review, pdf_content.DISCLOSABLE) or awaiting(review, pdf_content.DISCLOSABLE):
+        return pdf_content.DISCLOSABLE
+    return variant
 
 
 def _check_live(review: Review, fmt: str) -> None:

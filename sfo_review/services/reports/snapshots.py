@@ -15,6 +15,7 @@ from sfo_review.database import end_read
 from sfo_review.extensions import db
 from sfo_review.models import RenderedReport, ReportSnapshot, Review
 from sfo_review.models._base import utcnow
+from sfo_review.pdf.content import DISCLOSABLE, without_disclosure_mark
 from sfo_review.pdf.render import (
     FORMATS,
     RenderedPdf,
@@ -99,7 +100,18 @@ def await_snapshots(review: Review, variant: str, html: str, held: bool = False)
     )
     db.session.add(row)
     db.session.flush()
+    if variant == "family_summary":
+        _keep_disclosable(review, html)
     return row
+
+
+def _keep_disclosable(review: Review, html: str) -> None:
+    """Approval of a family summary marked NOT FOR DISCLOSURE also keeps the same HTML
+    without the mark, held for the first download after a conviction is recorded
+    (exports.export_report): frozen now, so it stays the document that was approved."""
+    unmarked = without_disclosure_mark(html)
+    if unmarked is not None:
+        await_snapshots(review, DISCLOSABLE, unmarked, held=True)
 
 
 def store_snapshots(
