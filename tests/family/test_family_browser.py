@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 SHOTS = os.environ.get("FAMILY_SHOTS")
 
@@ -35,8 +36,9 @@ def _shot(page: Any, name: str) -> None:
 
 
 def _first_review(page: Any) -> str:
-    """The first demo review still in review (the demo has approved and closed ones too)."""
-    page.goto("/?status=in_review")
+    """The demo review at factual accuracy: its Status page lists the rules to quality
+    assurance, the family's questions among them."""
+    page.goto("/?status=factual_accuracy")
     href = page.locator("a[href^='/reviews/']").filter(has_text="SFO-").first.get_attribute("href")
     assert href
     return href.split("?")[0]
@@ -56,7 +58,7 @@ def test_the_family_journey(new_page):
     assert "<b>sooner</b>" in page.locator("#family-questions").inner_text()
     page.get_by_role("link", name="Record a contact").click()
     page.get_by_role("button", name="Save the contact").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()  # waits for the answer
     _shot(page, "contact-errors")
     _fill_date(page, "occurred_on")
     page.get_by_label("Meeting").check()

@@ -325,12 +325,15 @@ def test_who_may_post(client, login_as, summary_data, role, path):
     assert review.family_summary == FAMILY_SUMMARY
 
 
-def test_the_tab_is_never_shown_to_officers(client, login_as, summary_data):
+def test_the_link_is_never_shown_to_officers(client, login_as, summary_data):
+    """The summary is reached from the Family tab, which officers never see (404)."""
+    review_id = summary_data["review"].id
     login_as(user=summary_data["officer"])
-    html = client.get(f"/reviews/{summary_data['review'].id}")
-    assert page(html).find("a", string="Summary for the family") is None
+    html = client.get(f"/reviews/{review_id}")
+    assert page(html).find("a", string="Family") is None
+    assert client.get(f"/reviews/{review_id}/family").status_code == 404
     login_as(user=summary_data["reviewer"])
-    html = client.get(f"/reviews/{summary_data['review'].id}")
+    html = client.get(f"/reviews/{review_id}/family")
     assert page(html).find("a", string="Summary for the family") is not None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from sfo_review.cli.ratings_data import approval
 from tests.report_fixtures import flat, pdf_pages
 
 SHOTS = os.environ.get("FAMILY_SHOTS")
@@ -50,6 +51,7 @@ def test_the_summary_for_the_family_journey(new_page, live_app):
     base = f"/reviews/{review_id}"
     page = new_page("reviewer@example.gov.uk")
     page.goto(base)
+    page.get_by_role("link", name="Family", exact=True).click()
     page.get_by_role("link", name="Summary for the family", exact=True).click()
     assert page.locator("h1").inner_text() == "Summary for the family"
     page.get_by_role("button", name="Start from a draft").click()
@@ -127,7 +129,7 @@ def _approve_and_check_the_pdf(app: Any, review_id: int) -> None:
         ]
         transitions.transition(reviewer, review, {"to": "quality_assurance"})
         helpers_rules.address_factors(review)
-        transitions.transition(qa, review, {"to": "approved"}, True)
+        transitions.transition(qa, review, approval(), True)
         pdf = render_pdf(review, "family_summary")
         _keep(pdf, "family-summary-marked.pdf")
         marked = [flat(p) for p in pdf_pages(pdf)]
