@@ -72,7 +72,7 @@ def _at(w: W, status: str) -> None:
     move_to(w, "approved")
     for action in w["review"].actions:
         for actor, body in (
-            (action_owner(), {"status": "done", "completion_note": "Done."}),
+            (action.owner_user or action_owner(), {"status": "done", "completion_note": "Done."}),
             (w["qa"], {"status": "verified", "verification_note": "Seen."}),
         ):
             db.session.refresh(action)
@@ -227,8 +227,12 @@ def test_closed_reviews_answer_a_clear_conflict(api, w):
     action = _add(w)
     _at(w, "approved")
     owner, verifier = w["tokens"]["owner"], w["tokens"]["leadership"]
-    api.patch(_one(w, action), owner, {"version": 1, "status": "done", "completion_note": "Done"})
-    verified = {"version": 2, "status": "verified", "verification_note": "Seen"}
+    api.patch(
+        _one(w, action),
+        owner,
+        {"version": _version(action), "status": "done", "completion_note": "Done"},
+    )
+    verified = {"version": _version(action), "status": "verified", "verification_note": "Seen"}
     assert api.patch(_one(w, action), verifier, verified).status_code == 200
     closed = api.post(f"/reviews/{w['id']}/transitions", verifier, {"to": "closed"})
     assert closed.status_code == 200, closed.get_json()
@@ -261,7 +265,7 @@ VERIFY = {
 def test_only_the_owner_records_progress(api, w, role):
     action = _add(w)
     _at(w, "approved")
-    body = {"version": 1, "status": "in_progress"}
+    body = {"version": _version(action), "status": "in_progress"}
     expected = {**PROGRESS, **HIDDEN}[role]
     _expect(api.patch(_one(w, action), w["tokens"][role], body), expected)
     db.session.expire_all()
@@ -275,10 +279,16 @@ def test_progress_waits_for_approval(api, w):
     assert error(response)["message"] == action_service.BEFORE_APPROVAL
 
 
+def _version(action: Action) -> int:
+    """The action's version now (approval sets `agreed_at`: a change like any other)."""
+    db.session.expire_all()
+    return db.session.get(Action, action.id).version
+
+
 def _done(api, w) -> Action:
     action = _add(w)
     _at(w, "approved")
-    body = {"version": 1, "status": "done", "completion_note": "Cap of 50 agreed."}
+    body = {"version": _version(action), "status": "done", "completion_note": "Cap of 50 agreed."}
     response = api.patch(_one(w, action), w["tokens"]["owner"], body)
     assert response.status_code == 200, response.get_json()
     got = response.get_json()
@@ -304,7 +314,7 @@ def test_someone_other_than_the_owner_verifies_or_sends_back(api, w, role, decis
     action = _done(api, w)
     body, answer = DECISIONS[decision]
     expected = {**VERIFY, **HIDDEN}[role]
-    response = api.patch(_one(w, action), w["tokens"][role], {"version": 2, **body})
+    response = api.patch(_one(w, action), w["tokens"][role], {"version": _version(action), **body})
     _expect(response, expected)
     if expected == 200:
         got = response.get_json()
@@ -342,7 +352,7 @@ def test_bad_status_changes_name_the_field_and_change_nothing(api, w, who, body,
         api.patch(
             _one(w, action),
             w["tokens"]["owner"],
-            {"version": 1, "status": "done", "completion_note": "Done"},
+            {"version": _version(action), "status": "done", "completion_note": "Done"},
         )
     db.session.expire_all()
     before = db.session.get(Action, action.id)
@@ -363,7 +373,7 @@ def test_closing_needs_every_action_verified(api, w):
     assert error(blocked)["fields"]["actions"] == [
         "Every action must be verified before the review is closed (1 not verified yet)"
     ]
-    body = {"version": 2, "status": "verified", "verification_note": "Seen."}
+    body = {"version": _version(action), "status": "verified", "verification_note": "Seen."}
     assert api.patch(_one(w, action), token, body).status_code == 200
     closed = api.post(f"/reviews/{w['id']}/transitions", token, {"to": "closed"})
     assert closed.status_code == 200
