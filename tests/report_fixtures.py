@@ -219,6 +219,8 @@ def rich_review(
                 "level": "pdu",
                 "due_date": "2030-03-31",
                 "finding_ids": [built["finding"].id],
+                # it answers the finding only: the factor gets its own action at approval
+                "systemic_factor_ids": [],
             },
         )
         add_extensions(review, reviewer, qa)

@@ -91,6 +91,10 @@ def _term_pattern(term: Term) -> re.Pattern[str]:
 
 
 _ARTICLE = re.compile(r"(?:\b(?:the|a|an|our|their)\s+)$", re.IGNORECASE)
+# A word that already determines the noun: "no PSO" -> "no probation services officer".
+_DETERMINER = re.compile(
+    r"\b(?:no|any|each|every|this|that|one|another|other|which|whose)\s+$", re.IGNORECASE
+)
 
 
 def plain(review: Review) -> Callable[[str | None], str]:
@@ -118,7 +122,10 @@ def _replace_term(term: Term, text: str) -> str:
         opening = (article.group(0)[0].isupper() if article else False) or not (
             text[: match.start()].rstrip() and text[: match.start()].rstrip()[-1] not in ".!?:"
         )
-        words = term.plain[0].upper() + term.plain[1:] if opening else term.plain
+        phrase = term.plain
+        if _DETERMINER.search(before) and phrase.startswith("the "):
+            phrase = phrase[4:]
+        words = phrase[0].upper() + phrase[1:] if opening else phrase
         pieces += [before, words]
         done = match.end()
     return "".join([*pieces, text[done:]])

@@ -427,3 +427,16 @@ def test_a_question_shows_in_the_family_pdf_html(full_review):
     db.session.commit()
     html = render_html(data["review"], "family_summary")
     assert "Why did the probation officer not act?" in html and "the PO" not in html
+
+
+def test_jargon_after_a_determiner_reads_as_english():
+    """ "no PSO" becomes "no probation services officer", never "no the probation…"."""
+    from sfo_review.services import family_summary as fs
+
+    term = next(t for t in fs.JARGON if t.pattern == "PSO")
+    assert fs._replace_term(term, "The audit found no PSO above the limit.") == (
+        "The audit found no probation services officer above the limit."
+    )
+    assert fs._replace_term(term, "The PSO left. A PSO stayed.") == (
+        "The probation services officer left. The probation services officer stayed."
+    )
