@@ -247,7 +247,6 @@ def _verified(action: Action, on: date, verifier: User) -> None:
 
 # The demo's summary for the family (api-v1.1 C): plain words, no names, no figures.
 FAMILY_SUMMARY = (
-    "We are sorry for what happened to your family. Nothing we write can undo it.\n\n"
     "The man supervised by the Probation Service was charged with a serious violent offence. "
     "The review found that the risk he posed was not looked at again when the police shared "
     "new information, and that the officer's team was very busy.\n\n"

@@ -285,12 +285,13 @@ def _will_change(review: Review) -> str:
 
 
 def draft(review: Review, contact: str) -> str:
-    """A plain-English draft from the structured record: the apology first, then what
-    happened, what the review looked at, what it found, what will change, who to contact.
-    No staff names or figures: the check runs on it like on any text the reviewer writes."""
+    """A plain-English draft from the structured record: what happened, what the review
+    looked at, what it found, what will change, who to contact. It does not apologise: the
+    family's PDF opens with the apology, always, before this text (saying it twice reads as
+    a form). No staff names or figures: the check runs on it like on any text the reviewer
+    writes."""
     paragraphs = [
-        "We are sorry for what happened to your family. Nothing we write can undo it. We want "
-        "to be open with you about what we found.",
+        "We want to be open with you about what we found.",
         _happened(review),
         _looked_at(review),
         _found(review),

@@ -101,11 +101,12 @@ def test_readability_gives_a_reading_age(full_review):
     assert family_summary.check(review, "")["readability"]["reading_age"] is None
 
 
-def test_the_draft_starts_with_the_apology_and_has_no_names_or_figures(full_review):
+def test_the_draft_leaves_the_apology_to_the_pdf_and_has_no_names_or_figures(full_review):
     data = full_review()
     review = data["review"]
     text = family_summary.draft(review, "the victim liaison officer")
-    assert text.startswith("We are sorry")
+    assert text.startswith("We want to be open with you")
+    assert "sorry" not in text  # the PDF apologises first, once
     assert "2 May" not in text or "2023" in text
     assert review.reference in text and "the victim liaison officer" in text
     assert [i for i in family_summary.check_items(review, text) if i["kind"] != "jargon"] == []
@@ -378,7 +379,7 @@ def test_the_draft_asks_before_replacing_text(client, login_as, summary_data):
     replaced = post_as(client, "reviewer", url, {"confirm": "yes"})
     assert replaced.status_code == 302
     db.session.refresh(review)
-    assert review.family_summary.startswith("We are sorry")
+    assert review.family_summary.startswith("We want to be open")
 
 
 def test_the_draft_is_written_at_once_when_there_is_no_text(client, login_as, summary_data):
@@ -391,7 +392,7 @@ def test_the_draft_is_written_at_once_when_there_is_no_text(client, login_as, su
     response = post_as(client, "reviewer", f"/reviews/{review.id}/family-summary/draft", {})
     assert response.status_code == 302
     db.session.refresh(review)
-    assert review.family_summary.startswith("We are sorry")
+    assert review.family_summary.startswith("We want to be open")
 
 
 def test_the_live_check_answers_json(client, login_as, summary_data):

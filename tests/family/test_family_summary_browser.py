@@ -58,7 +58,7 @@ def test_the_summary_for_the_family_journey(new_page, live_app):
     if page.locator("h1").inner_text().startswith("Replace"):
         page.get_by_role("button", name="Yes, replace it with a draft").click()
     box = page.get_by_label("Summary for the family")
-    assert box.input_value().startswith("We are sorry")
+    assert box.input_value().startswith("We want to be open")
 
     box.fill("We are sorry. Olu Officer was at 140% WMT and missed the visit.")
     check = page.locator("#check-items")
