@@ -344,6 +344,10 @@ def seed() -> list[tuple[str, str]]:
             {"reason": "I had no contact with the case during the period reviewed."},
         )
         transitions.transition(reviewer, second, {"to": "factual_accuracy"})
+        # The summary for the family is written while the officers check the facts.
+        reviews.update_review(
+            reviewer, second, {"version": second.version, "family_summary": FAMILY_SUMMARY}
+        )
     for proposed in (first, second):
         if proposed is not None:
             _plan(proposed, people["leadership@example.gov.uk"])

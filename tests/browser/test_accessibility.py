@@ -46,6 +46,7 @@ from sfo_review.cli.ratings_data import approval
 from sfo_review.cli.seed import DEMO_PASSWORD
 from tests import helpers_rules
 from tests.browser.states import page_state
+from tests.helpers_rules import FAMILY_SUMMARY
 
 pytestmark = pytest.mark.browser
 
@@ -167,7 +168,13 @@ def _at_quality_assurance(
         factual_accuracy.mark_done(participant.user, review)
     judgement = f"Reasonable steps were {steps}."
     reviews.update_review(
-        reviewer, review, {"version": review.version, "overall_judgement": judgement}
+        reviewer,
+        review,
+        {
+            "version": review.version,
+            "overall_judgement": judgement,
+            "family_summary": FAMILY_SUMMARY,  # api-v1.1 C: written, nothing flagged
+        },
     )
     transitions.transition(reviewer, review, {"to": "quality_assurance"})
     return review

@@ -144,7 +144,7 @@ def test_an_action_is_added_done_and_verified_by_someone_else(open_as, site):
     again.get_by_label("Year").fill("2027")
     _press(reviewer, "button", "Save action")
     assert "Action added." in reviewer.locator(".govuk-notification-banner").inner_text()
-    card = reviewer.locator(".govuk-summary-card").first
+    card = reviewer.locator(".govuk-summary-card").last  # the demo review has actions already
     assert "Lee Leadership, Regional probation director" in card.inner_text()
     assert "Transitions and handovers – organisational level" in card.inner_text()
 
@@ -165,7 +165,7 @@ def test_an_action_is_added_done_and_verified_by_someone_else(open_as, site):
     evidence.fill(EVIDENCE)
     _press(owner, "button", "Save progress")
     assert "the action is done" in owner.locator(".govuk-notification-banner").inner_text()
-    assert "Done – awaiting verification" in owner.locator(".govuk-summary-card").first.inner_text()
+    assert "Done – awaiting verification" in owner.locator(".govuk-summary-card").last.inner_text()
     assert owner.get_by_role("link", name=re.compile("Verify or send back")).count() == 0
 
     # 4. Cara, another leadership user, verifies it from her home page.
@@ -177,6 +177,6 @@ def test_an_action_is_added_done_and_verified_by_someone_else(open_as, site):
     checker.get_by_label("Verification note").fill("Read the audit of handovers: all on time.")
     _press(checker, "button", "Save decision")
     assert "Action verified." in checker.locator(".govuk-notification-banner").inner_text()
-    card = checker.locator(".govuk-summary-card").first
+    card = checker.locator(".govuk-summary-card").last
     assert card.locator(".govuk-tag").first.inner_text().strip() == "Verified"
     assert "Verified by Cara Checker" in card.inner_text()

@@ -202,6 +202,12 @@ def test_the_individuals_side_of_a_finding_from_first_record_to_their_own_copy(o
         "Not all reasonable steps were taken, in conditions that made them hard to take."
     )
     _press(reviewer, "button", "Save")
+    # api-v1.1 C: the summary written for the family, in plain words.
+    reviewer.goto(review + "/family-summary")
+    reviewer.get_by_label("Summary for the family").fill(
+        "The review found that the supervision fell short, and why. This is what will change."
+    )
+    _press(reviewer, "button", "Save the summary")
     reviewer.goto(review + "/status")
     unmet = reviewer.locator(".app-unmet-rules")
     assert unmet.count() == 0, unmet.inner_text()

@@ -255,7 +255,7 @@ class Merge:
 
 MERGES = [
     Merge("finding", (("title", "Their new title"),), "Title"),
-    Merge("review details", (("pdu", "Their PDU"),), "Probation delivery unit (PDU)"),
+    Merge("review details", (("pdu", "Croydon"),), "Probation delivery unit (PDU)"),
     Merge(
         "overall judgement",
         (("offence_charged", "Their offence"),),

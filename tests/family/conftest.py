@@ -3,4 +3,3 @@
 from __future__ import annotations
 
 from tests.api.conftest import api, cli_user, token_for, world  # noqa: F401 - fixtures
-from tests.browser.conftest import browser, live_app, live_server, new_page  # noqa: F401, E402

@@ -22,7 +22,7 @@ from tests.report_fixtures import flat, pdf_pages
 
 SHOTS = os.environ.get("FAMILY_SHOTS")
 
-pytestmark = pytest.mark.browser if hasattr(pytest.mark, "browser") else []
+pytestmark = pytest.mark.browser
 
 CLEAN = (
     "We are sorry for what happened to your family.\n\n"

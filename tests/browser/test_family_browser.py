@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 SHOTS = os.environ.get("FAMILY_SHOTS")
 
-pytestmark = pytest.mark.browser if hasattr(pytest.mark, "browser") else []
+pytestmark = pytest.mark.browser
 
 
 TODAY = date.today()  # the demo reviews were charged a few weeks ago
