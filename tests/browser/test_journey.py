@@ -112,7 +112,8 @@ def test_journey_of_every_role(new_page):
     _press(reviewer, "button", "Save")
     reviewer.goto(re.sub(r"/reviews/(\d+).*", r"/reviews/\1/status", reviewer.url))
     # api-v1.1 A: the officer's reply needs an outcome first; the Status page says so.
-    assert "1 reply without an outcome" in reviewer.locator(".app-unmet-rules").inner_text()
+    unmet = " ".join(reviewer.locator(".app-unmet-rules").all_inner_texts())
+    assert "1 reply without an outcome" in unmet
     status = reviewer.url
     _press(reviewer, "link", "Findings")
     _press(reviewer, "link", re.compile("Risk assessment not reviewed"))
