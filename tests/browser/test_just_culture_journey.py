@@ -137,7 +137,7 @@ def test_the_individuals_side_of_a_finding_from_first_record_to_their_own_copy(o
 
     # 3. The Status page says what the review still needs for this finding, with links.
     reviewer.goto(review + "/status")
-    rules = reviewer.locator(".app-unmet-rules").inner_text()
+    rules = " ".join(reviewer.locator(".app-unmet-rules").all_inner_texts())
     assert TITLE in rules
     assert re.search(r"systemic|level other than", rules, re.I), rules
     assert re.search(r"known at the time", rules, re.I), rules
