@@ -273,6 +273,16 @@ def _jobs_run_at_once() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _figures_cache_forgotten() -> None:
+    """Each test's data is rolled back, so the figures' data version (cache.py) counts the
+    same numbers again in the next test: a worker's cached entries from an earlier test
+    would look current. Each test starts with none (as a new worker process would)."""
+    from sfo_review.services.figures import cache
+
+    cache.clear_local()
+
+
 # -- each distinct PDF laid out once per session --------------------------------------------
 #
 # Laying out a PDF costs about a second, and many tests ask for the same document: the same

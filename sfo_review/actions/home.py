@@ -9,14 +9,14 @@ from typing import Any
 
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from sfo_review import clock, lifecycle
 from sfo_review import permissions as perm
 from sfo_review.actions.blueprint import actions_bp
 from sfo_review.auth.session import actor
 from sfo_review.extensions import db
-from sfo_review.models import Action, User
+from sfo_review.models import Action, Review, User
 from sfo_review.services import actions as action_service
 
 # A home page shows at most this many of each, soonest due first (the review's actions page
@@ -39,10 +39,17 @@ class ForYou:
 
 
 def _query(*conditions: Any, limit: int = LIMIT) -> list[Action]:
+    # The columns of the review and owner that the lists and the permission checks read,
+    # not whole rows: a home page is asked for all day.
     rows = db.session.scalars(
         select(Action)
         .where(*conditions)
-        .options(selectinload(Action.review), selectinload(Action.owner_user))
+        .options(
+            joinedload(Action.review).load_only(
+                Review.id, Review.reference, Review.status, Review.countersigner_id
+            ),
+            joinedload(Action.owner_user).load_only(User.id, User.name),
+        )
         .order_by(Action.due_date, Action.id)
         .limit(limit)
     )
@@ -58,9 +65,14 @@ def actions_for(user: User) -> ForYou:
         owned_total = len(owned)
         if owned_total == SHOWN:
             owned_total = db.session.scalar(select(func.count()).where(*mine)) or 0
+    # Done actions of approved reviews (the verification window, lifecycle's rule, narrowed
+    # in the query so the limit counts only candidates); the permission checks stay below.
     waiting = _query(
         Action.status == lifecycle.DONE,
         or_(Action.owner_id.is_(None), Action.owner_id != user.id),
+        select(Review.id)
+        .where(Review.id == Action.review_id, Review.status == lifecycle.APPROVED)
+        .exists(),
     )
     to_verify = [
         a

@@ -38,6 +38,7 @@ from sfo_review.services.deadlines import (
     deadline_window,
 )
 from sfo_review.services.errors import ValidationFailed
+from sfo_review.services.figures import cache
 from sfo_review.services.reviews import visible_reviews_query
 
 EXTENSION_REQUESTED = "extension_requested"
@@ -337,15 +338,20 @@ def find_all(actor: User, filters: Filters) -> list[Row]:
 
 
 def choices(actor: User) -> dict[str, list[str]]:
-    """The regions and PDUs of the reviews `actor` may see (the filter's options)."""
+    """The regions and PDUs of the reviews `actor` may see (the filter's options). Every
+    review's, for those who see them all, is kept with the figures (services/figures/
+    cache.py), which a change to any review makes anew; the few reviews of anyone else are
+    read each time (who sees them changes with more than the reviews)."""
+    if perm.sees_every_review(actor):
+        return cache.remember(
+            ["review-list-areas"],
+            lambda: {name: _every_value(getattr(Review, name)) for name in ("region", "pdu")},
+        )
     found: dict[str, list[str]] = {}
     for name in ("region", "pdu"):
         column = getattr(Review, name)
-        if perm.sees_every_review(actor):
-            found[name] = _every_value(column)
-        else:
-            query = _visible(actor).with_only_columns(column).distinct().order_by(column)
-            found[name] = list(db.session.scalars(query))
+        query = _visible(actor).with_only_columns(column).distinct().order_by(column)
+        found[name] = list(db.session.scalars(query))
     return found
 
 
