@@ -160,7 +160,7 @@ class Config:
     # had no change for PDF_PRERENDER_QUIET_SECONDS (one render per quiet period), so the
     # next download finds them ready. false: rendered only when downloaded.
     PDF_PRERENDER = os.environ.get("PDF_PRERENDER", "true").lower() not in ("0", "false", "no")
-    PDF_PRERENDER_QUIET_SECONDS = _int_env("PDF_PRERENDER_QUIET_SECONDS", 5)
+    PDF_PRERENDER_QUIET_SECONDS = _int_env("PDF_PRERENDER_QUIET_SECONDS", 3)
     # The job queue (sfo_review/jobs.py): Redis when REDIS_URL is set, else this SQLite file.
     # Tests run its tasks at once, in memory.
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db"))

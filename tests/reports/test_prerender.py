@@ -25,7 +25,6 @@ from sfo_review.services import users as user_service
 from sfo_review.services.reports import cache as report_cache
 from sfo_review.services.reports import exports as report_exports
 from sfo_review.services.reports import prerender
-from sfo_review.services.reports import snapshots as report_snapshots
 from sfo_review.services.reports import work as report_work
 from tests import helpers_rules
 

@@ -17,11 +17,14 @@ the Redis hash; both atomic for `put_if_empty`):
 
 The job looks at the due time when it runs: still in the future (edits since), it schedules
 itself again for then; past, it clears the flag — a change from then on schedules its own
-job — and reads the review *after* that, so no committed change is missed. It then asks for
-each draft variant's render (`DRAFT_VARIANTS`) the way a download would, unless the cache
-already holds that content or a render of it is in hand, and leaves the layout to the
-ordinary render job (`work.render_report`: claiming, retries, the time limit, lost
-renders). Approved reviews are skipped: their PDFs are the frozen snapshots.
+job — and reads the review *after* that, so no committed change is missed. For each draft
+variant (`DRAFT_VARIANTS`) it then does what a download would: nothing when the cache holds
+the content as it is now or a render of it is in hand; else it asks for the render (the
+cache row pending, so a download meanwhile waits for this one), claims it and lays it out in
+the same job from the content it has just read (`work.lay_out`: the HTML is built once).
+The full report comes first. A render that fails leaves its row failed (the next download
+asks again); one lost with its worker is asked for again by the worker's sweep, as any
+render is. Approved reviews are skipped: their PDFs are the frozen snapshots.
 
 Never stale: a download compares the cache row's stamp with the content as it is now
 (`exports._current`); this module only makes it likely that they match by the time anyone
@@ -42,14 +45,22 @@ from typing import Any
 from flask import current_app, has_app_context, has_request_context
 from sqlalchemy.orm import Session
 
+from config import Config
 from sfo_review import jobs, lifecycle, vocab
 from sfo_review.database import Listener, end_read, listen_once
 from sfo_review.extensions import db
-from sfo_review.models import AuditEvent, RenderedReport, Review
+from sfo_review.models import AuditEvent, Review
+from sfo_review.models._base import utcnow
 from sfo_review.pdf.content import READ_EVENTS
 from sfo_review.pdf.render import content_key, render_html
 from sfo_review.services.reports.cache import ask_job, cached, content_stamp, restamp
-from sfo_review.services.reports.work import enqueue, still_running
+from sfo_review.services.reports.work import (
+    HARD_LIMIT_GRACE_SECONDS,
+    Read,
+    claim,
+    lay_out,
+    still_running,
+)
 
 log = logging.getLogger(__name__)
 
@@ -157,15 +168,17 @@ def _schedule(review_id: int, delay: float) -> None:
         prerender_review(review_id)
 
 
-@jobs.huey.task()
+@jobs.huey.task(
+    timeout=len(DRAFT_VARIANTS) * Config.PDF_RENDER_TIMEOUT_SECONDS + HARD_LIMIT_GRACE_SECONDS
+)
 def prerender_review(review_id: int) -> None:
-    """The debounced job: once the review has been quiet, ask for its draft PDFs."""
+    """The debounced job: once the review has been quiet, render its draft PDFs."""
     with jobs.app_context():
         if when_quiet(review_id):
-            asked = prepare(review_id)
-            if asked:
+            made = prepare(review_id)
+            if made:
                 current_app.logger.info(
-                    "Asked for the draft %s PDF of review %s ahead", ", ".join(asked), review_id
+                    "Rendered the draft %s PDF of review %s ahead", ", ".join(made), review_id
                 )
 
 
@@ -189,29 +202,32 @@ def when_quiet(review_id: int) -> bool:
     return False
 
 
-# -- asking for the renders ------------------------------------------------------------------
+# -- rendering -------------------------------------------------------------------------------
 
 
 def prepare(review_id: int) -> list[str]:
-    """Ask the render job for each draft variant whose current content the cache does not
-    hold and no render has in hand; the variants asked for. Nothing for a review that is
-    approved (its frozen snapshots) or gone."""
+    """Render each draft variant whose current content the cache does not hold and no
+    render has in hand, in this job (the content read once, for the check and the render);
+    the variants rendered. Nothing for a review that is approved (its frozen snapshots) or
+    gone."""
     review = db.session.get(Review, review_id)
     if review is None or lifecycle.is_finished(review):
         return []
-    asked = []
+    made = []
     for variant in DRAFT_VARIANTS:
-        row = _ask(review, variant)
+        read = _ask(review, variant)
+        if read is not None and claim(review, variant):
+            lay_out(review, variant, read)
+            made.append(variant)
         end_read(db.session)
-        if row is not None:
-            enqueue(row)
-            asked.append(variant)
-    return asked
+    return made
 
 
-def _ask(review: Review, variant: str) -> RenderedReport | None:
+def _ask(review: Review, variant: str) -> Read | None:
     """What a download of this variant would find (exports._current): the cached PDF of the
-    content as it is now (None), a render of it in hand (None), or a new request (its row)."""
+    content as it is now, or a render of it in hand (None); else the content read, and the
+    cache row asked for it (pending, so a download meanwhile waits for this render)."""
+    started = utcnow()
     stamp = content_stamp(review, variant)
     row = cached(review, variant)
     if row is not None and row.stamp == stamp and row.state == "ready":
@@ -223,4 +239,5 @@ def _ask(review: Review, variant: str) -> RenderedReport | None:
         return None
     if row is not None and row.content_key == key and still_running(row):
         return None
-    return ask_job(review, variant, key)
+    ask_job(review, variant, key)
+    return Read(started, stamp, html, key)
