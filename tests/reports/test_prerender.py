@@ -8,6 +8,7 @@ clock (`prerender.now`) is the test's, so a quiet period passes without waiting 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -385,3 +386,59 @@ def test_a_change_while_the_job_clears_its_flag_is_waited_for(
     assert jobs.huey.get(prerender.SCHEDULED_KEY.format(review.id), peek=True) is not None
     clock.advance(QUIET)
     assert prerender.when_quiet(review.id) is True
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_the_debounce_works_on_the_real_queue_storages(
+    kind: str,
+    tmp_path: Any,
+    drafted: tuple[dict[str, Any], str],
+    prerendering: None,
+    clock: Clock,
+    renders: list[str],
+) -> None:
+    """Out of immediate mode, on Huey's SQLite file and on Redis (TEST_REDIS_URL, e.g.
+    redis://127.0.0.1:6379/6: a database number of its own, flushed): the job goes through
+    the queue as the consumer sees it, one per burst, and renders once."""
+    from huey.storage import BaseStorage, MemoryStorage, RedisStorage, SqliteStorage
+
+    storage: BaseStorage
+    if kind == "sqlite":
+        storage = SqliteStorage("sfo-review", filename=str(tmp_path / "huey.db"))
+    else:
+        url = os.environ.get("TEST_REDIS_URL")
+        if not url:
+            pytest.skip("TEST_REDIS_URL is not set")
+        storage = RedisStorage("sfo-review", url=url)
+    storage.flush_all()
+    review = drafted[0]["review"]
+    immediate, memory = jobs.huey.immediate, jobs.huey.storage
+    made_by = jobs.huey.storage_class, jobs.huey.storage_kwargs
+    jobs.huey.storage_class, jobs.huey.storage_kwargs = MemoryStorage, {}  # made, then replaced
+    jobs.huey.immediate, jobs.huey.storage = False, storage
+    try:
+
+        def consume() -> None:
+            """What the consumer does with the queue: run what is due, schedule the rest."""
+            later = dt.datetime.now() + dt.timedelta(days=1)  # noqa: DTZ005 - Huey's clock
+            while (task := jobs.huey.dequeue()) is not None:
+                jobs.huey.execute(task)  # not due yet: into the schedule
+            for task in jobs.huey.read_schedule(later):
+                jobs.huey.execute(task, later)
+
+        for _ in range(3):
+            prerender.request_render(review.id)
+            clock.advance(1)
+        assert jobs.huey.pending_count() == 1  # one job, however many changes
+        consume()  # 3 s after the first change: the last was 1 s ago, so it waits again
+        assert renders == []
+        assert jobs.huey.pending_count() == 1
+        clock.advance(QUIET)
+        consume()
+        assert len(renders) == 2
+        assert jobs.huey.get(prerender.SCHEDULED_KEY.format(review.id), peek=True) is None
+        assert jobs.huey.pending_count() == jobs.huey.scheduled_count() == 0
+    finally:
+        storage.flush_all()
+        jobs.huey.immediate, jobs.huey.storage = immediate, memory
+        jobs.huey.storage_class, jobs.huey.storage_kwargs = made_by
