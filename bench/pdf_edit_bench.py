@@ -18,7 +18,7 @@ with the reviewer's token: `--edits`
 times, add a chronology entry (significant, so the family summary changes too) whose text
 carries a marker word of its own, wait `--gap` seconds, and download the full report
 (GET /api/v1/reviews/{id}/report.pdf). A download answered with the PDF in ≤ 50 ms counts as
-fast. A 503 ("being prepared") is a slow download: the bench asks again every 0.25 s until
+fast. A 503 ("being prepared") is a slow download: the bench asks again every 0.5 s until
 it has the PDF. Every PDF is checked with `pdftotext`: it must hold the marker of the last
 edit (and the cache must not answer with an older one) — none may be stale.
 
