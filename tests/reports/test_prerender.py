@@ -437,6 +437,7 @@ def test_the_debounce_works_on_the_real_queue_storages(
         consume()
         assert len(renders) == 2
         assert jobs.huey.get(prerender.SCHEDULED_KEY.format(review.id), peek=True) is None
+        assert jobs.huey.get(prerender.DUE_KEY.format(review.id), peek=True) is None
         assert jobs.huey.pending_count() == jobs.huey.scheduled_count() == 0
     finally:
         storage.flush_all()

@@ -11,7 +11,8 @@ API) are followed: a seed or a CLI command renders nothing ahead.
 Debounced, with Huey's schedule and two keys in its key-value store (SQLite table `kv` or
 the Redis hash; both atomic for `put_if_empty`):
 
-- `prerender:due:<id>` — when the review's quiet period ends: moved on by every change;
+- `prerender:due:<id>` — when the review's quiet period ends: moved on by every change
+  (deleted by the job that renders);
 - `prerender:scheduled:<id>` — a `prerender_review` job is scheduled for this review (the
   time it was): set only when it was empty, so a busy review has one job, never a pile.
 
@@ -196,6 +197,9 @@ def when_quiet(review_id: int) -> bool:
         jobs.huey.get(flag)  # cleared first, then the due time looked at again
         wait = _due(review_id) - now()
         if wait <= EARLY_SECONDS:
+            # no key left behind per review; a change that moves it from now on has found
+            # the flag cleared and scheduled its own job, which waits the quiet period
+            jobs.huey.delete(DUE_KEY.format(review_id))
             return True
         jobs.huey.put(flag, now())  # a change came in between: wait for it after all
     prerender_review.schedule((review_id,), delay=wait)
