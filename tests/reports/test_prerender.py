@@ -443,3 +443,29 @@ def test_the_debounce_works_on_the_real_queue_storages(
         storage.flush_all()
         jobs.huey.immediate, jobs.huey.storage = immediate, memory
         jobs.huey.storage_class, jobs.huey.storage_kwargs = made_by
+
+
+def test_a_change_that_scheduled_its_own_job_meanwhile_is_not_scheduled_twice(
+    drafted: tuple[dict[str, Any], str],
+    prerendering: None,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The job cleared its flag, and a change then came in full (it found no flag and
+    scheduled its own job) before the job looked at the due time again: one job waits."""
+    review = drafted[0]["review"]
+    prerender.request_render(review.id)
+    run_scheduled_at = jobs.huey.scheduled_count()
+    clock.advance(QUIET)
+    real_get = jobs.huey.get
+
+    def get_then_change(key: str, peek: bool = False) -> Any:
+        value = real_get(key, peek)
+        if key.startswith("prerender:scheduled:") and not peek:
+            monkeypatch.setattr(jobs.huey, "get", real_get)
+            assert prerender.request_render(review.id) is True  # the change's own job
+        return value
+
+    monkeypatch.setattr(jobs.huey, "get", get_then_change)
+    assert prerender.when_quiet(review.id) is False
+    assert jobs.huey.scheduled_count() == run_scheduled_at + 1  # the change's, not two more

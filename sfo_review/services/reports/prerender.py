@@ -201,7 +201,10 @@ def when_quiet(review_id: int) -> bool:
             # the flag cleared and scheduled its own job, which waits the quiet period
             jobs.huey.delete(DUE_KEY.format(review_id))
             return True
-        jobs.huey.put(flag, now())  # a change came in between: wait for it after all
+        # a change came in between: wait for it after all — unless, finding the flag
+        # cleared, it has scheduled its own job already
+        if not jobs.huey.put_if_empty(flag, now()):
+            return False
     prerender_review.schedule((review_id,), delay=wait)
     return False
 
