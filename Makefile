@@ -112,8 +112,9 @@ bench-load: install ## Load (locust): p95 of ordinary pages with PDFs in the mix
 	$(PY) bench/load_bench.py
 
 .PHONY: bench-pdf
-bench-pdf: install ## PDF benchmark: WeasyPrint vs Chromium pages/s, repeat export, peak memory
-	$(PY) bench/pdf_bench.py
+bench-pdf: install ## PDF benchmarks: WeasyPrint vs Chromium pages/s, repeat export, peak memory; then an editing session (20 edits, a download 15 s after each: >= 90% within 50 ms, none stale), SQLite and PostgreSQL
+	status=0; $(PY) bench/pdf_bench.py || status=1; \
+	$(PY) bench/pdf_edit_bench.py || status=1; exit $$status
 
 .PHONY: bench-pdf-hostile
 bench-pdf-hostile: install ## PDF of a review whose 10 text fields are 20,000-character words vs ordinary words (≤ 2x)

@@ -155,6 +155,12 @@ class Config:
     # (about 15 pages) does not wait.
     PDF_WAIT_SECONDS = _int_env("PDF_WAIT_SECONDS", 10)
     PDF_BACKGROUND_MIN_CHARS = _int_env("PDF_BACKGROUND_MIN_CHARS", 50_000)
+    # Draft PDFs laid out ahead (services/reports/prerender.py): after a change to a review,
+    # the worker renders its draft full report and family summary again once the review has
+    # had no change for PDF_PRERENDER_QUIET_SECONDS (one render per quiet period), so the
+    # next download finds them ready. false: rendered only when downloaded.
+    PDF_PRERENDER = os.environ.get("PDF_PRERENDER", "true").lower() not in ("0", "false", "no")
+    PDF_PRERENDER_QUIET_SECONDS = _int_env("PDF_PRERENDER_QUIET_SECONDS", 3)
     # The job queue (sfo_review/jobs.py): Redis when REDIS_URL is set, else this SQLite file.
     # Tests run its tasks at once, in memory.
     HUEY_SQLITE_PATH = os.environ.get("HUEY_SQLITE_PATH", str(BASE_DIR / "instance" / "huey.db"))
@@ -207,6 +213,9 @@ class TestConfig(Config):
     HUEY_IMMEDIATE = True
     # The job has run by the time a download looks (immediate mode): no test waits for one.
     PDF_WAIT_SECONDS = 0
+    # Immediate mode would lay out every edited review's PDFs in the request: only the tests
+    # about pre-rendering (tests/reports/test_prerender.py) turn it on.
+    PDF_PRERENDER = False
     # Tests post forms without fetching each page for its token first; the tests about CSRF
     # (marked `csrf`) and the browser tests' live servers turn it back on.
     WTF_CSRF_ENABLED = False

@@ -266,6 +266,7 @@ def test_the_consumer_knows_every_task_once_the_app_is_made(tmp_path: Path):
     before, after = json.loads(done.stdout)
     assert before == []
     assert after == [
+        "sfo_review.services.reports.prerender.prerender_review",
         "sfo_review.services.reports.work.render_report",
         "sfo_review.services.reports.work.requeue_lost_renders",
     ]

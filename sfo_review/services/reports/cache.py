@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 
 from sfo_review.extensions import db
 from sfo_review.models import Action, ActionRecurrence, AuditEvent, RenderedReport, Review, User
@@ -24,11 +25,16 @@ from sfo_review.services._common import use_case
 from sfo_review.vocab import LIVE_REPORT_VARIANTS
 
 
-def cached(review: Review, variant: str, fresh: bool = False) -> RenderedReport | None:
-    """The cache row of a review's variant (`fresh`: as committed now, not as first read)."""
+def cached(
+    review: Review, variant: str, fresh: bool = False, with_pdf: bool = False
+) -> RenderedReport | None:
+    """The cache row of a review's variant (`fresh`: as committed now, not as first read;
+    `with_pdf`: its PDF read in the same query, for a download that will likely answer it)."""
     query = select(RenderedReport).where(
         RenderedReport.review_id == review.id, RenderedReport.variant == variant
     )
+    if with_pdf:
+        query = query.options(undefer(RenderedReport.pdf))
     if fresh:
         query = query.execution_options(populate_existing=True)
     return db.session.scalar(query)

@@ -222,7 +222,7 @@ def _exported(actor: User, review: Review, variant: str, fmt: str) -> None:
 def _current(review: Review, variant: str, name: str) -> Export:
     """The PDF of the review as it is now: from the cache, or by the job worker."""
     stamp = content_stamp(review, variant)
-    row = cached(review, variant)
+    row = cached(review, variant, with_pdf=True)  # one query for the row and its bytes
     if row is not None and row.stamp == stamp and row.state == "ready":
         return Export(name, pdf=row.pdf)
     html = render_html(review, variant, linked_stylesheet=False)

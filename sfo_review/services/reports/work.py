@@ -14,6 +14,7 @@ the worker knows them because create_app imports the blueprints, which import th
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -230,14 +231,32 @@ def render_in_background(review_id: int, variant: str, last_try: bool = True) ->
     row = cached(review, variant)
     if row is not None and row.content_key == key and row.state == "ready":
         return
+    lay_out(review, variant, Read(started, stamp, html, key), last_try)
+
+
+@dataclass(frozen=True)
+class Read:
+    """A review's content as read for a render: when the read began, its stamp, its HTML
+    and the HTML's content key."""
+
+    started: datetime
+    stamp: str
+    html: str
+    key: str
+
+
+def lay_out(review: Review, variant: str, read: Read, last_try: bool = True) -> None:
+    """Lay out content read (and claimed) already, with no transaction open, and store it in
+    a short one — unless newer content was asked for meanwhile (`cache.still_ours`)."""
     end_read(db.session)
     try:
-        rendered = write_pdfs(html)["standard"]
+        rendered = write_pdfs(read.html)["standard"]
     except ReportUnavailable as exc:
-        if _render_failed(review, variant, key, started, exc.detail or exc.message, last_try):
+        reason = exc.detail or exc.message
+        if _render_failed(review, variant, read.key, read.started, reason, last_try):
             raise
         return
-    keep_render(review, variant, key, stamp, rendered, started)
+    keep_render(review, variant, read.key, read.stamp, rendered, read.started)
 
 
 @use_case
