@@ -259,7 +259,9 @@ def filter_form(review: Review, args: Any) -> ChronologyFilterForm:
 def place_args(review: Review, args: Any) -> dict[str, str]:
     """The place in the chronology (filters, view and page) named by `args`, checked: only
     the arguments the page knows, each a value it would accept, are passed on."""
-    filters = read_filters(filter_form(review, args)) if any(a in args for a in PLACE_ARGS) else None
+    filters = (
+        read_filters(filter_form(review, args)) if any(a in args for a in PLACE_ARGS) else None
+    )
     place = filters.as_args() if filters else {}
     if args.get("view") == "timeline":
         place["view"] = "timeline"

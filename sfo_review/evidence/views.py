@@ -111,7 +111,8 @@ def _list_url(kind: Kind, review: Review, obj: Any = None, anchor: bool = True) 
             obj = None  # not on the page shown: no anchor
     prefix = "timeline" if args.get("view") == "timeline" else kind.model.__tablename__
     fragment = f"#{prefix}-{obj.id}" if obj is not None and anchor else ""
-    return url_for(kind.list_endpoint, review_id=review.id, **args) + fragment
+    values: dict[str, Any] = {"review_id": review.id, **args}
+    return url_for(kind.list_endpoint, **values) + fragment
 
 
 def _render_form(kind: Kind, review: Review, form: FlaskForm, obj: Any = None) -> str:
@@ -207,16 +208,10 @@ def chronology(review_id: int) -> str:
                 f"There is no page {page.past_the_end}: the list has {page.pages} "
                 f"page{'s' if page.pages != 1 else ''}. This is page {page.number}."
             )
-        args = filters.as_args()
+        kept: dict[str, Any] = {"review_id": review.id, **filters.as_args(), "view": view}
 
         def page_url(n: int) -> str:
-            return url_for(
-                "evidence.chronology",
-                review_id=review.id,
-                **args,
-                view=view,
-                page=n if n > 1 else None,
-            )
+            return url_for("evidence.chronology", **kept, page=n if n > 1 else None)
 
         pagination = chronology_list.pagination(page, page_url)
     review_service.record_view(actor(), review, "chronology")
@@ -229,11 +224,13 @@ def chronology(review_id: int) -> str:
     rest = {k: v for k, v in shown.as_args().items() if k != "significant"}
 
     def link(significant: bool, timeline: bool) -> str:
-        args = {"significant": "1"} if significant else {}
-        args |= rest
+        values: dict[str, Any] = {"review_id": review.id}
+        if significant:
+            values["significant"] = "1"
+        values |= rest
         if timeline:
-            args["view"] = "timeline"
-        return url_for("evidence.chronology", review_id=review.id, **args)
+            values["view"] = "timeline"
+        return url_for("evidence.chronology", **values)
 
     links = {
         "all_entries": link(False, timeline),
