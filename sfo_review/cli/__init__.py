@@ -94,9 +94,9 @@ def seed_demo() -> None:
 @click.command("seed-bulk")
 @click.option(
     "--reviews",
-    type=click.IntRange(0, 50_000),
+    type=click.IntRange(1, 50_000),
     default=None,
-    help="How many synthetic reviews to add (0 to 50,000).",
+    help="How many synthetic reviews to add (1 to 50,000).",
 )
 @click.option(
     "--long-chronology",
