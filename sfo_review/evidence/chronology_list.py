@@ -16,7 +16,7 @@ where the entry now is.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -144,7 +144,6 @@ class Page:
     size: int
     filters: Filters
     past_the_end: int | None = None  # the page asked for, when there was no such page
-    problems: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
