@@ -104,7 +104,7 @@ backup: install ## Back up the SQLite database online to BACKUP (default instanc
 	$(FLASK) backup $${BACKUP:-instance/backup-$$(date +%Y%m%d-%H%M%S).db}
 
 .PHONY: bench-web
-bench-web: install ## Benchmark the themes endpoint, dashboard and review list against /healthz
+bench-web: install ## Benchmark the themes endpoint, dashboard, review list and a 4,000-entry chronology
 	$(PY) bench/web_bench.py
 
 .PHONY: bench-load
@@ -119,6 +119,10 @@ bench-pdf: install ## PDF benchmarks: WeasyPrint vs Chromium pages/s, repeat exp
 .PHONY: bench-pdf-hostile
 bench-pdf-hostile: install ## PDF of a review whose 10 text fields are 20,000-character words vs ordinary words (≤ 2x)
 	$(PY) bench/pdf_hostile_bench.py
+
+.PHONY: bench-pdf-long
+bench-pdf-long: install ## Full PDF of a 4,000-entry chronology as the worker renders it, against its time limit
+	$(PY) bench/long_chronology_pdf_bench.py
 
 .PHONY: bench-pdf-probe
 bench-pdf-probe: install ## Probe (not a target): the full report split in two processes at once vs Chromium

@@ -13,7 +13,8 @@ from flask.cli import AppGroup, with_appcontext
 from sfo_review.cli.backups import backup, restore
 from sfo_review.cli.outbox import send_outbox
 from sfo_review.cli.reminders import send_reminders
-from sfo_review.models import Role
+from sfo_review.extensions import db
+from sfo_review.models import Review, Role
 from sfo_review.services import api_tokens, password_links
 from sfo_review.services import users as user_service
 from sfo_review.services.errors import ServiceError
@@ -94,30 +95,47 @@ def seed_demo() -> None:
 @click.option(
     "--reviews",
     type=click.IntRange(1, 50_000),
-    required=True,
+    default=None,
     help="How many synthetic reviews to add (1 to 50,000).",
+)
+@click.option(
+    "--long-chronology",
+    type=click.IntRange(20, 20_000),
+    default=None,
+    help="Also add one review in review with this many chronology entries (20 to 20,000).",
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Random seed.")
 @with_appcontext
-def seed_bulk(reviews: int, seed: int) -> None:
+def seed_bulk(reviews: int | None, long_chronology: int | None, seed: int) -> None:
     """Add N realistic synthetic reviews, with everything on them, for scale and benchmarks."""
     from sfo_review.cli.bulk import seed_bulk as add
     from sfo_review.cli.seed import DEMO_PASSWORD
     from sfo_review.clock import today
 
+    if not reviews and not long_chronology:
+        raise click.UsageError("Give --reviews N, --long-chronology N or both.")
     started = time.perf_counter()
     counts = add(
-        reviews,
+        reviews or 0,
         seed,
         today(),
         current_app.config["REVIEW_DEADLINE_WORKING_DAYS"],
         user_service.hash_password(DEMO_PASSWORD),
+        long_chronology or 0,
     )
     elapsed = time.perf_counter() - started
+    long_review = counts.pop("long_chronology_review", None)
     click.echo(
         f"Added {counts['reviews']:,} reviews ({sum(counts.values()):,} rows) "
         f"in {elapsed:.1f} s (seed {seed})."
     )
+    if long_review is not None:
+        reference = db.session.get(Review, long_review)
+        click.echo(
+            f"Long chronology: review {reference.reference if reference else long_review} "
+            f"(id {long_review}), {long_chronology:,} entries: "
+            f"/reviews/{long_review}/chronology"
+        )
     click.echo(
         "Synthetic accounts: bulk-leadership-1@example.gov.uk, bulk-reviewer-1@…, "
         f"bulk-quality-assurer-1@…, bulk-officer-1@… (password: {DEMO_PASSWORD})."

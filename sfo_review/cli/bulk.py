@@ -24,6 +24,7 @@ from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from sfo_review.cli.bulk_actions import add_recurrences
+from sfo_review.cli.bulk_chronology import add_long_chronology
 from sfo_review.cli.bulk_reviews import ReviewMaker
 from sfo_review.database import begin_write
 from sfo_review.extensions import db
@@ -153,9 +154,16 @@ def _move_sequences() -> None:
 
 
 def seed_bulk(
-    reviews: int, seed: int, today: date, working_days: int, password_hash: str
+    reviews: int,
+    seed: int,
+    today: date,
+    working_days: int,
+    password_hash: str,
+    long_chronology: int = 0,
 ) -> dict[str, int]:
-    """Add `reviews` synthetic reviews with everything on them; returns rows per table."""
+    """Add `reviews` synthetic reviews with everything on them, and with `long_chronology`
+    one more review in review with that many chronology entries (its id under
+    "long_chronology_review"); returns rows per table."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
     try:
         begin_write(db.session)  # reads the ids it continues from, then writes: one lock
@@ -169,6 +177,12 @@ def seed_bulk(
             rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
             for _ in batch:
                 maker.review(rows)
+            _write(rows)
+            for name, found in rows.items():
+                counts[name] = counts.get(name, 0) + len(found)
+        if long_chronology:
+            rows = {name: [] for name in TABLES}
+            counts["long_chronology_review"] = add_long_chronology(maker, rows, long_chronology)
             _write(rows)
             for name, found in rows.items():
                 counts[name] = counts.get(name, 0) + len(found)

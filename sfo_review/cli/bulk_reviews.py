@@ -92,8 +92,12 @@ class ReviewMaker:
 
     # -- the review ----------------------------------------------------------------------
 
-    def _timeline(self) -> Timeline:
+    def _timeline(self, in_review: bool = False) -> Timeline:
         span = (self.today - timedelta(days=1) - self.first_day).days
+        if in_review:  # a review still being written: notified in the last few weeks
+            span = min(span, 30)
+            notified = self.today - timedelta(days=1 + self.rng.randrange(span))
+            return Timeline(notified, "in_review", self._due_date(notified), None)
         # Notifications rise year on year (478 → 770 → 872 nationally): more recent ones.
         notified = self.first_day + timedelta(days=int(self.rng.triangular(0, span, span)))
         age = (self.today - notified).days
@@ -106,9 +110,11 @@ class ReviewMaker:
             approved = notified + timedelta(days=max(30, min(took, age - 1)))
         return Timeline(notified, status, due, approved)
 
-    def review(self, rows: Rows) -> None:
+    def review(self, rows: Rows, in_review: bool = False) -> dict[str, Any]:
+        """Add one review and everything on it to `rows`; returns the review's row.
+        `in_review`: one still being written (its chronology open to edits)."""
         rng = self.rng
-        t = self._timeline()
+        t = self._timeline(in_review)
         region = rng.choices(self.regions, self.region_weights)[0]
         category = rng.choices(list(data.OFFENCES), data.OFFENCE_WEIGHTS)[0]
         review_id = self._id("reviews")
@@ -167,6 +173,7 @@ class ReviewMaker:
         people = self._participants(rows, review_id, t)
         ContentMaker(self, rows, row, t, people).make()
         self._extensions(rows, row, t, reviewer)
+        return row
 
     def _ratings(self, review_id: int, rater: int | None, at_: datetime) -> list[dict[str, Any]]:
         """Quality assurance's ratings given at approval (api-v1.1 C): most reviews good or

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from sfo_review import permissions as perm
 from sfo_review import vocab
 from sfo_review.auth.session import actor, login_required_for
+from sfo_review.evidence import chronology_list
 from sfo_review.evidence.blueprint import evidence_bp
 from sfo_review.evidence.forms import (
     CaseloadForm,
@@ -100,15 +101,30 @@ def _prepare(form: FlaskForm, review: Review) -> FlaskForm:
     return form
 
 
-def _list_url(kind: Kind, review: Review, obj: Any = None) -> str:
-    anchor = f"#{kind.model.__tablename__}-{obj.id}" if obj is not None else ""
-    return url_for(kind.list_endpoint, review_id=review.id) + anchor
+def _list_url(kind: Kind, review: Review, obj: Any = None, anchor: bool = True) -> str:
+    """The list, at the anchor of `obj`; the chronology at the place (filters, view, page)
+    the person came from, on the page where `obj` is now (chronology_list.return_args)."""
+    args: dict[str, str] = {}
+    if kind is CHRONOLOGY:
+        args = chronology_list.return_args(review, request.args, obj)
+        if obj is not None and not chronology_list.filters_of(args).matches(obj):
+            obj = None  # not on the page shown: no anchor
+    prefix = "timeline" if args.get("view") == "timeline" else kind.model.__tablename__
+    fragment = f"#{prefix}-{obj.id}" if obj is not None and anchor else ""
+    values: dict[str, Any] = {"review_id": review.id, **args}
+    return url_for(kind.list_endpoint, **values) + fragment
 
 
 def _render_form(kind: Kind, review: Review, form: FlaskForm, obj: Any = None) -> str:
     stale = stale_comparison(form, obj)
     return render_template(
-        kind.template, review=review, form=form, item=obj, kind=kind, stale=stale
+        kind.template,
+        review=review,
+        form=form,
+        item=obj,
+        kind=kind,
+        stale=stale,
+        list_url=_list_url(kind, review, obj, anchor=False),
     )
 
 
@@ -121,7 +137,7 @@ def _add(kind: Kind, review_id: int) -> str | Response:
             another = getattr(form, "add_another", None)
             if another is not None and another.data:
                 flash(f"The {kind.label} has been added. Add the next one.")
-                return redirect(request.path)
+                return redirect(request.full_path if request.query_string else request.path)
             flash(f"The {kind.label} has been added.")
             return redirect(_list_url(kind, review, created))
     elif request.method == "GET":
@@ -160,7 +176,14 @@ def _delete(kind: Kind, review_id: int, obj_id: int) -> str | Response:
             return redirect(_list_url(kind, review))
     elif request.method == "GET":
         review_service.record_view(actor(), review, f"{kind.label} before deleting")
-    return render_template("evidence/delete.html", review=review, form=form, item=obj, kind=kind)
+    return render_template(
+        "evidence/delete.html",
+        review=review,
+        form=form,
+        item=obj,
+        kind=kind,
+        list_url=_list_url(kind, review, obj, anchor=False),
+    )
 
 
 # Chronology
@@ -170,14 +193,63 @@ def _delete(kind: Kind, review_id: int, obj_id: int) -> str | Response:
 @login_required_for()
 def chronology(review_id: int) -> str:
     review = _readable(review_id)
-    significant_only = request.args.get("significant") == "1"
-    entries = [e for e in review.chronology if e.significant or not significant_only]
+    form = chronology_list.filter_form(review, request.args)
+    filters = chronology_list.read_filters(form)
+    number, problem = chronology_list.read_page_number(request.args.get("page"))
+    if problem:
+        form.form_errors.append(problem)
+    timeline = request.args.get("view") == "timeline"
+    view = "timeline" if timeline else None
+    page = pagination = None
+    if filters is not None:
+        page = chronology_list.find(review, filters, number)
+        if page.past_the_end is not None:
+            form.form_errors.append(
+                f"There is no page {page.past_the_end}: the list has {page.pages} "
+                f"page{'s' if page.pages != 1 else ''}. This is page {page.number}."
+            )
+        kept: dict[str, Any] = {"review_id": review.id, **filters.as_args(), "view": view}
+
+        def page_url(n: int) -> str:
+            return url_for("evidence.chronology", **kept, page=n if n > 1 else None)
+
+        pagination = chronology_list.pagination(page, page_url)
     review_service.record_view(actor(), review, "chronology")
+    place: dict[str, str] = {}
+    if page is not None:
+        place = {**page.filters.as_args(), **({"view": "timeline"} if timeline else {})}
+        if page.number > 1:
+            place["page"] = str(page.number)
+    shown = filters or chronology_list.Filters()
+    rest = {k: v for k, v in shown.as_args().items() if k != "significant"}
+
+    def link(significant: bool, timeline: bool) -> str:
+        values: dict[str, Any] = {"review_id": review.id}
+        if significant:
+            values["significant"] = "1"
+        values |= rest
+        if timeline:
+            values["view"] = "timeline"
+        return url_for("evidence.chronology", **values)
+
+    links = {
+        "all_entries": link(False, timeline),
+        "significant_only": link(True, timeline),
+        "table": link(shown.significant, False),
+        "timeline": link(shown.significant, True),
+    }
     return render_template(
         "evidence/chronology.html",
         review=review,
-        entries=entries,
-        significant_only=significant_only,
+        form=form,
+        links=links,
+        page=page,
+        entries=page.entries if page else [],
+        filters=filters,
+        timeline=timeline,
+        view_arg=view,
+        pagination=pagination,
+        place=place,
     )
 
 

@@ -220,3 +220,53 @@ def test_blame_falls_more_on_people_new_in_role(app, db):
     new_all = months["all"]["under_12"] / a["participants"]
     assert new_blamed > new_all * 1.3
     assert a["by_just_culture_outcome"]["system_learning"] > 0
+
+
+# --- issue 21: a review with a long chronology ------------------------------------------
+
+
+def test_a_long_chronology_alone(app, db):
+    result = seed(app, "--long-chronology", "1500", "--seed", "3")
+    assert result.exit_code == 0, result.output
+    review = db.session.scalar(select(Review))
+    assert f"Long chronology: review {review.reference} (id {review.id}), 1,500 entries" in (
+        result.output
+    )
+    assert review.status == "in_review"  # still being written: its chronology can change
+    entries = review.chronology
+    assert len(entries) == 1500
+    dates = [e.occurred_on for e in entries]
+    assert (max(dates) - min(dates)).days > 4 * 365  # years of contacts
+    assert max(dates) <= review.charge_date
+    assert len({e.source for e in entries}) >= 6
+    significant = sum(e.significant for e in entries)
+    assert 0 < significant < len(entries) / 5
+    assert {e.known_at_the_time for e in entries} == {"yes", "no", "unclear"}
+    lengths = sorted(len(e.summary) for e in entries)
+    assert lengths[0] < 80 and lengths[-1] > 300
+    assert any("\n\n" in e.summary for e in entries)
+    # its findings link to entries of its own chronology, as any review's do
+    for finding in review.findings:
+        assert all(e.review_id == review.id for e in finding.chronology_entries)
+
+
+def test_a_long_chronology_beside_bulk_reviews(app, db):
+    result = seed(app, "--reviews", "20", "--long-chronology", "200")
+    assert result.exit_code == 0, result.output
+    assert "Added 21 reviews" in result.output
+    counts = sorted(len(r.chronology) for r in db.session.scalars(select(Review)))
+    assert counts[-1] == 200 and counts[-2] < 20
+
+
+@pytest.mark.parametrize("value", ["19", "20001", "abc", "-1"])
+def test_a_bad_long_chronology_is_refused(app, db, value):
+    result = seed(app, "--long-chronology", value)
+    assert result.exit_code == 2
+    assert "Invalid value for '--long-chronology'" in result.output
+    assert db.session.query(Review).count() == 0
+
+
+def test_seed_bulk_needs_something_to_add(app, db):
+    result = seed(app)
+    assert result.exit_code == 2
+    assert "Give --reviews N, --long-chronology N or both." in result.output
