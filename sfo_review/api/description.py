@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from flask import Response, render_template
+from markupsafe import Markup, escape
 
 from sfo_review.api.blueprint import PUBLIC_ENDPOINTS, api_bp
 
@@ -48,6 +49,18 @@ def docs() -> str:
 
 
 # ---- the page --------------------------------------------------------------------------------
+
+
+@api_bp.app_template_filter("inline_code")
+def inline_code(text: str) -> Markup:
+    """The description's `backticks` as <code>; everything else escaped."""
+    parts = str(text).split("`")
+    if len(parts) % 2 == 0:  # an odd backtick: show the text as it is
+        return escape(text)
+    return Markup("").join(
+        Markup("<code>{}</code>").format(part) if i % 2 else escape(part)
+        for i, part in enumerate(parts)
+    )
 
 
 @dataclass(frozen=True)
@@ -146,6 +159,35 @@ WORDS = {
 }
 
 
+def _limits(schema: dict[str, Any]) -> list[str]:
+    limits = []
+    if "maxLength" in schema:
+        limits.append(f"up to {schema['maxLength']:,} characters")
+    if "minLength" in schema:
+        limits.append(f"at least {schema['minLength']} characters")
+    if "minimum" in schema and "maximum" in schema:
+        limits.append(f"{schema['minimum']} to {schema['maximum']}")
+    elif "minimum" in schema:
+        limits.append(f"{schema['minimum']} or more")
+    if schema.get("pattern") == r"\S":
+        limits.append("not blank")
+    elif "pattern" in schema:
+        limits.append(f"matching {schema['pattern']}")
+    return limits
+
+
+FORMATS = {"date": "date (YYYY-MM-DD)", "date-time": "timestamp (ISO 8601, UTC)"}
+
+
+def _scalar(schema: dict[str, Any]) -> str:
+    types = [t for t in _types(schema) if t != "null"]
+    words = FORMATS.get(schema.get("format", "")) or (
+        " or ".join(WORDS.get(t, t) for t in types) or "any value"
+    )
+    limits = _limits(schema)
+    return f"{words} ({', '.join(limits)})" if limits else words
+
+
 def describe(schema: dict[str, Any]) -> tuple[str, str | None]:
     """A schema in words, and the anchor of the named schema it is (if any)."""
     schema, nullable = _null_free(schema)
@@ -156,34 +198,13 @@ def describe(schema: dict[str, Any]) -> tuple[str, str | None]:
     if "enum" in schema:
         values = ", ".join(f"“{e}”" for e in schema["enum"])
         return f"one of {values}{suffix}", None
-    types = [t for t in _types(schema) if t != "null"]
-    if types == ["array"]:
+    if [t for t in _types(schema) if t != "null"] == ["array"]:
         inner, link = describe(schema.get("items", {}))
         text = f"list of {inner}"
         if schema.get("minItems"):
             text += f" (at least {schema['minItems']})"
         return text + suffix, link
-    words = " or ".join(WORDS.get(t, t) for t in types) or "any value"
-    if schema.get("format") == "date":
-        words = "date (YYYY-MM-DD)"
-    elif schema.get("format") == "date-time":
-        words = "timestamp (ISO 8601, UTC)"
-    limits = []
-    if "maxLength" in schema:
-        limits.append(f"up to {schema['maxLength']:,} characters")
-    if "minLength" in schema:
-        limits.append(f"at least {schema['minLength']} characters")
-    if "minimum" in schema and "maximum" in schema:
-        limits.append(f"{schema['minimum']} to {schema['maximum']}")
-    elif "minimum" in schema:
-        limits.append(f"{schema['minimum']} or more")
-    if "pattern" in schema and schema["pattern"] != r"\S":
-        limits.append(f"matching {schema['pattern']}")
-    elif schema.get("pattern") == r"\S":
-        limits.append("not blank")
-    if limits:
-        words += f" ({', '.join(limits)})"
-    return words + suffix, None
+    return _scalar(schema) + suffix, None
 
 
 def _resolve(doc: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
@@ -210,8 +231,11 @@ def _parameter(doc: dict[str, Any], raw: dict[str, Any]) -> Field:
     kind, link = describe(item.get("schema", {}))
     where = "path" if item["in"] == "path" else "query"
     return Field(
-        item["name"], bool(item.get("required")), f"{kind}, in the {where}",
-        item.get("description", ""), link,
+        item["name"],
+        bool(item.get("required")),
+        f"{kind}, in the {where}",
+        item.get("description", ""),
+        link,
     )
 
 

@@ -17,10 +17,10 @@ from flask import request as flask_request
 from flask.testing import FlaskClient
 from werkzeug.wrappers import Response
 
+from sfo_review.api import description
 from sfo_review.models import User
 from sfo_review.services import reviews as review_service
 from sfo_review.services import users as user_service
-from sfo_review.api import description
 from tests.api.openapi_conformance import BASE, Conformance
 from tests.api.support import Api, run_cli
 from tests.conftest import PASSWORD

@@ -88,8 +88,14 @@ class Conformance:
             pointer += "/content/application~1json/schema"
         else:
             pointer = _pointer(
-                "paths", path, method.lower(), "responses", str(status), "content",
-                "application/json", "schema",
+                "paths",
+                path,
+                method.lower(),
+                "responses",
+                str(status),
+                "content",
+                "application/json",
+                "schema",
             )
         errors = sorted(self._validator(pointer).iter_errors(body), key=lambda e: list(e.path))
         return [

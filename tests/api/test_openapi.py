@@ -117,8 +117,14 @@ def _rule_schema_problems(field: str, rule: v.Rule, schema: dict[str, Any]) -> l
     types = schema.get("type")
     types = [types] if isinstance(types, str) else list(types or [])
     wanted = {
-        "short": "string", "long": "string", "email": "string", "enum": "string",
-        "date": "string", "int": "integer", "bool": "boolean", "enum_list": "array",
+        "short": "string",
+        "long": "string",
+        "email": "string",
+        "enum": "string",
+        "date": "string",
+        "int": "integer",
+        "bool": "boolean",
+        "enum_list": "array",
         "ids": "array",
     }[rule.kind]
     problems = []
@@ -133,7 +139,8 @@ def _rule_schema_problems(field: str, rule: v.Rule, schema: dict[str, Any]) -> l
     if rule.kind == "enum_list" and schema["items"].get("enum") != list(rule.choices):
         problems.append(f"{field}: item enum differs from the rule's choices")
     if rule.kind == "int" and (schema.get("minimum"), schema.get("maximum")) != (
-        rule.minimum, rule.maximum,
+        rule.minimum,
+        rule.maximum,
     ):
         problems.append(f"{field}: range differs from the rule's")
     if rule.kind == "date" and schema.get("format") != "date":
@@ -170,7 +177,8 @@ def test_request_bodies_are_the_services_field_rules():
                 assert required == {k for k, r in rules.items() if r.required}, sub_where
             for field, rule in rules.items():
                 assert not _rule_schema_problems(field, rule, props[field]), (
-                    sub_where, _rule_schema_problems(field, rule, props[field]),
+                    sub_where,
+                    _rule_schema_problems(field, rule, props[field]),
                 )
                 nullable = "null" in (props[field].get("type") or [])
                 assert nullable == (not rule.required or rule.kind == "ids"), (sub_where, field)
@@ -239,9 +247,9 @@ def test_a_field_missing_from_the_description_is_reported():
 
 def test_a_status_missing_from_the_description_is_reported():
     changed = copy.deepcopy(DOC)
-    del changed["paths"]["/reviews/{review_id}/participants/{participant_id}"]["get"][
-        "responses"
-    ]["403"]
+    del changed["paths"]["/reviews/{review_id}/participants/{participant_id}"]["get"]["responses"][
+        "403"
+    ]
     error = {"error": {"code": "forbidden", "message": "No."}}
     problems = Conformance(changed).problems("GET", REVIEW_RULE, 403, "application/json", error)
     assert problems == [
