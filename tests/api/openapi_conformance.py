@@ -7,8 +7,8 @@ so a field the description does not name is refused too). The schemas are checke
 `jsonschema` in the JSON Schema 2020-12 dialect of OpenAPI 3.1, with formats (dates,
 timestamps) checked.
 
-tests/api/conftest.py records every answer of the API tests and fails a test whose answers
-do not conform.
+tests/openapi_answers.py records every answer of the API in the suite's tests and fails a
+test whose answers do not conform.
 """
 
 from __future__ import annotations
