@@ -276,3 +276,18 @@ def test_an_error_answer_must_have_the_contracts_body():
         "GET", REVIEW_RULE, 404, "application/json", {"message": "Not found"}
     )
     assert problems
+
+
+def test_a_204_has_no_body_and_no_content_type(app, db, world, api):
+    data = world("reviewer")
+    review_id, token = data["id"], data["tokens"]["reviewer"]
+    factor = api.post(
+        f"/reviews/{review_id}/systemic-factors",
+        token,
+        {"category": "other", "level": "team", "description": "A wider factor."},
+    )
+    assert factor.status_code == 201, factor.get_json()
+    response = api.delete(f"/reviews/{review_id}/systemic-factors/{factor.get_json()['id']}", token)
+    assert response.status_code == 204
+    assert response.get_data() == b""
+    assert "Content-Type" not in response.headers
