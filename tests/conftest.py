@@ -37,7 +37,7 @@ from tests import helpers_rules
 
 # The report and PDF tests' fixtures (a rich review, PDF readers): tests/reports, tests/pdf;
 # each distinct review those builders make, built once per module: tests/snapshots.py.
-pytest_plugins = ["tests.report_fixtures", "tests.snapshots"]
+pytest_plugins = ["tests.report_fixtures", "tests.snapshots", "tests.openapi_answers"]
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
 

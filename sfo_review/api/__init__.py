@@ -6,6 +6,7 @@ from sfo_review.api import (  # noqa: F401 - registers the routes
     addenda,
     children,
     deadlines,
+    description,
     evidence,
     factual_accuracy,
     family,

@@ -12,9 +12,14 @@ from sfo_review.services import users as user_service
 api_bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(api_bp)
 
+# Read without a token: the API's description (OpenAPI JSON) and its page (description.py).
+PUBLIC_ENDPOINTS = frozenset({"api.openapi_json", "api.docs"})
+
 
 @api_bp.before_request
 def authenticate() -> ResponseReturnValue | None:
+    if request.endpoint in PUBLIC_ENDPOINTS:
+        return None
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     user = None

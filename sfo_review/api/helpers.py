@@ -72,5 +72,8 @@ def created(body: dict[str, Any]) -> tuple[Response, int]:
     return jsonify(body), 201
 
 
-def no_content() -> tuple[str, int]:
-    return "", 204
+def no_content() -> Response:
+    """204 with no body, and so no Content-Type (not Flask's default text/html)."""
+    response = Response(status=204)
+    del response.headers["Content-Type"]
+    return response

@@ -9,6 +9,8 @@ from collections import defaultdict
 from flask import Flask
 from werkzeug.routing import Rule
 
+from sfo_review.api.blueprint import PUBLIC_ENDPOINTS
+
 HEADER = """# Routes
 
 Written by `make routes-doc` from the app's URL map (do not edit by hand: the tests fail when
@@ -23,7 +25,9 @@ def _row(app: Flask, rule: Rule) -> str:
     view = app.view_functions[rule.endpoint]
     methods = ", ".join(sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}))
     named = getattr(view, "permissions", None)
-    if rule.endpoint.startswith("api."):
+    if rule.endpoint in PUBLIC_ENDPOINTS:
+        permissions = "public (the API's description)"
+    elif rule.endpoint.startswith("api."):
         permissions = "API token (each service checks its permission)"
     elif named:
         permissions = ", ".join(f"`{name}`" for name in named)

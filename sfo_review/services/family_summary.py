@@ -26,6 +26,10 @@ from sfo_review.pdf.redact import names_in, redactor
 
 READING_AGE_AIM = 12
 
+# What the check finds (the `kind` of its items; the API's description lists the same).
+KIND_JARGON, KIND_STAFF_NAME, KIND_STAFF_FIGURE = "jargon", "staff_name", "staff_figure"
+CHECK_KINDS = (KIND_JARGON, KIND_STAFF_NAME, KIND_STAFF_FIGURE)
+
 
 @dataclass(frozen=True)
 class Term:
@@ -135,7 +139,9 @@ def _jargon(text: str) -> list[dict[str, str]]:
     items = []
     for term in JARGON:
         for match in _term_pattern(term).finditer(text):
-            items.append({"kind": "jargon", "text": match.group(0), "suggestion": term.suggestion})
+            items.append(
+                {"kind": KIND_JARGON, "text": match.group(0), "suggestion": term.suggestion}
+            )
     return items
 
 
@@ -149,7 +155,7 @@ def _recorded_figures(review: Review) -> set[int]:
 def _figures(review: Review, text: str) -> list[dict[str, str]]:
     suggestion = "take out this figure: the summary gives no one’s caseload or workload"
     items = [
-        {"kind": "staff_figure", "text": m.group(0).strip(), "suggestion": suggestion}
+        {"kind": KIND_STAFF_FIGURE, "text": m.group(0).strip(), "suggestion": suggestion}
         for m in _FIGURE.finditer(text)
     ]
     seen = {item["text"] for item in items}
@@ -159,7 +165,7 @@ def _figures(review: Review, text: str) -> list[dict[str, str]]:
         if int(number) in recorded and not any(number in s for s in seen):
             items.append(
                 {
-                    "kind": "staff_figure",
+                    "kind": KIND_STAFF_FIGURE,
                     "text": number,
                     "suggestion": "this is a recorded caseload or workload figure: take it out",
                 }
@@ -170,7 +176,7 @@ def _figures(review: Review, text: str) -> list[dict[str, str]]:
 def _names(review: Review, text: str) -> list[dict[str, str]]:
     return [
         {
-            "kind": "staff_name",
+            "kind": KIND_STAFF_NAME,
             "text": name,
             "suggestion": "describe the person’s role instead, for example ‘the probation "
             "officer’ or ‘the manager’",
