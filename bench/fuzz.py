@@ -349,7 +349,8 @@ def parse() -> argparse.Namespace:
     args.users = [u for u in args.users.split(",") if u]
     unknown = set(args.users) - set(USERS)
     if unknown:
-        parser.error(f"unknown users: {', '.join(sorted(unknown))} (choose from {', '.join(USERS)})")
+        choose = ", ".join(USERS)
+        parser.error(f"unknown users: {', '.join(sorted(unknown))} (choose from {choose})")
     if args.quick:
         args.max_examples = 1
         args.seconds = min(args.seconds, 45)
