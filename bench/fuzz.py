@@ -353,7 +353,6 @@ def parse() -> argparse.Namespace:
         parser.error(f"unknown users: {', '.join(sorted(unknown))} (choose from {choose})")
     if args.quick:
         args.max_examples = 1
-        args.seconds = min(args.seconds, 45)
         args.phases = "examples,fuzzing"
     args.origin = f"http://127.0.0.1:{args.port}"
     if args.spec and not args.spec.startswith("http"):
