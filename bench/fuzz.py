@@ -12,7 +12,7 @@ of the description once per user, with these checks on every response:
 
 It prints, per user, how many requests were made, how many operations of the description were
 covered (answered at least once) and the failures Schemathesis found, and exits non-zero on any
-failure. Time is bounded: each user's run stops after --seconds / 3 (FUZZ_SECONDS, default 240:
+failure. Time is bounded: each user's run stops after --seconds / 3 (FUZZ_SECONDS, default 200:
 with migrating, seeding and starting the server, under 5 minutes on two busy cores), and
 --max-examples bounds the cases for each operation. --quick is the short pass `.ci/run` makes.
 
@@ -62,7 +62,7 @@ CONFIG = """\
 include-path-regex = "/report\\\\.pdf$"
 checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "503"]
 """
-DEFAULT_SECONDS = int(os.environ.get("FUZZ_SECONDS", "240"))
+DEFAULT_SECONDS = int(os.environ.get("FUZZ_SECONDS", "200"))
 METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
@@ -186,7 +186,10 @@ def load_description(spec: str) -> dict[str, Any]:
         response = connection.getresponse()
         body = response.read()
         if response.status != 200:
-            sys.exit(f"{spec} answered {response.status}: {body[:300]!r}")
+            sys.exit(
+                f"{spec} answered {response.status}: no description to fuzz against "
+                "(give one with --spec PATH, or FUZZ_SPEC=PATH for make fuzz)"
+            )
         return dict(json.loads(body))
     text = Path(spec).read_text()
     if spec.endswith((".yaml", ".yml")):
