@@ -11,8 +11,8 @@ of the description once per user, with these checks on every response:
 - response_schema_conformance: the body matches the documented schema.
 
 It prints, per user, how many requests were made, how many operations of the description were
-covered (answered at least once) and the failures Schemathesis found, and exits non-zero on any
-failure. Time is bounded: each user's run stops after --seconds / 3 (FUZZ_SECONDS, default 200:
+covered (answered at least once), the operations not reached and the failures Schemathesis
+found, and exits non-zero on any failure (in --quick, an operation not reached is one too). Time is bounded: each user's run stops after --seconds / 3 (FUZZ_SECONDS, default 200:
 with migrating, seeding and starting the server, under 5 minutes on two busy cores), and
 --max-examples bounds the cases for each operation. --quick is the short pass `.ci/run` makes.
 
@@ -315,7 +315,10 @@ def fuzz(user: str, token: str, args: argparse.Namespace, workdir: Path) -> Outc
     return outcome
 
 
-def summary(outcomes: list[Outcome], total_ops: int, wall: float) -> bool:
+def summary(outcomes: list[Outcome], ops: list[str], wall: float, every: bool) -> bool:
+    """Print the table and the failures; False on any failure, or (`every`: the quick pass,
+    which has no time limit) when an operation was not reached for some user."""
+    total_ops = len(ops)
     print("\n== make fuzz: summary")
     print(f"  {'user':<11} {'requests':>9} {'operations':>12} {'seconds':>8}  statuses")
     for o in outcomes:
@@ -329,6 +332,17 @@ def summary(outcomes: list[Outcome], total_ops: int, wall: float) -> bool:
             print(f"\n  {o.user}: Schemathesis exited {o.returncode}; failures:")
             for failure in o.failures or ["(see the output above)"]:
                 print(f"    - {failure}")
+    for o in outcomes:
+        missed = [op for op in ops if op not in o.covered]
+        if missed:
+            ok = ok and not every
+            word = "FAILURE" if every else "note"
+            print(f"\n  {word}: {len(missed)} operations not reached as {o.user}", end="")
+            print(" (the time ran out: a busy machine, or raise --seconds):" if not every else ":")
+            for op in missed[:10]:
+                print(f"    - {op}")
+            if len(missed) > 10:
+                print(f"    - … and {len(missed) - 10} more")
     total = sum(o.requests for o in outcomes)
     print(f"\n  {total} requests in all; wall time {wall:.0f} s; ", end="")
     print("0 failures" if ok else "FAILURES (above)")
@@ -388,12 +402,16 @@ def main() -> int:
     tokens = prepare(env, args.users)
     processes = start(env, args.port, workdir / "server.log")
     try:
-        total_ops = len(operations(load_description(args.spec)))
-        print(f"  description: {args.spec} ({total_ops} operations)")
+        ops = [
+            f"{method} {path}"
+            for method, path, _ in operations(load_description(args.spec))
+            if path not in args.exclude_path
+        ]
+        print(f"  description: {args.spec} ({len(ops)} operations)")
         outcomes = [fuzz(user, tokens[user], args, workdir) for user in args.users]
     finally:
         stop(processes)
-    ok = summary(outcomes, total_ops, time.perf_counter() - started)
+    ok = summary(outcomes, ops, time.perf_counter() - started, every=args.quick)
     errors = [
         line
         for line in (workdir / "server.log").read_text(errors="replace").splitlines()
