@@ -12,9 +12,11 @@ of the description once per user, with these checks on every response:
 
 It prints, per user, how many requests were made, how many operations of the description were
 covered (answered at least once), the operations not reached and the failures Schemathesis
-found, and exits non-zero on any failure (in --quick, an operation not reached is one too). Time is bounded: each user's run stops after --seconds / 3 (FUZZ_SECONDS, default 200:
-with migrating, seeding and starting the server, under 5 minutes on two busy cores), and
---max-examples bounds the cases for each operation. --quick is the short pass `.ci/run` makes.
+found, and exits non-zero on any failure (in --quick, an operation not reached is one too).
+
+Time is bounded: each user's run stops after --seconds / 3 (FUZZ_SECONDS, default 200: with
+migrating, seeding and starting the server, under 5 minutes), and --max-examples bounds the
+cases for each operation in the fuzzing phase. --quick is the short pass `.ci/run` makes.
 
 The description is read from the server's /api/v1/openapi.json unless --spec names a file or
 URL. It only talks to 127.0.0.1 and stops the server and worker it started.
