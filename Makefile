@@ -133,6 +133,14 @@ bench: ## Run every benchmark (PDF, hostile text, then web); exits non-zero when
 	status=0; $(MAKE) bench-pdf || status=1; $(MAKE) bench-pdf-hostile || status=1; \
 	$(MAKE) bench-web || status=1; exit $$status
 
+# FUZZ_SPEC: an OpenAPI file or URL instead of the server's own /api/v1/openapi.json;
+# FUZZ_ARGS: more options (--quick, --seconds N, --max-examples N, --users reviewer,...).
+FUZZ_SPEC ?=
+FUZZ_ARGS ?=
+.PHONY: fuzz
+fuzz: install ## Schemathesis over every API operation as a reviewer, an officer and leadership (≤ 5 min; FUZZ_ARGS=--quick is .ci/run's pass)
+	$(PY) bench/fuzz.py $(if $(FUZZ_SPEC),--spec $(FUZZ_SPEC)) $(FUZZ_ARGS)
+
 .PHONY: routes-doc
 routes-doc: install ## Write docs/routes.md from the app's URL map (the tests check it is current)
 	$(FLASK) routes-doc > docs/routes.md

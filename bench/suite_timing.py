@@ -6,6 +6,7 @@ PostgreSQL answers), and prints the wall time of each phase (from the "ci-timing
 .ci/run prints), each run's test count, and the total against the targets:
 
     the SQLite run (make test: lint and the whole suite)   at most 6 minutes
+    the short fuzz pass (make fuzz FUZZ_ARGS=--quick)       about a minute (shown, not enforced)
     .ci/run in all, SQLite plus PostgreSQL                 at most 12 minutes
 
 It exits 1 when .ci/run fails or a target is missed. This is a benchmark, never a test: the
@@ -30,7 +31,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGETS = {"sqlite": 6 * 60, "total": 12 * 60}
+TARGETS = {"sqlite": 6 * 60, "fuzz": 60, "total": 12 * 60}
 GIT = shutil.which("git") or "git"
 BASH = shutil.which("bash") or "/bin/bash"
 PHASE = re.compile(r"^ci-timing: (\w+) (\d+) s$")
@@ -93,7 +94,7 @@ def main() -> int:
 
     print()
     print(f"{'phase':<12} {'wall time':>14} {'target':>12}")
-    for name in ("install", "sqlite", "postgresql"):
+    for name in ("install", "sqlite", "fuzz", "postgresql"):
         if name in phases:
             target = TARGETS.get(name)
             shown = f"≤ {minutes(target)}" if target else ""

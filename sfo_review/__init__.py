@@ -57,7 +57,9 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
     from sfo_review.api import api_bp
     from sfo_review.auth import auth_bp, sso, sso_views
     from sfo_review.cli import register_cli
+    from sfo_review.routing import IdConverter
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.register_blueprint(auth_bp)
     sso.init_app(app)
     app.register_blueprint(api_bp)
