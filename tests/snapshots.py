@@ -1,7 +1,8 @@
 """The builders of whole reviews (`full_review`, `rich_review`, the API's `world`) build each
 distinct review once per test function; later calls get the same rows copied in.
 
-A builder called on an empty database (but for the migrations' own rows), with the same
+A builder called on an empty database (but for the migrations' own rows: BASELINE and
+REFERENCE, which tests/test_snapshots.py checks are all of them), with the same
 arguments, in the same test function (so with the same fixtures and monkeypatches), with
 the same app settings, in the same minute, writes the same rows every time. So the first
 call's result is kept (every row of every table, and which rows the returned objects are);
@@ -72,6 +73,9 @@ PURE = frozenset(
 # which each build moves on). Their rows are part of what a kept build is looked up by, and
 # a reuse replaces them with the rows the build left.
 BASELINE = frozenset({"data_versions"})
+# Reference data the migrations seed and every test keeps (the regions and their PDUs): part
+# of what a kept build is looked up by, never copied. A build that changes them is not kept.
+REFERENCE = frozenset({"regions", "pdus"})
 MODE = os.environ.get("SFO_SNAPSHOTS", "1")
 # Columns a build fills with random values (salted hashes, tokens): SFO_SNAPSHOTS=check
 # compares every other column but timestamps.
@@ -269,7 +273,8 @@ def _reuse(
     conn: Connection, filled: list[Table], found: _Kept, counters: dict[str, dict[str, int]]
 ) -> Any:
     for table in filled:  # the migrations' own rows: as the build left them
-        conn.execute(table.delete())
+        if table.name not in REFERENCE:
+            conn.execute(table.delete())
     _copy_in(conn, found.rows)
     db.session.commit()  # as the build's last use case did
     for name, n in found.counters.items():
@@ -300,7 +305,9 @@ def _keep(
     def kept(*args: Any, **kwargs: Any) -> Any:
         conn = db.session.connection()
         filled = _filled(conn)
-        if {t.name for t in filled} - BASELINE or any(c["n"] for c in counters.values()):
+        if {t.name for t in filled} - BASELINE - REFERENCE or any(
+            c["n"] for c in counters.values()
+        ):
             return build(*args, **kwargs)
         start = _dump(conn, filled)
         key = _key(fixture, item, args, kwargs, start)
@@ -314,6 +321,12 @@ def _keep(
             return result  # a result that cannot be kept
         rows = _dump(db.session.connection())
         db.session.commit()  # ends the read of the rows: nothing is pending
+        if [r for r in rows if r[0].name in REFERENCE] != [
+            r for r in start if r[0].name in REFERENCE
+        ]:
+            _KEPT[key] = None  # the build changed the reference data: always build for real
+            return result
+        rows = [r for r in rows if r[0].name not in REFERENCE]
         if found is not None:  # check mode
             differences = _differences(_stripped(found.rows), _stripped(rows))
             assert not differences, f"a kept build differs from a new one: {differences}"
