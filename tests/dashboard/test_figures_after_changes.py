@@ -167,6 +167,11 @@ class Changes:
         self.b = builder
         self.reviewer = builder.reviewer
 
+    def _some(self) -> list[Review]:
+        """Half the time only the reviews in review (edited without a change of status)."""
+        editable = [r for r in self.reviews if r.status == EDITABLE]
+        return editable if editable and self.rng.random() < 0.5 else self.reviews
+
     def review(self) -> Review:
         """Half the time the review in review (no change of status needed to edit it)."""
         editable = [r for r in self.reviews if r.status == EDITABLE]
@@ -191,7 +196,7 @@ class Changes:
         return f"finding added to {review.reference} ({attribution})"
 
     def edit_finding(self) -> str:
-        found = [(r, f) for r in self.reviews for f in r.findings]
+        found = [(r, f) for r in self._some() for f in r.findings]
         if not found:
             return self.add_finding()
         review, finding = self.rng.choice(found)
@@ -334,7 +339,7 @@ def test_served_figures_equal_a_fresh_computation_after_every_change(
     changes = Changes(rng, five_reviews["reviews"], five_reviews["builder"])
     for filters in SCOPES:  # every section cached before the first change
         assert _plain(themes.themes(leader, filters)) == reference(leader, filters)
-    for step in range(30):
+    for step in range(40):
         done = rng.choice(changes.all())()
         for filters in SCOPES:
             served = _plain(themes.themes(leader, filters))
@@ -345,7 +350,8 @@ def test_served_figures_equal_a_fresh_computation_after_every_change(
 
 def test_a_change_moves_only_the_sections_that_read_it(five_reviews, make_user):
     """An action added moves the action figures' version (and the owners'), not the
-    others; a review's judgement is read by no figure and moves none."""
+    others; a review's judgement and a finding's title are read by no figure and move none;
+    a finding's context note moves only the findings (the balance rule)."""
     review = five_reviews["reviews"][3]
     before = cache.section_versions()
     five_reviews["builder"].action(review, "pdu", "Head of PDU", "2026-09-01")
@@ -358,6 +364,23 @@ def test_a_change_moves_only_the_sections_that_read_it(five_reviews, make_user):
         {"overall_judgement": "A judgement.", "version": review.version},
     )
     assert cache.section_versions() == after
+    finding = review.findings[0]
+    builder = five_reviews["builder"]
+    findings.update_finding(
+        builder.reviewer, review, finding, {"title": "Renamed", "version": finding.version}
+    )
+    assert cache.section_versions() == after  # a finding's title: no figure reads it
+    findings.update_finding(
+        builder.reviewer, review, finding, {"context_note": NOTE_100, "version": finding.version}
+    )
+    noted = cache.section_versions()
+    assert {s for s in cache.SECTIONS if noted[s] != after[s]} == {"findings"}
+    findings.update_finding(
+        builder.reviewer, review, finding, {"judgement": "sufficient", "version": finding.version}
+    )
+    judged = cache.section_versions()
+    moved = {s for s in cache.SECTIONS if judged[s] != noted[s]}
+    assert moved == {"findings", "just_culture", "attribution"}
     review.region, review.pdu = "London", "Hackney and City"
     db.session.commit()
-    assert all(v > after[s] for s, v in cache.section_versions().items())
+    assert all(v > judged[s] for s, v in cache.section_versions().items())

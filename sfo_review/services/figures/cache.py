@@ -135,6 +135,44 @@ def bump(connection: Any = None, sections: Iterable[str] = SECTIONS) -> None:
 CHANGED = "figures_changed"
 
 
+# A finding's attributes that some section reads, and which; those no figure reads (its
+# text, its chronology links, the officers' replies). Any other change to a finding moves
+# every section that reads findings.
+_READ_FINDINGS = ("findings", "just_culture", "attribution")
+FINDING_READS: dict[str, tuple[str, ...]] = {
+    "judgement": _READ_FINDINGS,
+    "context_note": ("findings",),  # the balance rule's note
+    "systemic_factors": ("findings",),
+    "caseload_contexts": ("findings",),
+    "subjects": ("findings", "attribution"),
+    "just_culture": ("just_culture", "attribution"),
+}
+FINDING_UNREAD = frozenset(
+    {
+        "title",
+        "practice_area",
+        "narrative",
+        "chronology_entries",
+        "responses",
+        "statements",
+        "version",
+        "created_at",
+        "updated_at",
+    }
+)
+
+
+def _finding_sections(finding: Finding) -> set[str]:
+    """The sections an edit of a finding (already saved) changes."""
+    state = inspect(finding)
+    touched: set[str] = set()
+    for attr in state.attrs:
+        if attr.key in FINDING_UNREAD or not attr.history.has_changes():
+            continue
+        touched.update(FINDING_READS.get(attr.key, _READ_FINDINGS))
+    return touched
+
+
 def _review_changed(review: Review) -> bool:
     """A review saved with a change to a column some figure reads."""
     state = inspect(review)
@@ -159,6 +197,9 @@ def _touched(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any]) -
                 continue
             if isinstance(o, Participant):
                 return everything
+            if isinstance(o, Finding) and kind == "dirty":
+                touched.update(_finding_sections(o))
+                continue
             touched.update(s for s, sources in SOURCES.items() if isinstance(o, sources))
             if isinstance(o, Action) and kind == "deleted":
                 touched.add("recurrences")
