@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import random
-from datetime import date
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from typing import Any
 
 import pytest
@@ -37,8 +37,8 @@ from sfo_review.models.finding import (
     finding_subjects,
     finding_systemic_factors,
 )
-from sfo_review.services import evidence, findings, regions, reviews, themes
 from sfo_review.services import actions as action_service
+from sfo_review.services import evidence, findings, regions, reviews, themes
 from sfo_review.services.figures import actions as action_figures
 from sfo_review.services.figures import cache
 from sfo_review.services.figures.scope import Scope

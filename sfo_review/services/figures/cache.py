@@ -31,8 +31,8 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import inspect, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.orm import InstanceState, Session
 
 from sfo_review.database import Listener, listen_once
 from sfo_review.extensions import db
@@ -164,7 +164,7 @@ FINDING_UNREAD = frozenset(
 
 def _finding_sections(finding: Finding) -> set[str]:
     """The sections an edit of a finding (already saved) changes."""
-    state = inspect(finding)
+    state: InstanceState[Finding] = inspect(finding)
     touched: set[str] = set()
     for attr in state.attrs:
         if attr.key in FINDING_UNREAD or not attr.history.has_changes():
@@ -175,7 +175,7 @@ def _finding_sections(finding: Finding) -> set[str]:
 
 def _review_changed(review: Review) -> bool:
     """A review saved with a change to a column some figure reads."""
-    state = inspect(review)
+    state: InstanceState[Review] = inspect(review)
     return any(
         state.attrs[column].history.has_changes()
         for column in REVIEW_COLUMNS
