@@ -384,3 +384,34 @@ def test_a_change_moves_only_the_sections_that_read_it(five_reviews, make_user):
     review.region, review.pdu = "London", "Hackney and City"
     db.session.commit()
     assert all(v > judged[s] for s, v in cache.section_versions().items())
+
+
+def test_a_pdu_renamed_or_resolved_behind_the_orm_moves_every_section(
+    five_reviews, make_user, reference
+):
+    """Renaming a listed region or PDU, or mapping a PDU typed before the list onto it,
+    updates the reviews in one statement (no ORM event): each moves every section itself."""
+    from sfo_review.models import Pdu, Region
+
+    leader, admin = make_user("leadership"), make_user("admin")
+    for filters in SCOPES:
+        themes.themes(leader, filters)
+    wales = db.session.scalars(select(Region).where(Region.name == "Wales")).one()
+    regions.rename_region(admin, wales, {"name": "Cymru"})
+    for filters in ({}, {"region": "Cymru"}):
+        assert _plain(themes.themes(leader, filters)) == reference(leader, filters)
+    pdu = db.session.scalars(select(Pdu).where(Pdu.name == "Gwent")).one()
+    regions.rename_pdu(admin, pdu, {"name": "Gwent and Monmouth"})
+    for filters in SCOPES:
+        assert _plain(themes.themes(leader, filters)) == reference(leader, filters)
+    review = five_reviews["reviews"][0]
+    review.pdu = "Camden (typed before the list)"
+    db.session.commit()
+    for filters in SCOPES:
+        themes.themes(leader, filters)
+    regions.resolve_pdu(
+        admin,
+        {"region": "London", "value": review.pdu, "pdu": "Hackney and City"},
+    )
+    for filters in SCOPES:
+        assert _plain(themes.themes(leader, filters)) == reference(leader, filters)
