@@ -269,6 +269,8 @@ class Changes:
 
     def add_action(self) -> str:
         review = self.review()
+        if not (review.findings or review.systemic_factors):
+            return self.add_factor()  # an action answers a finding or a factor
         level = self.rng.choice(vocab.ACTION_LEVELS).key
         owner = self.rng.choice(["Head of PDU", "HMPPS policy", "Regional director"])
         due = self.rng.choice(["2026-01-15", "2026-06-29", "2026-06-30", "2026-12-01"])
