@@ -104,7 +104,7 @@ backup: install ## Back up the SQLite database online to BACKUP (default instanc
 	$(FLASK) backup $${BACKUP:-instance/backup-$$(date +%Y%m%d-%H%M%S).db}
 
 .PHONY: bench-web
-bench-web: install ## Benchmark the themes endpoint, dashboard, review list and a 4,000-entry chronology
+bench-web: install ## Benchmark the themes endpoint, dashboard (also right after a write), review list and a 4,000-entry chronology
 	$(PY) bench/web_bench.py
 
 .PHONY: bench-load

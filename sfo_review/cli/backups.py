@@ -150,3 +150,16 @@ def _move_figures_version_past(target: Path, live_version: int) -> None:
                 "UPDATE data_versions SET version = max(version, ?) + 1 WHERE name = ?",
                 (live_version, figures_cache.NAME),
             )
+            # Each section's version too (never above the overall one: they move together),
+            # written even where the backup has none, so no section entry is served again.
+            for section in figures_cache.SECTIONS:
+                name = figures_cache.section_name(section)
+                conn.execute(
+                    "UPDATE data_versions SET version = max(version, ?) + 1 WHERE name = ?",
+                    (live_version, name),
+                )
+                conn.execute(
+                    "INSERT INTO data_versions (name, version) SELECT ?, ? WHERE NOT EXISTS "
+                    "(SELECT 1 FROM data_versions WHERE name = ?)",
+                    (name, live_version + 1, name),
+                )

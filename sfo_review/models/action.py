@@ -60,6 +60,8 @@ class Action(Versioned, db.Model):  # type: ignore[name-defined]
         # (the home page's lists, the reminders).
         Index("ix_actions_owner_id_due_date", "owner_id", "due_date", "status"),
         Index("ix_actions_status_due_date", "status", "due_date", "id"),
+        # Every column the action figures read, in one pass (migration 0018).
+        Index("ix_actions_review_id_figures", "review_id", "level", "owner", "status", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,7 @@ from sfo_review.regions_data import match_key
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import NotFound, ValidationFailed
+from sfo_review.services.figures import cache as figures_cache
 
 ADMIN_ONLY = "Only admins can change the list of regions and PDUs."
 GONE = "Nothing has that value now: it may have been mapped already"
@@ -220,6 +221,7 @@ def resolve_pdu(actor: User, data: dict[str, Any]) -> int:
     changed = int(result.rowcount or 0)  # type: ignore[attr-defined]
     if changed == 0:
         raise ValidationFailed({"pdu": [GONE]})
+    figures_cache.bump()  # a Core update passes by the ORM's listener: the figures change
     audit(
         None,
         actor,
@@ -240,6 +242,7 @@ def _rename_region_rows(old: str, new: str) -> int:
             .execution_options(synchronize_session=False)
         )
         changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
+    figures_cache.bump()  # the reviews' region changed behind the ORM: the figures change
     return changed
 
 
@@ -325,6 +328,7 @@ def rename_pdu(actor: User, pdu: Pdu, data: dict[str, Any]) -> Pdu:
             .values(pdu=new)
             .execution_options(synchronize_session=False)
         )
+        figures_cache.bump()  # as resolve_pdu: the reviews' PDU changed behind the ORM
         audit(None, actor, "pdu.renamed", f"Renamed the PDU {old} ({pdu.region.name}) to {new}")
     return pdu
 

@@ -49,21 +49,27 @@ def scope(actor: User, data: dict[str, Any]) -> Scope:
     return Scope(actor, start, end, values.get("region"), values.get("pdu"))
 
 
+def _who(actor: User) -> list[Any]:
+    """Who the figures are for: leadership all see the same; anyone else their own."""
+    return [actor.role] if actor.role == "leadership" else [actor.role, actor.id]
+
+
 def areas(actor: User) -> list[tuple[str, str]]:
     """The (region, PDU) pairs of the reviews `actor` may see: the dashboard's filter choices."""
-    who = [actor.role] if actor.role == "leadership" else [actor.role, actor.id]
 
     def compute() -> dict[str, Any]:
         query = Scope(actor).restrict(select(Review.region, Review.pdu).distinct())
         return {"areas": [[region, pdu] for region, pdu in db.session.execute(query)]}
 
-    return [(region, pdu) for region, pdu in cache.remember(["areas", *who], compute)["areas"]]
+    found = cache.Sections(["areas", *_who(actor)]).get("areas", compute)
+    return [(region, pdu) for region, pdu in found["areas"]]
 
 
 def action_owners(actor: User) -> list[str]:
     """The owners of the agreed actions `actor` may see: the action list's filter choices."""
-    who = [actor.role] if actor.role == "leadership" else [actor.role, actor.id]
-    found = cache.remember(["owners", *who], lambda: {"owners": owners(scope(actor, {}))})
+    found = cache.Sections(["owners", *_who(actor)]).get(
+        "owners", lambda: {"owners": owners(scope(actor, {}))}
+    )
     return list(found["owners"])
 
 
@@ -74,13 +80,15 @@ def themes(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     `pdu` (exact). A fixed number of queries, whatever the number of reviews.
     """
     within = scope(actor, data)
-    who = [actor.role] if actor.role == "leadership" else [actor.role, actor.id]
     filters = [within.start, within.end, within.region, within.pdu]
-    return cache.remember([*who, clock.today(), *filters], lambda: _compute(within))
+    return cache.remember([*_who(actor), clock.today(), *filters], lambda: _compute(within))
 
 
 def _compute(within: Scope) -> dict[str, Any]:
-    counted = deadlines(within)
+    """Every section, each from the cache when the data it reads has not changed."""
+    filters = [within.start, within.end, within.region, within.pdu]
+    part = cache.Sections([*_who(within.actor), clock.today(), *filters]).get
+    counted = part("deadlines", lambda: deadlines(within))
     return {
         "filters": {
             "from": within.start.isoformat() if within.start else None,
@@ -89,14 +97,14 @@ def _compute(within: Scope) -> dict[str, Any]:
             "pdu": within.pdu,
         },
         **counted,
-        **factors(within, counted["reviews"]),
-        **findings(within),
-        **just_culture(within),
-        **conditions(within),
-        "actions": actions(within),
-        "recurrences": recurrences(within),
-        **individual_attribution(within),
-        **ratings(within),
+        **part("factors", lambda: factors(within, counted["reviews"])),
+        **part("findings", lambda: findings(within)),
+        **part("just_culture", lambda: just_culture(within)),
+        **part("conditions", lambda: conditions(within)),
+        **part("actions", lambda: {"actions": actions(within)}),
+        **part("recurrences", lambda: {"recurrences": recurrences(within)}),
+        **part("attribution", lambda: individual_attribution(within)),
+        **part("ratings", lambda: ratings(within)),
     }
 
 

@@ -8,7 +8,7 @@ from contextlib import closing
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from config import TestConfig
 from sfo_review import create_app
@@ -138,6 +138,31 @@ def test_a_restore_moves_the_figures_past_every_version_cached_before(site, tmp_
     assert run(site, "restore", str(target), "--yes").exit_code == 0
     with site.app_context():
         assert cache.version() == live + 1
+        db.session.remove()
+
+
+def test_a_restore_moves_every_section_of_the_figures_too(site, tmp_path):
+    """Each section of the figures is cached under its own version: after a restore every
+    one is past all the versions it had live, even those the backup had no row for."""
+    from sfo_review.services.figures import cache
+
+    target = tmp_path / "backup.db"
+    with site.app_context():
+        db.session.execute(
+            text("DELETE FROM data_versions WHERE name LIKE :sections"), {"sections": "figures:%"}
+        )
+        db.session.commit()
+    assert run(site, "backup", str(target)).exit_code == 0  # a backup with no section rows
+    with site.app_context():
+        db.session.delete(db.session.scalars(select(Review)).one())
+        db.session.commit()
+        live = cache.section_versions()
+        assert all(live[s] >= 1 for s in cache.SECTIONS)
+        db.session.remove()
+    assert run(site, "restore", str(target), "--yes").exit_code == 0
+    with site.app_context():
+        restored = cache.section_versions()
+        assert all(restored[s] > live[s] for s in cache.SECTIONS), (live, restored)
         db.session.remove()
 
 

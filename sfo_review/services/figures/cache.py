@@ -11,6 +11,13 @@ actions, so a cached entry never outlives the data it was computed from. Bulk in
 bypass the ORM call `bump()` themselves. Entries live in Redis when REDIS_URL is set (shared
 by every worker) and in the worker's memory otherwise, for FIGURES_CACHE_SECONDS at most
 (0 turns the cache off). A cache that fails is skipped, never an error for the user.
+
+Each section of the figures (deadlines, factors, findings, …) is kept as well, under a data
+version of its own (`data_versions` rows "figures:<section>"), moved only by a change to
+the data that section reads (`SOURCES`): after an action is added only the action figures
+are computed again, after a finding is edited only the sections that read findings. A
+change to a review moves every section only when it touches a column the figures or the
+visibility rule read (`REVIEW_COLUMNS`), not when it saves the review's overall judgement.
 """
 
 from __future__ import annotations
@@ -20,13 +27,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from itertools import chain
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import insert, inspect, select, update
+from sqlalchemy.orm import InstanceState, Session
 
 from sfo_review.database import Listener, listen_once
 from sfo_review.extensions import db
@@ -39,6 +45,7 @@ from sfo_review.models import (
     Finding,
     FindingAttribution,
     JustCultureAssessment,
+    Participant,
     Review,
     ReviewRating,
     SystemicFactor,
@@ -57,19 +64,69 @@ TRACKED = (
     ActionRecurrence,
     DeadlineExtension,
     ReviewRating,
+    Participant,
 )
 LOCAL_ENTRIES = 256
+# What each section of the figures reads besides the reviews themselves (which every section
+# reads: its scope). A participant is part of the visibility rule (officers see the reviews
+# they take part in) and the subject of findings: every section.
+_FINDING_ROWS = (Finding, FindingAttribution)
+SOURCES: dict[str, tuple[type, ...]] = {
+    "deadlines": (DeadlineExtension,),
+    "factors": (SystemicFactor,),
+    # The balance rule reads the finding's factors and the subjects' caseload contexts.
+    "findings": (*_FINDING_ROWS, SystemicFactor, CaseloadContext),
+    "just_culture": (*_FINDING_ROWS, JustCultureAssessment),
+    "conditions": (CaseloadContext,),
+    "actions": (Action,),
+    # An action deleted takes its recurrences with it (ON DELETE CASCADE): see _touched.
+    "recurrences": (ActionRecurrence,),
+    "attribution": (*_FINDING_ROWS, JustCultureAssessment, CaseloadContext),
+    "ratings": (ReviewRating,),
+    "areas": (),
+    "owners": (Action,),
+}
+SECTIONS = tuple(SOURCES)
+# The columns of a review that some figure or the visibility rule reads; a change to any
+# other (its judgement, the family summary, the optimistic-lock version) moves no section.
+REVIEW_COLUMNS = frozenset(
+    {
+        "id",
+        "reference",
+        "notification_date",
+        "region",
+        "pdu",
+        "status",
+        "due_date",
+        "effective_due_date",
+        "reviewer_id",
+        "created_by_id",
+        "countersigner_id",
+        "approved_at",
+    }
+)
 
 
-def bump(connection: Any = None) -> None:
-    """Move the data version (in the caller's transaction)."""
-    target = connection if connection is not None else db.session
+def section_name(section: str) -> str:
+    return f"{NAME}:{section}"
+
+
+def _move(target: Any, name: str) -> None:
     table = DataVersion.__table__
     moved: Any = target.execute(
-        update(table).where(table.c.name == NAME).values(version=table.c.version + 1)
+        update(table).where(table.c.name == name).values(version=table.c.version + 1)
     )
     if moved.rowcount == 0:
-        target.execute(insert(table).values(name=NAME, version=1))
+        target.execute(insert(table).values(name=name, version=1))
+
+
+def bump(connection: Any = None, sections: Iterable[str] = SECTIONS) -> None:
+    """Move the data version, and that of `sections` (every one unless told), in the
+    caller's transaction."""
+    target = connection if connection is not None else db.session
+    _move(target, NAME)
+    for section in sorted(set(sections)):  # one order: no two commits lock rows crosswise
+        _move(target, section_name(section))
 
 
 # The version moves once per transaction, at its commit: the shared row is locked (on
@@ -78,15 +135,88 @@ def bump(connection: Any = None) -> None:
 CHANGED = "figures_changed"
 
 
+# A finding's attributes that some section reads, and which; those no figure reads (its
+# text, its chronology links, the officers' replies). Any other change to a finding moves
+# every section that reads findings.
+_READ_FINDINGS = ("findings", "just_culture", "attribution")
+FINDING_READS: dict[str, tuple[str, ...]] = {
+    "judgement": _READ_FINDINGS,
+    "context_note": ("findings",),  # the balance rule's note
+    "systemic_factors": ("findings",),
+    "caseload_contexts": ("findings",),
+    "subjects": ("findings", "attribution"),
+    "just_culture": ("just_culture", "attribution"),
+}
+FINDING_UNREAD = frozenset(
+    {
+        "title",
+        "practice_area",
+        "narrative",
+        "chronology_entries",
+        "responses",
+        "statements",
+        "version",
+        "created_at",
+        "updated_at",
+    }
+)
+
+
+def _finding_sections(finding: Finding) -> set[str]:
+    """The sections an edit of a finding (already saved) changes."""
+    state: InstanceState[Finding] = inspect(finding)
+    touched: set[str] = set()
+    for attr in state.attrs:
+        if attr.key in FINDING_UNREAD or not attr.history.has_changes():
+            continue
+        touched.update(FINDING_READS.get(attr.key, _READ_FINDINGS))
+    return touched
+
+
+def _review_changed(review: Review) -> bool:
+    """A review saved with a change to a column some figure reads."""
+    state: InstanceState[Review] = inspect(review)
+    return any(
+        state.attrs[column].history.has_changes()
+        for column in REVIEW_COLUMNS
+        if column in state.attrs
+    )
+
+
+def _touched(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any]) -> set[str]:
+    """The sections a flush of these objects changes (empty: none of the figures)."""
+    touched: set[str] = set()
+    everything = set(SECTIONS)
+    for kind, objects in (("new", new), ("dirty", dirty), ("deleted", deleted)):
+        for o in objects:
+            if not isinstance(o, TRACKED):
+                continue
+            if isinstance(o, Review):
+                if kind != "dirty" or _review_changed(o):
+                    return everything
+                continue
+            if isinstance(o, Participant):
+                return everything
+            if isinstance(o, Finding) and kind == "dirty":
+                touched.update(_finding_sections(o))
+                continue
+            touched.update(s for s, sources in SOURCES.items() if isinstance(o, sources))
+            if isinstance(o, Action) and kind == "deleted":
+                touched.add("recurrences")
+    return touched
+
+
 def _data_changed(session: Session, _context: Any, _instances: Any) -> None:
-    if any(isinstance(o, TRACKED) for o in chain(session.new, session.dirty, session.deleted)):
-        session.info[CHANGED] = True
+    touched = _touched(session.new, session.dirty, session.deleted)
+    if touched:
+        session.info[CHANGED] = session.info.get(CHANGED, set()) | touched
 
 
 def _bump_on_commit(session: Session) -> None:
     session.flush()  # what is still pending may be a tracked change too
-    if session.info.pop(CHANGED, False):
-        bump(session.connection())
+    touched = session.info.pop(CHANGED, None)
+    if touched:
+        bump(session.connection(), touched)
 
 
 def _forget_on_rollback(session: Session) -> None:
@@ -95,6 +225,16 @@ def _forget_on_rollback(session: Session) -> None:
 
 def version() -> int | None:
     return db.session.scalar(select(DataVersion.version).where(DataVersion.name == NAME))
+
+
+def section_versions() -> dict[str, int]:
+    """The data version of every section, in one query (0 for a section never moved)."""
+    names = {section_name(s): s for s in SECTIONS}
+    rows = db.session.execute(
+        select(DataVersion.name, DataVersion.version).where(DataVersion.name.in_(names))
+    )
+    found = {names[name]: int(number) for name, number in rows}
+    return {s: found.get(s, 0) for s in SECTIONS}
 
 
 class _Local:
@@ -157,6 +297,29 @@ def remember(parts: list[Any], compute: Callable[[], dict[str, Any]]) -> dict[st
     if current is None:
         return compute()
     key = "sfo-review:figures:" + json.dumps([current, *parts], sort_keys=True, default=str)
+    return _through(key, seconds, compute)
+
+
+class Sections:
+    """One computation of the figures, section by section: each section is taken from the
+    cache when its own data version has not moved since it was computed for the same
+    `parts` (who asks, the day, the filters), and computed otherwise."""
+
+    def __init__(self, parts: list[Any]) -> None:
+        self.parts = parts
+        self.seconds = int(current_app.config.get("FIGURES_CACHE_SECONDS", 0))
+        self.versions = section_versions() if self.seconds > 0 else {}
+
+    def get(self, section: str, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        if self.seconds <= 0:
+            return compute()
+        parts = [section, self.versions[section], *self.parts]
+        key = "sfo-review:figure-sections:" + json.dumps(parts, sort_keys=True, default=str)
+        return _through(key, self.seconds, compute)
+
+
+def _through(key: str, seconds: int, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The entry under `key`, or `compute()` stored there."""
     try:
         cached = _get(key)
     except Exception:  # a cache that fails is skipped (logged), never the user's problem

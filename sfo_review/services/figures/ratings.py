@@ -59,11 +59,19 @@ def ratings(scope: Scope) -> dict[str, Any]:
     by_standard = _empty()
     by_region: dict[str, Counts] = {}
     by_quarter: dict[str, Counts] = {}
+    quarters: dict[datetime, str] = {}  # one time zone conversion per approval, not per row
     for region, approved_at, standard, rating, n in rows:
         # An approved review without ratings still shows its region and quarter (all zero).
-        areas = [by_region.setdefault(region, _empty())]
+        if region not in by_region:
+            by_region[region] = _empty()
+        areas = [by_region[region]]
         if approved_at is not None:
-            areas.append(by_quarter.setdefault(quarter(approved_at), _empty()))
+            key = quarters.get(approved_at)
+            if key is None:
+                key = quarters[approved_at] = quarter(approved_at)
+            if key not in by_quarter:
+                by_quarter[key] = _empty()
+            areas.append(by_quarter[key])
         if standard is None:
             continue
         for counts in (by_standard, *areas):
