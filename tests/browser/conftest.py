@@ -9,6 +9,7 @@ from __future__ import annotations
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +27,14 @@ def live_server(live_app: tuple[str, Any]) -> str:
     return live_app[0]
 
 
-@pytest.fixture(scope="session")
-def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    """(address, app) of the live server: tests may change the app's config for a while."""
+@contextmanager
+def demo_server(folder: Path) -> Iterator[tuple[str, Any]]:
+    """(address, app) of a live server on a new SQLite file in `folder`, migrated and seeded
+    with the demo data, for as long as the block runs."""
     from flask_migrate import upgrade
 
     from sfo_review import create_app
     from sfo_review.cli.seed import seed
-
-    folder: Path = tmp_path_factory.mktemp("live")
 
     class LiveConfig(TestConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'live.db'}"
@@ -53,6 +53,13 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, An
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
+    """(address, app) of the live server: tests may change the app's config for a while."""
+    with demo_server(tmp_path_factory.mktemp("live")) as found:
+        yield found
 
 
 @pytest.fixture(scope="session")

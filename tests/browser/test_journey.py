@@ -1,18 +1,29 @@
 """Each demo role's journey, driven in headless Chromium like a person would.
 
 The live server runs on a fresh database seeded by `seed-demo`: SFO-YYYY-0001 is in review
-(with a draft statement), SFO-YYYY-0002 is at factual accuracy (statement submitted).
+(with a draft statement), SFO-YYYY-0002 is at factual accuracy (statement submitted). The
+server is this module's own: the journey changes the demo reviews, and starts from them as
+seeded whatever other browser tests ran before it in the same worker.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import pytest
 
+from tests.browser.conftest import demo_server
 from tests.browser.ratings import rate_the_review
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """This module's own live server (new_page opens its pages here)."""
+    with demo_server(tmp_path_factory.mktemp("journey")) as (address, _app):
+        yield address
 
 
 def _open_review(page, number: str) -> None:

@@ -12,7 +12,6 @@ a glance and approves; the officer is told and downloads their own copy of the r
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterator
 from io import BytesIO
 from pathlib import Path
@@ -20,10 +19,8 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from werkzeug.serving import make_server
 
-from config import TestConfig
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import DEMO_PASSWORD, demo_server
 from tests.browser.ratings import rate_the_review
 from tests.browser.test_journey import _add_action
 
@@ -40,30 +37,8 @@ TITLE = "Home visits not made after release"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from flask_migrate import upgrade
-
-    from sfo_review import create_app
-    from sfo_review.cli.seed import seed
-
-    folder: Path = tmp_path_factory.mktemp("just_culture")
-
-    class LiveConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'live.db'}"
-        TESTING = False
-        WTF_CSRF_ENABLED = True
-
-    app = create_app(LiveConfig)
-    with app.app_context():
-        upgrade()
-        seed()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)
+    with demo_server(tmp_path_factory.mktemp("just_culture")) as (address, _app):
+        yield address
 
 
 @pytest.fixture
