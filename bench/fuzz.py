@@ -404,10 +404,14 @@ def main() -> int:
     tokens = prepare(env, args.users)
     processes = start(env, args.port, workdir / "server.log")
     try:
+        # Schemathesis never generates a case for the operation that serves the description
+        # it was given (it reads it once, at the start, and fails the run if it cannot):
+        # that one is reached, but not counted among the operations to cover.
+        served = "/openapi.json" if args.spec.endswith("/api/v1/openapi.json") else None
         ops = [
             f"{method} {path}"
             for method, path, _ in operations(load_description(args.spec))
-            if path not in args.exclude_path
+            if path not in args.exclude_path and path != served
         ]
         print(f"  description: {args.spec} ({len(ops)} operations)")
         outcomes = [fuzz(user, tokens[user], args, workdir) for user in args.users]
