@@ -19,6 +19,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 2 * int(os.environ.get("PDF_RENDER_TIMEOUT_SECONDS", "120")) + 30
 graceful_timeout = 30
 keepalive = 5
+# gunicorn's longest request line (its default is 4,094 bytes, answered with its own HTML
+# page): the app refuses addresses over 4,096 bytes itself, with the API's JSON error body or
+# the service's error page (web.MAX_ADDRESS_BYTES). Beyond this the HTTP server still refuses.
+limit_request_line = 8190
 # Each worker opens its own database connections after the fork.
 preload_app = False
 accesslog = "-"

@@ -12,6 +12,7 @@ ERROR_TITLES = {
     405: "That action is not possible here",
     409: "This cannot be done now",
     413: "The file or text you sent is too large",
+    414: "The web address is too long",
     422: "There is a problem with what you entered",
     429: "Too many attempts",
     500: "Sorry, there is a problem with the service",

@@ -9,7 +9,7 @@ from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import text
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, RequestURITooLarge, SecurityError
 from werkzeug.wrappers import Response
 
 from sfo_review import jobs, lifecycle, outages, permissions, vocab
@@ -73,6 +73,8 @@ def register(app: Flask) -> None:
     app.add_url_rule("/accessibility", "accessibility", accessibility)
     csrf.exempt(healthz)
     csrf.exempt(readyz)
+    # First of all: a request refused for its size asks nothing else of the app.
+    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_long_address)
     app.before_request(_nonce)
     app.after_request(_security_headers)
     app.register_error_handler(ServiceError, _service_error)
@@ -126,6 +128,21 @@ def accessibility() -> str:
 
 
 accessibility.permission_checked = True  # type: ignore[attr-defined]  # public by design
+
+
+# The longest address (path and query string, as sent) the app answers. gunicorn.conf.py lets
+# request lines up to 8,190 bytes through so that the app, not the HTTP server, refuses the
+# longer ones here: with the API's JSON error body, or the service's own error page.
+MAX_ADDRESS_BYTES = 4096
+
+
+def _refuse_long_address() -> None:
+    environ = request.environ
+    raw = environ.get("RAW_URI") or environ.get("REQUEST_URI")
+    if raw is None:  # not every server says what was sent: count the decoded parts
+        raw = environ.get("PATH_INFO", "") + "?" + environ.get("QUERY_STRING", "")
+    if len(str(raw).encode("latin-1", "replace")) > MAX_ADDRESS_BYTES:
+        raise RequestURITooLarge()
 
 
 def _nonce() -> None:
@@ -220,6 +237,11 @@ def _http_error(exc: HTTPException) -> Any:
         message = "You have made too many attempts. Wait a minute, then try again."
     elif status == 400:
         message = exc.description
+    elif status == 414:
+        message = (
+            f"The address is longer than {MAX_ADDRESS_BYTES:,} characters. "
+            "Go back and choose fewer or shorter filters."
+        )
     return _error_page(status, message)
 
 

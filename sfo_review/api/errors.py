@@ -13,6 +13,10 @@ HTTP_CODES = {
     405: ("method_not_allowed", "That method is not allowed here."),
     409: ("conflict", "This cannot be done now."),
     413: ("payload_too_large", "The request body is over the 1 MiB limit."),
+    414: (
+        "uri_too_long",
+        "The address is over 4,096 bytes: send fewer or shorter query parameters.",
+    ),
     415: ("unsupported_media_type", "Send JSON with 'Content-Type: application/json'."),
     422: ("validation_error", "Some of the information is missing or not valid."),
     429: ("rate_limited", "Too many requests. Wait a minute, then try again."),

@@ -111,7 +111,7 @@ def test_hostile_text_is_only_a_password(client, invited):
 
 
 @pytest.mark.parametrize(
-    "token", ["nope", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "x" * 5000, "%00", "..%2F..%2Fadmin"]
+    "token", ["nope", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "x" * 4000, "%00", "..%2F..%2Fadmin"]
 )
 def test_a_made_up_link_does_not_work(client, db, token):
     response = client.get(f"/set-password/{token}")

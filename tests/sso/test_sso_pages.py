@@ -105,7 +105,7 @@ def test_the_provider_not_answering_is_a_clear_page(sso_configured, client) -> N
         "code=&state=",
         "code=abc&state=not-ours",
         "error=access_denied&error_description=" + HOSTILE,
-        "code=" + "x" * 5000 + "&state=" + "y" * 5000,
+        "code=" + "x" * 2000 + "&state=" + "y" * 2000,
         "code=%00%ff&state=%ff",
         "code=a&code=b&state=" + HOSTILE,
     ],
