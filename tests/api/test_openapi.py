@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
 from sfo_review.api import description
@@ -40,7 +41,11 @@ def _values(dotted: str | list[str]) -> list[str]:
         if isinstance(found, str):
             out.append(found)
             continue
-        out += [item if isinstance(item, str) else item[0] for item in found]
+        # a vocabulary of strings, of (key, label) choices, or of objects with a key (bands)
+        out += [
+            item if isinstance(item, str) else getattr(item, "key", None) or item[0]
+            for item in found
+        ]
     return out
 
 
@@ -113,6 +118,63 @@ def test_every_enum_is_the_codes_vocabulary():
     assert checked > 60
 
 
+def test_every_map_with_a_key_for_each_word_of_a_vocabulary_names_it():
+    """A map (an object keyed by data, not by named properties) that always holds every key of
+    a vocabulary names it with `x-vocab-keys`: its `required` keys are that vocabulary's."""
+    checked = 0
+    for where, node in _walk(DOC):
+        values = node.get("additionalProperties")
+        is_map = "properties" not in node and isinstance(values, dict) and values != {}
+        if "x-vocab-keys" in node:
+            assert is_map, f"{where}: x-vocab-keys on a node that is not a map"
+            assert node["required"] == _values(node["x-vocab-keys"]), where
+            checked += 1
+        elif is_map:
+            assert "required" not in node, f"{where}: required keys must name their vocabulary"
+    assert checked >= 9
+
+
+def _themes_schemas() -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every schema node of GET /themes's answer, following the named schemas it uses."""
+    seen: set[str] = set()
+    todo = ["Themes"]
+    while todo:
+        name = todo.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for where, node in _walk(DOC["components"]["schemas"][name], name):
+            ref = node.get("$ref")
+            if isinstance(ref, str):
+                todo.append(ref.rsplit("/", 1)[-1])
+            elif where.rsplit("/", 1)[-1] not in ("properties", "required", "enum"):
+                yield where, node
+
+
+def test_the_themes_answer_is_described_at_every_level():
+    """No `{}` (anything) below GET /themes: every value has a type, every object is closed
+    (`additionalProperties: false`) or a map with a schema for its values, every list says
+    what its items are, and every named field says what it is."""
+    count = 0
+    for where, node in _themes_schemas():
+        if where.endswith("/propertyNames"):
+            continue
+        count += 1
+        assert "type" in node, f"{where}: no type"
+        types = node["type"] if isinstance(node["type"], list) else [node["type"]]
+        if "object" in types:
+            closed = node.get("additionalProperties")
+            assert closed is False or isinstance(closed, dict), f"{where}: not closed"
+            if closed is False:
+                assert set(node["required"]) == set(node["properties"]), where
+            for name, prop in node.get("properties", {}).items():
+                described = prop.get("description") or "$ref" in prop
+                assert described, f"{where}/{name}: no description"
+        if "array" in types:
+            assert "items" in node, f"{where}: a list without items"
+    assert count >= 60
+
+
 def _rule_schema_problems(field: str, rule: v.Rule, schema: dict[str, Any]) -> list[str]:
     types = schema.get("type")
     types = [types] if isinstance(types, str) else list(types or [])
@@ -145,6 +207,31 @@ def _rule_schema_problems(field: str, rule: v.Rule, schema: dict[str, Any]) -> l
         problems.append(f"{field}: range differs from the rule's")
     if rule.kind == "date" and schema.get("format") != "date":
         problems.append(f"{field}: not format date")
+    if rule.kind in ("short", "long", "email"):
+        problems += _blank_text_problems(field, rule, schema)
+    return problems
+
+
+def _rule_accepts(rule: v.Rule, value: Any) -> bool:
+    try:
+        v.clean({"field": value}, {"field": rule})
+    except v.ValidationFailed:
+        return False
+    return True
+
+
+def _blank_text_problems(field: str, rule: v.Rule, schema: dict[str, Any]) -> list[str]:
+    """An empty or blank text is "none" for an optional text field (accepted) and refused for
+    a required one: the schema must accept and refuse the same."""
+    checker = Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
+    problems = []
+    for blank in ("", "   "):
+        service, described = _rule_accepts(rule, blank), checker.is_valid(blank)
+        if service != described:
+            verbs = {True: "accepts", False: "refuses"}
+            problems.append(
+                f"{field}: the service {verbs[service]} {blank!r}, the schema {verbs[described]} it"
+            )
     return problems
 
 

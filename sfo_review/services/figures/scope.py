@@ -15,6 +15,9 @@ from sfo_review.services import reviews as review_service
 
 Query = TypeVar("Query", bound=Select)
 
+# What the figures break down by: each region nationally, each PDU within one region.
+AREA_LEVELS = ("region", "pdu")
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -44,7 +47,7 @@ class Scope:
     @property
     def area_level(self) -> str:
         """Within one region the figures break down by PDU, nationally by region."""
-        return "pdu" if self.region else "region"
+        return AREA_LEVELS[1] if self.region else AREA_LEVELS[0]
 
     @property
     def area_column(self) -> Any:
