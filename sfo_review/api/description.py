@@ -204,7 +204,25 @@ def describe(schema: dict[str, Any]) -> tuple[str, str | None]:
         if schema.get("minItems"):
             text += f" (at least {schema['minItems']})"
         return text + suffix, link
+    each = schema.get("additionalProperties")
+    if "properties" not in schema and isinstance(each, dict) and each:
+        inner, link = describe(each)
+        return f"object with {_keys(schema)}; each value {inner}{suffix}", link
     return _scalar(schema) + suffix, None
+
+
+def _keys(schema: dict[str, Any]) -> str:
+    """The keys of a map (an object keyed by data) in words."""
+    names = schema.get("propertyNames") or {}
+    required = schema.get("required") or []
+    quoted = ", ".join(f"“{k}”" for k in names.get("enum") or required)
+    if "enum" in names:
+        return f"the keys {quoted} (all present)" if required else f"any of the keys {quoted}"
+    if required:
+        return f"the keys {quoted} (all present) and any other"
+    if "pattern" in names:
+        return f"keys matching {names['pattern']}"
+    return "keys of any text"
 
 
 def _resolve(doc: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
@@ -222,7 +240,11 @@ def _fields(schema: dict[str, Any]) -> list[Field]:
     fields = []
     for name, prop in (schema.get("properties") or {}).items():
         kind, link = describe(prop)
-        fields.append(Field(name, name in required, kind, prop.get("description", ""), link))
+        words = prop.get("description", "")
+        named = _ref_name(prop)
+        if not words and named:  # a named schema without words of its own: the schema's
+            words = document()["components"]["schemas"].get(named, {}).get("description", "")
+        fields.append(Field(name, name in required, kind, words, link))
     return fields
 
 

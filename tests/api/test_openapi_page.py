@@ -75,6 +75,22 @@ def test_schema_links_lead_to_the_schemas(client, db):
         assert soup.find(id=f"schema-{name}") is not None
 
 
+def test_maps_show_their_keys_and_what_each_value_is(client, db):
+    """A map (GET /themes's counts keyed by a vocabulary, a region or a quarter) says which
+    keys it has and links the schema of its values."""
+    soup = _page(client.get("/api/v1/docs"))
+    counts = soup.find(id="schema-ThemeRatingCounts").find_parent("section")
+    text = " ".join(counts.get_text(" ", strip=True).split())
+    assert "the keys “analysis_of_practice”" in text and "(all present)" in text
+    assert "each value object with the keys “outstanding”" in text
+    ratings = soup.find(id="schema-ThemeRatings").find_parent("section")
+    row = next(
+        tr for tr in ratings.select("tr") if tr.th and tr.th.get_text(strip=True) == "by_quarter"
+    )
+    assert "keys matching ^[0-9]{4}-Q[1-4]$" in row.get_text()
+    assert row.select_one("a[href='#schema-ThemeRatingCounts']") is not None
+
+
 def test_it_loads_nothing_from_outside_the_app(client, db):
     soup = _page(client.get("/api/v1/docs"))
     for tag, attr in (("script", "src"), ("link", "href"), ("img", "src")):
