@@ -235,6 +235,36 @@ def _blank_text_problems(field: str, rule: v.Rule, schema: dict[str, Any]) -> li
     return problems
 
 
+OPTIONAL_EMAIL = {"type": ["string", "null"], "maxLength": v.SHORT_MAX}
+STRICT = r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"
+
+
+@pytest.mark.parametrize(
+    "rule, schema, words",
+    [
+        (v.email("email", required=False), {**OPTIONAL_EMAIL, "pattern": STRICT}, "accepts ''"),
+        (
+            v.long("notes", required=False),
+            {"type": ["string", "null"], "maxLength": v.LONG_MAX, "minLength": 1},
+            "the service accepts '', the schema refuses it",
+        ),
+        (
+            v.short("title"),
+            {"type": "string", "maxLength": v.SHORT_MAX},
+            "the service refuses '   ', the schema accepts it",
+        ),
+    ],
+)
+def test_the_rule_check_compares_blank_text_with_the_service(rule, schema, words):
+    """The check above fails when a schema refuses the "" an optional field accepts as none,
+    or accepts the blank a required field refuses."""
+    problems = _rule_schema_problems("field", rule, schema)
+    assert any(words in p for p in problems), problems
+    fixed = {**schema, "pattern": r"\S"} if rule.required else OPTIONAL_EMAIL
+    fixed = {**fixed, "maxLength": schema["maxLength"]}
+    assert _rule_schema_problems("field", rule, fixed) == []
+
+
 def _bodies() -> Iterator[tuple[str, dict[str, Any]]]:
     for path, item in DOC["paths"].items():
         for method, operation in item.items():
