@@ -1,10 +1,13 @@
 """The OpenAPI 3.1 description (sfo_review/api/openapi.yaml) and the code agree.
 
 (a) every route of the URL map under /api/v1 is described, and nothing else is; (b) every
-enum equals the code's vocabulary it names (`x-vocab`); request bodies and query parameters
-equal the service's field rules they name (`x-sfo-rules`); the document is valid OpenAPI 3.1.
-(c) The answers of every API test are checked against it by tests/api/conftest.py; the last
-tests here show that check reports a field or a status the description lacks.
+enum equals the code's vocabulary it names (`x-vocab`), and a map's required keys the one
+its `x-vocab-keys` names; GET /themes's answer is described at every level; request bodies
+and query parameters equal the service's field rules they name (`x-sfo-rules`, blank text
+included); the document is valid OpenAPI 3.1.
+(c) The answers of every API test are checked against it by tests/openapi_answers.py; the
+last tests here (and test_openapi_themes.py) show that check reports a field or a status the
+description lacks.
 """
 
 from __future__ import annotations
