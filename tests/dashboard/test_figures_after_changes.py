@@ -29,6 +29,8 @@ from sfo_review.models import (
     Action,
     CaseloadContext,
     Finding,
+    FindingAttribution,
+    JustCultureAssessment,
     Review,
     SystemicFactor,
 )
@@ -41,6 +43,8 @@ from sfo_review.services import actions as action_service
 from sfo_review.services import evidence, findings, regions, reviews, themes
 from sfo_review.services.figures import actions as action_figures
 from sfo_review.services.figures import cache
+from sfo_review.services.figures import just_culture as just_culture_figures
+from sfo_review.services.figures import scope as figure_scope
 from sfo_review.services.figures.scope import Scope
 from sfo_review.sqlfuncs import stripped_length
 from tests.dashboard.conftest import NOTE_100
@@ -70,6 +74,98 @@ def _reference_weighed_sql() -> Any:
             Finding.id.not_in(missing),
         ),
     )
+
+
+def _reference_findings(scope: Scope) -> dict[str, Any]:
+    """The findings section before 0019: the balance rule over every finding in scope."""
+    counts = dict(
+        db.session.execute(
+            scope.restrict(
+                select(FindingAttribution.attribution, func.count())
+                .join(Finding, Finding.id == FindingAttribution.finding_id)
+                .join(Review, Review.id == Finding.review_id)
+                .group_by(FindingAttribution.attribution)
+            )
+        ).all()
+    )
+    individual = lifecycle.finding_is_individual_sql()
+    individual_only = individual & Finding.id.not_in(
+        select(FindingAttribution.finding_id).where(FindingAttribution.attribution != "individual")
+    )
+    weighed = individual & _reference_weighed_sql()
+
+    def how_many(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    rows = {
+        status: tuple(int(n) for n in numbers)
+        for status, *numbers in db.session.execute(
+            scope.restrict(
+                select(
+                    Review.status,
+                    func.count(Finding.id),
+                    how_many(individual),
+                    how_many(individual_only),
+                    how_many(weighed),
+                )
+                .join(Review, Review.id == Finding.review_id)
+                .group_by(Review.status)
+            )
+        )
+    }
+    total = sum(r[0] for r in rows.values())
+    individuals = sum(r[1] for r in rows.values())
+    weighed_ = sum(r[3] for r in rows.values())
+    share = figure_scope.share
+    return {
+        "attribution": {
+            "findings": total,
+            "individual_only": sum(r[2] for r in rows.values()),
+            "items": [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "count": counts.get(c.key, 0),
+                    "share": share(counts.get(c.key, 0), total),
+                }
+                for c in vocab.ATTRIBUTIONS
+            ],
+        },
+        "balance": {
+            "individual_findings": individuals,
+            "weighed": weighed_,
+            "share": share(weighed_, individuals),
+            "by_status": [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "individual_findings": rows.get(c.key, (0, 0, 0, 0))[1],
+                    "weighed": rows.get(c.key, (0, 0, 0, 0))[3],
+                    "share": share(
+                        rows.get(c.key, (0, 0, 0, 0))[3], rows.get(c.key, (0, 0, 0, 0))[1]
+                    ),
+                }
+                for c in vocab.STATUSES
+            ],
+        },
+    }
+
+
+def _reference_just_culture_counts(scope: Scope) -> dict[tuple[str, str], int]:
+    """The just-culture counts before 0019: every individual shortfall finding in scope."""
+    outcome = func.coalesce(JustCultureAssessment.outcome, "not_assessed")
+    rows = db.session.execute(
+        scope.restrict(
+            select(Review.status, outcome, func.count(Finding.id))
+            .join(Review, Review.id == Finding.review_id)
+            .outerjoin(JustCultureAssessment, JustCultureAssessment.finding_id == Finding.id)
+            .where(
+                (Finding.judgement == "insufficient") & lifecycle.finding_is_individual_sql()
+            )
+            .group_by(Review.status, outcome)
+        )
+    )
+    return {(status, key): int(n) for status, key, n in rows}
 
 
 def _reference_actions(scope: Scope) -> dict[str, Any]:
@@ -140,6 +236,8 @@ def reference(app, monkeypatch) -> Callable[[Any, dict[str, str]], Any]:
             m.setattr(lifecycle, "finding_is_weighed_sql", _reference_weighed_sql)
             m.setattr(themes, "actions", _reference_actions)
             m.setattr(action_figures, "actions", _reference_actions)
+            m.setattr(themes, "findings", _reference_findings)
+            m.setattr(just_culture_figures, "_counts", _reference_just_culture_counts)
             return _plain(themes.themes(leader, filters))
 
     return compute

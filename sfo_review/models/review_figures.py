@@ -1,0 +1,42 @@
+"""Each review's findings counted for the leadership figures (api-v1.1 §A), kept up to date.
+
+One row per review with findings (no row: every count zero), written in the same
+transaction as every change that can alter it (services/figures/contributions.py), so the
+balance measure and the just-culture outcomes are sums over at most one row per review
+instead of the balance rule evaluated over every finding. What each count holds:
+
+- `findings`: the review's findings;
+- `individual`: its individual shortfall findings (judged insufficient, attributed to an
+  individual); `individual_only` those attributed to an individual alone; `weighed` those
+  whose context was weighed (the balance rule, `lifecycle.finding_context_weighed`);
+- `attributed_<key>`: findings with that attribution (a finding with two counts in both);
+- `outcome_<key>`: individual shortfall findings by their just-culture outcome
+  (`not_assessed` when there is none yet).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Integer, Table
+
+from sfo_review import vocab
+from sfo_review.extensions import db
+
+FINDING_COUNTS = ("findings", "individual", "individual_only", "weighed")
+ATTRIBUTED = {c.key: f"attributed_{c.key}" for c in vocab.ATTRIBUTIONS}
+NOT_ASSESSED = "not_assessed"
+OUTCOMES = {
+    key: f"outcome_{key}" for key in (*vocab.keys(vocab.JUST_CULTURE_OUTCOMES), NOT_ASSESSED)
+}
+COUNTS = (*FINDING_COUNTS, *ATTRIBUTED.values(), *OUTCOMES.values())
+
+review_figures = Table(
+    "review_figures",
+    db.metadata,
+    Column(
+        "review_id",
+        ForeignKey("reviews.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    *(Column(name, Integer, nullable=False) for name in COUNTS),
+)
