@@ -81,15 +81,26 @@ def _rows(dialect: str) -> sa.Select[tuple[int, ...]]:
     context = contexts.alias("subject_context")
     linked = context_links.alias("linked_context")
     linked_context = contexts.alias("linked_subject_context")
-    linked_one = sa.exists().where(
-        linked.c.finding_id == findings.c.id,
-        linked_context.c.id == linked.c.caseload_context_id,
-        linked_context.c.participant_id == subject.c.participant_id,
+    # Each EXISTS names the only tables of its own (a nested one would otherwise take
+    # `findings` into its FROM, uncorrelated).
+    linked_one = (
+        sa.exists()
+        .where(
+            linked.c.finding_id == findings.c.id,
+            linked_context.c.id == linked.c.caseload_context_id,
+            linked_context.c.participant_id == subject.c.participant_id,
+        )
+        .correlate_except(linked, linked_context)
     )
-    missing = sa.exists().where(
-        subject.c.finding_id == findings.c.id,
-        sa.exists().where(context.c.participant_id == subject.c.participant_id),
-        ~linked_one,
+    has_context = (
+        sa.exists()
+        .where(context.c.participant_id == subject.c.participant_id)
+        .correlate_except(context)
+    )
+    missing = (
+        sa.exists()
+        .where(subject.c.finding_id == findings.c.id, has_context, ~linked_one)
+        .correlate_except(subject)
     )
     factor = sa.exists().where(factor_links.c.finding_id == findings.c.id)
     weighed = sa.or_(_note_length(dialect) >= BALANCE_NOTE_MIN, sa.and_(factor, ~missing))

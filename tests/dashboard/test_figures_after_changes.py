@@ -47,7 +47,7 @@ from sfo_review.services.figures import just_culture as just_culture_figures
 from sfo_review.services.figures import scope as figure_scope
 from sfo_review.services.figures.scope import Scope
 from sfo_review.sqlfuncs import stripped_length
-from tests.dashboard.conftest import NOTE_100
+from tests.dashboard.conftest import CONTEXT, NOTE_100
 
 SCOPES: tuple[dict[str, str], ...] = ({}, {"region": "Wales"}, {"region": "London"})
 EDITABLE = "in_review"
@@ -159,9 +159,7 @@ def _reference_just_culture_counts(scope: Scope) -> dict[tuple[str, str], int]:
             select(Review.status, outcome, func.count(Finding.id))
             .join(Review, Review.id == Finding.review_id)
             .outerjoin(JustCultureAssessment, JustCultureAssessment.finding_id == Finding.id)
-            .where(
-                (Finding.judgement == "insufficient") & lifecycle.finding_is_individual_sql()
-            )
+            .where((Finding.judgement == "insufficient") & lifecycle.finding_is_individual_sql())
             .group_by(Review.status, outcome)
         )
     )
@@ -355,6 +353,25 @@ class Changes:
             )
         return f"caseload context added to {review.reference}"
 
+    def add_context_for_someone(self) -> str:
+        """Another caseload context for a participant already on the review (perhaps a
+        finding's subject, whose context the finding does not link yet)."""
+        people = [(r, p) for r in self._some() for p in r.participants]
+        if not people:
+            return self.add_context()
+        review, person = self.rng.choice(people)
+        values = {
+            **CONTEXT,
+            "participant_id": person.id,
+            "period_end": self.rng.choice(["2025-10-01", "2025-12-01"]),
+            "caseload_count": self.rng.randint(20, 90),
+            "workload_percent": self.rng.randint(60, 160),
+            "management_oversight_sessions": 2,
+        }
+        with _editable(review):
+            evidence.add_caseload_context(self.reviewer, review, values)
+        return f"caseload context added for participant {person.id} of {review.reference}"
+
     def edit_context(self) -> str:
         found = [(r, c) for r in self.reviews for c in r.caseload_contexts]
         if not found:
@@ -364,6 +381,77 @@ class Changes:
         with _editable(review):
             evidence.update_evidence(self.reviewer, review, context, change)
         return f"caseload context {context.id} of {review.reference} now {change}"
+
+    def relink_finding(self) -> str:
+        """A finding's attribution, subjects, linked factors and caseload contexts changed:
+        each can change whether its context was weighed, or whether it is an individual
+        shortfall finding."""
+        found = [(r, f) for r in self._some() for f in r.findings]
+        if not found:
+            return self.add_finding()
+        review, finding = self.rng.choice(found)
+        rng = self.rng
+        attribution = rng.sample(["individual", "team", "organisational"], rng.randint(1, 2))
+        people = review.participants
+        subjects = rng.sample(people, rng.randint(1, len(people))) if people else []
+        if not subjects:
+            attribution = ["team"]
+        factors = [f.id for f in review.systemic_factors if rng.random() < 0.5]
+        contexts = [c.id for c in review.caseload_contexts if rng.random() < 0.5]
+        change = {
+            "attribution": attribution,
+            "subject_participant_ids": [p.id for p in subjects]
+            if "individual" in attribution
+            else [],
+            "systemic_factor_ids": factors,
+            "caseload_context_ids": contexts,
+        }
+        with _editable(review):
+            findings.update_finding(
+                self.reviewer, review, finding, {**change, "version": finding.version}
+            )
+        return f"finding {finding.id} of {review.reference} relinked: {change}"
+
+    def assess(self) -> str:
+        """A just-culture answer given: the outcome of an individual shortfall finding."""
+        found = [
+            (r, f)
+            for r in self._some()
+            for f in r.findings
+            if f.judgement == "insufficient" and "individual" in f.attribution
+        ]
+        if not found:
+            return self.relink_finding()
+        review, finding = self.rng.choice(found)
+        answers = {"deliberate_harm": "no", "health_factors": self.rng.choice(["yes", "no"])}
+        with _editable(review):
+            findings.set_just_culture(self.reviewer, review, finding, answers, finding.version)
+        return f"finding {finding.id} of {review.reference} assessed: {answers}"
+
+    def delete_context(self) -> str:
+        """A caseload context deleted (its links to findings go with it)."""
+        found = [(r, c) for r in self.reviews for c in r.caseload_contexts]
+        if not found:
+            return self.add_context()
+        review, context = self.rng.choice(found)
+        with _editable(review):
+            evidence.delete_evidence(self.reviewer, review, context)
+        return f"caseload context {context.id} of {review.reference} deleted"
+
+    def remove_participant(self) -> str:
+        """A participant removed (their contexts and their being a subject go with them)."""
+        found = [
+            (r, p)
+            for r in self.reviews
+            for p in r.participants
+            if reviews.why_participant_stays(r, p) is None
+        ]
+        if not found:
+            return self.add_context()
+        review, person = self.rng.choice(found)
+        with _editable(review):
+            reviews.remove_participant(self.reviewer, review, person)
+        return f"participant {person.id} removed from {review.reference}"
 
     def add_action(self) -> str:
         review = self.review()
@@ -422,7 +510,12 @@ class Changes:
             self.add_factor,
             self.edit_or_delete_factor,
             self.add_context,
+            self.add_context_for_someone,
             self.edit_context,
+            self.relink_finding,
+            self.assess,
+            self.delete_context,
+            self.remove_participant,
             self.add_action,
             self.edit_action,
             self.status,
@@ -430,7 +523,7 @@ class Changes:
         ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_served_figures_equal_a_fresh_computation_after_every_change(
     seed, five_reviews, make_user, reference
 ):

@@ -67,13 +67,27 @@ def is_weighed_correlated() -> ColumnElement[bool]:
     context = CaseloadContext.__table__.alias("subject_context")
     linked = finding_caseload_contexts.alias("linked_context")
     linked_context = CaseloadContext.__table__.alias("linked_subject_context")
-    has_context = exists().where(context.c.participant_id == subject.c.participant_id)
-    linked_one = exists().where(
-        linked.c.finding_id == Finding.id,
-        linked_context.c.id == linked.c.caseload_context_id,
-        linked_context.c.participant_id == subject.c.participant_id,
+    # Each EXISTS names the only tables of its own: the others are the enclosing queries'
+    # (a nested EXISTS would otherwise take `findings` into its FROM, uncorrelated).
+    has_context = (
+        exists()
+        .where(context.c.participant_id == subject.c.participant_id)
+        .correlate_except(context)
     )
-    missing = exists().where(subject.c.finding_id == Finding.id, has_context, ~linked_one)
+    linked_one = (
+        exists()
+        .where(
+            linked.c.finding_id == Finding.id,
+            linked_context.c.id == linked.c.caseload_context_id,
+            linked_context.c.participant_id == subject.c.participant_id,
+        )
+        .correlate_except(linked, linked_context)
+    )
+    missing = (
+        exists()
+        .where(subject.c.finding_id == Finding.id, has_context, ~linked_one)
+        .correlate_except(subject)
+    )
     factor = exists().where(finding_systemic_factors.c.finding_id == Finding.id)
     return or_(stripped_length(Finding.context_note) >= BALANCE_NOTE_MIN, and_(factor, ~missing))
 
