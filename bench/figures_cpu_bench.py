@@ -118,11 +118,8 @@ def summary(samples: list[tuple[float, float]]) -> dict[str, float]:
     }
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=30)
-    parser.add_argument("--json", type=Path)
-    args = parser.parse_args()
+def measure(rounds: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    """/readyz, and each page right after each kind of write: (readyz, pages)."""
     app = create_app(BenchConfig)
     client = app.test_client()  # requests outside any app context of ours: each its own
     with app.app_context():
@@ -141,12 +138,12 @@ def main() -> int:
             editor.write(kind)
 
     results: dict[str, dict[str, float]] = {}
-    readyz = [timed(get("/readyz", "session")) for _ in range(args.rounds * 4)]
+    readyz = [timed(get("/readyz", "session")) for _ in range(rounds * 4)]
     for _, path, needs in PAGES:  # every section cached once, as a working service has
         timed(get(path, needs))
     for kind in WRITES:
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _, _ in PAGES}
-        for _ in range(args.rounds):
+        for _ in range(rounds):
             for name, path, needs in PAGES:
                 write(kind)
                 samples[name].append(timed(get(path, needs)))
@@ -155,14 +152,22 @@ def main() -> int:
     with app.app_context():
         if editor.finding.judgement != "insufficient":
             editor.write("judgement edited")
-    base = summary(readyz)
+    return summary(readyz), results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=30)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args()
+    base, results = measure(args.rounds)
     print(f"/readyz: CPU p50 {base['cpu_p50_ms']:.2f} ms, wall p50 {base['wall_p50_ms']:.2f} ms")
     print(f"{'page':<50} {'CPU p50':>9} {'ratio':>6} {'wall p50':>9} {'ratio':>6}")
-    for name, found in results.items():
+    for name, page in results.items():
         print(
-            f"{name:<50} {found['cpu_p50_ms']:>7.1f}ms "
-            f"{found['cpu_p50_ms'] / base['cpu_p50_ms']:>5.1f}x "
-            f"{found['wall_p50_ms']:>7.1f}ms {found['wall_p50_ms'] / base['wall_p50_ms']:>5.1f}x"
+            f"{name:<50} {page['cpu_p50_ms']:>7.1f}ms "
+            f"{page['cpu_p50_ms'] / base['cpu_p50_ms']:>5.1f}x "
+            f"{page['wall_p50_ms']:>7.1f}ms {page['wall_p50_ms'] / base['wall_p50_ms']:>5.1f}x"
         )
     if args.json:
         args.json.write_text(json.dumps({"readyz": base, **results}, indent=2))

@@ -40,3 +40,41 @@ review_figures = Table(
     ),
     *(Column(name, Integer, nullable=False) for name in COUNTS),
 )
+
+# Who gets blamed (api-v1.1 §B), each review's part: its participants with a caseload
+# context, by their latest context's grade and bands (services/figures/attribution.py),
+# all of them and the subjects of an individual shortfall finding among them; those subjects
+# by the just-culture outcomes of their findings; subjects with no caseload context.
+BREAKDOWNS: dict[str, tuple[str, ...]] = {
+    "grade": vocab.keys(vocab.GRADES),
+    "months": ("under_12", "12_to_24", "over_24"),
+    "cases": ("up_to_50", "51_to_60", "over_60"),
+    "wmt": ("up_to_100", "101_to_110", "over_110"),
+}
+SIDES = ("all", "subjects")
+BANDS = {
+    (side, breakdown, key): f"{side}_{breakdown}_{key}"
+    for side in SIDES
+    for breakdown, keys in BREAKDOWNS.items()
+    for key in keys
+}
+SUBJECT_OUTCOMES = {key: f"subjects_{name}" for key, name in OUTCOMES.items()}
+PEOPLE_COUNTS = (
+    "participants",
+    "subjects",
+    "subjects_without_context",
+    *BANDS.values(),
+    *SUBJECT_OUTCOMES.values(),
+)
+
+review_people_figures = Table(
+    "review_people_figures",
+    db.metadata,
+    Column(
+        "review_id",
+        ForeignKey("reviews.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    *(Column(name, Integer, nullable=False) for name in PEOPLE_COUNTS),
+)

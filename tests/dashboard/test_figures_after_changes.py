@@ -47,6 +47,7 @@ from sfo_review.services.figures import just_culture as just_culture_figures
 from sfo_review.services.figures import scope as figure_scope
 from sfo_review.services.figures.scope import Scope
 from sfo_review.sqlfuncs import stripped_length
+from tests.dashboard import reference_attribution
 from tests.dashboard.conftest import CONTEXT, NOTE_100
 
 SCOPES: tuple[dict[str, str], ...] = ({}, {"region": "Wales"}, {"region": "London"})
@@ -235,6 +236,9 @@ def reference(app, monkeypatch) -> Callable[[Any, dict[str, str]], Any]:
             m.setattr(themes, "actions", _reference_actions)
             m.setattr(action_figures, "actions", _reference_actions)
             m.setattr(themes, "findings", _reference_findings)
+            m.setattr(
+                themes, "individual_attribution", reference_attribution.individual_attribution
+            )
             m.setattr(just_culture_figures, "_counts", _reference_just_culture_counts)
             return _plain(themes.themes(leader, filters))
 

@@ -174,3 +174,16 @@ def test_percentile_matches_a_plain_sorted_list():
     assert percentile(histogram, 50) == statistics.median(numbers)
     cuts = statistics.quantiles(numbers, n=10, method="inclusive")
     assert percentile(histogram, 90) == pytest.approx(cuts[-1], abs=0.05)
+
+
+def test_the_stored_bands_are_the_contracts():
+    """`review_people_figures` has a column for every band of who gets blamed, and only
+    those (services/figures/bands.py), and one for every grade."""
+    from sfo_review import vocab
+    from sfo_review.models.review_figures import BREAKDOWNS as STORED
+    from sfo_review.services.figures.attribution import BREAKDOWNS, NAMES
+
+    assert STORED["grade"] == vocab.keys(vocab.GRADES)
+    for stored, name in NAMES.items():
+        if stored != "grade":
+            assert STORED[stored] == tuple(b.key for b in BREAKDOWNS[name])

@@ -96,10 +96,27 @@ def _data(conn) -> None:
     _attribute(conn, 5, "team")
 
 
-def _rows() -> dict[int, dict[str, int]]:
+def _rows(table: str = "review_figures") -> dict[int, dict[str, int]]:
     with db.engine.connect() as conn:
-        found = conn.execute(text("SELECT * FROM review_figures ORDER BY review_id"))
+        found = conn.execute(text(f"SELECT * FROM {table} ORDER BY review_id"))  # noqa: S608
         return {r.review_id: {k: v for k, v in r._mapping.items() if v} for r in found}
+
+
+PEOPLE = {
+    1: {
+        "review_id": 1,
+        "participants": 1,
+        "subjects": 1,
+        **{
+            f"{side}_{band}": 1
+            for side in ("all", "subjects")
+            for band in ("grade_probation_officer", "months_12_to_24", "cases_up_to_50")
+            + ("wmt_up_to_100",)
+        },
+        "subjects_outcome_system_learning": 1,
+        "subjects_outcome_not_assessed": 1,
+    }
+}
 
 
 def test_upgrade_from_0018_fills_each_reviews_counts_and_downgrade_drops_them(
@@ -127,8 +144,11 @@ def test_upgrade_from_0018_fills_each_reviews_counts_and_downgrade_drops_them(
             },
             2: {"review_id": 2, "findings": 1, "attributed_team": 1},
         }
+        assert _rows("review_people_figures") == PEOPLE
         downgrade(revision="0018")
-        assert "review_figures" not in inspect(db.engine).get_table_names()
+        tables = inspect(db.engine).get_table_names()
+        assert "review_figures" not in tables
+        assert "review_people_figures" not in tables
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM findings")).scalar() == 5
         db.engine.dispose()
@@ -146,15 +166,14 @@ def test_the_apps_counts_are_those_the_upgrade_fills(tmp_path: Path) -> None:
         with db.engine.begin() as conn:
             _data(conn)
         upgrade(revision="0019")
-        filled = _rows()
-        with db.engine.begin() as conn:
-            conn.execute(text("DELETE FROM review_figures"))
-            contributions.refresh(conn, [1, 2, 3])
-        assert _rows() == filled
-        with db.engine.begin() as conn:
-            conn.execute(text("DELETE FROM review_figures"))
-            contributions.refresh(conn)
-        assert _rows() == filled
+        filled = _rows(), _rows("review_people_figures")
+        assert filled[1] == PEOPLE
+        for ids in ([1, 2, 3], None):
+            with db.engine.begin() as conn:
+                conn.execute(text("DELETE FROM review_figures"))
+                conn.execute(text("DELETE FROM review_people_figures"))
+                contributions.refresh(conn, ids)
+            assert (_rows(), _rows("review_people_figures")) == filled
         db.engine.dispose()
 
 
@@ -164,7 +183,7 @@ def test_an_empty_database_goes_up_to_0019_and_back(tmp_path: Path) -> None:
     app = sqlite_app(tmp_path / "empty.db")
     with app.app_context():
         upgrade(revision="0019")
-        assert _rows() == {}
+        assert _rows() == _rows("review_people_figures") == {}
         downgrade(revision="0018")
         assert "review_figures" not in inspect(db.engine).get_table_names()
         upgrade()

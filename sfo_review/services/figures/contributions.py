@@ -42,8 +42,18 @@ from sfo_review.models import (
     finding_subjects,
     finding_systemic_factors,
     review_figures,
+    review_people_figures,
 )
-from sfo_review.models.review_figures import ATTRIBUTED, COUNTS, NOT_ASSESSED, OUTCOMES
+from sfo_review.models.review_figures import (
+    ATTRIBUTED,
+    BANDS,
+    COUNTS,
+    NOT_ASSESSED,
+    OUTCOMES,
+    PEOPLE_COUNTS,
+    SUBJECT_OUTCOMES,
+)
+from sfo_review.services.figures.bands import CASELOAD, MONTHS_IN_ROLE, WORKLOAD, band_sql
 from sfo_review.sqlfuncs import stripped_length
 
 TOUCHED = "review_figures_touched"
@@ -92,7 +102,7 @@ def is_weighed_correlated() -> ColumnElement[bool]:
     return or_(stripped_length(Finding.context_note) >= BALANCE_NOTE_MIN, and_(factor, ~missing))
 
 
-def _flags(review_ids: Iterable[int] | None) -> Any:
+def _flags(review_ids: list[int] | None) -> Any:
     """One row per finding (of `review_ids`, or of every review): its review, 1/0 flags."""
 
     def flag(condition: ColumnElement[bool]) -> Any:
@@ -123,11 +133,11 @@ def _flags(review_ids: Iterable[int] | None) -> Any:
         JustCultureAssessment, JustCultureAssessment.finding_id == Finding.id
     )
     if review_ids is not None:
-        query = query.where(Finding.review_id.in_(list(review_ids)))
+        query = query.where(Finding.review_id.in_(review_ids))
     return query.subquery("finding_flags")
 
 
-def _rows(review_ids: Iterable[int] | None) -> Any:
+def _rows(review_ids: list[int] | None) -> Any:
     flags = _flags(review_ids)
     sums = [
         func.count().label("findings")
@@ -138,19 +148,97 @@ def _rows(review_ids: Iterable[int] | None) -> Any:
     return select(flags.c.review_id, *sums).group_by(flags.c.review_id)
 
 
+def _is_latest(context: Any) -> ColumnElement[bool]:
+    """SQL: `context` is its participant's latest (latest period, then latest recorded),
+    as services/figures/attribution.py counts them."""
+    later = CaseloadContext.__table__.alias("later_context")
+    return ~exists().where(
+        later.c.participant_id == context.c.participant_id,
+        or_(
+            later.c.period_end > context.c.period_end,
+            and_(later.c.period_end == context.c.period_end, later.c.id > context.c.id),
+        ),
+    )
+
+
+def _subject_of(participant_id: Any, outcome: str | None = None) -> ColumnElement[bool]:
+    """SQL: the participant is a subject of an individual shortfall finding (with that
+    just-culture outcome, `not_assessed` when none, when `outcome` is given)."""
+    condition = [
+        finding_subjects.c.participant_id == participant_id,
+        Finding.id == finding_subjects.c.finding_id,
+        is_individual_correlated(),
+    ]
+    if outcome is not None:
+        assessed = func.coalesce(
+            select(JustCultureAssessment.outcome)
+            .where(JustCultureAssessment.finding_id == Finding.id)
+            .scalar_subquery(),
+            NOT_ASSESSED,
+        )
+        condition.append(assessed == outcome)
+    return exists().where(*condition).correlate_except(finding_subjects, Finding)
+
+
+def _people_rows(review_ids: list[int] | None) -> Any:
+    """Each review's part of who gets blamed: one row per review with participants."""
+    person = Participant.__table__.alias("person")
+    context = CaseloadContext.__table__.alias("latest_context")
+    subject = _subject_of(person.c.id)
+    with_context = context.c.id.is_not(None)
+
+    def how_many(condition: ColumnElement[bool]) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    bands = {
+        "grade": context.c.grade,
+        "months": band_sql(context.c.months_in_role, MONTHS_IN_ROLE),
+        "cases": band_sql(context.c.caseload_count, CASELOAD),
+        "wmt": band_sql(context.c.workload_percent, WORKLOAD),
+    }
+    columns: list[Any] = [
+        person.c.review_id,
+        how_many(with_context).label("participants"),
+        how_many(with_context & subject).label("subjects"),
+        how_many(~with_context & subject).label("subjects_without_context"),
+    ]
+    for (side, breakdown, key), name in BANDS.items():
+        condition = with_context & (bands[breakdown] == key)
+        counted = condition & subject if side == "subjects" else condition
+        columns.append(how_many(counted).label(name))
+    columns += [
+        how_many(with_context & _subject_of(person.c.id, key)).label(name)
+        for key, name in SUBJECT_OUTCOMES.items()
+    ]
+    query = (
+        select(*columns)
+        .select_from(person)
+        .outerjoin(context, and_(context.c.participant_id == person.c.id, _is_latest(context)))
+        .group_by(person.c.review_id)
+    )
+    if review_ids is not None:
+        query = query.where(person.c.review_id.in_(review_ids))
+    return query
+
+
 def refresh(connection: Any, review_ids: Iterable[int] | None = None) -> None:
     """Rewrite the rows of `review_ids` (every review's when None) from the data, in the
     caller's transaction."""
-    names = ["review_id", *COUNTS]
+    tables = (
+        (review_figures, ["review_id", *COUNTS], _rows),
+        (review_people_figures, ["review_id", *PEOPLE_COUNTS], _people_rows),
+    )
     if review_ids is None:
-        connection.execute(delete(review_figures))
-        connection.execute(insert(review_figures).from_select(names, _rows(None)))
+        for table, names, rows in tables:
+            connection.execute(delete(table))
+            connection.execute(insert(table).from_select(names, rows(None)))
         return
     ids = sorted(set(review_ids))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        connection.execute(delete(review_figures).where(review_figures.c.review_id.in_(chunk)))
-        connection.execute(insert(review_figures).from_select(names, _rows(chunk)))
+        for table, names, rows in tables:
+            connection.execute(delete(table).where(table.c.review_id.in_(chunk)))
+            connection.execute(insert(table).from_select(names, rows(chunk)))
 
 
 # What a review's row counts: a change to any of these (added, edited, deleted) rewrites it.
