@@ -8,7 +8,8 @@ of one kind, and `/readyz` the same way, as CPU time (`time.process_time()`: the
 Python and, on SQLite, the database itself) and wall time. On PostgreSQL the server's own
 work is not in this process's CPU time: read the wall time there (the median of many runs).
 
-Writes (not timed), through the services, as the reviewer of a review in review:
+Writes (timed apart: "the write itself"), through the services, as the reviewer of a
+review in review:
 - "context note edited": a finding's context note, over and under the balance rule's 100
   characters in turn (moves the balance measure only);
 - "judgement edited": an individual shortfall finding judged sufficient, then insufficient
@@ -133,9 +134,14 @@ def measure(rounds: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]
     def get(path: str, needs: str) -> Callable[[], Any]:
         return lambda: client.get(path, headers=headers[needs])
 
+    writes: dict[str, list[tuple[float, float]]] = {kind: [] for kind in WRITES}
+
     def write(kind: str) -> None:
+        cpu, wall = time.process_time(), time.perf_counter()
         with app.app_context():
             editor.write(kind)
+        spent = (time.process_time() - cpu) * 1000, (time.perf_counter() - wall) * 1000
+        writes[kind].append(spent)
 
     results: dict[str, dict[str, float]] = {}
     readyz = [timed(get("/readyz", "session")) for _ in range(rounds * 4)]
@@ -149,6 +155,7 @@ def measure(rounds: int) -> tuple[dict[str, float], dict[str, dict[str, float]]]
                 samples[name].append(timed(get(path, needs)))
         for name, found in samples.items():
             results[f"{name}, after {kind}"] = summary(found)
+        results[f"the write itself: {kind}"] = summary(writes[kind])
     with app.app_context():
         if editor.finding.judgement != "insufficient":
             editor.write("judgement edited")

@@ -1,6 +1,7 @@
-"""Each review's findings counted for the leadership figures (api-v1.1 §A), kept up to date.
+"""Each review's findings and people counted for the leadership figures (api-v1.1 §A, §B),
+kept up to date.
 
-One row per review with findings (no row: every count zero), written in the same
+`review_figures`: one row per review with findings (no row: every count zero), written in the same
 transaction as every change that can alter it (services/figures/contributions.py), so the
 balance measure and the just-culture outcomes are sums over at most one row per review
 instead of the balance rule evaluated over every finding. What each count holds:
@@ -12,6 +13,10 @@ instead of the balance rule evaluated over every finding. What each count holds:
 - `attributed_<key>`: findings with that attribution (a finding with two counts in both);
 - `outcome_<key>`: individual shortfall findings by their just-culture outcome
   (`not_assessed` when there is none yet).
+
+`review_people_figures`: one row per review with participants, its part of who gets blamed
+(services/figures/attribution.py); a person is a participant of one review, so the
+reviews' counts add up.
 """
 
 from __future__ import annotations

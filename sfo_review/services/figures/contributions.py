@@ -1,14 +1,16 @@
-"""Each review's contribution to the findings figures (`review_figures`), kept up to date.
+"""Each review's contribution to the findings figures (`review_figures`) and to who gets
+blamed (`review_people_figures`), kept up to date.
 
-The balance measure and the just-culture outcomes were the balance rule evaluated over every
-finding in scope: hundreds of milliseconds nationally after every edit of a finding. Each
-review's counts are kept instead (models/review_figures.py) and the sections sum them over
-the reviews in scope (services/figures/findings.py, just_culture.py).
+The balance measure, the just-culture outcomes and who gets blamed were computed over every
+finding or participant in scope: hundreds of milliseconds nationally after every edit of a
+finding. Each review's counts are kept instead (models/review_figures.py) and the sections
+sum them over the reviews in scope (services/figures/findings.py, just_culture.py,
+attribution.py).
 
-A review's row is computed afresh, in SQL, in the same transaction as any change to what it
+A review's rows are computed afresh, in SQL, in the same transaction as any change to what it
 counts: its findings and their attributions, just-culture assessments and links (systemic
-factors, caseload contexts, subjects), its systemic factors, caseload contexts and
-participants (a context recorded or deleted, or a participant removed, can change whether
+factors, caseload contexts, subjects), its systemic factors, caseload contexts (which is a
+person's latest, its grade and bands) and participants (a context recorded or deleted, or a participant removed, can change whether
 a finding's context was weighed; deleting a factor, a context or a participant removes
 their links with it, ON DELETE CASCADE). Every object of those kinds belongs to one review
 (`review_id`); the listener collects those reviews at each flush (`_collect`) and rewrites
