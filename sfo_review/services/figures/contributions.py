@@ -10,11 +10,12 @@ attribution.py).
 A review's rows are computed afresh, in SQL, in the same transaction as any change to what it
 counts: its findings and their attributions, just-culture assessments and links (systemic
 factors, caseload contexts, subjects), its systemic factors, caseload contexts (which is a
-person's latest, its grade and bands) and participants (a context recorded or deleted, or a participant removed, can change whether
-a finding's context was weighed; deleting a factor, a context or a participant removes
-their links with it, ON DELETE CASCADE). Every object of those kinds belongs to one review
-(`review_id`); the listener collects those reviews at each flush (`_collect`) and rewrites
-their rows just before the commit (`_refresh_on_commit`). Changes that bypass the ORM
+person's latest, its grade and bands) and participants (a context recorded or deleted, or
+a participant removed, can change whether a finding's context was weighed; deleting a
+factor, a context or a participant removes their links with it, ON DELETE CASCADE). Every
+object of those kinds belongs to one review (`review_id`); the listener collects those
+reviews at each flush (`_collect`) and rewrites their rows just before the commit
+(`_refresh_on_commit`). Changes that bypass the ORM
 (`flask seed-bulk`) call `refresh()` themselves; a restore copies the rows with the data.
 
 The per-finding flags are correlated EXISTS tests (index probes on the link tables'
@@ -39,6 +40,7 @@ from sfo_review.models import (
     FindingAttribution,
     JustCultureAssessment,
     Participant,
+    Review,
     SystemicFactor,
     finding_caseload_contexts,
     finding_subjects,
@@ -238,6 +240,13 @@ def refresh(connection: Any, review_ids: Iterable[int] | None = None) -> None:
     ids = sorted(set(review_ids))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
+        # Two transactions rewriting one review's rows take turns (PostgreSQL; SQLite has
+        # one writer at a time): the second counts what the first committed, and never
+        # inserts a row the first inserted. Edits of a review hold this lock already
+        # (services/_common.review_edit); other changes take it here, in one order.
+        connection.execute(
+            select(Review.id).where(Review.id.in_(chunk)).order_by(Review.id).with_for_update()
+        )
         for table, names, rows in tables:
             connection.execute(delete(table).where(table.c.review_id.in_(chunk)))
             connection.execute(insert(table).from_select(names, rows(chunk)))
