@@ -26,10 +26,23 @@ tables. They are the same rule as `lifecycle.finding_context_weighed` and
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, exists, func, insert, or_, select
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from sfo_review.database import Listener, listen_once
@@ -106,7 +119,7 @@ def is_weighed_correlated() -> ColumnElement[bool]:
     return or_(stripped_length(Finding.context_note) >= BALANCE_NOTE_MIN, and_(factor, ~missing))
 
 
-def _flags(review_ids: list[int] | None) -> Any:
+def _flags(review_ids: Any) -> Any:
     """One row per finding (of `review_ids`, or of every review): its review, 1/0 flags."""
 
     def flag(condition: ColumnElement[bool]) -> Any:
@@ -141,7 +154,7 @@ def _flags(review_ids: list[int] | None) -> Any:
     return query.subquery("finding_flags")
 
 
-def _rows(review_ids: list[int] | None) -> Any:
+def _rows(review_ids: Any) -> Any:
     flags = _flags(review_ids)
     sums = [
         func.count().label("findings")
@@ -184,7 +197,7 @@ def _subject_of(participant_id: Any, outcome: str | None = None) -> ColumnElemen
     return exists().where(*condition).correlate_except(finding_subjects, Finding)
 
 
-def _people_rows(review_ids: list[int] | None) -> Any:
+def _people_rows(review_ids: Any) -> Any:
     """Each review's part of who gets blamed: one row per review with participants."""
     person = Participant.__table__.alias("person")
     context = CaseloadContext.__table__.alias("latest_context")
@@ -225,32 +238,44 @@ def _people_rows(review_ids: list[int] | None) -> Any:
     return query
 
 
+IDS: BindParameter[list[int]] = bindparam("review_ids", expanding=True)
+
+
+@functools.cache
+def _statements() -> list[Any]:
+    """The statements that rewrite the rows of the reviews bound to `review_ids`: built
+    once, so SQLAlchemy compiles them once (they are large) and reuses the SQL."""
+    # Two transactions rewriting one review's rows take turns (PostgreSQL; SQLite has one
+    # writer at a time): the second counts what the first committed, and never inserts a
+    # row the first inserted. Edits of a review hold this lock already
+    # (services/_common.review_edit); other changes take it here, in one order.
+    found: list[Any] = [
+        select(Review.id).where(Review.id.in_(IDS)).order_by(Review.id).with_for_update()
+    ]
+    for table, names, rows in _TABLES:
+        found.append(delete(table).where(table.c.review_id.in_(IDS)))
+        found.append(insert(table).from_select(["review_id", *names], rows(IDS)))
+    return found
+
+
 def refresh(connection: Any, review_ids: Iterable[int] | None = None) -> None:
     """Rewrite the rows of `review_ids` (every review's when None) from the data, in the
     caller's transaction."""
-    tables = (
-        (review_figures, ["review_id", *COUNTS], _rows),
-        (review_people_figures, ["review_id", *PEOPLE_COUNTS], _people_rows),
-    )
     if review_ids is None:
-        for table, names, rows in tables:
+        for table, names, rows in _TABLES:
             connection.execute(delete(table))
-            connection.execute(insert(table).from_select(names, rows(None)))
+            connection.execute(insert(table).from_select(["review_id", *names], rows(None)))
         return
     ids = sorted(set(review_ids))
     for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        # Two transactions rewriting one review's rows take turns (PostgreSQL; SQLite has
-        # one writer at a time): the second counts what the first committed, and never
-        # inserts a row the first inserted. Edits of a review hold this lock already
-        # (services/_common.review_edit); other changes take it here, in one order.
-        connection.execute(
-            select(Review.id).where(Review.id.in_(chunk)).order_by(Review.id).with_for_update()
-        )
-        for table, names, rows in tables:
-            connection.execute(delete(table).where(table.c.review_id.in_(chunk)))
-            connection.execute(insert(table).from_select(names, rows(chunk)))
+        for statement in _statements():
+            connection.execute(statement, {"review_ids": ids[start : start + CHUNK]})
 
+
+_TABLES = (
+    (review_figures, COUNTS, _rows),
+    (review_people_figures, PEOPLE_COUNTS, _people_rows),
+)
 
 # What a review's row counts: a change to any of these (added, edited, deleted) rewrites it.
 _OF_A_REVIEW = (Finding, SystemicFactor, CaseloadContext, Participant)
