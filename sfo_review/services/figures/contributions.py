@@ -198,44 +198,55 @@ def _subject_of(participant_id: Any, outcome: str | None = None) -> ColumnElemen
 
 
 def _people_rows(review_ids: Any) -> Any:
-    """Each review's part of who gets blamed: one row per review with participants."""
+    """Each review's part of who gets blamed: one row per review with participants. Each
+    person's flags are computed once (an inner query), then counted: a few EXISTS per
+    person, and a statement PostgreSQL plans quickly."""
     person = Participant.__table__.alias("person")
     context = CaseloadContext.__table__.alias("latest_context")
-    subject = _subject_of(person.c.id)
-    with_context = context.c.id.is_not(None)
+
+    def flag(condition: ColumnElement[bool]) -> Any:
+        return case((condition, 1), else_=0)
+
+    people = (
+        select(
+            person.c.review_id.label("review_id"),
+            flag(context.c.id.is_not(None)).label("with_context"),
+            flag(_subject_of(person.c.id)).label("subject"),
+            context.c.grade.label("grade"),
+            band_sql(context.c.months_in_role, MONTHS_IN_ROLE).label("months"),
+            band_sql(context.c.caseload_count, CASELOAD).label("cases"),
+            band_sql(context.c.workload_percent, WORKLOAD).label("wmt"),
+            *(
+                flag(_subject_of(person.c.id, key)).label(name)
+                for key, name in SUBJECT_OUTCOMES.items()
+            ),
+        )
+        .select_from(person)
+        .outerjoin(context, and_(context.c.participant_id == person.c.id, _is_latest(context)))
+    )
+    if review_ids is not None:
+        people = people.where(person.c.review_id.in_(review_ids))
+    row = people.subquery("people")
+    with_context, subject = row.c.with_context == 1, row.c.subject == 1
 
     def how_many(condition: ColumnElement[bool]) -> Any:
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
-    bands = {
-        "grade": context.c.grade,
-        "months": band_sql(context.c.months_in_role, MONTHS_IN_ROLE),
-        "cases": band_sql(context.c.caseload_count, CASELOAD),
-        "wmt": band_sql(context.c.workload_percent, WORKLOAD),
-    }
     columns: list[Any] = [
-        person.c.review_id,
+        row.c.review_id,
         how_many(with_context).label("participants"),
         how_many(with_context & subject).label("subjects"),
         how_many(~with_context & subject).label("subjects_without_context"),
     ]
     for (side, breakdown, key), name in BANDS.items():
-        condition = with_context & (bands[breakdown] == key)
+        condition = with_context & (row.c[breakdown] == key)
         counted = condition & subject if side == "subjects" else condition
         columns.append(how_many(counted).label(name))
     columns += [
-        how_many(with_context & _subject_of(person.c.id, key)).label(name)
-        for key, name in SUBJECT_OUTCOMES.items()
+        how_many(with_context & (row.c[name] == 1)).label(name)
+        for name in SUBJECT_OUTCOMES.values()
     ]
-    query = (
-        select(*columns)
-        .select_from(person)
-        .outerjoin(context, and_(context.c.participant_id == person.c.id, _is_latest(context)))
-        .group_by(person.c.review_id)
-    )
-    if review_ids is not None:
-        query = query.where(person.c.review_id.in_(review_ids))
-    return query
+    return select(*columns).group_by(row.c.review_id)
 
 
 IDS: BindParameter[list[int]] = bindparam("review_ids", expanding=True)
