@@ -1,12 +1,15 @@
 """The figures served after random changes are exactly those of a fresh computation.
 
-Random changes through the services (findings, systemic factors, caseload contexts,
+Random changes through the services (findings, their links, subjects and attributions,
+systemic factors, caseload contexts added, edited and deleted, participants removed,
 actions, the just-culture assessment, a review's region and PDU) and to review statuses
 (on the row, as `settle` in conftest leaves them), one at a time; after each, the figures
 the API and the dashboard are given (`themes.themes`, with the cache on: every section
 that the change did not touch comes from the cache) must equal a fresh computation with
 the cache off and the straightforward code kept below as the reference (the balance rule's
-SQL and the action figures as they were before migration 0018).
+SQL and the action figures as they were before migration 0018; the findings, just-culture
+and who-gets-blamed sections computed from the findings and participants themselves, as
+before migration 0019, not from each review's stored counts).
 """
 
 from __future__ import annotations
