@@ -13,7 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import config as config_module
 from sfo_review import database, db_deadlines
 from sfo_review.extensions import csrf, db, limiter, login_manager, migrate
-from sfo_review.services.figures import cache
+from sfo_review.services.figures import cache, contributions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +46,7 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
 
     database.init_app()  # SQLite's pragmas and BEGIN IMMEDIATE for writers
     db_deadlines.init_app()  # PostgreSQL's client-side deadline
+    contributions.init_app()  # each review's findings counted, rewritten at each commit
     cache.init_app()  # the data version the dashboard's figures are keyed by
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))

@@ -59,8 +59,9 @@ import sys
 from sqlalchemy import event
 import sfo_review
 from sfo_review import database, db_deadlines
-from sfo_review.services.figures import cache
+from sfo_review.services.figures import cache, contributions
 listeners = database.LISTENERS + db_deadlines.LISTENERS + cache.LISTENERS
+listeners += contributions.LISTENERS
 registered = lambda: [event.contains(t, n, f) for t, n, f in listeners]
 assert not any(registered()), "registered at import"
 sfo_review.create_app()
@@ -79,4 +80,4 @@ print(len(listeners))
         [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
-    assert int(done.stdout) == 11
+    assert int(done.stdout) == 14

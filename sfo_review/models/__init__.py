@@ -32,6 +32,7 @@ from sfo_review.models.notification import Notification, OutboxEmail, Setting
 from sfo_review.models.region import Pdu, Region
 from sfo_review.models.rendered import RenderedReport
 from sfo_review.models.review import Participant, Review
+from sfo_review.models.review_figures import review_figures, review_people_figures
 from sfo_review.models.statement import Statement, StatementAccess, StatementAddendum
 from sfo_review.models.user import ApiToken, PasswordLink, Role, User
 
@@ -76,4 +77,6 @@ __all__ = [
     "finding_statements",
     "finding_subjects",
     "finding_systemic_factors",
+    "review_figures",
+    "review_people_figures",
 ]

@@ -1,12 +1,15 @@
 """The figures served after random changes are exactly those of a fresh computation.
 
-Random changes through the services (findings, systemic factors, caseload contexts,
+Random changes through the services (findings, their links, subjects and attributions,
+systemic factors, caseload contexts added, edited and deleted, participants removed,
 actions, the just-culture assessment, a review's region and PDU) and to review statuses
 (on the row, as `settle` in conftest leaves them), one at a time; after each, the figures
 the API and the dashboard are given (`themes.themes`, with the cache on: every section
 that the change did not touch comes from the cache) must equal a fresh computation with
 the cache off and the straightforward code kept below as the reference (the balance rule's
-SQL and the action figures as they were before migration 0018).
+SQL and the action figures as they were before migration 0018; the findings, just-culture
+and who-gets-blamed sections computed from the findings and participants themselves, as
+before migration 0019, not from each review's stored counts).
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from sfo_review.models import (
     Action,
     CaseloadContext,
     Finding,
+    FindingAttribution,
+    JustCultureAssessment,
     Review,
     SystemicFactor,
 )
@@ -41,9 +46,12 @@ from sfo_review.services import actions as action_service
 from sfo_review.services import evidence, findings, regions, reviews, themes
 from sfo_review.services.figures import actions as action_figures
 from sfo_review.services.figures import cache
+from sfo_review.services.figures import just_culture as just_culture_figures
+from sfo_review.services.figures import scope as figure_scope
 from sfo_review.services.figures.scope import Scope
 from sfo_review.sqlfuncs import stripped_length
-from tests.dashboard.conftest import NOTE_100
+from tests.dashboard import reference_attribution
+from tests.dashboard.conftest import CONTEXT, NOTE_100
 
 SCOPES: tuple[dict[str, str], ...] = ({}, {"region": "Wales"}, {"region": "London"})
 EDITABLE = "in_review"
@@ -70,6 +78,96 @@ def _reference_weighed_sql() -> Any:
             Finding.id.not_in(missing),
         ),
     )
+
+
+def _reference_findings(scope: Scope) -> dict[str, Any]:
+    """The findings section before 0019: the balance rule over every finding in scope."""
+    counts = dict(
+        db.session.execute(
+            scope.restrict(
+                select(FindingAttribution.attribution, func.count())
+                .join(Finding, Finding.id == FindingAttribution.finding_id)
+                .join(Review, Review.id == Finding.review_id)
+                .group_by(FindingAttribution.attribution)
+            )
+        ).all()
+    )
+    individual = lifecycle.finding_is_individual_sql()
+    individual_only = individual & Finding.id.not_in(
+        select(FindingAttribution.finding_id).where(FindingAttribution.attribution != "individual")
+    )
+    weighed = individual & _reference_weighed_sql()
+
+    def how_many(condition: Any) -> Any:
+        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+    rows = {
+        status: tuple(int(n) for n in numbers)
+        for status, *numbers in db.session.execute(
+            scope.restrict(
+                select(
+                    Review.status,
+                    func.count(Finding.id),
+                    how_many(individual),
+                    how_many(individual_only),
+                    how_many(weighed),
+                )
+                .join(Review, Review.id == Finding.review_id)
+                .group_by(Review.status)
+            )
+        )
+    }
+    total = sum(r[0] for r in rows.values())
+    individuals = sum(r[1] for r in rows.values())
+    weighed_ = sum(r[3] for r in rows.values())
+    share = figure_scope.share
+    return {
+        "attribution": {
+            "findings": total,
+            "individual_only": sum(r[2] for r in rows.values()),
+            "items": [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "count": counts.get(c.key, 0),
+                    "share": share(counts.get(c.key, 0), total),
+                }
+                for c in vocab.ATTRIBUTIONS
+            ],
+        },
+        "balance": {
+            "individual_findings": individuals,
+            "weighed": weighed_,
+            "share": share(weighed_, individuals),
+            "by_status": [
+                {
+                    "key": c.key,
+                    "label": c.label,
+                    "individual_findings": rows.get(c.key, (0, 0, 0, 0))[1],
+                    "weighed": rows.get(c.key, (0, 0, 0, 0))[3],
+                    "share": share(
+                        rows.get(c.key, (0, 0, 0, 0))[3], rows.get(c.key, (0, 0, 0, 0))[1]
+                    ),
+                }
+                for c in vocab.STATUSES
+            ],
+        },
+    }
+
+
+def _reference_just_culture_counts(scope: Scope) -> dict[tuple[str, str], int]:
+    """The just-culture counts before 0019: every individual shortfall finding in scope."""
+    outcome = func.coalesce(JustCultureAssessment.outcome, "not_assessed")
+    rows = db.session.execute(
+        scope.restrict(
+            select(Review.status, outcome, func.count(Finding.id))
+            .join(Review, Review.id == Finding.review_id)
+            .outerjoin(JustCultureAssessment, JustCultureAssessment.finding_id == Finding.id)
+            .where((Finding.judgement == "insufficient") & lifecycle.finding_is_individual_sql())
+            .group_by(Review.status, outcome)
+        )
+    )
+    return {(status, key): int(n) for status, key, n in rows}
 
 
 def _reference_actions(scope: Scope) -> dict[str, Any]:
@@ -140,6 +238,11 @@ def reference(app, monkeypatch) -> Callable[[Any, dict[str, str]], Any]:
             m.setattr(lifecycle, "finding_is_weighed_sql", _reference_weighed_sql)
             m.setattr(themes, "actions", _reference_actions)
             m.setattr(action_figures, "actions", _reference_actions)
+            m.setattr(themes, "findings", _reference_findings)
+            m.setattr(
+                themes, "individual_attribution", reference_attribution.individual_attribution
+            )
+            m.setattr(just_culture_figures, "_counts", _reference_just_culture_counts)
             return _plain(themes.themes(leader, filters))
 
     return compute
@@ -257,6 +360,25 @@ class Changes:
             )
         return f"caseload context added to {review.reference}"
 
+    def add_context_for_someone(self) -> str:
+        """Another caseload context for a participant already on the review (perhaps a
+        finding's subject, whose context the finding does not link yet)."""
+        people = [(r, p) for r in self._some() for p in r.participants]
+        if not people:
+            return self.add_context()
+        review, person = self.rng.choice(people)
+        values = {
+            **CONTEXT,
+            "participant_id": person.id,
+            "period_end": self.rng.choice(["2025-10-01", "2025-12-01"]),
+            "caseload_count": self.rng.randint(20, 90),
+            "workload_percent": self.rng.randint(60, 160),
+            "management_oversight_sessions": 2,
+        }
+        with _editable(review):
+            evidence.add_caseload_context(self.reviewer, review, values)
+        return f"caseload context added for participant {person.id} of {review.reference}"
+
     def edit_context(self) -> str:
         found = [(r, c) for r in self.reviews for c in r.caseload_contexts]
         if not found:
@@ -266,6 +388,77 @@ class Changes:
         with _editable(review):
             evidence.update_evidence(self.reviewer, review, context, change)
         return f"caseload context {context.id} of {review.reference} now {change}"
+
+    def relink_finding(self) -> str:
+        """A finding's attribution, subjects, linked factors and caseload contexts changed:
+        each can change whether its context was weighed, or whether it is an individual
+        shortfall finding."""
+        found = [(r, f) for r in self._some() for f in r.findings]
+        if not found:
+            return self.add_finding()
+        review, finding = self.rng.choice(found)
+        rng = self.rng
+        attribution = rng.sample(["individual", "team", "organisational"], rng.randint(1, 2))
+        people = review.participants
+        subjects = rng.sample(people, rng.randint(1, len(people))) if people else []
+        if not subjects:
+            attribution = ["team"]
+        factors = [f.id for f in review.systemic_factors if rng.random() < 0.5]
+        contexts = [c.id for c in review.caseload_contexts if rng.random() < 0.5]
+        change = {
+            "attribution": attribution,
+            "subject_participant_ids": [p.id for p in subjects]
+            if "individual" in attribution
+            else [],
+            "systemic_factor_ids": factors,
+            "caseload_context_ids": contexts,
+        }
+        with _editable(review):
+            findings.update_finding(
+                self.reviewer, review, finding, {**change, "version": finding.version}
+            )
+        return f"finding {finding.id} of {review.reference} relinked: {change}"
+
+    def assess(self) -> str:
+        """A just-culture answer given: the outcome of an individual shortfall finding."""
+        found = [
+            (r, f)
+            for r in self._some()
+            for f in r.findings
+            if f.judgement == "insufficient" and "individual" in f.attribution
+        ]
+        if not found:
+            return self.relink_finding()
+        review, finding = self.rng.choice(found)
+        answers = {"deliberate_harm": "no", "health_factors": self.rng.choice(["yes", "no"])}
+        with _editable(review):
+            findings.set_just_culture(self.reviewer, review, finding, answers, finding.version)
+        return f"finding {finding.id} of {review.reference} assessed: {answers}"
+
+    def delete_context(self) -> str:
+        """A caseload context deleted (its links to findings go with it)."""
+        found = [(r, c) for r in self.reviews for c in r.caseload_contexts]
+        if not found:
+            return self.add_context()
+        review, context = self.rng.choice(found)
+        with _editable(review):
+            evidence.delete_evidence(self.reviewer, review, context)
+        return f"caseload context {context.id} of {review.reference} deleted"
+
+    def remove_participant(self) -> str:
+        """A participant removed (their contexts and their being a subject go with them)."""
+        found = [
+            (r, p)
+            for r in self.reviews
+            for p in r.participants
+            if reviews.why_participant_stays(r, p) is None
+        ]
+        if not found:
+            return self.add_context()
+        review, person = self.rng.choice(found)
+        with _editable(review):
+            reviews.remove_participant(self.reviewer, review, person)
+        return f"participant {person.id} removed from {review.reference}"
 
     def add_action(self) -> str:
         review = self.review()
@@ -324,7 +517,12 @@ class Changes:
             self.add_factor,
             self.edit_or_delete_factor,
             self.add_context,
+            self.add_context_for_someone,
             self.edit_context,
+            self.relink_finding,
+            self.assess,
+            self.delete_context,
+            self.remove_participant,
             self.add_action,
             self.edit_action,
             self.status,
@@ -332,7 +530,7 @@ class Changes:
         ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_served_figures_equal_a_fresh_computation_after_every_change(
     seed, five_reviews, make_user, reference
 ):

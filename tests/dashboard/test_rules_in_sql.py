@@ -7,12 +7,13 @@ from __future__ import annotations
 import sys
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from sfo_review import lifecycle
 from sfo_review.extensions import db
-from sfo_review.models import Finding
+from sfo_review.models import Finding, review_figures
 from sfo_review.services import evidence, findings, reviews
+from sfo_review.services.figures import contributions
 from sfo_review.services.figures.scope import percentile
 from sfo_review.sqlfuncs import WHITESPACE
 
@@ -69,6 +70,20 @@ def _agree(review) -> dict[int, bool]:
     in_python = {f.id: lifecycle.finding_is_balanced(f) for f in review.findings}
     assert in_sql.keys() == in_python.keys()
     assert {k: bool(v) for k, v in in_sql.items()} == in_python
+    # The correlated form that keeps each review's counts (services/figures/contributions.py)
+    correlated = or_(
+        ~contributions.is_individual_correlated(), contributions.is_weighed_correlated()
+    )
+    in_rows = dict(db.session.execute(select(Finding.id, correlated)).all())
+    assert {k: bool(v) for k, v in in_rows.items()} == in_python
+    # and the review's counts kept at the last commit say the same.
+    stored = db.session.execute(
+        select(review_figures).where(review_figures.c.review_id == review.id)
+    ).one()
+    shortfalls = [f for f in review.findings if lifecycle.is_individual_shortfall(f)]
+    assert stored.findings == len(review.findings)
+    assert stored.individual == len(shortfalls)
+    assert stored.weighed == sum(lifecycle.finding_context_weighed(f) for f in shortfalls)
     return in_python
 
 
@@ -159,3 +174,16 @@ def test_percentile_matches_a_plain_sorted_list():
     assert percentile(histogram, 50) == statistics.median(numbers)
     cuts = statistics.quantiles(numbers, n=10, method="inclusive")
     assert percentile(histogram, 90) == pytest.approx(cuts[-1], abs=0.05)
+
+
+def test_the_stored_bands_are_the_contracts():
+    """`review_people_figures` has a column for every band of who gets blamed, and only
+    those (services/figures/bands.py), and one for every grade."""
+    from sfo_review import vocab
+    from sfo_review.models.review_figures import BREAKDOWNS as STORED
+    from sfo_review.services.figures.attribution import BREAKDOWNS, NAMES
+
+    assert STORED["grade"] == vocab.keys(vocab.GRADES)
+    for stored, name in NAMES.items():
+        if stored != "grade":
+            assert STORED[stored] == tuple(b.key for b in BREAKDOWNS[name])

@@ -1,56 +1,32 @@
-"""Findings: the attribution mix and the balance measure (the balance rule, counted in SQL)."""
+"""Findings: the attribution mix and the balance measure, summed over each review's counts
+(`review_figures`, kept up to date by services/figures/contributions.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import func, select
 
-from sfo_review import lifecycle, vocab
+from sfo_review import vocab
 from sfo_review.extensions import db
-from sfo_review.models import Finding, FindingAttribution, Review
+from sfo_review.models import Review, review_figures
+from sfo_review.models.review_figures import ATTRIBUTED, FINDING_COUNTS
 from sfo_review.services.figures.scope import Scope, share
 
 
-def _attribution_counts(scope: Scope) -> dict[str, int]:
+def counts_by_status(scope: Scope, names: tuple[str, ...]) -> dict[str, dict[str, int]]:
+    """Review status → the sum of each of `names` (columns of `review_figures`) over the
+    reviews in scope: one query over at most one row per review."""
+    sums = [func.coalesce(func.sum(review_figures.c[name]), 0) for name in names]
     rows = db.session.execute(
         scope.restrict(
-            select(FindingAttribution.attribution, func.count())
-            .join(Finding, Finding.id == FindingAttribution.finding_id)
-            .join(Review, Review.id == Finding.review_id)
-            .group_by(FindingAttribution.attribution)
+            select(Review.status, *sums)
+            .select_from(review_figures)
+            .join(Review, Review.id == review_figures.c.review_id)
+            .group_by(Review.status)
         )
     )
-    return dict(rows.all())
-
-
-def _per_status(scope: Scope) -> list[Any]:
-    """Per review status: findings, individual shortfall ones (api-v1.1 A), those attributed
-    to an individual alone, and the individual shortfall ones whose context was weighed."""
-    individual = lifecycle.finding_is_individual_sql()
-    individual_only = individual & Finding.id.not_in(
-        select(FindingAttribution.finding_id).where(FindingAttribution.attribution != "individual")
-    )
-    weighed = individual & lifecycle.finding_is_weighed_sql()
-
-    def how_many(condition: Any) -> Any:
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
-    return list(
-        db.session.execute(
-            scope.restrict(
-                select(
-                    Review.status,
-                    func.count(Finding.id),
-                    how_many(individual),
-                    how_many(individual_only),
-                    how_many(weighed),
-                )
-                .join(Review, Review.id == Finding.review_id)
-                .group_by(Review.status)
-            )
-        )
-    )
+    return {status: dict(zip(names, map(int, numbers), strict=True)) for status, *numbers in rows}
 
 
 NONE = (0, 0, 0, 0)
@@ -68,9 +44,11 @@ def _balance_row(status: vocab.Choice, numbers: tuple[int, ...]) -> dict[str, An
 
 
 def findings(scope: Scope) -> dict[str, Any]:
-    """`attribution` and `balance` of the figures (two queries)."""
-    counts = _attribution_counts(scope)
-    rows = {status: tuple(int(n) for n in numbers) for status, *numbers in _per_status(scope)}
+    """`attribution` and `balance` of the figures (one query, over `review_figures`)."""
+    names = (*FINDING_COUNTS, *ATTRIBUTED.values())
+    by_status = counts_by_status(scope, names)
+    counts = {key: sum(r[name] for r in by_status.values()) for key, name in ATTRIBUTED.items()}
+    rows = {status: tuple(r[name] for name in FINDING_COUNTS) for status, r in by_status.items()}
     total = sum(r[0] for r in rows.values())
     individual = sum(r[1] for r in rows.values())
     weighed = sum(r[3] for r in rows.values())

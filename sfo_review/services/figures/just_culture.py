@@ -10,35 +10,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
-from sfo_review import lifecycle, vocab
-from sfo_review.extensions import db
-from sfo_review.models import Finding, JustCultureAssessment, Review
+from sfo_review import vocab
+from sfo_review.models.review_figures import NOT_ASSESSED as NOT_ASSESSED_KEY
+from sfo_review.models.review_figures import OUTCOMES as COLUMNS
+from sfo_review.services.figures.findings import counts_by_status
 from sfo_review.services.figures.scope import Scope, share
 
-NOT_ASSESSED = vocab.Choice("not_assessed", "Not assessed")
+NOT_ASSESSED = vocab.Choice(NOT_ASSESSED_KEY, "Not assessed")
 OUTCOMES: tuple[vocab.Choice, ...] = (*vocab.JUST_CULTURE_OUTCOMES, NOT_ASSESSED)
 
 
-def individual_shortfall_sql() -> Any:
-    """SQL: the finding (`Finding` in the query) is an individual shortfall finding."""
-    return (Finding.judgement == "insufficient") & lifecycle.finding_is_individual_sql()
-
-
 def _counts(scope: Scope) -> dict[tuple[str, str], int]:
-    """(review status, outcome) → individual shortfall findings, in one query."""
-    outcome = func.coalesce(JustCultureAssessment.outcome, NOT_ASSESSED.key)
-    rows = db.session.execute(
-        scope.restrict(
-            select(Review.status, outcome, func.count(Finding.id))
-            .join(Review, Review.id == Finding.review_id)
-            .outerjoin(JustCultureAssessment, JustCultureAssessment.finding_id == Finding.id)
-            .where(individual_shortfall_sql())
-            .group_by(Review.status, outcome)
-        )
-    )
-    return {(status, key): int(n) for status, key, n in rows}
+    """(review status, outcome) → individual shortfall findings, in one query over each
+    review's counts (`review_figures`)."""
+    by_status = counts_by_status(scope, tuple(COLUMNS.values()))
+    return {
+        (status, key): numbers[name]
+        for status, numbers in by_status.items()
+        for key, name in COLUMNS.items()
+        if numbers[name]
+    }
 
 
 def _items(counts: dict[str, int]) -> list[dict[str, Any]]:
