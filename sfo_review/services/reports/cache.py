@@ -27,15 +27,22 @@ from sfo_review.vocab import LIVE_REPORT_VARIANTS
 
 
 def cached(
-    review: Review, variant: str, fresh: bool = False, with_pdf: bool = False
+    review: Review,
+    variant: str,
+    fresh: bool = False,
+    with_pdf: bool = False,
+    with_html: bool = False,
 ) -> RenderedReport | None:
     """The cache row of a review's variant (`fresh`: as committed now, not as first read;
-    `with_pdf`: its PDF read in the same query, for a download that will likely answer it)."""
+    `with_pdf`: its PDF read in the same query, for a download that will likely answer it;
+    `with_html`: the approved HTML it may hold, likewise)."""
     query = select(RenderedReport).where(
         RenderedReport.review_id == review.id, RenderedReport.variant == variant
     )
     if with_pdf:
         query = query.options(undefer(RenderedReport.pdf))
+    if with_html:
+        query = query.options(undefer(RenderedReport.approved_html))
     if fresh:
         query = query.execution_options(populate_existing=True)
     return db.session.scalar(query)
