@@ -93,6 +93,27 @@ def _after_edits(
     return {"median_cpu_ms": round(statistics.median(cpu), 2), "statements": counts}
 
 
+def _add_views(review_id: int, user_id: int, count: int) -> None:
+    """`count` views of the review in its audit trail, as months of reading leave them."""
+    from sqlalchemy import insert
+
+    from sfo_review.extensions import db
+    from sfo_review.models import AuditEvent
+
+    rows = [
+        {
+            "review_id": review_id,
+            "user_id": user_id,
+            "action": "review.viewed",
+            "summary": "Viewed the review",
+        }
+        for _ in range(count)
+    ]
+    for start in range(0, len(rows), 5000):
+        db.session.execute(insert(AuditEvent), rows[start : start + 5000])
+    db.session.commit()
+
+
 def main() -> int:  # noqa: C901 - a script: set up, measure, print
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=200)
@@ -103,6 +124,12 @@ def main() -> int:  # noqa: C901 - a script: set up, measure, print
         type=int,
         default=5,
         help="edits, each followed by its render and the first download after it",
+    )
+    parser.add_argument(
+        "--read-events",
+        type=int,
+        default=0,
+        help="views recorded in the review's audit trail first (a review read for months)",
     )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -126,6 +153,7 @@ def main() -> int:  # noqa: C901 - a script: set up, measure, print
         review = build(chronology=300, stage="factual_accuracy")
         review_id, email = review.id, review.reviewer.email
         token = users.issue_token(review.reviewer)
+        _add_views(review.id, review.reviewer_id, args.read_events)
         db.session.remove()
 
     api_client = app.test_client()
