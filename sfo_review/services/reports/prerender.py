@@ -3,10 +3,11 @@ to render its draft PDFs again once the review has been quiet for a while.
 
 When it happens: a request commits a change to the review (every change is a use case that
 writes the review's audit event in the same transaction; reads — `READ_EVENTS` — are not
-followed; the content version the download checks moves with it, `versions.py`). The session notes the review
-when the event is flushed and, once the transaction has committed, `request_render` asks
-for a render after PDF_PRERENDER_QUIET_SECONDS. Only changes made in a request (pages, the
-API) are followed: a seed or a CLI command renders nothing ahead.
+followed; the content version the download checks moves with it, `versions.py`). The
+session notes the review when the event is flushed and, once the transaction has
+committed, `request_render` asks for a render after PDF_PRERENDER_QUIET_SECONDS. Only
+changes made in a request (pages, the API) are followed: a seed or a CLI command renders
+nothing ahead.
 
 Debounced, with Huey's schedule and two keys in its key-value store (SQLite table `kv` or
 the Redis hash; both atomic for `put_if_empty`):
