@@ -67,8 +67,9 @@ def create_app(config: type[config_module.Config] | dict[str, Any] | None = None
     web.register(app)
     app.before_request(sso_views.keep_waiting)
     jobs.init_app(app)
-    from sfo_review.services.reports import prerender
+    from sfo_review.services.reports import prerender, versions
 
+    versions.init_app()  # each review's content version, moved with every change its PDFs show
     prerender.init_app()  # draft PDFs rendered again after each change, debounced
     register_cli(app)
     return app

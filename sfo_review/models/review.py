@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sfo_review.extensions import db
@@ -81,6 +81,11 @@ class Review(Versioned, db.Model):  # type: ignore[name-defined]
     # The summary written for the victim's family, and why any flagged item stays.
     family_summary: Mapped[str | None] = mapped_column(Text, nullable=True)
     family_summary_exceptions: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # +1 at the commit of every transaction that changes anything the review's PDFs show
+    # (services/reports/versions.py): a cached PDF is current while its stamp has this number.
+    content_version: Mapped[int] = mapped_column(
+        Integer, nullable=False, default=0, server_default="0"
+    )
 
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False, index=True)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), nullable=False)

@@ -27,6 +27,7 @@ from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.errors import NotFound, ValidationFailed
 from sfo_review.services.figures import cache as figures_cache
+from sfo_review.services.reports import versions as content_versions
 
 ADMIN_ONLY = "Only admins can change the list of regions and PDUs."
 GONE = "Nothing has that value now: it may have been mapped already"
@@ -215,7 +216,7 @@ def resolve_pdu(actor: User, data: dict[str, Any]) -> int:
     result = db.session.execute(
         update(Review)
         .where(Review.region == values["region"], Review.pdu == values["value"])
-        .values(region=region, pdu=pdu)
+        .values(region=region, pdu=pdu, **content_versions.moved())  # printed in its PDFs
         .execution_options(synchronize_session=False)
     )
     changed = int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -235,10 +236,12 @@ def resolve_pdu(actor: User, data: dict[str, Any]) -> int:
 def _rename_region_rows(old: str, new: str) -> int:
     changed = 0
     for model in (Review, User):
+        # a review's region prints in its PDFs: their content version moves with it
+        moves = content_versions.moved() if model is Review else {}
         result = db.session.execute(
             update(model)
             .where(model.region == old)
-            .values(region=new)
+            .values(region=new, **moves)
             .execution_options(synchronize_session=False)
         )
         changed += int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -325,7 +328,7 @@ def rename_pdu(actor: User, pdu: Pdu, data: dict[str, Any]) -> Pdu:
         db.session.execute(
             update(Review)
             .where(Review.region == pdu.region.name, Review.pdu == old)
-            .values(pdu=new)
+            .values(pdu=new, **content_versions.moved())  # printed in their PDFs
             .execution_options(synchronize_session=False)
         )
         figures_cache.bump()  # as resolve_pdu: the reviews' PDU changed behind the ORM

@@ -8,9 +8,10 @@ visits would hide the answer. Declined statements carry no words (their draft is
 shown), so reading one is not recorded either.
 
 Recording is a small write transaction of its own, like `reviews.record_view` (GET pages
-record their audit event the same way). It writes no audit event: the audit trail's latest
-event stands for the review's content (`reports.cache.content_stamp`), and a read must not
-make the cached PDF look out of date.
+record their audit event the same way). It writes no audit event (the full report counts
+the review's audit events that are not reads), and its rows are not shown in any PDF, so a
+read never moves the review's content version (`reports.versions`) nor makes the cached PDF
+look out of date.
 """
 
 from __future__ import annotations

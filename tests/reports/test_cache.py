@@ -100,15 +100,25 @@ def test_a_renamed_person_renders_it_again(rich_review: Builder, renders: list[s
 
 
 def test_a_change_that_prints_nothing_new_reuses_the_pdf(
-    rich_review: Builder, renders: list[str]
+    rich_review: Builder, renders: list[str], make_user: Callable[..., Any]
 ) -> None:
     built = rich_review("factual_accuracy")
+    stranger = make_user("officer", name="Ottoline Unprinted")
     export(built)
     stamp = db.session.query(RenderedReport).one().stamp
     from sfo_review.services import users
 
-    # Someone's password changes: the stamp moves (users changed), the PDF would not.
+    # Someone's password changes (the session token rotates): nothing printed changed, so
+    # the stamp stays and the stored PDF is answered as it is.
     users.change_password(built["officer"], built["officer"], "another-horse-battery-2026")
+    export(built)
+    assert len(renders) == 1
+    assert db.session.query(RenderedReport).one().stamp == stamp
+
+    # A name changes, of someone this review never names: the stamp moves (names print),
+    # the HTML is built again and, its content key being the same, the PDF is restamped.
+    stranger.name = "Ottoline Still Unprinted"
+    db.session.commit()
     export(built)
 
     assert len(renders) == 1

@@ -17,24 +17,32 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import undefer
 
 from sfo_review.extensions import db
-from sfo_review.models import Action, ActionRecurrence, AuditEvent, RenderedReport, Review, User
+from sfo_review.models import Action, ActionRecurrence, RenderedReport, Review
 from sfo_review.models._base import utcnow
-from sfo_review.pdf.content import LONDON, READ_EVENTS
+from sfo_review.pdf.content import LONDON
 from sfo_review.pdf.render import RenderedPdf, fingerprint, sha256_hex
 from sfo_review.services._common import use_case
+from sfo_review.services.reports import versions
 from sfo_review.vocab import LIVE_REPORT_VARIANTS
 
 
 def cached(
-    review: Review, variant: str, fresh: bool = False, with_pdf: bool = False
+    review: Review,
+    variant: str,
+    fresh: bool = False,
+    with_pdf: bool = False,
+    with_html: bool = False,
 ) -> RenderedReport | None:
     """The cache row of a review's variant (`fresh`: as committed now, not as first read;
-    `with_pdf`: its PDF read in the same query, for a download that will likely answer it)."""
+    `with_pdf`: its PDF read in the same query, for a download that will likely answer it;
+    `with_html`: the approved HTML it may hold, likewise)."""
     query = select(RenderedReport).where(
         RenderedReport.review_id == review.id, RenderedReport.variant == variant
     )
     if with_pdf:
         query = query.options(undefer(RenderedReport.pdf))
+    if with_html:
+        query = query.options(undefer(RenderedReport.approved_html))
     if fresh:
         query = query.execution_options(populate_existing=True)
     return db.session.scalar(query)
@@ -60,31 +68,27 @@ def _row(review: Review, variant: str, row: RenderedReport | None) -> RenderedRe
 def content_stamp(review: Review, variant: str) -> str:
     """A cheap fingerprint of everything the PDF shows, without building it.
 
-    Every change to a review is a use case that writes its audit event in the same
-    transaction (services/_common.py), so the review's latest audit event and their number
-    stand for its content; names print too (any user's change moves the users' latest
-    update); a draft carries today's date; the reference points come from the config;
-    the templates, stylesheet and WeasyPrint version from render.fingerprint().
+    The review's content version moves in the same transaction as every change its PDFs
+    show (services/reports/versions.py), so it stands for the review's content and is read
+    with the review itself; names print too (the names version moves when a user's name
+    changes, and for nothing else about a user); a draft carries today's date; the reference
+    points and the family summary's contact come from the config; the templates, stylesheet
+    and WeasyPrint version from render.fingerprint(). Read before the content, so a stamp is
+    never newer than the PDF made with it.
     """
-    last_event, events = db.session.execute(
-        select(func.max(AuditEvent.id), func.count()).where(
-            AuditEvent.review_id == review.id, AuditEvent.action.not_in(READ_EVENTS)
-        )
-    ).one()
-    users_changed = db.session.scalar(select(func.max(User.updated_at)))
     config = current_app.config
     parts = [
         variant,
         review.id,
         review.version,
         review.status,
-        last_event,
-        events,
-        users_changed.isoformat() if users_changed else "",
+        review.content_version,
+        versions.names_version(),
         datetime.now(LONDON).date().isoformat(),
         config["CASELOAD_REFERENCE_MAX"],
         config["WORKLOAD_REFERENCE_PERCENT"],
         config["REVIEW_DEADLINE_WORKING_DAYS"],
+        config["FAMILY_CONTACT"],  # the family summary's "Please contact …"
         fingerprint(),
     ]
     if variant in LIVE_REPORT_VARIANTS:

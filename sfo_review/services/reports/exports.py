@@ -151,10 +151,12 @@ def _find(review: Review, variant: str, fmt: str, name: str) -> Export:
     stored = snapshot(review, variant, fmt)
     if stored is not None:
         return Export(name, pdf=stored.pdf)
-    waiting = awaiting(review, variant)
-    if waiting is not None:
-        wait = _worth_waiting_for(waiting.approved_html or "")
-        return _to_worker(review, variant, waiting.content_key, waiting, name, wait=wait)
+    # one query for the row: the approved HTML it may still hold (`snapshots.awaiting`), and
+    # the bytes a cached download will likely answer with
+    row = cached(review, variant, with_pdf=fmt == "standard", with_html=True)
+    if row is not None and row.approved_html is not None:
+        wait = _worth_waiting_for(row.approved_html)
+        return _to_worker(review, variant, row.content_key, row, name, wait=wait)
     if fmt == "archival" and lifecycle.is_finished(review):
         # approved before archival copies were made (migration 0007): its snapshot is the
         # record, and a copy made now would not be the document that was signed off
@@ -168,7 +170,7 @@ def _find(review: Review, variant: str, fmt: str, name: str) -> Export:
             "The archival copy (PDF/A-3b) is made when the review is approved.",
             {"format": ["The archival copy exists only for approved reviews"]},
         )
-    return _current(review, variant, name)
+    return _current(review, variant, name, row)
 
 
 def _worth_waiting_for(html: str) -> bool:
@@ -219,10 +221,11 @@ def _exported(actor: User, review: Review, variant: str, fmt: str) -> None:
         statement_access.record(actor, review.statements, statement_access.EXPORTED)
 
 
-def _current(review: Review, variant: str, name: str) -> Export:
-    """The PDF of the review as it is now: from the cache, or by the job worker."""
+def _current(review: Review, variant: str, name: str, row: RenderedReport | None) -> Export:
+    """The PDF of the review as it is now: from the cache (`row`, read with its bytes), or
+    by the job worker. The stored bytes are answered only when the row's stamp is the
+    content's now (the review's content version, read with the review: cache.py)."""
     stamp = content_stamp(review, variant)
-    row = cached(review, variant, with_pdf=True)  # one query for the row and its bytes
     if row is not None and row.stamp == stamp and row.state == "ready":
         return Export(name, pdf=row.pdf)
     html = render_html(review, variant, linked_stylesheet=False)

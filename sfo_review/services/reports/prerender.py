@@ -1,12 +1,13 @@
 """Draft PDFs laid out before anyone asks (issue 21): a change to a review asks the job worker
 to render its draft PDFs again once the review has been quiet for a while.
 
-When it happens: a request commits a change that moves the review's content stamp
-(`cache.content_stamp`: every change is a use case that writes the review's audit event in
-the same transaction; reads — `READ_EVENTS` — move nothing). The session notes the review
-when the event is flushed and, once the transaction has committed, `request_render` asks
-for a render after PDF_PRERENDER_QUIET_SECONDS. Only changes made in a request (pages, the
-API) are followed: a seed or a CLI command renders nothing ahead.
+When it happens: a request commits a change to the review (every change is a use case that
+writes the review's audit event in the same transaction; reads — `READ_EVENTS` — are not
+followed; the content version the download checks moves with it, `versions.py`). The
+session notes the review when the event is flushed and, once the transaction has
+committed, `request_render` asks for a render after PDF_PRERENDER_QUIET_SECONDS. Only
+changes made in a request (pages, the API) are followed: a seed or a CLI command renders
+nothing ahead.
 
 Debounced, with Huey's schedule and two keys in its key-value store (SQLite table `kv` or
 the Redis hash; both atomic for `put_if_empty`):
