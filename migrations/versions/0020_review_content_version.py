@@ -1,7 +1,7 @@
 """0020 the review's content version: what a cached draft PDF is checked against.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-06 20:00:00.000000
 
 `reviews.content_version`: moved (+1) at the commit of every transaction that changes
@@ -9,9 +9,6 @@ anything the review's PDFs show (services/reports/versions.py), so a download te
 its cached PDF is current from the review row it has already read (docs/pdf.md). Existing
 reviews start at 0: their cached PDFs were stamped the old way, so their first download
 builds the HTML once, finds the same content key and restamps the row (no render).
-
-Chained after 0018 here; 0019 is being written in parallel: re-chain at merge
-(`down_revision = "0019"`).
 """
 
 import sqlalchemy as sa
@@ -19,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0020"
-down_revision = "0018"
+down_revision = "0019"
 branch_labels = None
 depends_on = None
 
