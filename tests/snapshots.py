@@ -1,9 +1,12 @@
 """The builders of whole reviews (`full_review`, `rich_review`, the API's `world`) build each
-distinct review once per test function; later calls get the same rows copied in.
+distinct review once per test function, and tests/dashboard's five reviews
+(`five_reviews_built`, built by a fixture before any test code runs) once per test module;
+later calls get the same rows copied in.
 
 A builder called on an empty database (but for the migrations' own rows: BASELINE and
 REFERENCE, which tests/test_snapshots.py checks are all of them), with the same
-arguments, in the same test function (so with the same fixtures and monkeypatches), with
+arguments, in the same test function (so with the same fixtures and monkeypatches; for
+MODULE_BUILDERS, in the same module, as only pure fixtures have run before them), with
 the same app settings, in the same minute, writes the same rows every time. So the first
 call's result is kept (every row of every table, and which rows the returned objects are);
 a later call that meets those conditions copies the rows in (same ids, same order, inside
@@ -14,8 +17,9 @@ is unchanged; the minute in the key bounds how old the copied rows' timestamps c
 Nothing is reused when anything could make a build differ, or a test could tell it did not
 run: the database holds other rows (the test wrote something first, or builds a second
 review); the test uses a fixture not in PURE (one that records what happens, such as
-`layouts`, `queued` or `caplog`, or any fixture not named here or in its module's
-SNAPSHOT_PURE); the result holds something other than rows, text, numbers, lists, dicts.
+`layouts`, `queued` or `caplog`, or any fixture not named here or in the SNAPSHOT_PURE of
+its module or of a conftest.py above it); the result holds something other than rows,
+text, numbers, lists, dicts.
 
 SFO_SNAPSHOTS=0 turns reuse off. SFO_SNAPSHOTS=check builds every time and compares what
 each build wrote with what a reuse would have copied (every column but timestamps and
@@ -27,6 +31,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
@@ -40,12 +45,18 @@ from sqlalchemy.orm.base import instance_state
 from sfo_review.extensions import db
 
 # The builders whose results are kept (fixture names; each returns a build function).
-BUILDERS = ("full_review", "rich_review", "world")
+BUILDERS = ("full_review", "rich_review", "world", "five_reviews_built")
+# Builders only ever called by another fixture (tests/dashboard's `five_reviews`), so before
+# the test's own code runs: nothing a test function does can change their build, and a build
+# is reused by every test of the module (not only the parametrizations of one function).
+MODULE_BUILDERS = frozenset({"five_reviews_built"})
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")
 # Fixtures that change nothing a build does and record nothing of it. A test using any
 # other fixture (besides its parameters) always builds for real, unless its module names
-# that fixture in `SNAPSHOT_PURE` (a set of fixture names: its own fixtures that only build).
+# that fixture in `SNAPSHOT_PURE` (a set of fixture names: its own fixtures that only build,
+# or that set the same state for each of its tests; a conftest.py's SNAPSHOT_PURE counts for
+# every module under its folder).
 PURE = frozenset(
     {
         "app",
@@ -223,6 +234,12 @@ def _counter(factory: Any) -> dict[str, int]:
     return counter
 
 
+def _moved(counters: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The counters a build moved on (all were at 0 before it), by factory: the same whatever
+    other factories a test of the module also asks for."""
+    return {name: c["n"] for name, c in counters.items() if c["n"]}
+
+
 def _stripped(rows: _Rows) -> dict[str, list[dict[str, Any]]]:
     """Rows without their timestamps (for SFO_SNAPSHOTS=check)."""
     return {
@@ -256,13 +273,14 @@ def _differences(
     return found
 
 
-def _key(fixture: Any, item: Any, args: Any, kwargs: Any, start: _Rows) -> _Key:
-    """What a build's rows depend on (the builder, the test function, the arguments, the
-    settings, the database and its rows before, the minute)."""
+def _key(fixture: Any, item: Any, args: Any, kwargs: Any, start: _Rows, per_module: bool) -> _Key:
+    """What a build's rows depend on (the builder, the test module and function, or only the
+    module for MODULE_BUILDERS, the arguments, the settings, the database and its rows
+    before, the minute)."""
     return (
         f"{fixture.__module__}.{fixture.__qualname__}",
         item.module.__name__ if item.module else "",
-        getattr(item, "originalname", item.name),
+        "" if per_module else getattr(item, "originalname", item.name),
         repr(args),
         repr(sorted(kwargs.items())),
         repr(sorted(current_app.config.items(), key=lambda kv: kv[0])),
@@ -288,12 +306,24 @@ def _reuse(
     return result
 
 
+def _module_pure(module: Any) -> set[str]:
+    """The SNAPSHOT_PURE of a test module and of the conftest.py of each folder above it."""
+    if module is None:
+        return set()
+    parts = module.__name__.split(".")
+    found = set(getattr(module, "SNAPSHOT_PURE", ()))
+    for n in range(1, len(parts)):
+        conftest = sys.modules.get(".".join([*parts[:n], "conftest"]))
+        found |= set(getattr(conftest, "SNAPSHOT_PURE", ()))
+    return found
+
+
 def _keep(
-    request: pytest.FixtureRequest, fixture: Any, build: Callable[..., Any]
+    request: pytest.FixtureRequest, name: str, fixture: Any, build: Callable[..., Any]
 ) -> Callable[..., Any]:
     item = request.node
     params = set(getattr(getattr(item, "callspec", None), "params", {}))
-    pure = PURE | set(getattr(item.module, "SNAPSHOT_PURE", ()))
+    pure = PURE | _module_pure(item.module)
     others = set(item.fixturenames) - params - pure
 
     if others or MODE == "0":
@@ -313,9 +343,9 @@ def _keep(
         ):
             return build(*args, **kwargs)
         start = _dump(conn, filled)
-        key = _key(fixture, item, args, kwargs, start)
-        if _KEPT and next(iter(_KEPT))[1:3] != key[1:3]:
-            _KEPT.clear()  # builds are reused within one test function: keep only its own
+        key = _key(fixture, item, args, kwargs, start, name in MODULE_BUILDERS)
+        if _KEPT and next(iter(_KEPT))[1] != key[1]:
+            _KEPT.clear()  # builds are reused within one test module: keep only its own
         found = _KEPT.get(key)
         if found is not None and MODE != "check":
             return _reuse(conn, filled, found, counters)
@@ -333,14 +363,14 @@ def _keep(
         if found is not None:  # check mode
             differences = _differences(_stripped(found.rows), _stripped(rows))
             assert not differences, f"a kept build differs from a new one: {differences}"
-            assert found.counters == {name: c["n"] for name, c in counters.items()}
+            assert found.counters == _moved(counters)
             return result
         try:
             encoded = _encode(result)
         except _NotRows:
             _KEPT[key] = None
             return result
-        _KEPT[key] = _Kept(rows, encoded, {name: c["n"] for name, c in counters.items()})
+        _KEPT[key] = _Kept(rows, encoded, _moved(counters))
         return result
 
     return kept
@@ -352,7 +382,7 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef[Any], request: pytest.Fix
     if fixturedef.argname not in BUILDERS or outcome.excinfo is not None:
         return
     build = outcome.get_result()
-    kept = _keep(request, fixturedef.func, build)
+    kept = _keep(request, fixturedef.argname, fixturedef.func, build)
     if kept is not build:
         outcome.force_result(kept)
         cached = fixturedef.cached_result

@@ -43,11 +43,21 @@ CONTEXT = {
 }
 
 
+# Fixtures of this folder that tests/snapshots.py may count as pure: the day fixed for every
+# test here, and `five_reviews` (whose build, `five_reviews_built`, is kept once per module).
+SNAPSHOT_PURE = {"fixed_today", "five_reviews"}
+
+
 class Builder:
-    def __init__(self, make_user: Callable[..., User], make_review: Callable[..., Review]):
+    def __init__(
+        self,
+        make_user: Callable[..., User],
+        make_review: Callable[..., Review],
+        reviewer: User | None = None,
+    ):
         self.make_user = make_user
         self.make_review = make_review
-        self.reviewer = make_user("reviewer")
+        self.reviewer = reviewer or make_user("reviewer")
 
     def review(self, region: str, pdu: str, notified: str) -> Review:
         day = date.fromisoformat(notified)
@@ -135,13 +145,25 @@ def settle(review: Review, status: str, approved_after: int | None = None, due: 
 
 
 @pytest.fixture
-def five_reviews(make_user, make_review) -> dict[str, Any]:
-    """R1 London/Camden 2026-01-05 approved after 60 days, agreed extension;
+def five_reviews(five_reviews_built, make_user, make_review) -> dict[str, Any]:
+    """The five reviews (see five_reviews_built), and a Builder to add to them."""
+    built = five_reviews_built()
+    return {**built, "builder": Builder(make_user, make_review, built["reviewer"])}
+
+
+@pytest.fixture
+def five_reviews_built(make_user, make_review) -> Callable[[], dict[str, Any]]:
+    """Builds the five reviews (a builder of tests/snapshots.py: built once per module).
+
+    R1 London/Camden 2026-01-05 approved after 60 days, agreed extension;
     R2 London/Hackney 2026-02-02 approved after 90 days; R3 Wales/Gwent 2025-11-10 closed
     after 120 days; R4 Wales/Gwent 2026-03-01 in review, due 2026-05-26 (overdue), a refused
     and a pending extension; R5 London/Camden 2026-05-01 at factual accuracy, agreed
     extension to 2026-07-24 (not overdue)."""
-    b = Builder(make_user, make_review)
+    return lambda: _five_reviews(Builder(make_user, make_review))
+
+
+def _five_reviews(b: Builder) -> dict[str, Any]:
     r1 = b.review("London", "Camden and Islington", "2026-01-05")
     r2 = b.review("London", "Hackney and City", "2026-02-02")
     r3 = b.review("Wales", "Gwent", "2025-11-10")
@@ -187,4 +209,4 @@ def five_reviews(make_user, make_review) -> dict[str, Any]:
     settle(r3, "closed", 120)
     settle(r4, "in_review", due="2026-05-26")
     settle(r5, "factual_accuracy", due="2026-07-24")
-    return {"reviews": [r1, r2, r3, r4, r5], "actions": [a1, a2, a3], "builder": b}
+    return {"reviews": [r1, r2, r3, r4, r5], "actions": [a1, a2, a3], "reviewer": b.reviewer}

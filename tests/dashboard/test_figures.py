@@ -14,6 +14,10 @@ from sfo_review.services import themes
 from sfo_review.services.figures import actions as figure_actions
 from sfo_review.services.figures import cache
 
+# tests/snapshots.py: `leader` only makes a user; set up before the five reviews, they
+# make a reuse be refused. The five reviews are built once for this module.
+SNAPSHOT_PURE = {"leader"}
+
 
 @pytest.fixture
 def leader(make_user):

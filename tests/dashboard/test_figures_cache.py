@@ -11,6 +11,11 @@ from sfo_review.services.figures import cache
 REDIS_URL = "redis://127.0.0.1:6379/3"
 
 
+# tests/snapshots.py: `leader` only makes a user; set up before the five reviews, they
+# make a reuse be refused. The five reviews are built once for this module.
+SNAPSHOT_PURE = {"leader"}
+
+
 @pytest.fixture
 def leader(make_user):
     return make_user("leadership")

@@ -31,6 +31,11 @@ R3 = {  # Wales, approved 31 March 2026 23:30 UTC: 00:30 on 1 April in London (2
 }
 
 
+# tests/snapshots.py: `rated` and `leadership_token` only add rows; set up before the five
+# reviews, they make a reuse be refused. The five reviews are built once for this module.
+SNAPSHOT_PURE = {"rated", "leadership_token"}
+
+
 @pytest.fixture
 def rated(five_reviews):
     """R1 and R3 rated; R2 (approved) has no ratings, as reviews approved before 1.1."""
