@@ -90,6 +90,10 @@ def _worker_database(url: str, worker: str, shared: Path) -> str:
             done.touch()
         _postgres_admin(template, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         _postgres_admin(template, f'CREATE DATABASE "{name}" TEMPLATE "{template.database}"')
+        # A test database needs no durability: a commit (committed_db's tests, their
+        # cleanup) returns without waiting for the WAL to reach the disk. What a commit
+        # makes visible to other connections is unchanged.
+        _postgres_admin(template, f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     return template.set(database=name).render_as_string(hide_password=False)
 
 
@@ -203,14 +207,16 @@ REFERENCE_TABLES = ("regions", "pdus")
 
 
 def _empty_tables() -> None:
+    """Delete every row but the reference data, children before parents (one transaction).
+
+    DELETE, not TRUNCATE, on PostgreSQL too: TRUNCATE gives each of the ~40 tables a new
+    file (about 0.8 s in all on this machine, ~25 ms for the DELETEs of a test's few rows).
+    Sequences are not restarted: on PostgreSQL no test's rollback restarts them either.
+    """
     tables = [t for t in reversed(_db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with _db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            names = ", ".join(t.name for t in tables)
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                conn.execute(table.delete())
+        for table in tables:
+            conn.execute(table.delete())
 
 
 @pytest.fixture
