@@ -18,17 +18,27 @@ What is counted (docs/api-additions.md, "Who gets blamed"):
 
 Every count is a sum over the reviews in scope of each review's own counts
 (`review_people_figures`, kept up to date by services/figures/contributions.py: a person
-belongs to one review, so the reviews' counts add up). One query.
+belongs to one review, so the reviews' counts add up). One query, and one more for grades
+outside the vocabulary (old or hostile data, which the stored rows have no column for):
+counted under their own key, as docs/api-additions.md says.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.sql.elements import ColumnElement
 
+from sfo_review import lifecycle, vocab
 from sfo_review.extensions import db
-from sfo_review.models import Review, review_people_figures
+from sfo_review.models import (
+    CaseloadContext,
+    Finding,
+    Review,
+    finding_subjects,
+    review_people_figures,
+)
 from sfo_review.models.review_figures import BANDS, SUBJECT_OUTCOMES
 from sfo_review.models.review_figures import BREAKDOWNS as STORED
 from sfo_review.services.figures.bands import CASELOAD, MONTHS_IN_ROLE, WORKLOAD, Band
@@ -63,8 +73,41 @@ def _sums(scope: Scope) -> dict[str, int]:
     return dict(zip(columns, map(int, row), strict=True))
 
 
+def _is_latest_context() -> ColumnElement[bool]:
+    """SQL: the context is its participant's latest (latest period, then latest recorded)."""
+    later = CaseloadContext.__table__.alias("later_context")
+    return ~exists().where(
+        later.c.participant_id == CaseloadContext.participant_id,
+        or_(
+            later.c.period_end > CaseloadContext.period_end,
+            and_(later.c.period_end == CaseloadContext.period_end, later.c.id > CaseloadContext.id),
+        ),
+    )
+
+
+def _other_grades(scope: Scope) -> list[tuple[bool, str, int]]:
+    """(subject?, grade, people) for the people whose latest context has a grade outside the
+    vocabulary: none but in old or hostile data, so the query finds no row to go further with
+    (the grade is tested first)."""
+    subject_ids = (
+        select(finding_subjects.c.participant_id)
+        .join(Finding, Finding.id == finding_subjects.c.finding_id)
+        .where(lifecycle.finding_is_individual_sql())
+    )
+    subject = case((CaseloadContext.participant_id.in_(subject_ids), 1), else_=0)
+    people = scope.restrict(
+        select(subject.label("subject"), CaseloadContext.grade.label("grade"))
+        .join(Review, Review.id == CaseloadContext.review_id)
+        .where(CaseloadContext.grade.not_in(vocab.keys(vocab.GRADES)), _is_latest_context())
+    ).subquery("other_grades")
+    query = select(people.c.subject, people.c.grade, func.count()).group_by(
+        people.c.subject, people.c.grade
+    )
+    return [(bool(s), grade, int(n)) for s, grade, n in db.session.execute(query)]
+
+
 def individual_attribution(scope: Scope) -> dict[str, Any]:
-    """`individual_attribution` of the figures (one query)."""
+    """`individual_attribution` of the figures (two queries)."""
     sums = _sums(scope)
     result: dict[str, Any] = {
         NAMES[breakdown]: {
@@ -73,6 +116,10 @@ def individual_attribution(scope: Scope) -> dict[str, Any]:
         }
         for breakdown, keys in STORED.items()
     }
+    for is_subject, grade, n in _other_grades(scope):
+        for side in ("all", "subjects") if is_subject else ("all",):
+            counts = result["by_grade"][side]
+            counts[grade] = counts.get(grade, 0) + n
     return {
         "individual_attribution": {
             "subjects": sums["subjects"],
