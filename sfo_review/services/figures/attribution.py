@@ -27,21 +27,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy import case, func, select
 
-from sfo_review import lifecycle, vocab
+from sfo_review import vocab
 from sfo_review.extensions import db
 from sfo_review.models import (
     CaseloadContext,
-    Finding,
     Review,
-    finding_subjects,
     review_people_figures,
 )
 from sfo_review.models.review_figures import BANDS, SUBJECT_OUTCOMES
 from sfo_review.models.review_figures import BREAKDOWNS as STORED
 from sfo_review.services.figures.bands import CASELOAD, MONTHS_IN_ROLE, WORKLOAD, Band
+from sfo_review.services.figures.contributions import is_latest, subject_of
 from sfo_review.services.figures.just_culture import OUTCOMES
 from sfo_review.services.figures.scope import Scope
 
@@ -73,32 +71,16 @@ def _sums(scope: Scope) -> dict[str, int]:
     return dict(zip(columns, map(int, row), strict=True))
 
 
-def _is_latest_context() -> ColumnElement[bool]:
-    """SQL: the context is its participant's latest (latest period, then latest recorded)."""
-    later = CaseloadContext.__table__.alias("later_context")
-    return ~exists().where(
-        later.c.participant_id == CaseloadContext.participant_id,
-        or_(
-            later.c.period_end > CaseloadContext.period_end,
-            and_(later.c.period_end == CaseloadContext.period_end, later.c.id > CaseloadContext.id),
-        ),
-    )
-
-
 def _other_grades(scope: Scope) -> list[tuple[bool, str, int]]:
     """(subject?, grade, people) for the people whose latest context has a grade outside the
     vocabulary: none but in old or hostile data, so the query finds no row to go further with
     (the grade is tested first)."""
-    subject_ids = (
-        select(finding_subjects.c.participant_id)
-        .join(Finding, Finding.id == finding_subjects.c.finding_id)
-        .where(lifecycle.finding_is_individual_sql())
-    )
-    subject = case((CaseloadContext.participant_id.in_(subject_ids), 1), else_=0)
+    context = CaseloadContext.__table__
+    subject = case((subject_of(context.c.participant_id), 1), else_=0)
     people = scope.restrict(
-        select(subject.label("subject"), CaseloadContext.grade.label("grade"))
-        .join(Review, Review.id == CaseloadContext.review_id)
-        .where(CaseloadContext.grade.not_in(vocab.keys(vocab.GRADES)), _is_latest_context())
+        select(subject.label("subject"), context.c.grade.label("grade"))
+        .join(Review, Review.id == context.c.review_id)
+        .where(context.c.grade.not_in(vocab.keys(vocab.GRADES)), is_latest(context))
     ).subquery("other_grades")
     query = select(people.c.subject, people.c.grade, func.count()).group_by(
         people.c.subject, people.c.grade

@@ -165,7 +165,7 @@ def _rows(review_ids: Any) -> Any:
     return select(flags.c.review_id, *sums).group_by(flags.c.review_id)
 
 
-def _is_latest(context: Any) -> ColumnElement[bool]:
+def is_latest(context: Any) -> ColumnElement[bool]:
     """SQL: `context` is its participant's latest (latest period, then latest recorded),
     as services/figures/attribution.py counts them."""
     later = CaseloadContext.__table__.alias("later_context")
@@ -178,7 +178,7 @@ def _is_latest(context: Any) -> ColumnElement[bool]:
     )
 
 
-def _subject_of(participant_id: Any, outcome: str | None = None) -> ColumnElement[bool]:
+def subject_of(participant_id: Any, outcome: str | None = None) -> ColumnElement[bool]:
     """SQL: the participant is a subject of an individual shortfall finding (with that
     just-culture outcome, `not_assessed` when none, when `outcome` is given)."""
     condition = [
@@ -211,18 +211,18 @@ def _people_rows(review_ids: Any) -> Any:
         select(
             person.c.review_id.label("review_id"),
             flag(context.c.id.is_not(None)).label("with_context"),
-            flag(_subject_of(person.c.id)).label("subject"),
+            flag(subject_of(person.c.id)).label("subject"),
             context.c.grade.label("grade"),
             band_sql(context.c.months_in_role, MONTHS_IN_ROLE).label("months"),
             band_sql(context.c.caseload_count, CASELOAD).label("cases"),
             band_sql(context.c.workload_percent, WORKLOAD).label("wmt"),
             *(
-                flag(_subject_of(person.c.id, key)).label(name)
+                flag(subject_of(person.c.id, key)).label(name)
                 for key, name in SUBJECT_OUTCOMES.items()
             ),
         )
         .select_from(person)
-        .outerjoin(context, and_(context.c.participant_id == person.c.id, _is_latest(context)))
+        .outerjoin(context, and_(context.c.participant_id == person.c.id, is_latest(context)))
     )
     if review_ids is not None:
         people = people.where(person.c.review_id.in_(review_ids))
