@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import insert, inspect, select, update
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import InstanceState, Session
 
 from sfo_review.database import Listener, listen_once
@@ -50,6 +50,7 @@ from sfo_review.models import (
     ReviewRating,
     SystemicFactor,
 )
+from sfo_review.services import data_versions
 
 log = logging.getLogger(__name__)
 NAME = "figures"
@@ -111,22 +112,13 @@ def section_name(section: str) -> str:
     return f"{NAME}:{section}"
 
 
-def _move(target: Any, name: str) -> None:
-    table = DataVersion.__table__
-    moved: Any = target.execute(
-        update(table).where(table.c.name == name).values(version=table.c.version + 1)
-    )
-    if moved.rowcount == 0:
-        target.execute(insert(table).values(name=name, version=1))
-
-
 def bump(connection: Any = None, sections: Iterable[str] = SECTIONS) -> None:
     """Move the data version, and that of `sections` (every one unless told), in the
     caller's transaction."""
     target = connection if connection is not None else db.session
-    _move(target, NAME)
+    data_versions.move(target, NAME)
     for section in sorted(set(sections)):  # one order: no two commits lock rows crosswise
-        _move(target, section_name(section))
+        data_versions.move(target, section_name(section))
 
 
 # The version moves once per transaction, at its commit: the shared row is locked (on
@@ -224,7 +216,7 @@ def _forget_on_rollback(session: Session) -> None:
 
 
 def version() -> int | None:
-    return db.session.scalar(select(DataVersion.version).where(DataVersion.name == NAME))
+    return data_versions.read(NAME)
 
 
 def section_versions() -> dict[str, int]:

@@ -26,11 +26,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Column, insert, inspect, select, update
+from sqlalchemy import Column, inspect, select, update
 from sqlalchemy.orm import Session
 
 from sfo_review.database import Listener, listen_once
-from sfo_review.extensions import db
 from sfo_review.models import (
     Action,
     ActionRecurrence,
@@ -66,6 +65,7 @@ from sfo_review.models import (
     User,
 )
 from sfo_review.pdf.content import READ_EVENTS
+from sfo_review.services import data_versions
 
 NAMES = "pdf:names"
 # How a row of each class the PDFs show finds its review: its own `review_id`, or the
@@ -206,7 +206,7 @@ def _move_on_commit(session: Session) -> None:
         reviews.update(connection.scalars(select(column).where(table_id.in_(sorted(ids)))))
     move(connection, reviews)
     if noted.names:
-        _move_names(connection)
+        data_versions.move(connection, NAMES)
 
 
 def _forget(session: Session) -> None:
@@ -229,19 +229,9 @@ def moved() -> dict[str, Any]:
     return {"content_version": column + 1}
 
 
-def _move_names(target: Any) -> None:
-    table = DataVersion.__table__
-    done: Any = target.execute(
-        update(table).where(table.c.name == NAMES).values(version=table.c.version + 1)
-    )
-    if done.rowcount == 0:
-        target.execute(insert(table).values(name=NAMES, version=1))
-
-
 def names_version() -> int:
     """How often a user's name has changed (0: never): part of every PDF's stamp."""
-    found = db.session.scalar(select(DataVersion.version).where(DataVersion.name == NAMES))
-    return int(found or 0)
+    return int(data_versions.read(NAMES) or 0)
 
 
 # Registered by create_app (init_app), never at import.
