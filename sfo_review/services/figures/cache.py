@@ -116,9 +116,10 @@ def bump(connection: Any = None, sections: Iterable[str] = SECTIONS) -> None:
     """Move the data version, and that of `sections` (every one unless told), in the
     caller's transaction."""
     target = connection if connection is not None else db.session
+    # The data version first, on its own: every commit that moves sections holds it before
+    # it locks any section's row, so no two commits lock those rows crosswise.
     data_versions.move(target, NAME)
-    for section in sorted(set(sections)):  # one order: no two commits lock rows crosswise
-        data_versions.move(target, section_name(section))
+    data_versions.move(target, *(section_name(section) for section in sections))
 
 
 # The version moves once per transaction, at its commit: the shared row is locked (on
