@@ -18,6 +18,9 @@ from tests.api.support import error
 from tests.helpers_actions import SUCCESS_MEASURE, action_data, action_owner, old_action
 from tests.helpers_forms import HOSTILE, move_to
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"w"}
+
 W = dict[str, Any]
 ROLES = (*API_ROLES, "owner")  # the action's owner: a leadership user too
 HIDDEN = {"other_reviewer": 404, "other_officer": 404, "admin": 404, "anonymous": 401}

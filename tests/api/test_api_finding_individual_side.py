@@ -20,6 +20,9 @@ RATIONALE = (
     "The officer held 58 cases with 30% team vacancies; any PSO at 14 months in post in that "
     "team would probably have missed the reassessment."
 )
+
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"w"}
 FULL = {
     "deliberate_harm": "no",
     "health_factors": "no",

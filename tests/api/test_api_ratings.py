@@ -16,6 +16,9 @@ from sfo_review.services import transitions as transition_service
 from tests import helpers_rules
 from tests.api.support import error
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"at_qa"}
+
 STANDARDS = ["analysis_of_practice", "overall_judgements", "learning", "victims_and_families"]
 
 

@@ -15,6 +15,9 @@ from sfo_review.services import findings as finding_service
 from sfo_review.services.validation import LONG_MAX
 from tests.api.support import error
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"answered_world"}
+
 W = dict[str, Any]
 REPLY = "The home visit was rearranged, not missed: see the contact log of 3 May."
 WHY = "The contact log shows no rearranged visit."  # ≥ 20 characters

@@ -18,6 +18,9 @@ from tests import helpers_rules
 from tests.api.support import error
 from tests.helpers_forms import approve
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"approved", "at_qa", "two_statements", "unbalanced"}
+
 W = dict[str, Any]
 
 

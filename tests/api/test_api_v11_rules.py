@@ -36,6 +36,9 @@ ROLES = (
     "admin",
     "anonymous",
 )
+
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"ready"}
 REASON = "x" * 50
 
 

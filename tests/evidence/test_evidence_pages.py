@@ -14,6 +14,9 @@ from sfo_review.services import evidence as evidence_service
 from tests.helpers_forms import HOSTILE, errors, move_to, page, post, text_of
 from tests.reviews.helpers import error_for, hidden_version
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"reviewer_on"}
+
 ENTRY = {"occurred_on": ["2", "5", "2023"], "source": "Police", "summary": "Arrested"}
 CONTEXT = {
     "period_start": ["1", "1", "2023"],

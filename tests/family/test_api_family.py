@@ -16,6 +16,9 @@ from tests.api.support import error
 from tests.family.support import CONTACT, HOSTILE, QUESTION, add_contact, add_question
 from tests.helpers_forms import move_to
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"family_world"}
+
 HIDDEN = {
     "other_reviewer": 404,
     "officer": 404,  # a participant: never the family's material

@@ -13,6 +13,9 @@ from sfo_review.models import AuditEvent, Notification, OutboxEmail
 from tests.api.support import error
 from tests.helpers_forms import move_to
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"case_world"}
+
 
 @pytest.fixture
 def case_world(world):

@@ -16,6 +16,9 @@ from tests.helpers import page
 from tests.helpers_forms import ROLES, errors, expect_status, move_to, sign_in, text_of
 from tests.reviews.helpers import error_for, post_as
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"family_data"}
+
 ALL_ROLES = (*ROLES, "countersigner")
 HIDDEN: dict[str, Any] = {
     "other_reviewer": 404,

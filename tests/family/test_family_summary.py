@@ -21,6 +21,9 @@ from tests.helpers_forms import errors, expect_status, move_to, sign_in, text_of
 from tests.helpers_rules import FAMILY_SUMMARY
 from tests.reviews.helpers import hidden_version, post_as
 
+# This module's fixtures only build (tests/snapshots.py: a build is reused).
+SNAPSHOT_PURE = {"summary_data", "summary_world"}
+
 W = dict[str, Any]
 
 # ---- the check ----------------------------------------------------------------------------
