@@ -45,6 +45,7 @@ from config import TestConfig
 from sfo_review.cli.ratings_data import approval
 from sfo_review.cli.seed import DEMO_PASSWORD
 from tests import helpers_rules
+from tests.browser.conftest import demo_database
 from tests.browser.states import page_state
 from tests.helpers_rules import FAMILY_SUMMARY
 
@@ -282,22 +283,17 @@ def _ids() -> dict[str, list[dict[str, int]]]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    from flask_migrate import upgrade
-
     from sfo_review import create_app
-    from sfo_review.cli.seed import seed
 
     folder = tmp_path_factory.mktemp("a11y")
 
     class LiveConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'a11y.db'}"
+        SQLALCHEMY_DATABASE_URI = demo_database(folder / "a11y.db")
         TESTING = False  # real error pages
         WTF_CSRF_ENABLED = True  # a live server, as users get it
 
     app = create_app(LiveConfig)
     with app.app_context():
-        upgrade()
-        seed()
         _more_demo_data()
         ids = _ids()
     server = make_server("127.0.0.1", 0, app, threaded=True)

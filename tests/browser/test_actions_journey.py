@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from config import TestConfig
-from tests.browser.conftest import DEMO_PASSWORD
+from tests.browser.conftest import DEMO_PASSWORD, demo_database
 
 pytestmark = pytest.mark.browser
 
@@ -27,23 +27,18 @@ EVIDENCE = "Handover deadline set at 10 days before release in every prison in t
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Any]]:
-    from flask_migrate import upgrade
-
     from sfo_review import create_app
-    from sfo_review.cli.seed import seed
     from sfo_review.services import users
 
     folder: Path = tmp_path_factory.mktemp("actions_journey")
 
     class LiveConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'live.db'}"
+        SQLALCHEMY_DATABASE_URI = demo_database(folder / "live.db")
         TESTING = False
         WTF_CSRF_ENABLED = True
 
     app = create_app(LiveConfig)
     with app.app_context():
-        upgrade()
-        seed()
         users.create_user(
             None,
             {

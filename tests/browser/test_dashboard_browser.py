@@ -19,6 +19,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from config import TestConfig
+from tests.browser.conftest import demo_database
 from tests.browser.test_accessibility import (
     AXE_PATH,
     NARROW,
@@ -45,24 +46,19 @@ PAGES = {
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from flask_migrate import upgrade
-
     from sfo_review import create_app
     from sfo_review.cli.bulk import seed_bulk
-    from sfo_review.cli.seed import seed
     from sfo_review.services.users import hash_password
 
     folder = tmp_path_factory.mktemp("dashboard")
 
     class LiveConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'dashboard.db'}"
+        SQLALCHEMY_DATABASE_URI = demo_database(folder / "dashboard.db")
         TESTING = False
         WTF_CSRF_ENABLED = True  # a live server, as users get it
 
     app = create_app(LiveConfig)
     with app.app_context():
-        upgrade()
-        seed()
         seed_bulk(300, 4, date.today(), 60, hash_password("demo-password-2026"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -13,6 +13,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from config import TestConfig
+from tests.browser.conftest import demo_database
 from tests.sso.conftest import CLIENT_ID, CLIENT_SECRET, live_sso_port, oidc_issuer
 
 __all__ = ["live_sso_port", "oidc_issuer"]  # the provider's fixtures, used below
@@ -25,16 +26,13 @@ def sso_server(
     oidc_issuer: str, live_sso_port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Any]]:
     """A live server with single sign-on on, on the port the provider knows, seeded."""
-    from flask_migrate import upgrade
-
     from sfo_review import create_app
-    from sfo_review.cli.seed import seed
 
     folder: Path = tmp_path_factory.mktemp("live-sso")
     address = f"http://127.0.0.1:{live_sso_port}"
 
     class LiveConfig(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{folder / 'live.db'}"
+        SQLALCHEMY_DATABASE_URI = demo_database(folder / "live.db")
         TESTING = False
         WTF_CSRF_ENABLED = True
         SERVICE_URL = address
@@ -44,9 +42,6 @@ def sso_server(
         LOCAL_SIGN_IN = False
 
     app = create_app(LiveConfig)
-    with app.app_context():
-        upgrade()
-        seed()
     server = make_server("127.0.0.1", live_sso_port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
