@@ -588,6 +588,7 @@ def pytest_configure(config: pytest.Config) -> None:
         pytest.exit(found.stdout.strip() or found.stderr.strip(), returncode=4)
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Under xdist (`--dist loadgroup`), each browser test module runs on one worker, so its
     live server, seeded database and Chromium are made once, not once per worker."""
