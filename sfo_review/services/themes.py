@@ -73,6 +73,13 @@ def action_owners(actor: User) -> list[str]:
     return list(found["owners"])
 
 
+def cache_parts(within: Scope) -> list[Any]:
+    """What the figures for `within` are kept under besides the data versions: who asks,
+    the day (overdue is counted against today) and the filters."""
+    filters = [within.start, within.end, within.region, within.pdu]
+    return [*_who(within.actor), clock.today(), *filters]
+
+
 def themes(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     """The figures across the reviews `actor` may see (leadership only).
 
@@ -80,14 +87,12 @@ def themes(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     `pdu` (exact). A fixed number of queries, whatever the number of reviews.
     """
     within = scope(actor, data)
-    filters = [within.start, within.end, within.region, within.pdu]
-    return cache.remember([*_who(actor), clock.today(), *filters], lambda: _compute(within))
+    return cache.remember(cache_parts(within), lambda: _compute(within))
 
 
 def _compute(within: Scope) -> dict[str, Any]:
     """Every section, each from the cache when the data it reads has not changed."""
-    filters = [within.start, within.end, within.region, within.pdu]
-    part = cache.Sections([*_who(within.actor), clock.today(), *filters]).get
+    part = cache.Sections(cache_parts(within)).get
     counted = part("deadlines", lambda: deadlines(within))
     return {
         "filters": {

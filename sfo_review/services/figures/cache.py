@@ -329,6 +329,28 @@ def _through(key: str, seconds: int, compute: Callable[[], dict[str, Any]]) -> d
     return figures
 
 
+def through_text(key: str, compute: Callable[[], str]) -> str:
+    """The text kept under `key` (for FIGURES_CACHE_SECONDS), or `compute()` kept there: the
+    dashboard's fragments, keyed by the section versions they are drawn from. With the cache
+    turned off, `compute()`."""
+    seconds = int(current_app.config.get("FIGURES_CACHE_SECONDS", 0))
+    if seconds <= 0:
+        return compute()
+    try:
+        cached = _get(key)
+    except Exception:  # a cache that fails is skipped (logged), never the user's problem
+        log.exception("Figures cache unavailable")
+        return compute()
+    if cached is not None:
+        return cached
+    text = compute()
+    try:
+        _set(key, text, seconds)
+    except Exception:
+        log.exception("Figures cache unavailable")
+    return text
+
+
 def clear_local() -> None:
     """Forget this worker's entries (tests)."""
     with _local.lock:
