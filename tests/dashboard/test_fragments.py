@@ -138,3 +138,23 @@ def test_each_fragment_reads_only_the_sections_it_is_keyed_by(
             app.jinja_env.get_template(template).render(context)
             read = {made_by.get(key, key) for key in tracked.read} - {"filters"}
             assert read and read <= set(sections), (template, read)
+
+
+def test_with_redis_every_worker_shares_the_fragments_and_the_buckets(
+    app, client, login_as, five_reviews, monkeypatch
+):
+    from tests.dashboard.test_figures_cache import REDIS_URL, _redis_or_skip
+
+    redis = _redis_or_skip()
+    for key in redis.scan_iter("sfo-review:*"):
+        redis.delete(key)
+    monkeypatch.setitem(app.config, "REDIS_URL", REDIS_URL)
+    login_as("leadership")
+    first = _page(client, "")
+    assert list(redis.scan_iter("sfo-review:dashboard:*"))
+    assert len(list(redis.scan_iter("sfo-review:figure-buckets:*"))) == cache.BUCKETS
+    cache.clear_local()  # another worker: nothing in its memory, everything in Redis
+    monkeypatch.setattr(fragments.Fragments, "draw", lambda *a: pytest.fail("drawn again"))
+    assert _page(client, "") == first
+    for key in redis.scan_iter("sfo-review:*"):
+        redis.delete(key)

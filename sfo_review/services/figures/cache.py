@@ -86,8 +86,17 @@ SOURCES: dict[str, tuple[type, ...]] = {
     "ratings": (ReviewRating,),
     "areas": (),
     "owners": (Action,),
+    # What the action figures' buckets are kept under besides their own counters: moved by
+    # what moves every section (a review's change, a participant, a bulk change), never by
+    # an action alone (see Sections.in_buckets).
+    "action_reviews": (),
 }
 SECTIONS = tuple(SOURCES)
+# The action figures are the sum of BUCKETS parts, one per bucket of reviews (review id %
+# BUCKETS), each kept under its own counter ("figures:actions:<bucket>"), moved only by a
+# change to an action of a review in that bucket: after an action is added, one bucket's
+# actions are counted again, not the country's.
+BUCKETS = 16
 # The columns of a review that some figure or the visibility rule reads; a change to any
 # other (its judgement, the family summary, the optimistic-lock version) moves no section.
 REVIEW_COLUMNS = frozenset(
@@ -194,9 +203,29 @@ def _touched(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any]) -
                 touched.update(_finding_sections(o))
                 continue
             touched.update(s for s, sources in SOURCES.items() if isinstance(o, sources))
-            if isinstance(o, Action) and kind == "deleted":
-                touched.add("recurrences")
+            if isinstance(o, Action):
+                touched.update(_action_buckets(o))
+                if kind == "deleted":
+                    touched.add("recurrences")
     return touched
+
+
+def bucket_name(bucket: int) -> str:
+    """The bucket's counter, as a section's name (`bump` moves it as one)."""
+    return f"actions:{bucket}"
+
+
+def _action_buckets(action: Action) -> set[str]:
+    """The buckets of the reviews an action belongs to, or belonged to before this change
+    (every bucket when its review is not known yet)."""
+    state: InstanceState[Action] = inspect(action)
+    history = state.attrs["review_id"].history
+    ids = {i for i in (*history.added, *history.unchanged, *history.deleted) if i is not None}
+    if action.review_id is None and action.review is not None:
+        ids.add(action.review.id)
+    if not ids or None in ids:
+        return {bucket_name(b) for b in range(BUCKETS)}
+    return {bucket_name(i % BUCKETS) for i in ids}
 
 
 def _data_changed(session: Session, _context: Any, _instances: Any) -> None:
@@ -309,6 +338,54 @@ class Sections:
         parts = [section, self.versions[section], *self.parts]
         key = "sfo-review:figure-sections:" + json.dumps(parts, sort_keys=True, default=str)
         return _through(key, self.seconds, compute)
+
+    def in_buckets(
+        self, section: str, compute: Callable[[list[int]], dict[int, list[Any]]]
+    ) -> list[Any]:
+        """The rows of `section` for every bucket of reviews, each bucket's from the cache
+        when neither its counter nor the reviews have moved since it was counted, the others
+        counted now by `compute(buckets)` (a dictionary: bucket → its rows)."""
+        every = list(range(BUCKETS))
+        if self.seconds <= 0:
+            return [row for rows in compute(every).values() for row in rows]
+        names = {section_name(bucket_name(b)): b for b in every}
+        found = db.session.execute(
+            select(DataVersion.name, DataVersion.version).where(DataVersion.name.in_(names))
+        )
+        counters = {names[name]: int(number) for name, number in found}
+        base = self.versions["action_reviews"]
+        keys = {
+            b: "sfo-review:figure-buckets:"
+            + json.dumps(
+                [section, b, counters.get(b, 0), base, *self.parts], sort_keys=True, default=str
+            )
+            for b in every
+        }
+        try:
+            kept = _get_many(list(keys.values()))
+        except Exception:  # a cache that fails is skipped (logged), never the user's problem
+            log.exception("Figures cache unavailable")
+            kept = [None] * len(every)
+        rows: dict[int, list[Any]] = {
+            b: json.loads(text) for b, text in zip(every, kept, strict=True) if text is not None
+        }
+        missing = [b for b in every if b not in rows]
+        if missing:
+            counted = compute(missing)
+            for b in missing:
+                rows[b] = [list(row) for row in counted.get(b, [])]
+                try:
+                    _set(keys[b], json.dumps(rows[b]), self.seconds)
+                except Exception:
+                    log.exception("Figures cache unavailable")
+        return [row for b in every for row in rows[b]]
+
+
+def _get_many(keys: list[str]) -> list[str | None]:
+    client = _redis()
+    if client is None:
+        return [_local.get(key) for key in keys]
+    return [raw.decode() if raw is not None else None for raw in client.mget(keys)]
 
 
 def _through(key: str, seconds: int, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
