@@ -13,17 +13,20 @@ version newer than the data it shows.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from jinja2 import Environment
 from markupsafe import Markup
 
 from sfo_review import vocab
-from sfo_review.dashboard import page
-from sfo_review.dashboard.tables import BUILDERS
+from sfo_review.dashboard import charts, page, tables
 from sfo_review.services.figures import cache
 
 # Each fragment, and the sections of the figures it reads (besides the filters, which are
@@ -73,13 +76,27 @@ def context(figures: dict[str, Any], today: date) -> dict[str, Any]:
     made from them, each built when a fragment first uses it."""
     return {
         "figures": figures,
-        "tables": Lazy(BUILDERS, figures),
+        "tables": Lazy(tables.BUILDERS, figures),
         "charts": Lazy(page.CHARTS, figures),
         "text": Lazy({"scope": page.scope_text, "blame": page.blame_sentences}, figures),
         "scope_args": page.scope_args(figures),  # the filters: part of every fragment's key
         "today": today,
         "vocab": vocab,  # the only name of the app's own template context they use
     }
+
+
+@functools.cache
+def fingerprint(env: Environment) -> str:
+    """A hash of what draws the fragments (the dashboard's templates, and the code that
+    builds their tables and charts), part of every key: the cache may be Redis, shared by
+    the workers of the release before, whose fragments must not be served by this one."""
+    digest = hashlib.sha256()
+    assert env.loader is not None  # noqa: S101 - the app's templates are always loaded
+    for name in sorted(n for n in env.loader.list_templates() if n.startswith("dashboard/")):
+        digest.update(name.encode() + env.loader.get_source(env, name)[0].encode())
+    for module in (charts, page, tables):
+        digest.update(Path(str(module.__file__)).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class Fragments:
@@ -96,7 +113,10 @@ class Fragments:
 
     def __call__(self, template: str) -> Markup:
         versions = [self.versions.get(section) for section in SECTIONS[template]]
-        key = "sfo-review:dashboard:" + json.dumps([template, versions, *self.parts], default=str)
+        drawn_by = fingerprint(current_app.jinja_env)
+        key = "sfo-review:dashboard:" + json.dumps(
+            [template, drawn_by, versions, *self.parts], default=str
+        )
         return Markup(cache.through_text(key, lambda: self.draw(template)))  # noqa: S704 - drawn by the template, which escapes
 
     def draw(self, template: str) -> str:

@@ -158,3 +158,15 @@ def test_with_redis_every_worker_shares_the_fragments_and_the_buckets(
     assert _page(client, "") == first
     for key in redis.scan_iter("sfo-review:*"):
         redis.delete(key)
+
+
+def test_a_change_to_the_dashboards_templates_changes_every_key():
+    """The fragments of the release before (in a shared Redis) are never served."""
+    from jinja2 import DictLoader, Environment
+
+    def drawn_by(source: str) -> str:
+        loader = DictLoader({"dashboard/_actions.html": source, "other.html": "x"})
+        return fragments.fingerprint(Environment(loader=loader))
+
+    assert drawn_by("<h2>Actions</h2>") == drawn_by("<h2>Actions</h2>")
+    assert drawn_by("<h2>Actions</h2>") != drawn_by("<h2>Agreed actions</h2>")
