@@ -18,6 +18,10 @@ the data that section reads (`SOURCES`): after an action is added only the actio
 are computed again, after a finding is edited only the sections that read findings. A
 change to a review moves every section only when it touches a column the figures or the
 visibility rule read (`REVIEW_COLUMNS`), not when it saves the review's overall judgement.
+
+The action figures are kept finer still, in BUCKETS buckets of reviews (`in_buckets`): an
+action added moves its review's bucket counter, and only that bucket is counted again. The
+dashboard keeps its drawn fragments here too (`through_text`, dashboard/fragments.py).
 """
 
 from __future__ import annotations
