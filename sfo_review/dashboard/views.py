@@ -15,10 +15,10 @@ from flask_wtf import FlaskForm
 from sfo_review import clock, vocab
 from sfo_review import permissions as perm
 from sfo_review.auth.session import actor, login_required_for
-from sfo_review.dashboard import page, tables
+from sfo_review.dashboard import fragments, tables
 from sfo_review.dashboard.blueprint import dashboard_bp
 from sfo_review.dashboard.forms import ActionFilterForm, ScopeForm, options_html
-from sfo_review.dashboard.tables import BUILDERS, Table, all_tables
+from sfo_review.dashboard.tables import BUILDERS, Table
 from sfo_review.models import Action
 from sfo_review.services import csv_cells, review_list
 from sfo_review.services import regions as region_service
@@ -92,22 +92,23 @@ def _helpers() -> dict[str, Any]:
 @login_required_for(perm.can_see_dashboard)
 def dashboard() -> str | tuple[str, int]:
     form = _scope_form()
-    figures = _figures(form)
     today = clock.today()
-    if figures is None:
+    if not _check(form):
         page_html = render_template(
-            "dashboard/dashboard.html", form=form, figures=None, today=today
+            "dashboard/dashboard.html", form=form, fragment=None, today=today
         )
         return page_html, 422
+    data = form.service_data()
+    within = theme_service.scope(actor(), data)
+
+    def context() -> dict[str, Any]:
+        """What the fragments are drawn from, built only when one is not kept."""
+        return fragments.context(theme_service.themes(actor(), data), today)
+
     return render_template(
         "dashboard/dashboard.html",
         form=form,
-        figures=figures,
-        tables=all_tables(figures),
-        charts=page.charts(figures),
-        scope_text=page.scope_text(figures),
-        blame_sentences=page.blame_sentences(figures),
-        scope_args=page.scope_args(figures),
+        fragment=fragments.Fragments(theme_service.cache_parts(within), context),
         today=today,
     )
 

@@ -19,7 +19,7 @@ from sfo_review.models import Review, User
 from sfo_review.services import validation as v
 from sfo_review.services._common import audit, require_permission, use_case
 from sfo_review.services.figures import cache
-from sfo_review.services.figures.actions import actions, owners
+from sfo_review.services.figures.actions import actions, bucket_rows, owners
 from sfo_review.services.figures.attribution import individual_attribution
 from sfo_review.services.figures.conditions import conditions
 from sfo_review.services.figures.deadlines import deadlines
@@ -73,6 +73,13 @@ def action_owners(actor: User) -> list[str]:
     return list(found["owners"])
 
 
+def cache_parts(within: Scope) -> list[Any]:
+    """What the figures for `within` are kept under besides the data versions: who asks,
+    the day (overdue is counted against today) and the filters."""
+    filters = [within.start, within.end, within.region, within.pdu]
+    return [*_who(within.actor), clock.today(), *filters]
+
+
 def themes(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     """The figures across the reviews `actor` may see (leadership only).
 
@@ -80,14 +87,19 @@ def themes(actor: User, data: dict[str, Any]) -> dict[str, Any]:
     `pdu` (exact). A fixed number of queries, whatever the number of reviews.
     """
     within = scope(actor, data)
-    filters = [within.start, within.end, within.region, within.pdu]
-    return cache.remember([*_who(actor), clock.today(), *filters], lambda: _compute(within))
+    return cache.remember(cache_parts(within), lambda: _compute(within))
 
 
 def _compute(within: Scope) -> dict[str, Any]:
     """Every section, each from the cache when the data it reads has not changed."""
-    filters = [within.start, within.end, within.region, within.pdu]
-    part = cache.Sections([*_who(within.actor), clock.today(), *filters]).get
+    sections = cache.Sections(cache_parts(within))
+    part = sections.get
+
+    def action_rows() -> list[Any]:
+        return sections.in_buckets(
+            "actions", lambda buckets: bucket_rows(within, buckets, cache.BUCKETS)
+        )
+
     counted = part("deadlines", lambda: deadlines(within))
     return {
         "filters": {
@@ -101,7 +113,7 @@ def _compute(within: Scope) -> dict[str, Any]:
         **part("findings", lambda: findings(within)),
         **part("just_culture", lambda: just_culture(within)),
         **part("conditions", lambda: conditions(within)),
-        **part("actions", lambda: {"actions": actions(within)}),
+        **part("actions", lambda: {"actions": actions(within, action_rows())}),
         **part("recurrences", lambda: {"recurrences": recurrences(within)}),
         **part("attribution", lambda: individual_attribution(within)),
         **part("ratings", lambda: ratings(within)),

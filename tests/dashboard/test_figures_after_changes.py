@@ -43,7 +43,7 @@ from sfo_review.models.finding import (
     finding_systemic_factors,
 )
 from sfo_review.services import actions as action_service
-from sfo_review.services import evidence, findings, regions, reviews, themes
+from sfo_review.services import data_versions, evidence, findings, regions, reviews, themes
 from sfo_review.services.figures import actions as action_figures
 from sfo_review.services.figures import cache
 from sfo_review.services.figures import just_culture as just_culture_figures
@@ -236,7 +236,7 @@ def reference(app, monkeypatch) -> Callable[[Any, dict[str, str]], Any]:
         with monkeypatch.context() as m:
             m.setitem(app.config, "FIGURES_CACHE_SECONDS", 0)
             m.setattr(lifecycle, "finding_is_weighed_sql", _reference_weighed_sql)
-            m.setattr(themes, "actions", _reference_actions)
+            m.setattr(themes, "actions", lambda scope, _rows=None: _reference_actions(scope))
             m.setattr(action_figures, "actions", _reference_actions)
             m.setattr(themes, "findings", _reference_findings)
             m.setattr(
@@ -584,6 +584,28 @@ def test_a_change_moves_only_the_sections_that_read_it(five_reviews, make_user):
     review.region, review.pdu = "London", "Hackney and City"
     db.session.commit()
     assert all(v > judged[s] for s, v in cache.section_versions().items())
+
+
+def test_an_action_moves_only_the_counter_of_its_reviews_bucket(five_reviews):
+    """The action figures are kept in buckets of reviews (cache.BUCKETS): an action added
+    moves its review's bucket counter and no other; a change to a review moves the
+    buckets' shared version (`action_reviews`) instead."""
+    review = five_reviews["reviews"][3]
+
+    def counters() -> dict[int, int | None]:
+        return {
+            b: data_versions.read(cache.section_name(cache.bucket_name(b)))
+            for b in range(cache.BUCKETS)
+        }
+
+    before, shared = counters(), cache.section_versions()["action_reviews"]
+    five_reviews["builder"].action(review, "pdu", "Head of PDU", "2026-09-01")
+    after = counters()
+    assert {b for b in after if after[b] != before[b]} == {review.id % cache.BUCKETS}
+    assert cache.section_versions()["action_reviews"] == shared
+    review.region, review.pdu = "London", "Hackney"
+    db.session.commit()
+    assert cache.section_versions()["action_reviews"] == shared + 1
 
 
 def test_a_pdu_renamed_or_resolved_behind_the_orm_moves_every_section(

@@ -56,6 +56,30 @@ def _rows(scope: Scope) -> list[Any]:
     return list(db.session.execute(select(*groups, func.count()).group_by(*groups)))
 
 
+def bucket_rows(scope: Scope, buckets: list[int], of: int) -> dict[int, list[Any]]:
+    """The rows of `_rows` for the actions of the reviews in each of `buckets` (review id %
+    `of`), by bucket: the figures' cache keeps each bucket apart (cache.Sections.in_buckets)."""
+    bucket = (Review.id % of).label("bucket")
+    inner = _in_scope(
+        scope,
+        select(
+            bucket,
+            Action.level.label("level"),
+            Action.owner.label("owner"),
+            Action.status.label("status"),
+            case((_overdue(), 1), else_=0).label("overdue"),
+        ),
+    )
+    if len(buckets) < of:
+        inner = inner.where(bucket.in_(buckets))
+    rows = inner.subquery("action_rows")
+    groups = (rows.c.bucket, rows.c.level, rows.c.owner, rows.c.status, rows.c.overdue)
+    found: dict[int, list[Any]] = defaultdict(list)
+    for b, *row in db.session.execute(select(*groups, func.count()).group_by(*groups)):
+        found[int(b)].append(row)
+    return found
+
+
 def _none() -> dict[str, int]:
     return {"open": 0, "overdue": 0, "done": 0, "total": 0}
 
@@ -72,9 +96,10 @@ def _tally(rows: list[Any], side: int) -> dict[str, dict[str, int]]:
     return groups
 
 
-def actions(scope: Scope) -> dict[str, Any]:
-    """`actions` of the figures (one query)."""
-    rows = _rows(scope)
+def actions(scope: Scope, rows: list[Any] | None = None) -> dict[str, Any]:
+    """`actions` of the figures (one query), or those of `rows` (of `_rows`' shape: the
+    buckets' rows kept by the figures' cache)."""
+    rows = _rows(scope) if rows is None else rows
     levels = _tally(rows, 0)
     owners = _tally(rows, 1)
     by_level = [

@@ -18,6 +18,10 @@ the data that section reads (`SOURCES`): after an action is added only the actio
 are computed again, after a finding is edited only the sections that read findings. A
 change to a review moves every section only when it touches a column the figures or the
 visibility rule read (`REVIEW_COLUMNS`), not when it saves the review's overall judgement.
+
+The action figures are kept finer still, in BUCKETS buckets of reviews (`in_buckets`): an
+action added moves its review's bucket counter, and only that bucket is counted again. The
+dashboard keeps its drawn fragments here too (`through_text`, dashboard/fragments.py).
 """
 
 from __future__ import annotations
@@ -86,8 +90,17 @@ SOURCES: dict[str, tuple[type, ...]] = {
     "ratings": (ReviewRating,),
     "areas": (),
     "owners": (Action,),
+    # What the action figures' buckets are kept under besides their own counters: moved by
+    # what moves every section (a review's change, a participant, a bulk change), never by
+    # an action alone (see Sections.in_buckets).
+    "action_reviews": (),
 }
 SECTIONS = tuple(SOURCES)
+# The action figures are the sum of BUCKETS parts, one per bucket of reviews (review id %
+# BUCKETS), each kept under its own counter ("figures:actions:<bucket>"), moved only by a
+# change to an action of a review in that bucket: after an action is added, one bucket's
+# actions are counted again, not the country's.
+BUCKETS = 16
 # The columns of a review that some figure or the visibility rule reads; a change to any
 # other (its judgement, the family summary, the optimistic-lock version) moves no section.
 REVIEW_COLUMNS = frozenset(
@@ -194,9 +207,29 @@ def _touched(new: Iterable[Any], dirty: Iterable[Any], deleted: Iterable[Any]) -
                 touched.update(_finding_sections(o))
                 continue
             touched.update(s for s, sources in SOURCES.items() if isinstance(o, sources))
-            if isinstance(o, Action) and kind == "deleted":
-                touched.add("recurrences")
+            if isinstance(o, Action):
+                touched.update(_action_buckets(o))
+                if kind == "deleted":
+                    touched.add("recurrences")
     return touched
+
+
+def bucket_name(bucket: int) -> str:
+    """The bucket's counter, as a section's name (`bump` moves it as one)."""
+    return f"actions:{bucket}"
+
+
+def _action_buckets(action: Action) -> set[str]:
+    """The buckets of the reviews an action belongs to, or belonged to before this change
+    (every bucket when its review is not known yet)."""
+    state: InstanceState[Action] = inspect(action)
+    history = state.attrs["review_id"].history
+    ids = {i for i in (*history.added, *history.unchanged, *history.deleted) if i is not None}
+    if action.review_id is None and action.review is not None:
+        ids.add(action.review.id)
+    if not ids or None in ids:
+        return {bucket_name(b) for b in range(BUCKETS)}
+    return {bucket_name(i % BUCKETS) for i in ids}
 
 
 def _data_changed(session: Session, _context: Any, _instances: Any) -> None:
@@ -310,6 +343,54 @@ class Sections:
         key = "sfo-review:figure-sections:" + json.dumps(parts, sort_keys=True, default=str)
         return _through(key, self.seconds, compute)
 
+    def in_buckets(
+        self, section: str, compute: Callable[[list[int]], dict[int, list[Any]]]
+    ) -> list[Any]:
+        """The rows of `section` for every bucket of reviews, each bucket's from the cache
+        when neither its counter nor the reviews have moved since it was counted, the others
+        counted now by `compute(buckets)` (a dictionary: bucket → its rows)."""
+        every = list(range(BUCKETS))
+        if self.seconds <= 0:
+            return [row for rows in compute(every).values() for row in rows]
+        names = {section_name(bucket_name(b)): b for b in every}
+        found = db.session.execute(
+            select(DataVersion.name, DataVersion.version).where(DataVersion.name.in_(names))
+        )
+        counters = {names[name]: int(number) for name, number in found}
+        base = self.versions["action_reviews"]
+        keys = {
+            b: "sfo-review:figure-buckets:"
+            + json.dumps(
+                [section, b, counters.get(b, 0), base, *self.parts], sort_keys=True, default=str
+            )
+            for b in every
+        }
+        try:
+            kept = _get_many(list(keys.values()))
+        except Exception:  # a cache that fails is skipped (logged), never the user's problem
+            log.exception("Figures cache unavailable")
+            kept = [None] * len(every)
+        rows: dict[int, list[Any]] = {
+            b: json.loads(text) for b, text in zip(every, kept, strict=True) if text is not None
+        }
+        missing = [b for b in every if b not in rows]
+        if missing:
+            counted = compute(missing)
+            for b in missing:
+                rows[b] = [list(row) for row in counted.get(b, [])]
+                try:
+                    _set(keys[b], json.dumps(rows[b]), self.seconds)
+                except Exception:
+                    log.exception("Figures cache unavailable")
+        return [row for b in every for row in rows[b]]
+
+
+def _get_many(keys: list[str]) -> list[str | None]:
+    client = _redis()
+    if client is None:
+        return [_local.get(key) for key in keys]
+    return [raw.decode() if raw is not None else None for raw in client.mget(keys)]
+
 
 def _through(key: str, seconds: int, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The entry under `key`, or `compute()` stored there."""
@@ -327,6 +408,28 @@ def _through(key: str, seconds: int, compute: Callable[[], dict[str, Any]]) -> d
     except Exception:
         log.exception("Figures cache unavailable")
     return figures
+
+
+def through_text(key: str, compute: Callable[[], str]) -> str:
+    """The text kept under `key` (for FIGURES_CACHE_SECONDS), or `compute()` kept there: the
+    dashboard's fragments, keyed by the section versions they are drawn from. With the cache
+    turned off, `compute()`."""
+    seconds = int(current_app.config.get("FIGURES_CACHE_SECONDS", 0))
+    if seconds <= 0:
+        return compute()
+    try:
+        cached = _get(key)
+    except Exception:  # a cache that fails is skipped (logged), never the user's problem
+        log.exception("Figures cache unavailable")
+        return compute()
+    if cached is not None:
+        return cached
+    text = compute()
+    try:
+        _set(key, text, seconds)
+    except Exception:
+        log.exception("Figures cache unavailable")
+    return text
 
 
 def clear_local() -> None:
