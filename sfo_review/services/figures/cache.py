@@ -71,7 +71,9 @@ TRACKED = (
     ReviewRating,
     Participant,
 )
-LOCAL_ENTRIES = 256
+# One dashboard view keeps up to 40 entries (the figures, 14 sections, 16 action buckets, 9
+# drawn fragments) per person and filter: room for a few dozen views in each worker.
+LOCAL_ENTRIES = 1024
 # What each section of the figures reads besides the reviews themselves (which every section
 # reads: its scope). A participant is part of the visibility rule (officers see the reviews
 # they take part in) and the subject of findings: every section.
