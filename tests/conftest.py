@@ -11,6 +11,7 @@ import os
 import pickle
 import subprocess
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, make_url, text
 os.environ.setdefault("HUEY_SQLITE_PATH", ":memory:")
 
 from config import TestConfig, database_url  # noqa: E402 - after the environment above
-from sfo_review import create_app
+from sfo_review import clock, create_app
 from sfo_review.extensions import db as _db
 from sfo_review.models import Review, User
 from sfo_review.services import evidence, findings, regions, reviews, users
@@ -570,6 +571,23 @@ def full_review(
 
 def days_ago(n: int) -> str:
     return (date.today() - timedelta(days=n)).isoformat()
+
+
+@dataclass(frozen=True)
+class FromToday:
+    """A date `days` from the app's today (London), for a parametrize value: worked out when
+    the test runs by `when_run`, not when the suite is collected (a run that crosses
+    midnight would otherwise test yesterday's "tomorrow")."""
+
+    days: int
+
+    def __str__(self) -> str:
+        return (clock.today() + timedelta(days=self.days)).isoformat()
+
+
+def when_run(value: Any) -> Any:
+    """`value`, or the ISO date a FromToday stands for today."""
+    return str(value) if isinstance(value, FromToday) else value
 
 
 SYSTEM_PACKAGES = Path(__file__).resolve().parents[1] / ".ci" / "system-packages"

@@ -26,7 +26,7 @@ from sfo_review.services import transitions as transition_service
 from sfo_review.services import users as user_service
 from tests import helpers_rules
 from tests.api.support import error
-from tests.conftest import REVIEW_DATA, days_ago
+from tests.conftest import REVIEW_DATA, FromToday, days_ago, when_run
 from tests.helpers_actions import action_data
 
 W = dict[str, Any]
@@ -399,7 +399,7 @@ def test_review_fields_are_checked(api, cli_user, token_for, key, value, message
 
 def test_notification_cannot_be_in_the_future(api, cli_user, token_for):
     token = token_for(cli_user("reviewer"))
-    body = {**REVIEW_DATA, "charge_date": days_ago(3), "notification_date": days_ago(-1)}
+    body = {**REVIEW_DATA, "charge_date": days_ago(3), "notification_date": str(FromToday(1))}
     response = api.post("/reviews", token, body)
     assert response.status_code == 422
     assert "today or in the past" in error(response)["fields"]["notification_date"][0]
@@ -873,13 +873,13 @@ def test_a_participant_who_has_written_stays(api, world):
         ({"countersigner_email": "nobody@example.gov.uk"}, "countersigner_email"),
         ({"overall_judgement": "j" * 20_001}, "overall_judgement"),
         ({"notification_date": "2023-06-01"}, "notification_date"),
-        ({"charge_date": days_ago(-2)}, "charge_date"),
+        ({"charge_date": FromToday(2)}, "charge_date"),
     ],
 )
 def test_review_edits_are_checked(api, world, body, field):
     w = world()
     emails = {k: w[k].email for k in ("reviewer", "officer")}
-    body = {k: v.format(**emails) for k, v in body.items()}
+    body = {k: str(when_run(v)).format(**emails) for k, v in body.items()}
     version = w["review"].version
     response = api.patch(
         f"/reviews/{w['id']}", w["tokens"]["reviewer"], {**body, "version": version}
