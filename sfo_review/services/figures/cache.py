@@ -395,33 +395,26 @@ def _get_many(keys: list[str]) -> list[str | None]:
 
 
 def _through(key: str, seconds: int, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    """The entry under `key`, or `compute()` stored there."""
+    """The figures under `key`, or `compute()` stored there (as JSON)."""
+    computed: list[dict[str, Any]] = []
+
+    def text() -> str:
+        computed.append(compute())
+        return json.dumps(computed[0])
+
+    kept = _text_through(key, seconds, text)
+    if computed:  # computed now: no need to read back what was just written
+        return computed[0]
+    result: dict[str, Any] = json.loads(kept)
+    return result
+
+
+def _text_through(key: str, seconds: int, compute: Callable[[], str]) -> str:
+    """The text under `key`, or `compute()` stored there for `seconds`. A cache that fails
+    is skipped (logged), never the user's problem."""
     try:
         cached = _get(key)
-    except Exception:  # a cache that fails is skipped (logged), never the user's problem
-        log.exception("Figures cache unavailable")
-        return compute()
-    if cached is not None:
-        result: dict[str, Any] = json.loads(cached)
-        return result
-    figures = compute()
-    try:
-        _set(key, json.dumps(figures), seconds)
     except Exception:
-        log.exception("Figures cache unavailable")
-    return figures
-
-
-def through_text(key: str, compute: Callable[[], str]) -> str:
-    """The text kept under `key` (for FIGURES_CACHE_SECONDS), or `compute()` kept there: the
-    dashboard's fragments, keyed by the section versions they are drawn from. With the cache
-    turned off, `compute()`."""
-    seconds = int(current_app.config.get("FIGURES_CACHE_SECONDS", 0))
-    if seconds <= 0:
-        return compute()
-    try:
-        cached = _get(key)
-    except Exception:  # a cache that fails is skipped (logged), never the user's problem
         log.exception("Figures cache unavailable")
         return compute()
     if cached is not None:
@@ -432,6 +425,16 @@ def through_text(key: str, compute: Callable[[], str]) -> str:
     except Exception:
         log.exception("Figures cache unavailable")
     return text
+
+
+def through_text(key: str, compute: Callable[[], str]) -> str:
+    """The text kept under `key` (for FIGURES_CACHE_SECONDS), or `compute()` kept there: the
+    dashboard's fragments, keyed by the section versions they are drawn from. With the cache
+    turned off, `compute()`."""
+    seconds = int(current_app.config.get("FIGURES_CACHE_SECONDS", 0))
+    if seconds <= 0:
+        return compute()
+    return _text_through(key, seconds, compute)
 
 
 def clear_local() -> None:
