@@ -104,6 +104,11 @@ class Config:
     # Signed-in pages warn this long before the inactivity sign-out and offer more time.
     SESSION_WARNING_SECONDS = _int_env("SESSION_WARNING_SECONDS", 120)
     PERMANENT_SESSION_LIFETIME = SESSION_INACTIVITY_TIMEOUT
+    # The cookie is sent again only when the session changed (every request that counts as
+    # activity changes it). Otherwise the timeout warning's status poll, answered after
+    # another tab's request, would put back the older cookie and lose that tab's activity
+    # and its form's CSRF token.
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # Shared storage: login rate limits and the dashboard's figures cache (in-process without).
     REDIS_URL = os.environ.get("REDIS_URL")

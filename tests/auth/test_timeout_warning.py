@@ -52,6 +52,27 @@ def test_asking_for_the_status_is_not_activity(client, login_as):
     assert 170 <= second <= first <= 180
 
 
+def test_asking_for_the_status_sends_no_cookie_back(client, login_as):
+    """A status poll answered after another tab's request must not put back the session
+    as it was when the poll set out: that tab's activity and CSRF token would be lost."""
+    login_as("reviewer")
+    before = client.get_cookie("session")
+    token = page(client.get(ACCOUNT)).select_one("input[name=csrf_token]")["value"]
+    after_other_tab = client.get_cookie("session").value
+    assert after_other_tab != before.value
+    # The poll set out with the cookie from before the other tab's request.
+    client.set_cookie("session", before.value)
+    response = client.get(STATUS)
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers
+    assert client.get_cookie("session").value == before.value  # left as the poll had it
+    # So in a browser the other tab's cookie stays, and its form goes through.
+    client.set_cookie("session", after_other_tab)
+    response = client.post(ACCOUNT, data={"csrf_token": token})
+    assert response.status_code == 200 and "CSRF" not in response.get_data(as_text=True)
+    assert page(response).select(".govuk-error-summary")  # the form's own errors instead
+
+
 def test_staying_signed_in_renews_the_session(client, login_as):
     login_as("reviewer")
     token = page(client.get(ACCOUNT)).select_one("input[name=csrf_token]")["value"]

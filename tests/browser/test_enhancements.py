@@ -107,9 +107,13 @@ class VirtualTime:
         self.pages: list[Any] = []
 
     def follow(self, page: Any) -> None:
-        """The page's scripts run on this clock from its next load on."""
+        """The page's scripts run on this clock from its next load on. Paused: left
+        installed, Playwright's clock would also flow in real time, and the page's timers
+        would fire (and ask the server) while the test is busy elsewhere."""
         page.context.add_init_script(script=COUNT_FETCHES)
-        page.clock.install()
+        start = datetime.now(UTC)  # the server's clock, stopped by time-machine
+        page.clock.install(time=start)
+        page.clock.pause_at(start + timedelta(seconds=1))
         self.pages.append(page)
 
     def advance(self, seconds: int) -> None:
