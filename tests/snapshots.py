@@ -201,31 +201,41 @@ def _decode(encoded: Any) -> Any:
 
 
 def _copy_in(conn: Connection, rows: _Rows) -> None:
-    for table, items in rows:
-        conn.execute(table.insert(), items)
-        if conn.dialect.name == "postgresql":
-            _sequence_past(conn, table, items)
+    if conn.dialect.name != "postgresql":
+        for table, items in rows:
+            conn.execute(table.insert(), items)
+        return
+    # PostgreSQL: every table's rows and the sequences sent in one pipeline (psycopg's
+    # pipeline mode), not one round trip to the server each. Nothing is read back inside it.
+    moves, params = _sequences_past(conn, rows)
+    with conn.connection.driver_connection.pipeline():
+        for table, items in rows:
+            conn.execute(table.insert(), items)
+        if moves:
+            conn.execute(text("SELECT " + ", ".join(moves)), params)
 
 
-def _sequence_past(conn: Connection, table: Table, items: list[dict[str, Any]]) -> None:
-    """PostgreSQL: the table's id sequence after the copied ids (sequences never roll back,
-    but the committed tests' TRUNCATE … RESTART IDENTITY sets them back to 1)."""
-    columns = [c for c in table.primary_key.columns if isinstance(c.type, Integer)]
-    if len(columns) != 1:
-        return
-    column = columns[0]
-    if table.name not in _SEQUENCES:
-        _SEQUENCES[table.name] = conn.execute(
-            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
-        ).scalar()
-    sequence = _SEQUENCES[table.name]
-    if sequence is None:
-        return
-    top = max(item[column.name] for item in items)
-    conn.execute(
-        text(f"SELECT setval(:s, GREATEST(:top, (SELECT last_value FROM {sequence})))"),
-        {"s": sequence, "top": top},
-    )
+def _sequences_past(conn: Connection, rows: _Rows) -> tuple[list[str], dict[str, Any]]:
+    """PostgreSQL: the setval calls that put each table's id sequence after the copied ids.
+    Sequences never roll back, so the build that first wrote these ids moved them on
+    already; but a setval elsewhere (seed-bulk's, say) may have set one back since."""
+    moves: list[str] = []
+    params: dict[str, Any] = {}
+    for n, (table, items) in enumerate(rows):
+        columns = [c for c in table.primary_key.columns if isinstance(c.type, Integer)]
+        if len(columns) != 1:
+            continue
+        column = columns[0]
+        if table.name not in _SEQUENCES:
+            _SEQUENCES[table.name] = conn.execute(
+                text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": table.name, "c": column.name}
+            ).scalar()
+        sequence = _SEQUENCES[table.name]
+        if sequence is None:
+            continue
+        params[f"s{n}"], params[f"top{n}"] = sequence, max(item[column.name] for item in items)
+        moves.append(f"setval(:s{n}, GREATEST(:top{n}, (SELECT last_value FROM {sequence})))")
+    return moves, params
 
 
 def _counter(factory: Any) -> dict[str, int]:
