@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select, text
-from sqlalchemy.exc import OperationalError
 
 from sfo_review.cli.bulk_actions import add_recurrences
 from sfo_review.cli.bulk_chronology import add_long_chronology
@@ -202,15 +201,11 @@ def fresh_statistics() -> None:
     """After a bulk load: fresh statistics, so the query planner knows the tables' new sizes;
     on PostgreSQL a VACUUM of the tables written too, as autovacuum would do a little later,
     so the visibility map lets index-only scans (the home page's counts, the figures) skip
-    the tables' pages. The VACUUM is skipped when another transaction holds a table (it
-    would only wait): autovacuum does it later."""
+    the tables' pages. A table another transaction holds is skipped (SKIP_LOCKED: waiting
+    would only hold up the command): autovacuum does it later."""
     db.session.execute(text("ANALYZE"))
     db.session.commit()
     if db.session.get_bind().dialect.name != "postgresql":
         return
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text("SET lock_timeout = '1s'"))
-        try:
-            connection.execute(text(f"VACUUM {', '.join(TABLES)}"))
-        except OperationalError:
-            return
+        connection.execute(text(f"VACUUM (SKIP_LOCKED) {', '.join(TABLES)}"))
