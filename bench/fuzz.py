@@ -3,7 +3,8 @@
 On a new SQLite file in a temporary directory it runs `flask db upgrade` and `flask seed-demo`,
 makes an API token for each of three demo users (a reviewer, an officer and leadership), starts
 gunicorn on 127.0.0.1 (with the PDF job worker beside it) and runs `st run` over every operation
-of the description once per user, with these checks on every response:
+of the description for each user, the three at the same time (a process each: one keeps one
+core busy), with these checks on every response:
 
 - not_a_server_error: no 5xx (the PDF endpoint may answer 503 "being prepared", as described);
 - status_code_conformance: the status is one the operation documents;
@@ -14,9 +15,10 @@ It prints, per user, how many requests were made, how many operations of the des
 covered (answered at least once), the operations not reached and the failures Schemathesis
 found, and exits non-zero on any failure (in --quick, an operation not reached is one too).
 
-Time is bounded: each user's run stops after --seconds / 3 (FUZZ_SECONDS, default 200: with
-migrating, seeding and starting the server, under 5 minutes), and --max-examples bounds the
-cases for each operation in the fuzzing phase. --quick is the short pass `.ci/run` makes.
+Time is bounded: each user's run stops after --seconds (FUZZ_SECONDS, default 200; the users
+run at once, so with migrating, seeding and starting the server, under 5 minutes), and
+--max-examples bounds the cases for each operation in the fuzzing phase. --quick is the short
+pass `.ci/run` makes.
 
 The description is read from the server's /api/v1/openapi.json unless --spec names a file or
 URL. It only talks to 127.0.0.1 and stops the server and worker it started.
@@ -260,9 +262,7 @@ def failures(outcome: Outcome, ndjson: Path) -> None:
                     outcome.failures.append(key)
 
 
-def fuzz(user: str, token: str, args: argparse.Namespace, workdir: Path) -> Outcome:
-    reports = workdir / user
-    reports.mkdir()
+def _command(user: str, token: str, args: argparse.Namespace, workdir: Path) -> list[str]:
     config = workdir / "schemathesis.toml"
     config.write_text(CONFIG)
     command = [
@@ -299,22 +299,45 @@ def fuzz(user: str, token: str, args: argparse.Namespace, workdir: Path) -> Outc
         "--report",
         "har,ndjson",
         "--report-dir",
-        str(reports),
+        str(workdir / user),
     ]
     for path in args.exclude_path:
         command += ["--exclude-path", path]
     if not args.quick:  # fuzzing repeats until the time is spent
-        command += ["--max-time", str(max(1, args.seconds // len(args.users)))]
-    print(f"\n== {user} ({USERS[user]}): {' '.join(command[4:6])} …", flush=True)
-    started = time.perf_counter()
-    done = subprocess.run(command, cwd=workdir, check=False)  # noqa: S603 - our venv's st
-    outcome = Outcome(user, done.returncode, time.perf_counter() - started)
+        command += ["--max-time", str(max(1, args.seconds))]
+    return command
+
+
+def fuzz(tokens: dict[str, str], args: argparse.Namespace, workdir: Path) -> list[Outcome]:
+    """Schemathesis for every user at once (a process each, against the same server): one
+    Schemathesis process keeps one core busy, and the server has two workers. Each user's
+    output goes to its report folder and is printed, in the users' order, once all are done."""
+    running = []
+    for user, token in tokens.items():
+        reports = workdir / user
+        reports.mkdir()
+        command = _command(user, token, args, workdir)
+        log = (reports / "schemathesis.log").open("wb")
+        started = time.perf_counter()
+        process = subprocess.Popen(  # noqa: S603 - our venv's st
+            command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT
+        )
+        running.append((user, command, process, log, started))
+    outcomes = []
     ops = operations(load_description(args.spec))
-    for har in reports.glob("har-*.json"):
-        count(outcome, har, ops)
-    for ndjson in reports.glob("*.ndjson"):
-        failures(outcome, ndjson)
-    return outcome
+    for user, command, process, log, started in running:
+        returncode = process.wait()
+        log.close()
+        outcome = Outcome(user, returncode, time.perf_counter() - started)
+        reports = workdir / user
+        print(f"\n== {user} ({USERS[user]}): {' '.join(command[4:6])} …", flush=True)
+        print((reports / "schemathesis.log").read_text(errors="replace"), end="", flush=True)
+        for har in reports.glob("har-*.json"):
+            count(outcome, har, ops)
+        for ndjson in reports.glob("*.ndjson"):
+            failures(outcome, ndjson)
+        outcomes.append(outcome)
+    return outcomes
 
 
 def summary(outcomes: list[Outcome], ops: list[str], wall: float, every: bool) -> bool:
@@ -355,7 +378,9 @@ def parse() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--spec", help="OpenAPI file or URL (default: the server's own)")
     parser.add_argument("--port", type=int, default=5620)
-    parser.add_argument("--seconds", type=int, default=DEFAULT_SECONDS, help="for all users")
+    parser.add_argument(
+        "--seconds", type=int, default=DEFAULT_SECONDS, help="each user's (they run at once)"
+    )
     parser.add_argument("--max-examples", type=int, default=25, help="per operation")
     parser.add_argument("--phases", default="examples,coverage,fuzzing")
     parser.add_argument("--seed", type=int, default=int(os.environ.get("FUZZ_SEED", "2026")))
@@ -417,7 +442,7 @@ def main() -> int:
             if path not in args.exclude_path and path != served
         ]
         print(f"  description: {args.spec} ({len(ops)} operations)")
-        outcomes = [fuzz(user, tokens[user], args, workdir) for user in args.users]
+        outcomes = fuzz(tokens, args, workdir)
     finally:
         stop(processes)
     ok = summary(outcomes, ops, time.perf_counter() - started, every=args.quick)
