@@ -90,10 +90,23 @@ def sha256_hex(data: bytes) -> str:
 def render_html(review: Review, variant: str, linked_stylesheet: bool = True) -> str:
     """The HTML of `variant`. WeasyPrint gets the stylesheet parsed once instead of the link
     (`linked_stylesheet=False`); any other reader (a browser) needs the link."""
+    return render_htmls(review, [variant], linked_stylesheet)[variant]
+
+
+def render_htmls(
+    review: Review, variants: list[str], linked_stylesheet: bool = True
+) -> dict[str, str]:
+    """The HTML of each of `variants` (as render_html), from one load of the review: every
+    load queries each collection the templates use again (approval builds them all)."""
+    for variant in variants:
+        if variant not in VARIANTS and not participant.is_key(variant):
+            raise ValueError(f"Unknown report variant {variant!r}")
+    loaded = content.load(review)
+    return {variant: _html(loaded, variant, linked_stylesheet) for variant in variants}
+
+
+def _html(review: Review, variant: str, linked_stylesheet: bool) -> str:
     own_copy = participant.is_key(variant)  # a participant's copy: pdf/participant.py
-    if variant not in VARIANTS and not own_copy:
-        raise ValueError(f"Unknown report variant {variant!r}")
-    review = content.load(review)
     name = participant.VARIANT if own_copy else variant
     template = _environment(current_app).get_template(f"{name}.html")
     context = content.common(review, "full" if own_copy else variant)

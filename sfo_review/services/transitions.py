@@ -47,7 +47,7 @@ def _freeze(actor: User, review: Review, rated: dict[str, tuple[str, str]]) -> N
     background job (the browser: `reports.work.start_snapshot_jobs`).
     """
     from sfo_review.pdf import participant as participant_copy
-    from sfo_review.pdf.render import render_html
+    from sfo_review.pdf.render import render_htmls
 
     review.approved_by = actor
     review.approved_at = utcnow()
@@ -56,15 +56,14 @@ def _freeze(actor: User, review: Review, rated: dict[str, tuple[str, str]]) -> N
     # The drafts' cached PDFs are never served again.
     db.session.execute(delete(RenderedReport).where(RenderedReport.review_id == review.id))
     db.session.flush()
+    # Each participant's own copy too, as approved; laid out when they first ask (docs/pdf.md).
+    own_copies = [participant_copy.key(person) for person in review.participants]
+    variants = [*vocab.FROZEN_REPORT_VARIANTS, *own_copies]
+    htmls = render_htmls(review, variants, linked_stylesheet=False)
     for variant in vocab.FROZEN_REPORT_VARIANTS:
-        snapshots.await_snapshots(
-            review, variant, render_html(review, variant, linked_stylesheet=False)
-        )
-    # Each participant's own copy, as approved; laid out when they first ask (docs/pdf.md).
-    for person in review.participants:
-        variant = participant_copy.key(person)
-        html = render_html(review, variant, linked_stylesheet=False)
-        snapshots.await_snapshots(review, variant, html, held=True)
+        snapshots.await_snapshots(review, variant, htmls[variant])
+    for variant in own_copies:
+        snapshots.await_snapshots(review, variant, htmls[variant], held=True)
 
 
 def _agree_plan(review: Review) -> None:
