@@ -226,7 +226,11 @@ def _people_rows(review_ids: Any) -> Any:
     )
     if review_ids is not None:
         people = people.where(person.c.review_id.in_(review_ids))
-    row = people.subquery("people")
+    # OFFSET 0 keeps the inner query whole: merged into the outer one (PostgreSQL pulls a
+    # plain subquery up, SQLite flattens it), each flag's EXISTS would be copied into every
+    # count that reads it, and PostgreSQL planned the statement in 4.3 ms instead of 2.5
+    # (at every commit that changes what a review counts).
+    row = people.offset(0).subquery("people")
     with_context, subject = row.c.with_context == 1, row.c.subject == 1
 
     def how_many(condition: ColumnElement[bool]) -> Any:
