@@ -262,9 +262,7 @@ def failures(outcome: Outcome, ndjson: Path) -> None:
                     outcome.failures.append(key)
 
 
-def _command(user: str, token: str, args: argparse.Namespace, workdir: Path) -> list[str]:
-    config = workdir / "schemathesis.toml"
-    config.write_text(CONFIG)
+def _command(token: str, args: argparse.Namespace, config: Path, reports: Path) -> list[str]:
     command = [
         str(VENV / "st"),
         "--no-color",
@@ -299,7 +297,7 @@ def _command(user: str, token: str, args: argparse.Namespace, workdir: Path) -> 
         "--report",
         "har,ndjson",
         "--report-dir",
-        str(workdir / user),
+        str(reports),
     ]
     for path in args.exclude_path:
         command += ["--exclude-path", path]
@@ -312,32 +310,37 @@ def fuzz(tokens: dict[str, str], args: argparse.Namespace, workdir: Path) -> lis
     """Schemathesis for every user at once (a process each, against the same server): one
     Schemathesis process keeps one core busy, and the server has two workers. Each user's
     output goes to its report folder and is printed, in the users' order, once all are done."""
+    config = workdir / "schemathesis.toml"
+    config.write_text(CONFIG)
     running = []
-    for user, token in tokens.items():
-        reports = workdir / user
-        reports.mkdir()
-        command = _command(user, token, args, workdir)
-        log = (reports / "schemathesis.log").open("wb")
-        started = time.perf_counter()
-        process = subprocess.Popen(  # noqa: S603 - our venv's st
-            command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT
-        )
-        running.append((user, command, process, log, started))
-    outcomes = []
-    ops = operations(load_description(args.spec))
-    for user, command, process, log, started in running:
-        returncode = process.wait()
-        log.close()
-        outcome = Outcome(user, returncode, time.perf_counter() - started)
-        reports = workdir / user
-        print(f"\n== {user} ({USERS[user]}): {' '.join(command[4:6])} …", flush=True)
-        print((reports / "schemathesis.log").read_text(errors="replace"), end="", flush=True)
-        for har in reports.glob("har-*.json"):
-            count(outcome, har, ops)
-        for ndjson in reports.glob("*.ndjson"):
-            failures(outcome, ndjson)
-        outcomes.append(outcome)
-    return outcomes
+    try:
+        for user, token in tokens.items():
+            reports = workdir / user
+            reports.mkdir()
+            command = _command(token, args, config, reports)
+            with (reports / "schemathesis.log").open("wb") as log:
+                process = subprocess.Popen(  # noqa: S603 - our venv's st
+                    command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT
+                )
+            running.append((user, command, process, time.perf_counter()))
+        outcomes = []
+        ops = operations(load_description(args.spec))
+        for user, command, process, started in running:
+            outcome = Outcome(user, process.wait(), time.perf_counter() - started)
+            reports = workdir / user
+            print(f"\n== {user} ({USERS[user]}): {' '.join(command[4:6])} …", flush=True)
+            print((reports / "schemathesis.log").read_text(errors="replace"), end="", flush=True)
+            for har in reports.glob("har-*.json"):
+                count(outcome, har, ops)
+            for ndjson in reports.glob("*.ndjson"):
+                failures(outcome, ndjson)
+            outcomes.append(outcome)
+        return outcomes
+    finally:  # interrupted, or a report unreadable: no Schemathesis left running
+        for _user, _command_line, process, _started in running:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
 
 
 def summary(outcomes: list[Outcome], ops: list[str], wall: float, every: bool) -> bool:
