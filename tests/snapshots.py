@@ -1,18 +1,20 @@
 """The builders of whole reviews (`full_review`, `rich_review`, the API's `world`,
-tests/dashboard's five reviews) build each distinct review once per test function, or once
-per test module when a fixture builds it (before any test code runs); later calls get the
-same rows copied in.
+tests/dashboard's five reviews) build each distinct review once per test module; later
+calls get the same rows copied in.
 
 A builder called on an empty database (but for the migrations' own rows: BASELINE and
-REFERENCE, which tests/test_snapshots.py checks are all of them), with the same
-arguments, in the same test function (so with the same fixtures and monkeypatches; for a build made
-by a fixture, in the same module, as only pure fixtures have run before it), with
-the same app settings, in the same minute, writes the same rows every time. So the first
-call's result is kept (every row of every table, and which rows the returned objects are);
-a later call that meets those conditions copies the rows in (same ids, same order, inside
-the test's transaction), loads the returned objects afresh and moves the factories'
-counters on ("reviewer3@…") as the build did. What the test does next, and what it asserts,
-is unchanged; the minute in the key bounds how old the copied rows' timestamps can be.
+REFERENCE, which tests/test_snapshots.py checks are all of them), with the same arguments,
+in the same test module, with only pure fixtures (so no monkeypatch), no user made before
+it, the same app settings, in the same minute (the clock, time-machine's included), writes
+the same rows every time. So the first call's result is kept (every row of every table,
+and which rows the returned objects are); a later call that meets those conditions copies
+the rows in (same ids, same order, inside the test's transaction), loads the returned
+objects afresh and moves the factories' counters on ("reviewer3@…") as the build did.
+What the test does next, and what it asserts, is unchanged; the minute in the key bounds
+how old the copied rows' timestamps can be. A test's code may call a builder after code of
+its own: what that code can change and a build reads (settings, rows, users, the clock) is
+in the key. It must not change the app's modules or the environment without `monkeypatch`
+(which is not pure), and SFO_SNAPSHOTS=check (below) finds a test that does.
 
 Nothing is reused when anything could make a build differ, or a test could tell it did not
 run: the database holds other rows (the test wrote something first, or builds a second
@@ -46,12 +48,6 @@ from sfo_review.extensions import db
 
 # The builders whose results are kept (fixture names; each returns a build function).
 BUILDERS = ("full_review", "rich_review", "world", "five_reviews_built")
-# A build made while a test's fixtures are set up (called by another fixture, such as
-# tests/dashboard's `five_reviews` or tests/api's `w`), before the test's own code runs:
-# nothing a test function does can change it, so it is reused by every test of the module
-# (not only the parametrizations of one function). A build the test's code asks for is
-# reused within its test function only.
-_IN_SETUP: list[bool] = [False]
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")
 # Fixtures that change nothing a build does and record nothing of it. A test using any
@@ -285,14 +281,12 @@ def _differences(
     return found
 
 
-def _key(fixture: Any, item: Any, args: Any, kwargs: Any, start: _Rows, per_module: bool) -> _Key:
-    """What a build's rows depend on (the builder; the test module and function, or only the
-    module for a build made while the test's fixtures are set up; the arguments, the
+def _key(fixture: Any, item: Any, args: Any, kwargs: Any, start: _Rows) -> _Key:
+    """What a build's rows depend on (the builder; the test module; the arguments, the
     settings, the database and its rows before, the minute)."""
     return (
         f"{fixture.__module__}.{fixture.__qualname__}",
         item.module.__name__ if item.module else "",
-        "" if per_module else getattr(item, "originalname", item.name),
         repr(args),
         repr(sorted(kwargs.items())),
         repr(sorted(current_app.config.items(), key=lambda kv: kv[0])),
@@ -355,7 +349,7 @@ def _keep(
         ):
             return build(*args, **kwargs)
         start = _dump(conn, filled)
-        key = _key(fixture, item, args, kwargs, start, _IN_SETUP[0])
+        key = _key(fixture, item, args, kwargs, start)
         if _KEPT and next(iter(_KEPT))[1] != key[1]:
             _KEPT.clear()  # builds are reused within one test module: keep only its own
         found = _KEPT.get(key)
@@ -386,15 +380,6 @@ def _keep(
         return result
 
     return kept
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_setup(item: pytest.Item) -> Any:
-    _IN_SETUP[0] = True
-    try:
-        yield
-    finally:
-        _IN_SETUP[0] = False
 
 
 @pytest.hookimpl(hookwrapper=True)

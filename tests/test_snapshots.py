@@ -24,17 +24,13 @@ def test_every_table_the_migrations_fill_is_known_to_the_snapshots(db: Any) -> N
 
 
 def test_a_build_on_a_database_holding_only_the_seeded_rows_is_kept(full_review: Any) -> None:
-    """A pure test's first build is kept, so the next test of the function gets it copied in."""
+    """A pure test's first build is kept, so the next test of the module gets it copied in."""
     filled = {t.name for t in snapshots._filled(db_session_connection())}
     left = filled - snapshots.BASELINE - snapshots.REFERENCE
     assert not left, f"an earlier test left rows behind in {sorted(left)}"
     data = full_review()
     assert data["review"].id is not None
-    kept = [
-        found
-        for key, found in snapshots._KEPT.items()
-        if key[2] == "test_a_build_on_a_database_holding_only_the_seeded_rows_is_kept"
-    ]
+    kept = [found for key, found in snapshots._KEPT.items() if key[1] == __name__]
     assert len(kept) == 1 and kept[0] is not None
 
 
