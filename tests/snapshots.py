@@ -25,7 +25,9 @@ text, numbers, lists, dicts.
 
 SFO_SNAPSHOTS=0 turns reuse off. SFO_SNAPSHOTS=check builds every time and compares what
 each build wrote with what a reuse would have copied (every column but timestamps and
-random values), failing the test on any difference.
+random values), failing the test on any difference. It compares on SQLite only: on
+PostgreSQL a second build gets new ids (sequences never roll back) and its rows may sit in
+another physical order.
 """
 
 from __future__ import annotations
@@ -89,6 +91,16 @@ BASELINE = frozenset({"data_versions"})
 # of what a kept build is looked up by, never copied. A build that changes them is not kept.
 REFERENCE = frozenset({"regions", "pdus"})
 MODE = os.environ.get("SFO_SNAPSHOTS", "1")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if MODE == "check" and os.environ.get("TEST_DATABASE_URL"):
+        raise pytest.UsageError(
+            "SFO_SNAPSHOTS=check compares builds on SQLite only (unset TEST_DATABASE_URL): "
+            "on PostgreSQL a second build gets new ids, as sequences never roll back"
+        )
+
+
 # Columns a build fills with random values (salted hashes, tokens): SFO_SNAPSHOTS=check
 # compares every other column but timestamps.
 _CLOCK = re.compile(r"\b\d\d:\d\d\b")  # a time of day in a text ("expiring … 11:08 UTC")
