@@ -91,16 +91,6 @@ BASELINE = frozenset({"data_versions"})
 # of what a kept build is looked up by, never copied. A build that changes them is not kept.
 REFERENCE = frozenset({"regions", "pdus"})
 MODE = os.environ.get("SFO_SNAPSHOTS", "1")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    if MODE == "check" and os.environ.get("TEST_DATABASE_URL"):
-        raise pytest.UsageError(
-            "SFO_SNAPSHOTS=check compares builds on SQLite only (unset TEST_DATABASE_URL): "
-            "on PostgreSQL a second build gets new ids, as sequences never roll back"
-        )
-
-
 # Columns a build fills with random values (salted hashes, tokens): SFO_SNAPSHOTS=check
 # compares every other column but timestamps.
 _CLOCK = re.compile(r"\b\d\d:\d\d\b")  # a time of day in a text ("expiring … 11:08 UTC")
@@ -392,6 +382,14 @@ def _keep(
         return result
 
     return kept
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if MODE == "check" and os.environ.get("TEST_DATABASE_URL"):
+        raise pytest.UsageError(
+            "SFO_SNAPSHOTS=check compares builds on SQLite only (unset TEST_DATABASE_URL): "
+            "on PostgreSQL a second build gets new ids, as sequences never roll back"
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)
