@@ -15,15 +15,16 @@ help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[36m%-14s\033[0m %s\n", $$1, $$2}'
 
 # Exactly the versions in requirements.lock (with their hashes), then the app itself.
-# pip itself first, from the lock: a new venv's bundled pip (23.2) takes ~39 s of CPU for the
-# lock, the locked one ~28 s. The app is installed with the venv's own setuptools (locked
-# too) instead of fetching one into an isolated build environment.
+# uv installs them (and compiles their bytecode) in about 6 s on 2 cores, where pip took 35 s
+# of CPU: uv itself comes first, from the lock, through the venv's bundled pip. The app is
+# installed with the venv's own setuptools (locked too), not in an isolated build environment.
+UV := $(VENV)/bin/uv pip install --quiet --python $(PY)
 $(VENV)/.installed: pyproject.toml requirements.lock
 	test -x $(PY) || python3 -m venv $(VENV)
-	awk '/^pip==/ {p = 1} p {print} p && !/\\$$/ {exit}' requirements.lock > $(VENV)/pip.lock
-	$(PY) -m pip install --quiet --no-deps --require-hashes -r $(VENV)/pip.lock
-	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	awk '/^uv==/ {p = 1} p {print} p && !/\\$$/ {exit}' requirements.lock > $(VENV)/uv.lock
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r $(VENV)/uv.lock
+	$(UV) --compile-bytecode --require-hashes -r requirements.lock
+	$(UV) --no-deps --no-build-isolation -e .
 	touch $@
 
 static/vendor/.installed: package.json package-lock.json Makefile
