@@ -900,8 +900,10 @@ def test_the_preparing_page_reloads_itself_once_the_pdf_is_ready(
         db.session.commit()
 
     # A condition, not a time: the page checks every 3 s; a loaded machine may take longer.
+    # The condition is also asked while the page reloads itself, when the new document may
+    # have no h1 yet (`?.`: not yet, rather than a TypeError that ends the wait).
     leadership.wait_for_function(
-        "() => document.querySelector('h1').innerText === 'Your PDF is ready'", timeout=60000
+        "() => document.querySelector('h1')?.innerText === 'Your PDF is ready'", timeout=60000
     )
     if os.environ.get("SCREENSHOTS"):
         leadership.screenshot(path=f"{os.environ['SCREENSHOTS']}/ready.png", full_page=True)
