@@ -1,10 +1,11 @@
 """Fuzz the JSON API against its own OpenAPI description with Schemathesis (`make fuzz`).
 
-On a new SQLite file in a temporary directory it runs `flask db upgrade` and `flask seed-demo`,
-makes an API token for each of three demo users (a reviewer, an officer and leadership), starts
-gunicorn on 127.0.0.1 (with the PDF job worker beside it) and runs `st run` over every operation
-of the description for each user, the three at the same time (a process each: one keeps one
-core busy), with these checks on every response:
+On a new SQLite file in a temporary directory it migrates and seeds the demo data (as `flask db
+upgrade` and `flask seed-demo` do) and makes an API token for each of three demo users (a
+reviewer, an officer and leadership), in one process; meanwhile it starts gunicorn on 127.0.0.1
+(with the PDF job worker beside it). Then it runs `st run` over every operation of the
+description for each user, the three at the same time (a process each: one keeps one core
+busy), with these checks on every response:
 
 - not_a_server_error: no 5xx (the PDF endpoint may answer 503 "being prepared", as described);
 - status_code_conformance: the status is one the operation documents;
@@ -86,49 +87,45 @@ class Outcome:
     failures: list[str] = field(default_factory=list)
 
 
-def flask(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(  # noqa: S603 - our own CLI
-        [str(VENV / "flask"), "--app", "sfo_review", *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode:
-        sys.exit(f"flask {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
-
-
-# A token for each email given, one a line, issued as `flask users token` does (one process
-# for all of them: the app takes seconds to start on a busy machine).
-ISSUE_TOKENS = """
+# Migrate, seed (as `flask db upgrade` and `flask seed-demo` do) and print a token for each
+# email given, one a line, issued as `flask users token` does: one process for all of it, as
+# the app takes seconds to start on a busy machine.
+PREPARE = """
 import sys
+from flask_migrate import upgrade
 from sfo_review import create_app
+from sfo_review.cli.seed import seed
 from sfo_review.services import api_tokens, users
 
 with create_app().app_context():
+    upgrade()
+    seed()
     for email in sys.argv[1:]:
         print(api_tokens.issue(users.user_by_email(email)).token)
 """
 
 
-def prepare(env: dict[str, str], users: list[str]) -> dict[str, str]:
-    """Migrate and seed the new database; a token for each user."""
-    flask(env, "db", "upgrade")
-    flask(env, "seed-demo")
-    done = subprocess.run(  # noqa: S603 - our venv's python, our own code
-        [str(VENV / "python"), "-c", ISSUE_TOKENS, *(USERS[user] for user in users)],
+def prepare(env: dict[str, str], users: list[str]) -> subprocess.Popen[str]:
+    """Migrate and seed the new database and issue a token for each user, in the background
+    (`tokens` waits for it): the server and the job worker start meanwhile, on the other
+    core. Neither touches the database before its first request or job."""
+    return subprocess.Popen(  # noqa: S603 - our venv's python, our own code
+        [str(VENV / "python"), "-c", PREPARE, *(USERS[user] for user in users)],
         env=env,
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        check=False,
     )
-    tokens = done.stdout.split()
-    if done.returncode or len(tokens) != len(users):
-        sys.exit(f"could not issue the API tokens:\n{done.stdout}\n{done.stderr}")
-    return dict(zip(users, tokens, strict=True))
+
+
+def tokens(prepared: subprocess.Popen[str], users: list[str]) -> dict[str, str]:
+    """Each user's token, once the database is migrated and seeded."""
+    out, err = prepared.communicate()
+    issued = out.split()
+    if prepared.returncode or len(issued) != len(users):
+        sys.exit(f"could not migrate, seed and issue the API tokens:\n{out}\n{err}")
+    return dict(zip(users, issued, strict=True))
 
 
 def start(env: dict[str, str], port: int, log: Path) -> list[subprocess.Popen[bytes]]:
@@ -432,9 +429,14 @@ def main() -> int:
     }
     env.pop("REDIS_URL", None)
     print(f"== make fuzz: database, logs and reports in {workdir}")
-    tokens = prepare(env, args.users)
-    processes = start(env, args.port, workdir / "server.log")
+    prepared = prepare(env, args.users)
     try:
+        processes = start(env, args.port, workdir / "server.log")
+    except BaseException:
+        prepared.kill()
+        raise
+    try:
+        issued = tokens(prepared, args.users)
         # Schemathesis never generates a case for the operation that serves the description
         # it was given (it reads it once, at the start, and fails the run if it cannot):
         # that one is reached, but not counted among the operations to cover.
@@ -445,7 +447,7 @@ def main() -> int:
             if path not in args.exclude_path and path != served
         ]
         print(f"  description: {args.spec} ({len(ops)} operations)")
-        outcomes = fuzz(tokens, args, workdir)
+        outcomes = fuzz(issued, args, workdir)
     finally:
         stop(processes)
     ok = summary(outcomes, ops, time.perf_counter() - started, every=args.quick)
