@@ -6,6 +6,7 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL names anot
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import pickle
@@ -647,10 +648,38 @@ def pytest_configure(config: pytest.Config) -> None:
         pytest.exit(found.stdout.strip() or found.stderr.strip(), returncode=4)
 
 
+def _reaches_the_test_database(item: pytest.Item) -> bool:
+    """Whether the test can meet the database TEST_DATABASE_URL names: it uses the `app`
+    fixture (every database fixture stands on it), or its module reads TEST_DATABASE_URL
+    itself. Anything else makes its own SQLite files, or no database at all."""
+    return "app" in getattr(item, "fixturenames", ()) or _reads_the_url(item.path)
+
+
+URL_VARIABLE = "TEST_DATABASE_URL"
+
+
+@functools.cache
+def _reads_the_url(module: Path) -> bool:
+    return module.suffix == ".py" and URL_VARIABLE in module.read_text(encoding="utf-8")
+
+
 @pytest.hookimpl(tryfirst=True)  # before xdist's own hook, which reads the group marks
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Under xdist (`--dist loadgroup`), each browser test module runs on one worker, so its
-    live server, seeded database and Chromium are made once, not once per worker."""
+    live server, seeded database and Chromium are made once, not once per worker.
+
+    On PostgreSQL (TEST_DATABASE_URL: `make test-postgres`, CI's second run) only the tests
+    that can reach that database run: the others (pure functions, the PDF engine, the
+    migrations and services tested on SQLite files of their own) would do exactly what they
+    did in the SQLite run. They are reported as deselected."""
     for item in items:
         if item.get_closest_marker("browser") is not None:
             item.add_marker(pytest.mark.xdist_group(item.module.__name__ if item.module else ""))
+    if not os.environ.get(URL_VARIABLE):
+        return
+    kept, elsewhere = [], []
+    for item in items:
+        (kept if _reaches_the_test_database(item) else elsewhere).append(item)
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = kept
