@@ -13,6 +13,9 @@ from flask.testing import FlaskClient
 from sfo_review.models import User
 from tests.conftest import sign_in_through_session
 
+# second_client records nothing and changes nothing until a test calls it (tests/snapshots.py).
+SNAPSHOT_PURE = {"second_client"}
+
 
 @pytest.fixture
 def second_client(app: Flask, db: Any) -> Callable[[User], FlaskClient]:

@@ -18,6 +18,8 @@ from sfo_review.models import ChronologyEntry, Review
 from tests.helpers_forms import HOSTILE, ROLES, expect_status, page, post, sign_in
 from tests.reviews.helpers import error_for
 
+# long_review only builds (tests/snapshots.py): its full review is built once a module.
+SNAPSHOT_PURE = {"long_review"}
 SOURCES = ("Police", "Probation", "Health")
 START = date(2019, 1, 1)  # the first bulk entry; the full review's own entry is 2 May 2023
 READ = {
