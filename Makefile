@@ -54,6 +54,9 @@ static/vendor/.installed: package.json package-lock.json Makefile
 .PHONY: install
 install: $(VENV)/.installed static/vendor/.installed ## Create .venv and install Python and front-end dependencies (idempotent)
 
+# pip-compile keeps only what the Python it runs on needs: run `make lock` in a venv made from
+# the oldest Python the lock must install on, Debian 12's python3.11 (3.11.2), e.g.
+# `rm -rf .venv && /usr/bin/python3.11 -m venv .venv && make lock`. tests/test_house.py checks.
 .PHONY: lock
 lock: install ## After changing pyproject.toml's dependencies: pin them all again in requirements.lock
 	$(VENV)/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \

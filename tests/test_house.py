@@ -51,6 +51,44 @@ def test_every_dependency_is_pinned_in_the_lock_file() -> None:
     assert "--hash=sha256:" in lock
 
 
+OLDEST_PYTHON = "3.11.2"  # Debian 12's python3.11: a server's `make install` may use it
+
+
+def test_the_lock_installs_on_the_oldest_python_we_run_on() -> None:
+    """Every locked package admits Python 3.11.2, and what a locked package needs only on
+    such a Python (redis: async-timeout before 3.11.3) is locked too. pip-compile keeps only
+    the requirements of the Python it runs on, so `make lock` on a newer 3.11 would drop
+    them: uv would then refuse to install the lock on Debian 12 (no trusted hash)."""
+    from importlib.metadata import distribution
+
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+    from packaging.specifiers import SpecifierSet
+
+    lock = (ROOT / "requirements.lock").read_text()
+    pinned = {_name(line) for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)}
+    oldest = {**default_environment(), "python_full_version": OLDEST_PYTHON}
+    oldest["python_version"] = ".".join(OLDEST_PYTHON.split(".")[:2])
+    refused, needed = [], []
+    for name in sorted(pinned):
+        try:
+            metadata = distribution(name).metadata
+        except ModuleNotFoundError:  # locked for another platform only
+            continue
+        admits = metadata.get("Requires-Python")
+        if admits and not SpecifierSet(admits).contains(OLDEST_PYTHON):
+            refused.append(f"{name} (Python {admits})")
+        for line in metadata.get_all("Requires-Dist") or []:
+            requirement = Requirement(line)
+            marker = requirement.marker
+            if marker is None or "extra" in str(marker) or not marker.evaluate(oldest):
+                continue
+            if _name(requirement.name) not in pinned:
+                needed.append(f"{requirement.name} (for {name})")
+    assert refused == [], f"locked versions that refuse Python {OLDEST_PYTHON}: {refused}"
+    assert needed == [], f"needed on Python {OLDEST_PYTHON} but not locked: {needed}"
+
+
 def test_importing_the_app_registers_nothing_create_app_does(tmp_path: Path) -> None:
     """SQLAlchemy's event listeners (SQLite's pragmas, PostgreSQL's deadlines, the figures'
     data version) are registered by create_app, once however many apps, never by an import."""
