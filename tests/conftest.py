@@ -46,6 +46,8 @@ from tests import helpers_rules
 pytest_plugins = ["tests.report_fixtures", "tests.snapshots", "tests.openapi_answers"]
 
 PASSWORD = "correct-horse-battery"  # noqa: S105
+# The variable naming the database a run is for (PostgreSQL; unset: SQLite).
+URL_VARIABLE = "TEST_DATABASE_URL"
 
 
 def _worker() -> str | None:
@@ -109,7 +111,7 @@ def _database_uri(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, bool]:
     SQLite: a file of this worker's own. PostgreSQL (TEST_DATABASE_URL): that database
     without xdist, else one per worker made from it (see _worker_database).
     """
-    url = os.environ.get("TEST_DATABASE_URL")
+    url = os.environ.get(URL_VARIABLE)
     if not url:
         folder: Path = tmp_path_factory.mktemp("db")
         return f"sqlite:///{folder / 'test.db'}", True
@@ -653,9 +655,6 @@ def _reaches_the_test_database(item: pytest.Item) -> bool:
     fixture (every database fixture stands on it), or its module reads TEST_DATABASE_URL
     itself. Anything else makes its own SQLite files, or no database at all."""
     return "app" in getattr(item, "fixturenames", ()) or _reads_the_url(item.path)
-
-
-URL_VARIABLE = "TEST_DATABASE_URL"
 
 
 @functools.cache

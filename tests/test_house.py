@@ -38,13 +38,18 @@ def _name(requirement: str) -> str:
     return re.sub(r"[-_.]+", "-", found.group(0)).lower()
 
 
+def _pinned(lock: str) -> set[str]:
+    """The names of the packages requirements.lock pins."""
+    return {_name(line) for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)}
+
+
 def test_every_dependency_is_pinned_in_the_lock_file() -> None:
     """make install installs requirements.lock: a dependency added to pyproject.toml without
     `make lock` would be missing from a fresh install."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     wanted = [*project["dependencies"], *project["optional-dependencies"]["dev"]]
     lock = (ROOT / "requirements.lock").read_text()
-    pinned = {_name(line) for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)}
+    pinned = _pinned(lock)
     missing = sorted({_name(r) for r in wanted} - pinned)
     assert missing == [], f"not in requirements.lock (run `make lock`): {missing}"
     assert all("==" in line for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line))
@@ -65,8 +70,7 @@ def test_the_lock_installs_on_the_oldest_python_we_run_on() -> None:
     from packaging.requirements import Requirement
     from packaging.specifiers import SpecifierSet
 
-    lock = (ROOT / "requirements.lock").read_text()
-    pinned = {_name(line) for line in lock.splitlines() if re.match(r"^[A-Za-z0-9]", line)}
+    pinned = _pinned((ROOT / "requirements.lock").read_text())
     oldest = {**default_environment(), "python_full_version": OLDEST_PYTHON}
     oldest["python_version"] = ".".join(OLDEST_PYTHON.split(".")[:2])
     refused, needed = [], []
