@@ -7,6 +7,7 @@ The database is SQLite in a temporary folder unless TEST_DATABASE_URL names anot
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import os
 import pickle
@@ -637,9 +638,21 @@ def when_run(value: Any) -> Any:
 SYSTEM_PACKAGES = Path(__file__).resolve().parents[1] / ".ci" / "system-packages"
 
 
+# Python's cyclic garbage collector, run less often in the test processes: by default it
+# looks at the youngest objects after every 700 net allocations, and each test allocates
+# millions (ORM rows, parsed pages, PDF boxes), so a worker spent about 8% of its time in
+# collections, most of them finding nothing. At 20,000 the collector's time halves and
+# `pytest -n 2 -m "not browser" tests/reviews tests/api` used 140 → 127 CPU s (user), at
+# about 5% more memory (the peak process: 320 → 337 MB on tests/reports, pdf, dashboard).
+# Garbage is still collected, only later; the app's servers keep Python's defaults.
+GC_THRESHOLDS = (20_000, 20, 20)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Stop before any test, with one line saying what to install, when a system package
-    the suite uses is missing (.ci/system-packages installs them: make test runs it)."""
+    the suite uses is missing (.ci/system-packages installs them: make test runs it).
+    Every test process (xdist's workers too) collects its garbage less often (above)."""
+    gc.set_threshold(*GC_THRESHOLDS)
     if hasattr(config, "workerinput"):
         return  # an xdist worker: the main process has checked
     args = [str(SYSTEM_PACKAGES), "--check"]

@@ -29,12 +29,18 @@ URLS = (
 
 @contextmanager
 def counting() -> Iterator[list[str]]:
+    """The statements run inside the block, each request starting as a server's does: with
+    an empty session. (The tests share one session with the requests they make; what it
+    still held — the signed-in user, say — would otherwise depend on when the garbage
+    collector last ran.)"""
     statements: list[str] = []
 
     def record(_conn, _cursor, statement, *_args):
         if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT"):
             statements.append(statement)
 
+    db.session.commit()
+    db.session.expunge_all()
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         yield statements
