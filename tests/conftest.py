@@ -346,16 +346,28 @@ def _figures_cache_forgotten() -> None:
 # marked `layout` and always lay out for real. Under xdist the workers share what they
 # laid out (a file per document in the run's temporary folder), so a document is laid out
 # once per run, not once per worker.
+#
+# .ci/run names one folder for its whole run in SFO_TEST_LAYOUTS (a new temporary folder,
+# removed at its end), so the PostgreSQL run gets the layouts the SQLite run made of the
+# same documents: 120 of its 129 layouts, about 45 CPU s. The key holds everything that
+# shapes the bytes (the engine's fingerprint: stylesheet, fonts, templates, the PDF code,
+# WeasyPrint's version; the formats; the whole HTML), and within one .ci/run none of it
+# changes but the HTML.
+LAYOUTS_VARIABLE = "SFO_TEST_LAYOUTS"
 
 _LAID_OUT: dict[str, Any] = {}
 
 
 def _shared_layouts(factory: pytest.TempPathFactory) -> Path | None:
-    """The folder the xdist workers of this run share their layouts in (None without xdist)."""
-    if _worker() is None:
+    """The folder the processes share their layouts in: SFO_TEST_LAYOUTS's (.ci/run's, for
+    both its runs), else this run's when under xdist, else None (this process only)."""
+    if named := os.environ.get(LAYOUTS_VARIABLE):
+        folder = Path(named)
+    elif _worker() is not None:
+        folder = factory.getbasetemp().parent / "layouts"  # the same folder for every worker
+    else:
         return None
-    folder = factory.getbasetemp().parent / "layouts"  # the same folder for every worker
-    folder.mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     return folder
 
 
@@ -365,7 +377,7 @@ def _laid_out(key: str, shared: Path | None, lay_out: Callable[[], Any]) -> Any:
         return _LAID_OUT[key]
     stored = shared / f"{key}.pickle" if shared is not None else None
     if stored is not None and stored.exists():
-        _LAID_OUT[key] = pickle.loads(stored.read_bytes())  # noqa: S301 - written by this run
+        _LAID_OUT[key] = pickle.loads(stored.read_bytes())  # noqa: S301 - written by this (CI) run
         return _LAID_OUT[key]
     _LAID_OUT[key] = lay_out()
     if stored is not None:  # whole or not at all: another worker may read it at any time
