@@ -654,7 +654,7 @@ SYSTEM_PACKAGES = Path(__file__).resolve().parents[1] / ".ci" / "system-packages
 # looks at the youngest objects after every 700 net allocations, and each test allocates
 # millions (ORM rows, parsed pages, PDF boxes), so a worker spent about 8% of its time in
 # collections, most of them finding nothing. At 20,000 the collector's time halves and
-# `pytest -n 2 -m "not browser" tests/reviews tests/api` used 140 → 127 CPU s (user), at
+# `pytest -n 2 -m "not browser" tests/reviews tests/api` used 140 → 123 CPU s (user), at
 # about 5% more memory (the peak process: 320 → 337 MB on tests/reports, pdf, dashboard).
 # Garbage is still collected, only later; the app's servers keep Python's defaults.
 GC_THRESHOLDS = (20_000, 20, 20)
