@@ -4,12 +4,25 @@ version (services/reports/versions.py). A row is made the first time its counter
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from sfo_review.extensions import db
 from sfo_review.models import DataVersion
+
+
+@functools.cache
+def _statements() -> tuple[Any, Any]:
+    """The UPDATE and the SELECT of `move`, built once (they run in most commits): SQLAlchemy
+    finds their SQL in its cache by the statement, without building and hashing it again."""
+    table = DataVersion.__table__
+    names = bindparam("names", expanding=True)
+    return (
+        update(table).where(table.c.name.in_(names)).values(version=table.c.version + 1),
+        select(table.c.name).where(table.c.name.in_(names)),
+    )
 
 
 def move(target: Any, *names: str) -> None:
@@ -22,15 +35,13 @@ def move(target: Any, *names: str) -> None:
     wanted = sorted(set(names))
     if not wanted:
         return
-    table = DataVersion.__table__
-    moved: Any = target.execute(
-        update(table).where(table.c.name.in_(wanted)).values(version=table.c.version + 1)
-    )
+    moving, naming = _statements()
+    moved: Any = target.execute(moving, {"names": wanted})
     if moved.rowcount == len(wanted):
         return
-    present = set(target.execute(select(table.c.name).where(table.c.name.in_(wanted))).scalars())
+    present = set(target.execute(naming, {"names": wanted}).scalars())
     missing = [name for name in wanted if name not in present]
-    target.execute(insert(table), [{"name": name, "version": 1} for name in missing])
+    target.execute(insert(DataVersion.__table__), [{"name": n, "version": 1} for n in missing])
 
 
 def read(name: str) -> int | None:

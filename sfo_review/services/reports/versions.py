@@ -23,10 +23,11 @@ the session token, a password, a role) moves nothing.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Column, inspect, select, update
+from sqlalchemy import Column, bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from sfo_review.database import Listener, listen_once
@@ -201,9 +202,7 @@ def _move_on_commit(session: Session) -> None:
     connection = session.connection()
     reviews = set(noted.reviews)
     for parent, ids in noted.parents.items():
-        column: Any = parent.__table__.c.review_id  # type: ignore[attr-defined]
-        table_id: Any = parent.__table__.c.id  # type: ignore[attr-defined]
-        reviews.update(connection.scalars(select(column).where(table_id.in_(sorted(ids)))))
+        reviews.update(connection.scalars(_reviews_of(parent), {"ids": sorted(ids)}))
     move(connection, reviews)
     if noted.names:
         data_versions.move(connection, NAMES)
@@ -219,8 +218,21 @@ def move(target: Any, review_ids: Iterable[int]) -> None:
     ids = sorted(set(review_ids))
     if not ids:
         return
+    target.execute(_moving(), {"ids": ids})
+
+
+# The statements of `_move_on_commit` and `move`, built once (they run in most commits):
+# SQLAlchemy finds their SQL in its cache without building and hashing them again.
+@functools.cache
+def _moving() -> Any:
     table = Review.__table__
-    target.execute(update(table).where(table.c.id.in_(ids)).values(**moved()))
+    return update(table).where(table.c.id.in_(bindparam("ids", expanding=True))).values(**moved())
+
+
+@functools.cache
+def _reviews_of(parent: type) -> Any:
+    table: Any = parent.__table__  # type: ignore[attr-defined]
+    return select(table.c.review_id).where(table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def moved() -> dict[str, Any]:
