@@ -150,7 +150,7 @@ def _flags(review_ids: Any) -> Any:
         JustCultureAssessment, JustCultureAssessment.finding_id == Finding.id
     )
     if review_ids is not None:
-        query = query.where(Finding.review_id.in_(review_ids))
+        query = query.where(_among(Finding.review_id, review_ids))
     return query.subquery("finding_flags")
 
 
@@ -225,7 +225,7 @@ def _people_rows(review_ids: Any) -> Any:
         .outerjoin(context, and_(context.c.participant_id == person.c.id, is_latest(context)))
     )
     if review_ids is not None:
-        people = people.where(person.c.review_id.in_(review_ids))
+        people = people.where(_among(person.c.review_id, review_ids))
     # OFFSET 0 keeps the inner query whole: merged into the outer one (PostgreSQL pulls a
     # plain subquery up, SQLite flattens it), each flag's EXISTS would be copied into every
     # count that reads it, and PostgreSQL planned the statement in 4.3 ms instead of 2.5
@@ -254,22 +254,34 @@ def _people_rows(review_ids: Any) -> Any:
 
 
 IDS: BindParameter[list[int]] = bindparam("review_ids", expanding=True)
+ONE: BindParameter[int] = bindparam("review_id")
+
+
+def _among(column: Any, review_ids: Any) -> Any:
+    """`column` is one of `review_ids`: a list (an expanding parameter: IN) or one id (ONE)."""
+    if isinstance(review_ids, BindParameter) and not review_ids.expanding:
+        return column == review_ids
+    return column.in_(review_ids)
 
 
 @functools.cache
-def _statements() -> list[Any]:
-    """The statements that rewrite the rows of the reviews bound to `review_ids`: built
-    once, so SQLAlchemy compiles them once (they are large) and reuses the SQL."""
+def _statements(one: bool) -> list[Any]:
+    """The statements that rewrite the rows of the reviews bound to `review_ids` (or of the
+    one bound to `review_id`): built once, so SQLAlchemy compiles them once (they are large)
+    and reuses the SQL. Most commits change one review: its statements compare with one
+    parameter, so their SQL is used as compiled, where a list's IN is written out again at
+    each execution for the number of ids."""
+    ids = ONE if one else IDS
     # Two transactions rewriting one review's rows take turns (PostgreSQL; SQLite has one
     # writer at a time): the second counts what the first committed, and never inserts a
     # row the first inserted. Edits of a review hold this lock already
     # (services/_common.review_edit); other changes take it here, in one order.
     found: list[Any] = [
-        select(Review.id).where(Review.id.in_(IDS)).order_by(Review.id).with_for_update()
+        select(Review.id).where(_among(Review.id, ids)).order_by(Review.id).with_for_update()
     ]
     for table, names, rows in _TABLES:
-        found.append(delete(table).where(table.c.review_id.in_(IDS)))
-        found.append(insert(table).from_select(["review_id", *names], rows(IDS)))
+        found.append(delete(table).where(_among(table.c.review_id, ids)))
+        found.append(insert(table).from_select(["review_id", *names], rows(ids)))
     return found
 
 
@@ -282,8 +294,12 @@ def refresh(connection: Any, review_ids: Iterable[int] | None = None) -> None:
             connection.execute(insert(table).from_select(["review_id", *names], rows(None)))
         return
     ids = sorted(set(review_ids))
+    if len(ids) == 1:
+        for statement in _statements(one=True):
+            connection.execute(statement, {"review_id": ids[0]})
+        return
     for start in range(0, len(ids), CHUNK):
-        for statement in _statements():
+        for statement in _statements(one=False):
             connection.execute(statement, {"review_ids": ids[start : start + CHUNK]})
 
 
