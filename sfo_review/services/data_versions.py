@@ -7,7 +7,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import BindParameter, bindparam, insert, select, update
 
 from sfo_review.extensions import db
 from sfo_review.models import DataVersion
@@ -18,7 +18,7 @@ def _statements() -> tuple[Any, Any]:
     """The UPDATE and the SELECT of `move`, built once (they run in most commits): SQLAlchemy
     finds their SQL in its cache by the statement, without building and hashing it again."""
     table = DataVersion.__table__
-    names = bindparam("names", expanding=True)
+    names: BindParameter[list[str]] = bindparam("names", expanding=True)
     return (
         update(table).where(table.c.name.in_(names)).values(version=table.c.version + 1),
         select(table.c.name).where(table.c.name.in_(names)),
