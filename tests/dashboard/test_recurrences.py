@@ -62,11 +62,27 @@ def _pair(full_review, owner, notified=date(2024, 3, 1), **area):
 
 
 @pytest.fixture
-def two_pairs(full_review, make_user):
-    owner = make_user("leadership")
-    london = _pair(full_review, owner)
-    wales = _pair(full_review, owner, date(2025, 5, 1), region="Wales", pdu="Cardiff")
-    return london, wales
+def two_pairs(two_pairs_built):
+    """Two recurrences: London's (later review notified 1 March 2024) and Wales's (1 May 2025)."""
+    return two_pairs_built()
+
+
+@pytest.fixture
+def two_pairs_built(full_review, make_user):
+    """Builds `two_pairs` (a builder of tests/snapshots.py: four reviews, two approved, built
+    once per module and copied in for each later test)."""
+
+    def build():
+        owner = make_user("leadership")
+        london = _pair(full_review, owner)
+        wales = _pair(full_review, owner, date(2025, 5, 1), region="Wales", pdu="Cardiff")
+        return london, wales
+
+    return build
+
+
+# tests/snapshots.py: `two_pairs` only calls its builder.
+SNAPSHOT_PURE = {"two_pairs"}
 
 
 def _themes(api, token, query=""):
