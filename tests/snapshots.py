@@ -49,7 +49,14 @@ from sqlalchemy.orm.base import instance_state
 from sfo_review.extensions import db
 
 # The builders whose results are kept (fixture names; each returns a build function).
-BUILDERS = ("full_review", "rich_review", "world", "five_reviews_built", "two_pairs_built")
+BUILDERS = (
+    "full_review",
+    "rich_review",
+    "world",
+    "five_reviews_built",
+    "two_pairs_built",
+    "sample_world_built",
+)
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")
 # Fixtures that change nothing a build does and record nothing of it. A test using any

@@ -28,8 +28,26 @@ def snapshot(review: Review, variant: str, fmt: str, text: str) -> None:
     )
 
 
+# tests/snapshots.py: `sample_world` only calls its builder.
+SNAPSHOT_PURE = {"sample_world"}
+
+
 @pytest.fixture
-def sample_world(
+def sample_world(sample_world_built: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """The period's reviews (see _sample_world), built once per module."""
+    return sample_world_built()
+
+
+@pytest.fixture
+def sample_world_built(
+    make_user: Callable[..., User], make_review: Callable[..., Review]
+) -> Callable[[], dict[str, Any]]:
+    """Builds `sample_world` (a builder of tests/snapshots.py: kept, and copied in for each
+    later test of the module)."""
+    return lambda: _sample_world(make_user, make_review)
+
+
+def _sample_world(
     make_user: Callable[..., User], make_review: Callable[..., Review]
 ) -> dict[str, Any]:
     """Ten candidates notified in 2024 and approved or closed: London 6 (one notified on
