@@ -56,6 +56,7 @@ BUILDERS = (
     "five_reviews_built",
     "two_pairs_built",
     "sample_world_built",
+    "skew_built",
 )
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")

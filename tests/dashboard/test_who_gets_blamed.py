@@ -212,7 +212,23 @@ PO, PSO, TPO = "probation_officer", "probation_services_officer", "trainee_proba
 
 
 @pytest.fixture
-def skew(make_user: Any, make_review: Any) -> dict[str, Any]:
+def skew(skew_built: Any) -> dict[str, Any]:
+    """The skewed reviews (see _skew), built once per module."""
+    return dict(skew_built())
+
+
+@pytest.fixture
+def skew_built(make_user: Any, make_review: Any) -> Any:
+    """Builds `skew` (a builder of tests/snapshots.py: kept, and copied in for each later
+    test of the module)."""
+    return lambda: _skew(make_user, make_review)
+
+
+# tests/snapshots.py: `skew` only calls its builder.
+SNAPSHOT_PURE = {"skew"}
+
+
+def _skew(make_user: Any, make_review: Any) -> dict[str, Any]:
     """Three reviews (two in London, one in Wales). 11 people with a caseload context, 4 of
     them blamed — 3 of those 4 under 12 months in role, 1 of the other 7; one more person
     blamed without a context; findings that are not individual shortfalls name others."""
