@@ -57,6 +57,7 @@ BUILDERS = (
     "two_pairs_built",
     "sample_world_built",
     "skew_built",
+    "two_regions_built",
 )
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")

@@ -26,8 +26,25 @@ def leadership_token(cli_user, token_for):
     return token_for(cli_user("leadership"))
 
 
+# tests/snapshots.py: `two_regions` only calls its builder; `leadership_token` signs in a
+# user like `cli_user` (after the build: the tests ask for `two_regions` first).
+SNAPSHOT_PURE = {"two_regions", "leadership_token"}
+
+
 @pytest.fixture
-def two_regions(full_review, make_review, make_user):
+def two_regions(two_regions_built):
+    """The two regions' reviews (see _two_regions), built once per module."""
+    return two_regions_built()
+
+
+@pytest.fixture
+def two_regions_built(full_review, make_review, make_user):
+    """Builds `two_regions` (a builder of tests/snapshots.py: kept, and copied in for each
+    later test of the module)."""
+    return lambda: _two_regions(full_review, make_review, make_user)
+
+
+def _two_regions(full_review, make_review, make_user):
     """London (notified 2023-06-28): the full review, caseload 58, WMT 143.
     Wales (notified 2024-02-01): caseload 75 and 30, WMT 110 and 90, two more factors."""
     london = full_review()
@@ -81,7 +98,7 @@ def _by_key(items: list[dict[str, Any]]) -> dict[str, int]:
     return {item["key"]: item["count"] for item in items}
 
 
-def test_themes_count_across_every_review(api, leadership_token, two_regions):
+def test_themes_count_across_every_review(two_regions, api, leadership_token):
     response = api.get("/themes", leadership_token)
     assert response.status_code == 200
     themes = response.get_json()
@@ -111,7 +128,7 @@ def test_themes_count_across_every_review(api, leadership_token, two_regions):
     assert individual["share"] == pytest.approx(2 / 3, abs=0.001)
 
 
-def test_caseload_and_workload_distributions(api, leadership_token, two_regions, app):
+def test_caseload_and_workload_distributions(two_regions, api, leadership_token, app):
     themes = api.get("/themes", leadership_token).get_json()
     caseload, workload = themes["caseload"], themes["workload"]
     assert caseload["contexts"] == 3 and caseload["average"] == pytest.approx(54.3)
@@ -151,7 +168,7 @@ def test_caseload_and_workload_distributions(api, leadership_token, two_regions,
         ("?from=&to=&region=", 2, 3),
     ],
 )
-def test_themes_are_filtered(api, leadership_token, two_regions, query, reviews, contexts):
+def test_themes_are_filtered(two_regions, api, leadership_token, query, reviews, contexts):
     themes = api.get("/themes" + query, leadership_token).get_json()
     assert themes["reviews"] == reviews and themes["caseload"]["contexts"] == contexts
     if contexts == 0:
