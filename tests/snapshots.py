@@ -1,6 +1,6 @@
-"""The builders of whole reviews (`full_review`, `rich_review`, the API's `world`,
-tests/dashboard's five reviews) build each distinct review once per test module; later
-calls get the same rows copied in.
+"""The builders of whole reviews (`full_review`, `rich_review`, the API's `world`, and the
+fixtures of several reviews named in BUILDERS, such as tests/dashboard's five reviews) build
+each distinct review once per test module; later calls get the same rows copied in.
 
 A builder called on an empty database (but for the migrations' own rows: BASELINE and
 REFERENCE, which tests/test_snapshots.py checks are all of them), with the same arguments,
