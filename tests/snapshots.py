@@ -58,6 +58,7 @@ BUILDERS = (
     "sample_world_built",
     "skew_built",
     "two_regions_built",
+    "approved_built",
 )
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")

@@ -232,6 +232,10 @@ def test_the_quality_assurance_gate_lists_every_rule(api, world):
 
 @pytest.fixture
 def at_qa(world):
+    return _at_qa(world)
+
+
+def _at_qa(world):
     w = world("reviewer", "countersigner", "quality_assurer", "leadership", "officer")
     review = w["review"]
     transition_service.transition(w["reviewer"], review, {"to": "factual_accuracy"})
@@ -297,9 +301,21 @@ def test_returning_needs_a_reason(api, at_qa):
 
 
 @pytest.fixture
-def approved(at_qa):
-    approve(at_qa["qa"], at_qa["review"])  # its PDFs are not laid out: no test here reads them
-    return at_qa
+def approved(approved_built):
+    return approved_built()
+
+
+@pytest.fixture
+def approved_built(world):
+    """Builds `approved` (a builder of tests/snapshots.py: kept, and copied in for each later
+    test of the module)."""
+
+    def build():
+        w = _at_qa(world)
+        approve(w["qa"], w["review"])  # its PDFs are not laid out: no test here reads them
+        return w
+
+    return build
 
 
 FROZEN_EDITS = [
