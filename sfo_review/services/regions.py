@@ -44,14 +44,35 @@ def all_regions() -> list[Region]:
     return list(db.session.scalars(query))
 
 
+@dataclass(frozen=True)
+class _Listed:
+    """A region on the list and its PDUs (name, retired), by name: read as plain rows."""
+
+    name: str
+    pdus: tuple[tuple[str, bool], ...]
+
+
+def _listed() -> list[_Listed]:
+    """Every region by name with its PDUs by name, in one query of plain rows (no objects
+    loaded): what the forms' options, the checks of a typed area and the API's list read."""
+    query = (
+        select(Region.name, Pdu.name, Pdu.retired)
+        .outerjoin(Pdu, Pdu.region_id == Region.id)
+        .order_by(Region.name, Pdu.name)
+    )
+    found: dict[str, list[tuple[str, bool]]] = {}
+    for region, pdu, retired in db.session.execute(query):
+        pdus = found.setdefault(region, [])
+        if pdu is not None:
+            pdus.append((pdu, bool(retired)))
+    return [_Listed(name, tuple(pdus)) for name, pdus in found.items()]
+
+
 def listing() -> list[dict[str, Any]]:
     """`GET /api/v1/regions`: each region with its PDUs (retired ones flagged)."""
     return [
-        {
-            "name": r.name,
-            "pdus": [{"name": p.name, "retired": p.retired} for p in r.pdus],
-        }
-        for r in all_regions()
+        {"name": r.name, "pdus": [{"name": p, "retired": retired} for p, retired in r.pdus]}
+        for r in _listed()
     ]
 
 
@@ -82,7 +103,7 @@ def _forget() -> None:
 
 def open_areas() -> list[tuple[str, list[str]]]:
     """The regions with the PDUs that can be chosen now (not retired): the forms' options."""
-    return [(r.name, [p.name for p in r.pdus if not p.retired]) for r in all_regions()]
+    return [(r.name, [p for p, retired in r.pdus if not retired]) for r in _listed()]
 
 
 # ---- Choosing from the list --------------------------------------------------------------
@@ -92,11 +113,11 @@ def _names(values: list[str]) -> str:
     return ", ".join(values)
 
 
-def _region_named(text: str) -> Region | None:
+def _region_named(text: str) -> _Listed | None:
     key = match_key(text)
     if not key:
         return None
-    for region in all_regions():
+    for region in _listed():
         if match_key(region.name) == key:
             return region
     return None
@@ -126,12 +147,12 @@ def check_area(
             {"region": [f"Choose a region from the list: {_names(region_names())}"]}
         )
     key = match_key(pdu_text)
-    for pdu in region.pdus:
-        if match_key(pdu.name) == key and key:
-            if pdu.retired and (region.name, pdu.name) != keep:
+    for pdu, retired in region.pdus:
+        if match_key(pdu) == key and key:
+            if retired and (region.name, pdu) != keep:
                 break
-            return region.name, pdu.name
-    open_pdus = [p.name for p in region.pdus if not p.retired]
+            return region.name, pdu
+    open_pdus = [p for p, retired in region.pdus if not retired]
     raise ValidationFailed(
         {"pdu": [f"Choose a PDU of {region.name} from the list: {_names(open_pdus)}"]}
     )
