@@ -92,15 +92,23 @@ def consumer(tmp_path: Path) -> Iterator[subprocess.Popen[bytes]]:
     started.wait(timeout=30)
 
 
-# A download's render, asked for and enqueued on the SQLite queue as the web process does.
-ENQUEUE = """
-from sqlalchemy import select
+# The app's database migrated, one demo review with its participants and evidence (what
+# `flask seed-demo` makes first), and a download's render of it asked for and enqueued on the
+# SQLite queue as the web process does: one process, where `db upgrade`, `seed-demo` (which
+# also approves three reviews, laying out their PDFs) and the enqueue each started the app.
+SET_UP_AND_ENQUEUE = """
+from flask_migrate import upgrade
 from sfo_review import create_app
+from sfo_review.cli import seed
 from sfo_review.extensions import db
-from sfo_review.models import Review
 from sfo_review.services.reports import cache, work
 with create_app().app_context():
-    review = db.session.scalars(select(Review).order_by(Review.id)).first()
+    upgrade()
+    people = [seed._user(role, email, name) for role, email, name in seed.DEMO_USERS]
+    reviewer, officer, manager, qa = people[:4]
+    review = seed._review(reviewer, "X123451", "Murder", "murder", 30)
+    seed._populate(review, reviewer, officer, manager, qa)
+    db.session.commit()
     row = cache.ask_job(review, "full", "")
     work.enqueue(row)
     print(row.id)
@@ -112,11 +120,12 @@ def test_a_worker_process_renders_a_pdf(tmp_path: Path, consumer: subprocess.Pop
     """The real thing: the consumer's forked worker runs the task in the app the worker made
     (jobs.init_app), on its own database connections, and stores the PDF."""
     env = consumer.env  # type: ignore[attr-defined] - its queue and its database
-    for step in (["db", "upgrade"], ["seed-demo"]):
-        flask = [sys.executable, "-m", "flask", "--app", "sfo_review", *step]
-        subprocess.run(flask, cwd=ROOT, env=env, capture_output=True, check=True)  # noqa: S603
     asked = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", ENQUEUE], cwd=ROOT, env=env, capture_output=True, check=True
+        [sys.executable, "-c", SET_UP_AND_ENQUEUE],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        check=True,
     )
     row_id = int(asked.stdout)
 
