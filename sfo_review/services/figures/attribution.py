@@ -25,9 +25,10 @@ counted under their own key, as docs/api-additions.md says.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
 
 from sfo_review import vocab
 from sfo_review.extensions import db
@@ -59,16 +60,21 @@ NAMES = {
 COLUMNS = ("participants", "subjects", "subjects_without_context", *BANDS.values())
 
 
+SUMMED = (*COLUMNS, *SUBJECT_OUTCOMES.values())
+
+
+@cache
+def _sums_query() -> Select[Any]:
+    """The sum of each stored count over the reviews, before the scope's conditions: built
+    once (its 36 columns took about 0.85 ms to build at every call)."""
+    return select(*(func.coalesce(func.sum(review_people_figures.c[n]), 0) for n in SUMMED)).join(
+        Review, Review.id == review_people_figures.c.review_id
+    )
+
+
 def _sums(scope: Scope) -> dict[str, int]:
-    columns = (*COLUMNS, *SUBJECT_OUTCOMES.values())
-    row = db.session.execute(
-        scope.restrict(
-            select(*(func.coalesce(func.sum(review_people_figures.c[n]), 0) for n in columns)).join(
-                Review, Review.id == review_people_figures.c.review_id
-            )
-        )
-    ).one()
-    return dict(zip(columns, map(int, row), strict=True))
+    row = db.session.execute(scope.restrict(_sums_query())).one()
+    return dict(zip(SUMMED, map(int, row), strict=True))
 
 
 def _other_grades(scope: Scope) -> list[tuple[bool, str, int]]:
