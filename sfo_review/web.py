@@ -12,7 +12,7 @@ from sqlalchemy import text
 from werkzeug.exceptions import HTTPException, RequestURITooLarge, SecurityError
 from werkzeug.wrappers import Response
 
-from sfo_review import jobs, lifecycle, outages, permissions, vocab
+from sfo_review import jobs, lifecycle, outages, permissions, static_files, vocab
 from sfo_review.auth import session as auth_session
 from sfo_review.auth.session import seconds_left
 from sfo_review.error_pages import ERROR_TITLES
@@ -77,6 +77,7 @@ def register(app: Flask) -> None:
     app.before_request_funcs.setdefault(None, []).insert(0, _refuse_long_address)
     app.before_request(_nonce)
     app.after_request(_security_headers)
+    static_files.init_app(app)  # stylesheets and scripts at addresses kept a year
     app.register_error_handler(ServiceError, _service_error)
     app.register_error_handler(HTTPException, _http_error)
     for database_error in (sa_exc.DBAPIError, sa_exc.TimeoutError, sa_exc.DisconnectionError):
