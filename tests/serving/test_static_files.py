@@ -48,7 +48,7 @@ def test_every_stylesheet_and_script_a_page_names_carries_its_content_digest(
 ) -> None:
     if role:
         login_as(role)
-    response = client.get("/" if role else "/sign-in")
+    response = client.get("/" if role else "/sign-in", follow_redirects=True)
     assert response.status_code == 200
     addresses = _static_addresses(response.get_data(as_text=True))
     assert len(addresses) >= 4  # GOV.UK's, MoJ's and our stylesheet; init.js
