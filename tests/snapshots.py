@@ -59,6 +59,7 @@ BUILDERS = (
     "skew_built",
     "two_regions_built",
     "approved_built",
+    "staged_built",
 )
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")

@@ -4,6 +4,7 @@ closing once every action is verified."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,14 +41,36 @@ V11_FIELDS = {
 }
 
 
-@pytest.fixture
-def w(world, token_for) -> W:
-    """The API tests' world with a token for every role, and the actions' owner's."""
+def _w(world, token_for) -> W:  # type: ignore[no-untyped-def]
     data = world(*[r for r in ROLES if r != "owner"])
     owner = action_owner()
     data["users"]["owner"] = owner
     data["tokens"]["owner"] = token_for(owner)
     return data
+
+
+@pytest.fixture
+def w(world, token_for) -> W:
+    """The API tests' world with a token for every role, and the actions' owner's."""
+    return _w(world, token_for)
+
+
+@pytest.fixture
+def staged_built(world, token_for) -> Callable[..., W]:
+    """`staged_built(stage, with_action=False)`: `w` moved to `stage`, with one action
+    (`["action"]`) added before the move when asked. A builder of tests/snapshots.py: each
+    (stage, with_action) is built once per module and copied in for the later tests, so the
+    permission tables below (a test per role and stage) move a review through its lifecycle
+    once per stage, not once per test."""
+
+    def build(stage: str, with_action: bool = False) -> W:
+        data = _w(world, token_for)
+        if with_action:
+            data["action"] = _add(data)
+        _at(data, stage)
+        return data
+
+    return build
 
 
 def _actions(w: W) -> str:
@@ -201,8 +224,8 @@ ADD = {
 
 @pytest.mark.parametrize("stage", list(ADD))
 @pytest.mark.parametrize("role", ROLES)
-def test_who_may_add_an_action(api, w, stage, role):
-    _at(w, stage)
+def test_who_may_add_an_action(api, staged_built, stage, role):
+    w = staged_built(stage)
     before = _count()
     response = api.post(_actions(w), w["tokens"][role], _body(w))
     expected = {**ADD[stage], **HIDDEN}[role]
@@ -212,9 +235,9 @@ def test_who_may_add_an_action(api, w, stage, role):
 
 @pytest.mark.parametrize("stage", list(ADD))
 @pytest.mark.parametrize("role", ROLES)
-def test_who_may_change_an_actions_content(api, w, stage, role):
-    action = _add(w)
-    _at(w, stage)
+def test_who_may_change_an_actions_content(api, staged_built, stage, role):
+    w = staged_built(stage, with_action=True)
+    action = w["action"]
     db.session.refresh(action)
     body = {"version": action.version, "success_measure": "Measured again"}
     expected = {**ADD[stage], **HIDDEN}[role]
@@ -265,9 +288,9 @@ VERIFY = {
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_only_the_owner_records_progress(api, w, role):
-    action = _add(w)
-    _at(w, "approved")
+def test_only_the_owner_records_progress(api, staged_built, role):
+    w = staged_built("approved", with_action=True)
+    action = w["action"]
     body = {"version": _version(action), "status": "in_progress"}
     expected = {**PROGRESS, **HIDDEN}[role]
     _expect(api.patch(_one(w, action), w["tokens"][role], body), expected)
@@ -288,9 +311,11 @@ def _version(action: Action) -> int:
     return db.session.get(Action, action.id).version
 
 
-def _done(api, w) -> Action:
-    action = _add(w)
-    _at(w, "approved")
+def _done(api, w, action: Action | None = None) -> Action:
+    """`action` (else a new one, the review then approved) marked done by its owner."""
+    if action is None:
+        action = _add(w)
+        _at(w, "approved")
     body = {"version": _version(action), "status": "done", "completion_note": "Cap of 50 agreed."}
     response = api.patch(_one(w, action), w["tokens"]["owner"], body)
     assert response.status_code == 200, response.get_json()
@@ -313,8 +338,9 @@ DECISIONS = {
 
 @pytest.mark.parametrize("decision", list(DECISIONS))
 @pytest.mark.parametrize("role", ROLES)
-def test_someone_other_than_the_owner_verifies_or_sends_back(api, w, role, decision):
-    action = _done(api, w)
+def test_someone_other_than_the_owner_verifies_or_sends_back(api, staged_built, role, decision):
+    w = staged_built("approved", with_action=True)
+    action = _done(api, w, w["action"])
     body, answer = DECISIONS[decision]
     expected = {**VERIFY, **HIDDEN}[role]
     response = api.patch(_one(w, action), w["tokens"][role], {"version": _version(action), **body})
@@ -348,9 +374,9 @@ def test_someone_other_than_the_owner_verifies_or_sends_back(api, w, role, decis
         ("leadership", {"status": None}, "status"),
     ],
 )
-def test_bad_status_changes_name_the_field_and_change_nothing(api, w, who, body, field):
-    action = _add(w)
-    _at(w, "approved")
+def test_bad_status_changes_name_the_field_and_change_nothing(api, staged_built, who, body, field):
+    w = staged_built("approved", with_action=True)
+    action = w["action"]
     if who == "leadership":
         api.patch(
             _one(w, action),
