@@ -60,6 +60,7 @@ BUILDERS = (
     "two_regions_built",
     "approved_built",
     "staged_built",
+    "approved_action_built",
 )
 # Factories that number what they make ("reviewer3@…"): a closure variable `counter` = {"n"}.
 COUNTERS = ("make_user", "cli_user")

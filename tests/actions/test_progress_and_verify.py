@@ -36,6 +36,24 @@ PROGRESS_STATUS = {
 VERIFY_STATUS = {**PROGRESS_STATUS, "quality_assurer": 200, "leadership": 200, "owner": 403}
 
 
+@pytest.fixture
+def approved_action_built(full_review, make_user):
+    """`approved_action_built(done=False)`: (action, data, owner): the full review approved
+    with one action owned by a leadership user, marked done by them when `done`. A builder
+    of tests/snapshots.py: built once per module for each `done`, copied in for the later
+    tests, so the tables of who may do what approve a review once, not once per row."""
+
+    def build(done: bool = False) -> tuple[Action, dict, object]:
+        data = full_review()
+        owner = make_user("leadership")
+        action, data = approved_with_action(data, owner)
+        if done:
+            mark_done(action, owner)
+        return action, data, owner
+
+    return build
+
+
 def saved(action):
     db.session.expire_all()
     return db.session.get(Action, action.id)
@@ -61,9 +79,8 @@ def as_who(who, data, owner, login_as):
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_who_may_update_progress(client, full_review, login_as, make_user, who):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
+def test_who_may_update_progress(client, approved_action_built, login_as, who):
+    action, data, owner = approved_action_built()
     as_who(who, data, owner, login_as)
     expect_status(client.get(url(PROGRESS, data, action)), PROGRESS_STATUS[who])
     values = {"status": "in_progress", "version": version_of(action)}
@@ -73,18 +90,14 @@ def test_who_may_update_progress(client, full_review, login_as, make_user, who):
 
 
 @pytest.mark.parametrize("who", WHO)
-def test_who_may_verify(client, full_review, login_as, make_user, who):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
-    mark_done(action, owner)
+def test_who_may_verify(client, approved_action_built, login_as, who):
+    action, data, owner = approved_action_built(done=True)
     as_who(who, data, owner, login_as)
     expect_status(client.get(url(VERIFY, data, action)), VERIFY_STATUS[who])
 
 
-def test_the_owner_may_not_verify_their_own_action(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
-    mark_done(action, owner)
+def test_the_owner_may_not_verify_their_own_action(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built(done=True)
     login_as(user=owner)
     response = post(
         client,
@@ -104,16 +117,14 @@ def test_progress_waits_for_approval(client, full_review, login_as, make_user):
     expect_status(client.get(url(PROGRESS, data, action)), 403)
 
 
-def test_an_action_not_done_is_not_verified(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
+def test_an_action_not_done_is_not_verified(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built()
     login_as("leadership")
     expect_status(client.get(url(VERIFY, data, action)), 403)
 
 
-def test_the_owner_marks_it_done_with_the_evidence(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
+def test_the_owner_marks_it_done_with_the_evidence(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built()
     login_as(user=owner)
     soup = page(client.get(url(PROGRESS, data, action)))
     assert len(soup.select("h1")) == 1
@@ -144,9 +155,8 @@ def test_the_owner_marks_it_done_with_the_evidence(client, full_review, login_as
     assert card.select_one(f"#verify-{action.id}") is None  # never the owner's
 
 
-def test_the_owner_marks_it_in_progress(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
+def test_the_owner_marks_it_in_progress(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built()
     login_as(user=owner)
     response = post(
         client,
@@ -168,19 +178,17 @@ def test_the_owner_marks_it_in_progress(client, full_review, login_as, make_user
     ],
 )
 def test_bad_progress_is_refused_beside_its_field(
-    client, full_review, login_as, make_user, values, field, message
+    client, approved_action_built, login_as, values, field, message
 ):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
+    action, data, owner = approved_action_built()
     login_as(user=owner)
     refused_beside(client, url(PROGRESS, data, action), action, values, field, message)
     row = saved(action)
     assert (row.status, row.completion_note) == ("open", None)
 
 
-def test_a_wrong_version_is_refused(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
+def test_a_wrong_version_is_refused(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built()
     login_as(user=owner)
     for version in ("abc", "99"):
         response = post(
@@ -193,9 +201,8 @@ def test_a_wrong_version_is_refused(client, full_review, login_as, make_user):
         assert saved(action).status == "open"
 
 
-def test_hostile_evidence_is_shown_escaped(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
+def test_hostile_evidence_is_shown_escaped(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built()
     mark_done(action, owner, note=HOSTILE)
     login_as("leadership")
     for target in (LIST, VERIFY):
@@ -204,10 +211,8 @@ def test_hostile_evidence_is_shown_escaped(client, full_review, login_as, make_u
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_a_colleague_verifies_it(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
-    mark_done(action, owner)
+def test_a_colleague_verifies_it(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built(done=True)
     verifier = login_as("leadership")
     soup = page(client.get(url(VERIFY, data, action)))
     assert soup.select_one("#owner-evidence").get_text(strip=True) == "Cap agreed at 40 cases."
@@ -236,10 +241,8 @@ def test_a_colleague_verifies_it(client, full_review, login_as, make_user):
     assert card.select_one(f"#verify-{action.id}") is None
 
 
-def test_quality_assurance_sends_it_back_with_a_reason(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
-    mark_done(action, owner)
+def test_quality_assurance_sends_it_back_with_a_reason(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built(done=True)
     login_as("quality_assurer")
     response = post(
         client,
@@ -283,21 +286,17 @@ def test_quality_assurance_sends_it_back_with_a_reason(client, full_review, logi
     ],
 )
 def test_bad_verification_is_refused_beside_its_field(
-    client, full_review, login_as, make_user, values, field, message
+    client, approved_action_built, login_as, values, field, message
 ):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
-    mark_done(action, owner)
+    action, data, owner = approved_action_built(done=True)
     login_as("leadership")
     refused_beside(client, url(VERIFY, data, action), action, values, field, message)
     row = saved(action)
     assert (row.status, row.verification_note, row.sent_back_reason) == ("done", None, None)
 
 
-def test_hostile_reason_is_shown_escaped_to_the_owner(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
-    mark_done(action, owner)
+def test_hostile_reason_is_shown_escaped_to_the_owner(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built(done=True)
     action_service.update_action(
         data["qa"],
         data["review"],
@@ -310,10 +309,8 @@ def test_hostile_reason_is_shown_escaped_to_the_owner(client, full_review, login
         assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
-def test_a_stale_decision_is_shown_and_not_saved(client, full_review, login_as, make_user):
-    owner = make_user("leadership")
-    action, data = approved_with_action(full_review(), owner)
-    mark_done(action, owner)
+def test_a_stale_decision_is_shown_and_not_saved(client, approved_action_built, login_as):
+    action, data, owner = approved_action_built(done=True)
     login_as("leadership")
     loaded = version_of(action)
     action_service.update_action(
