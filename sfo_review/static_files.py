@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from typing import Any
 
 from flask import Flask, current_app, request
@@ -39,7 +40,7 @@ def version(filename: str) -> str | None:
         found = os.stat(path)
     except OSError:
         return None
-    if not os.path.isfile(path):
+    if not stat.S_ISREG(found.st_mode):
         return None
     kept = _DIGESTS.get(path)
     if kept is not None and kept[:2] == (found.st_mtime_ns, found.st_size):

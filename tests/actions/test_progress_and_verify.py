@@ -3,10 +3,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from sfo_review.extensions import db
-from sfo_review.models import Action
+from sfo_review.models import Action, User
 from sfo_review.services import actions as action_service
 from tests.actions.helpers import (
     LIST,
@@ -43,7 +45,7 @@ def approved_action_built(full_review, make_user):
     of tests/snapshots.py: built once per module for each `done`, copied in for the later
     tests, so the tables of who may do what approve a review once, not once per row."""
 
-    def build(done: bool = False) -> tuple[Action, dict, object]:
+    def build(done: bool = False) -> tuple[Action, dict[str, Any], User]:
         data = full_review()
         owner = make_user("leadership")
         action, data = approved_with_action(data, owner)
