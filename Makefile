@@ -19,8 +19,14 @@ help: ## List the targets
 # of CPU: uv itself comes first, from the lock, through the venv's bundled pip. The app is
 # installed with the venv's own setuptools (locked too), not in an isolated build environment.
 UV := $(VENV)/bin/uv pip install --quiet --python $(PY)
+# The Python .venv is made from (PYTHON=… chooses another): Debian's own python3.11 where the
+# machine has it with its venv module, else the first python3 on PATH. Debian's is linked
+# statically and built with profile-guided optimisation; pyenv's default build (a shared
+# libpython, no PGO) ran `make test-fast` 15% slower here, 548 against 467 busy CPU seconds.
+SYSTEM_PYTHON := /usr/bin/python3.11
+PYTHON ?= $(shell $(SYSTEM_PYTHON) -c 'import ensurepip, venv' 2>/dev/null && echo $(SYSTEM_PYTHON) || echo python3)
 $(VENV)/.installed: pyproject.toml requirements.lock
-	test -x $(PY) || python3 -m venv $(VENV)
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	awk '/^uv==/ {p = 1} p {print} p && !/\\$$/ {exit}' requirements.lock > $(VENV)/uv.lock
 	$(PY) -m pip install --quiet --no-deps --require-hashes -r $(VENV)/uv.lock
 	$(UV) --compile-bytecode --require-hashes -r requirements.lock
@@ -55,8 +61,9 @@ static/vendor/.installed: package.json package-lock.json Makefile
 install: $(VENV)/.installed static/vendor/.installed ## Create .venv and install Python and front-end dependencies (idempotent)
 
 # pip-compile keeps only what the Python it runs on needs: run `make lock` in a venv made from
-# the oldest Python the lock must install on, Debian 12's python3.11 (3.11.2), e.g.
-# `rm -rf .venv && /usr/bin/python3.11 -m venv .venv && make lock`. tests/test_house.py checks.
+# the oldest Python the lock must install on, Debian 12's python3.11 (3.11.2), which .venv is
+# made from where the machine has it (else `rm -rf .venv && make lock PYTHON=…`).
+# tests/test_house.py checks.
 .PHONY: lock
 lock: install ## After changing pyproject.toml's dependencies: pin them all again in requirements.lock
 	$(VENV)/bin/pip-compile --quiet --extra dev --generate-hashes --strip-extras --allow-unsafe \
