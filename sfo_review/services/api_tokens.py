@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload
 
 from sfo_review import permissions as perm
 from sfo_review.extensions import db
@@ -58,7 +59,12 @@ def issue(user: User) -> IssuedToken:
 
 def user_for_token(token: str) -> User | None:
     """The active owner of a token that has neither expired nor been revoked, or None."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    # The owner comes in the same query: every API request asks for both.
+    row = db.session.scalar(
+        select(ApiToken)
+        .options(joinedload(ApiToken.user))
+        .where(ApiToken.token_hash == _token_hash(token))
+    )
     now = utcnow()
     if row is None or not row.usable(now) or not row.user.active:
         return None

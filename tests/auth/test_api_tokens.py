@@ -119,6 +119,29 @@ def test_last_used_is_written_at_most_once_a_minute(client, make_user):
         event.remove(db.engine, "before_cursor_execute", count)
 
 
+def test_a_token_and_its_owner_are_read_in_one_query(client, make_user):
+    owner = make_user("leadership")
+    token = user_service.issue_token(owner)
+    assert call_api(client, token).status_code == 200  # last used now: no write below
+    db.session.expunge_all()  # as a new request's session: nothing loaded yet
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        found = user_service.user_for_token(token)
+        assert found is not None
+        assert found.id == owner.id
+        assert found.active
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) == 1, statements
+    assert "api_tokens" in statements[0].lower()
+    assert "users" in statements[0].lower()
+
+
 # --- 'Your account' ----------------------------------------------------------------------------
 
 
