@@ -191,7 +191,7 @@ system-packages: ## Install the system packages the tests use (Chromium, poppler
 	.ci/system-packages
 
 .PHONY: test
-test: lint system-packages ## Lint, then the whole suite on SQLite on every core (about 6 min on 2 cores)
+test: lint system-packages ## Lint, then the whole suite on SQLite on every core (6–7 min on 2 cores)
 	$(PYTEST) $(XDIST)
 
 .PHONY: test-fast
