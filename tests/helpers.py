@@ -1,12 +1,17 @@
-"""Small helpers shared by the browser tests."""
+"""Small helpers shared by the tests: pages, forms, and counting the queries a block runs."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from bs4 import BeautifulSoup
 from flask.testing import FlaskClient
+from sqlalchemy import event
 from werkzeug.test import TestResponse
+
+from sfo_review.extensions import db
 
 
 def page(response: TestResponse) -> BeautifulSoup:
@@ -37,3 +42,24 @@ def post_form(
 def error_summary(response: TestResponse) -> list[str]:
     soup = page(response)
     return [a.get_text(strip=True) for a in soup.select(".govuk-error-summary__list a")]
+
+
+@contextmanager
+def counting() -> Iterator[list[str]]:
+    """The statements run inside the block (not BEGIN, COMMIT, ROLLBACK or SAVEPOINT), each
+    request starting as a server's does: with an empty session. (The tests share one session
+    with the requests they make; what it still held — the signed-in user, say — would
+    otherwise depend on when the garbage collector last ran.)"""
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT"):
+            statements.append(statement)
+
+    db.session.commit()
+    db.session.expunge_all()
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

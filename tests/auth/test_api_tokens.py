@@ -16,7 +16,7 @@ from sfo_review.models._base import utcnow
 from sfo_review.services import api_tokens
 from sfo_review.services import users as user_service
 from tests.conftest import PASSWORD
-from tests.helpers import csrf_token, page, post_form
+from tests.helpers import counting, csrf_token, page, post_form
 
 ROLES = ["reviewer", "officer", "quality_assurer", "leadership", "admin"]
 ACCOUNT = "/account/password"
@@ -121,22 +121,14 @@ def test_last_used_is_written_at_most_once_a_minute(client, make_user):
 
 def test_a_token_and_its_owner_are_read_in_one_query(client, make_user):
     owner = make_user("leadership")
+    owner_id = owner.id
     token = user_service.issue_token(owner)
     assert call_api(client, token).status_code == 200  # last used now: no write below
-    db.session.expunge_all()  # as a new request's session: nothing loaded yet
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
+    with counting() as statements:  # from an empty session, as a new request's
         found = user_service.user_for_token(token)
-        assert found is not None
-        assert found.id == owner.id
-        assert found.active
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+    assert found is not None
+    assert found.id == owner_id
+    assert found.active
     assert len(statements) == 1, statements
     assert "api_tokens" in statements[0].lower()
     assert "users" in statements[0].lower()

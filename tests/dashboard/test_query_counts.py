@@ -3,12 +3,10 @@ number of queries for 12 reviews as for 72 (the synthetic reviews of `seed-bulk`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from sfo_review.cli.bulk import seed_bulk
 from sfo_review.extensions import db
@@ -16,6 +14,7 @@ from sfo_review.models import Review
 from sfo_review.services import api_tokens
 from sfo_review.services.figures import cache
 from tests.dashboard.conftest import TODAY
+from tests.helpers import counting
 
 URLS = (
     "/dashboard",
@@ -25,27 +24,6 @@ URLS = (
     "/dashboard/actions.csv",
     "/dashboard/tables/systemic-factors-by-quarter.csv",
 )
-
-
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    """The statements run inside the block, each request starting as a server's does: with
-    an empty session. (The tests share one session with the requests they make; what it
-    still held — the signed-in user, say — would otherwise depend on when the garbage
-    collector last ran.)"""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args):
-        if statement.split()[0].upper() not in ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT"):
-            statements.append(statement)
-
-    db.session.commit()
-    db.session.expunge_all()
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def add_reviews(app, count: int, seed: int) -> None:

@@ -8,12 +8,11 @@ real request (with its own session) would have to load.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import inspect, select, text
 
 from sfo_review import regions_data
 from sfo_review.extensions import db
@@ -24,25 +23,10 @@ from sfo_review.services import reviews as review_service
 from sfo_review.services import statements as statement_service
 from sfo_review.services import users as user_service
 from tests.api.support import Api
+from tests.helpers import counting
 from tests.reviews.extension_helpers import REASON, later_working_day
 
 N = 4
-
-
-@contextmanager
-def counting() -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
-
-    db.session.commit()
-    db.session.expunge_all()
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def queries(call: Callable[[], Any]) -> int:
